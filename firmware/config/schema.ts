@@ -1,0 +1,74 @@
+// The device config file: one JSON file per device. This TypeBox schema is the single
+// source for the TypeScript type, the defaults, validation and the exported JSON Schema
+// (`halld config schema`). Role sections come from each role's manifest.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ROLE_MODULES } from '../roles/index.js';
+import { IoConfigSchema } from './io-schema.js';
+
+const Name = Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: '1-32 characters of a-z 0-9 -' });
+
+export const BrokerSchema = Type.Object(
+  {
+    url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'mqtt://, mqtts://, ws:// or wss:// URL of the hall broker' }),
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+    ca: Type.Optional(Type.String({ description: 'path to the CA certificate (PEM) for TLS' })),
+    cert: Type.Optional(Type.String({ description: 'path to this device\'s client certificate (PEM)' })),
+    key: Type.Optional(Type.String({ description: 'path to this device\'s private key (PEM)' })),
+    rejectUnauthorized: Type.Boolean({ default: true }),
+    keepaliveS: Type.Integer({ minimum: 5, maximum: 600, default: 30 }),
+    reconnectMinMs: Type.Integer({ minimum: 50, default: 500 }),
+    reconnectMaxMs: Type.Integer({ minimum: 100, default: 30_000 }),
+  },
+  { default: {} },
+);
+
+function roleSections(): Record<string, TSchema> {
+  const sections: Record<string, TSchema> = {};
+  for (const m of ROLE_MODULES) sections[m.role] = Type.Optional(m.configSchema);
+  return sections;
+}
+
+export const ConfigSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    hall: Name,
+    device: Name,
+    board: Type.String({ default: 'sim', description: 'board definition id from boards/: sim, rpi-4b, rpi-5, cm4, arduino-firmata' }),
+    dataDir: Type.String({ description: 'where the device keeps its SQLite database; relative paths are relative to the config file' }),
+    broker: BrokerSchema,
+    clock: Type.Object(
+      {
+        source: Type.Union([Type.Literal('system'), Type.Literal('beacon')], {
+          default: 'system',
+          description: "'system': the OS clock is trusted (RTC or NTP); 'beacon': only the hall's time beacon is, until one arrives commands are refused",
+        }),
+      },
+      { default: {} },
+    ),
+    security: Type.Object(
+      {
+        serverPublicKey: Type.Optional(Type.String({ description: 'hall server Ed25519 public key: PEM, or raw 32 bytes in base64' })),
+        secureCommands: Type.Array(Type.String({ pattern: '^[a-z-]+/[a-z0-9.-]+$' }), {
+          default: [],
+          description: 'role/command names that must be signed, on top of those the roles mark secure (locker/open)',
+        }),
+      },
+      { default: {} },
+    ),
+    outbox: Type.Object(
+      {
+        max: Type.Integer({ minimum: 100, default: 100_000, description: 'bound; beyond it the oldest telemetry events are dropped' }),
+        resendMs: Type.Integer({ minimum: 100, default: 10_000, description: 'resend unacknowledged events when evt-ack has not moved for this long' }),
+        window: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'PUBLISHes in flight at once' }),
+      },
+      { default: {} },
+    ),
+    log: Type.Object({ level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info' }) }, { default: {} }),
+    io: IoConfigSchema,
+    roles: Type.Object(roleSections(), { default: { sys: {} }, description: 'one section per role this device has' }),
+  },
+  { $id: 'https://halld.dev/schema/device-config.json', title: 'halld device config' },
+);
+
+export type DeviceConfig = Static<typeof ConfigSchema>;

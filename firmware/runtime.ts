@@ -1,0 +1,285 @@
+// The lifecycle of one device: open the board (HAL), the store and the link, start the roles
+// in order, and stop them in reverse. Bad input and hardware faults never end the process;
+// only the entry point exits.
+import { createRequire } from 'node:module';
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import { createHal } from '../drivers/hal/create-hal.js';
+import type { Hal, SelfTestResult } from '../drivers/hal/types.js';
+import { toPublicKey } from '../protocol/signing.js';
+import { validate } from '../protocol/validate.js';
+import type { Role } from '../protocol/topics.js';
+import type { DeviceConfig } from './config/schema.js';
+import { Store } from './store/store.js';
+import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
+import { TrustedClock } from './link/trusted-clock.js';
+import { ROLE_MODULES } from './roles/index.js';
+import type { DiagnosticReport, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
+import type { Logger } from './log.js';
+
+const require = createRequire(import.meta.url);
+export const FIRMWARE_VERSION: string = (require('../../package.json') as { version: string }).version;
+
+export interface RuntimeOptions {
+  log: Logger;
+  /** Use this HAL instead of building one from the board (tests, the demo's simulated devices). */
+  hal?: Hal;
+  /** Called when `sys/restart` asks for a restart; the default restarts in-process. */
+  onRestartRequest?: (reason: string) => void;
+}
+
+interface RunningRole {
+  module: RoleModule;
+  instance: RoleInstance;
+  config: unknown;
+}
+
+export class Runtime {
+  private readonly roles = new Map<Role, RunningRole>();
+  private configRev = 0;
+  private stopped = false;
+  private readonly startedAt = Date.now();
+
+  private constructor(
+    readonly config: DeviceConfig,
+    readonly hal: Hal,
+    readonly store: Store,
+    readonly link: DeviceLink,
+    readonly clock: TrustedClock,
+    private readonly log: Logger,
+    private readonly options: RuntimeOptions,
+  ) {}
+
+  static async start(config: DeviceConfig, options: RuntimeOptions): Promise<Runtime> {
+    const log = options.log.child({ hall: config.hall, device: config.device });
+    const hal = options.hal ?? (await createHal({ board: config.board, io: config.io }));
+    const store = await Store.open(config.dataDir, { maxOutbox: config.outbox.max });
+    try {
+      const clock = new TrustedClock(config.clock.source, hal.clock);
+      const roleNames = runningRoles(config);
+      const remote = await loadAppliedConfig(store);
+      let runtime: Runtime | undefined;
+      const link = new DeviceLink({
+        address: { hall: config.hall, device: config.device },
+        fw: FIRMWARE_VERSION,
+        board: hal.board,
+        roles: roleNames,
+        broker: config.broker,
+        store,
+        clock,
+        publisher: { window: config.outbox.window, resendMs: config.outbox.resendMs, batch: 1000 },
+        serverPublicKey: config.security.serverPublicKey ? toPublicKey(config.security.serverPublicKey) : undefined,
+        extraSecure: new Set(config.security.secureCommands),
+        log: log.child({ mod: 'link' }),
+        configRev: () => runtime?.configRev ?? 0,
+        applyConfig: (rev, data) => (runtime ? runtime.applyConfig(rev, data) : Promise.resolve({ ok: false, reasons: ['device starting'] })),
+      });
+      runtime = new Runtime(config, hal, store, link, clock, log, options);
+      runtime.configRev = remote?.rev ?? 0;
+      await runtime.startRoles(roleNames, remote?.roles ?? {});
+      await link.start();
+      log.info({ board: hal.board, roles: roleNames, boot: store.boot, fw: FIRMWARE_VERSION, broker: config.broker.url }, 'device started');
+      return runtime;
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      await hal.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  get boot(): number {
+    return this.store.boot;
+  }
+
+  private services(): RuntimeServices {
+    return {
+      diagnose: () => this.diagnose(),
+      identify: (ms) => this.identify(ms),
+      restart: (reason) => (this.options.onRestartRequest ?? (() => this.log.warn({ reason }, 'restart requested but nobody supervises this runtime')))(reason),
+      describe: () => this.describe(),
+    };
+  }
+
+  private context(role: Role): RoleContext {
+    const link = this.link;
+    return {
+      hall: this.config.hall,
+      device: this.config.device,
+      hal: this.hal,
+      store: this.store,
+      clock: this.clock,
+      log: this.log.child({ role }),
+      runtime: this.services(),
+      link: {
+        get connected() {
+          return link.connected;
+        },
+        emit: (name, data, opts) => link.emit(role, name, data, opts),
+        setState: (data) => link.setState(role, data),
+        request: (name, data, timeoutMs) => link.request(name, data, timeoutMs),
+        onConnectionChange: (l) => link.onConnectionChange(l),
+      },
+    };
+  }
+
+  private async startRoles(names: Role[], remoteSections: Record<string, unknown>): Promise<void> {
+    for (const name of names) {
+      const module = ROLE_MODULES.find((m) => m.role === name);
+      if (!module) throw new Error(`no role module named ${name}`);
+      const fileSection = (this.config.roles as Record<string, unknown>)[name] ?? {};
+      const section = sectionWithDefaults(module.configSchema, remoteSections[name] ?? fileSection);
+      if (module.migrations) await this.store.migrate(name, module.migrations);
+      const instance = await module.start(this.context(name), section);
+      for (const [cmd, spec] of Object.entries(instance.commands)) this.link.registerCommand(name, cmd, spec);
+      this.roles.set(name, { module, instance, config: section });
+    }
+  }
+
+  /** The retained desired config: `data.roles` sections replace this device's; all or nothing. */
+  async applyConfig(rev: number, data: Record<string, unknown>): Promise<ConfigVerdict> {
+    const roles = data['roles'];
+    if (typeof roles !== 'object' || roles === null || Array.isArray(roles)) return { ok: false, reasons: ['/data/roles: expected an object with one section per role'] };
+    const reasons: string[] = [];
+    const next = new Map<Role, unknown>();
+    for (const [name, raw] of Object.entries(roles as Record<string, unknown>)) {
+      const running = this.roles.get(name as Role);
+      if (!running) {
+        reasons.push(`/data/roles/${name}: this device does not run role ${name} (it runs ${[...this.roles.keys()].join(', ')})`);
+        continue;
+      }
+      const section = Value.Default(running.module.configSchema, structuredClone(raw));
+      const check = validate(running.module.configSchema, section);
+      if (!check.ok) {
+        reasons.push(...check.errors.map((e) => `/data/roles/${name}${e}`));
+        continue;
+      }
+      const refused = (await running.instance.checkConfig?.(section)) ?? [];
+      reasons.push(...refused.map((r) => `/data/roles/${name}: ${r}`));
+      next.set(name as Role, section);
+    }
+    if (reasons.length > 0) return { ok: false, reasons };
+    for (const [name] of next) if (!this.roles.get(name)?.instance.reconfigure) reasons.push(`/data/roles/${name}: role ${name} cannot be reconfigured while running`);
+    if (reasons.length > 0) return { ok: false, reasons };
+
+    const applied: Role[] = [];
+    try {
+      for (const [name, section] of next) {
+        const running = this.roles.get(name) as RunningRole;
+        await running.instance.reconfigure?.(section);
+        applied.push(name);
+      }
+    } catch (err) {
+      // Put back what was already changed, so the device runs one coherent config.
+      for (const name of applied.reverse()) {
+        const running = this.roles.get(name) as RunningRole;
+        await running.instance.reconfigure?.(running.config).catch(() => undefined);
+      }
+      return { ok: false, reasons: [`applying failed, previous config kept: ${(err as Error).message}`] };
+    }
+    const stored: Record<string, unknown> = {};
+    for (const [name, running] of this.roles) stored[name] = next.get(name) ?? running.config;
+    await this.store.commit([
+      this.store.setMetaStatement('config.rev', String(rev)),
+      this.store.setMetaStatement('config.roles', JSON.stringify(stored)),
+      this.store.auditStatement('config.applied', { rev }),
+    ]);
+    for (const [name, section] of next) (this.roles.get(name) as RunningRole).config = section;
+    this.configRev = rev;
+    this.log.info({ rev, roles: [...next.keys()] }, 'config applied');
+    return { ok: true };
+  }
+
+  async diagnose(): Promise<DiagnosticReport> {
+    const results: SelfTestResult[] = [];
+    results.push(...(await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }])));
+    results.push(await this.storeSelfTest());
+    for (const [role, running] of this.roles) {
+      for (const [name, test] of Object.entries(running.instance.selfTests ?? {})) {
+        try {
+          results.push({ ...(await test()), name: `${role}/${name}` });
+        } catch (err) {
+          results.push({ name: `${role}/${name}`, ok: false, detail: (err as Error).message });
+        }
+      }
+    }
+    return { ok: results.every((r) => r.ok), ts: this.clock.bestGuess(), results, link: this.link.stats() };
+  }
+
+  private async storeSelfTest(): Promise<SelfTestResult> {
+    try {
+      const row = await this.store.get<{ quick_check: string }>('PRAGMA quick_check');
+      const ok = row?.quick_check === 'ok';
+      return { name: 'store', ok, detail: ok ? 'database ok' : `quick_check: ${row?.quick_check ?? '?'}`, data: this.store.outboxStats() };
+    } catch (err) {
+      return { name: 'store', ok: false, detail: (err as Error).message };
+    }
+  }
+
+  private async identify(durationMs: number): Promise<{ via: string[] }> {
+    const via: string[] = [];
+    const parts = this.hal.describe();
+    const led = parts.outputs.find((n) => n === 'identify') ?? parts.outputs.find((n) => n.includes('led'));
+    if (led) {
+      const out = this.hal.output(led);
+      via.push(`output:${led}`);
+      let on = false;
+      const blink = setInterval(() => {
+        on = !on;
+        void out.write(on).catch(() => undefined);
+      }, 250);
+      setTimeout(() => {
+        clearInterval(blink);
+        void out.write(false).catch(() => undefined);
+      }, durationMs).unref();
+    }
+    await this.hal.speaker().beep(200).then(
+      () => via.push('speaker'),
+      () => undefined,
+    );
+    this.log.info({ durationMs, via }, 'identify');
+    return { via };
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      hall: this.config.hall,
+      device: this.config.device,
+      board: this.hal.board,
+      fw: FIRMWARE_VERSION,
+      boot: this.store.boot,
+      uptimeMs: Date.now() - this.startedAt,
+      roles: [...this.roles.keys()],
+      configRev: this.configRev,
+      parts: this.hal.describe(),
+      commands: this.link.dispatcher.list(),
+    };
+  }
+
+  async stop(reason = 'stopped'): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.link.stop(reason).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'link stop failed'));
+    for (const [name, running] of [...this.roles].reverse()) {
+      await running.instance.stop().catch((err: unknown) => this.log.warn({ role: name, err: (err as Error).message }, 'role stop failed'));
+    }
+    await this.store.close();
+    await this.hal.close().catch(() => undefined);
+    this.log.info({ reason }, 'device stopped');
+  }
+}
+
+function runningRoles(config: DeviceConfig): Role[] {
+  const configured = Object.keys(config.roles) as Role[];
+  return ['sys' as Role, ...configured.filter((r) => r !== 'sys')];
+}
+
+function sectionWithDefaults(schema: TSchema, raw: unknown): unknown {
+  return Value.Default(schema, structuredClone(raw ?? {}));
+}
+
+async function loadAppliedConfig(store: Store): Promise<{ rev: number; roles: Record<string, unknown> } | undefined> {
+  const rev = await store.getMeta('config.rev');
+  const roles = await store.getMeta('config.roles');
+  if (!rev || !roles) return undefined;
+  return { rev: Number(rev), roles: JSON.parse(roles) as Record<string, unknown> };
+}

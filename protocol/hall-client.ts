@@ -1,0 +1,394 @@
+// The central server's side of PROTOCOL.md as a typed client (also used by the simulators,
+// the demo and the tests): command a device and await its ack, receive events in seq order
+// exactly once (de-duplicated, gaps waited for) and acknowledge them with evt-ack, follow
+// device status while ignoring stale wills, answer device requests, push retained configs
+// and the time beacon, and sign secure commands.
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Socket } from 'node:net';
+import type { KeyObject } from 'node:crypto';
+import { topics, parseTopic, type Role, type DeviceAddress } from './topics.js';
+import { Ack, EventMessage, RequestMessage, Status, StateMessage, type ErrorCode } from './messages.js';
+import { parseJsonObject, validate } from './validate.js';
+import { signEnvelope, toPrivateKey } from './signing.js';
+import { newId } from './ids.js';
+
+export interface HallClientOptions {
+  url: string;
+  hall: string;
+  /** Stable id: with a persistent session the broker queues events while the server is away. */
+  clientId?: string;
+  username?: string;
+  password?: string;
+  /** Ed25519 private key (PEM) for commands that must be signed. */
+  signingKey?: string | KeyObject;
+  /** `role/name` of commands to sign; `locker/open` always is. */
+  secureCommands?: string[];
+  /** Where the last delivered seq per device is kept; in memory by default. */
+  cursors?: CursorStore;
+  /** Delay before acknowledging events, to cover several with one evt-ack. */
+  ackDelayMs?: number;
+}
+
+export interface CursorStore {
+  get(device: string): number | undefined;
+  set(device: string, seq: number): void;
+}
+
+export interface DeviceEvent {
+  device: string;
+  role: Role;
+  name: string;
+  message: EventMessage;
+}
+
+export interface DeviceStatus {
+  device: string;
+  status: Status;
+}
+
+export interface CommandOptions {
+  /** How long to wait for the ack (default 10 s). */
+  timeoutMs?: number;
+  /** Expiry from now (default: timeoutMs). */
+  expiresInMs?: number;
+  id?: string;
+  sign?: boolean;
+  /** Override the envelope's time (tests of expiry). */
+  ts?: number;
+}
+
+export class CommandTimeoutError extends Error {
+  constructor(readonly device: string, readonly command: string, readonly id: string, ms: number) {
+    super(`no ack from ${device} for ${command} (${id}) within ${ms} ms`);
+    this.name = 'CommandTimeoutError';
+  }
+}
+
+export type RequestHandler = (device: string, data: Record<string, unknown>) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+export class RequestFailure extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
+interface DeviceCursor {
+  last: number | undefined;
+  buffer: Map<number, DeviceEvent>;
+  chain: Promise<void>;
+  ackTimer: NodeJS.Timeout | undefined;
+  acked: number;
+}
+
+const BUFFER_LIMIT = 50_000;
+
+export class HallClient {
+  private client: MqttClient | undefined;
+  private readonly pending = new Map<string, { resolve: (a: Ack) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly eventHandlers = new Set<(e: DeviceEvent) => void | Promise<void>>();
+  private readonly statusHandlers = new Set<(s: DeviceStatus) => void>();
+  private readonly stateHandlers = new Set<(device: string, role: Role, state: StateMessage) => void>();
+  private readonly ackHandlers = new Set<(device: string, ack: Ack) => void>();
+  private readonly requestHandlers = new Map<string, RequestHandler>();
+  private readonly statuses = new Map<string, Status>();
+  private readonly cursors = new Map<string, DeviceCursor>();
+  private readonly cursorStore: CursorStore;
+  private readonly signingKey: KeyObject | undefined;
+  private readonly secure: Set<string>;
+  private readonly counters = { events: 0, duplicates: 0, buffered: 0, staleStatus: 0, badMessages: 0 };
+
+  constructor(private readonly o: HallClientOptions) {
+    const memory = new Map<string, number>();
+    this.cursorStore = o.cursors ?? { get: (d) => memory.get(d), set: (d, s) => void memory.set(d, s) };
+    this.signingKey = o.signingKey ? toPrivateKey(o.signingKey) : undefined;
+    this.secure = new Set(['locker/open', ...(o.secureCommands ?? [])]);
+  }
+
+  async connect(): Promise<void> {
+    const client = await mqtt.connectAsync(this.o.url, {
+      clientId: this.o.clientId ?? `hall-server-${this.o.hall}-${newId()}`,
+      clean: this.o.clientId === undefined,
+      protocolVersion: 4,
+      reconnectPeriod: 500,
+      ...(this.o.username !== undefined ? { username: this.o.username } : {}),
+      ...(this.o.password !== undefined ? { password: this.o.password } : {}),
+    });
+    this.client = client;
+    const setup = () => {
+      (client.stream as unknown as Partial<Socket>).setNoDelay?.(true);
+      const base = `halld/v1/${this.o.hall}/+`;
+      client.subscribe([`${base}/status`, `${base}/evt/+/+`, `${base}/ack`, `${base}/req/+`, `${base}/state/+`], { qos: 1 });
+    };
+    setup();
+    client.on('connect', setup);
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  get hall(): string {
+    return this.o.hall;
+  }
+
+  address(device: string): DeviceAddress {
+    return { hall: this.o.hall, device };
+  }
+
+  /** Sends a command and resolves with its ack (ok or not); rejects only when no ack came in time. */
+  command(device: string, command: `${Role}/${string}`, data: Record<string, unknown> = {}, options: CommandOptions = {}): Promise<Ack> {
+    const [role, name] = splitCommand(command);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const id = options.id ?? newId('c');
+    const payload = this.buildCommand(command, data, id, options, timeoutMs);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(`${device}:${id}`);
+        reject(new CommandTimeoutError(device, command, id, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(`${device}:${id}`, { resolve, reject, timer });
+      this.mqtt().publish(topics.command(this.address(device), role, name), payload, { qos: 1 }, (err) => {
+        if (err) {
+          clearTimeout(timer);
+          this.pending.delete(`${device}:${id}`);
+          reject(err);
+        }
+      });
+    });
+  }
+
+  /** Sends raw bytes to a device's command topic (tests of malformed input). */
+  async publishRawCommand(device: string, command: `${Role}/${string}`, payload: string | Buffer): Promise<void> {
+    const [role, name] = splitCommand(command);
+    await this.mqtt().publishAsync(topics.command(this.address(device), role, name), payload, { qos: 1 });
+  }
+
+  /** Sends a command to every device of the hall with that role; acks arrive through onAck. */
+  async hallCommand(command: `${Role}/${string}`, data: Record<string, unknown> = {}, options: CommandOptions = {}): Promise<string> {
+    const [role, name] = splitCommand(command);
+    const id = options.id ?? newId('c');
+    await this.mqtt().publishAsync(topics.hallCommand(this.o.hall, role, name), this.buildCommand(command, data, id, options, options.timeoutMs ?? 10_000), { qos: 1 });
+    return id;
+  }
+
+  private buildCommand(command: string, data: Record<string, unknown>, id: string, options: CommandOptions, timeoutMs: number): string {
+    const ts = options.ts ?? Date.now();
+    const envelope: Record<string, unknown> = { v: 1, id, ts, exp: ts + (options.expiresInMs ?? timeoutMs), data };
+    const sign = options.sign ?? this.secure.has(command);
+    if (sign) {
+      if (!this.signingKey) throw new Error(`${command} must be signed but the HallClient has no signingKey`);
+      return JSON.stringify(signEnvelope(envelope, this.signingKey));
+    }
+    return JSON.stringify(envelope);
+  }
+
+  onEvent(handler: (e: DeviceEvent) => void | Promise<void>): () => void {
+    this.eventHandlers.add(handler);
+    return () => this.eventHandlers.delete(handler);
+  }
+
+  onStatus(handler: (s: DeviceStatus) => void): () => void {
+    this.statusHandlers.add(handler);
+    return () => this.statusHandlers.delete(handler);
+  }
+
+  onState(handler: (device: string, role: Role, state: StateMessage) => void): () => void {
+    this.stateHandlers.add(handler);
+    return () => this.stateHandlers.delete(handler);
+  }
+
+  onAck(handler: (device: string, ack: Ack) => void): () => void {
+    this.ackHandlers.add(handler);
+    return () => this.ackHandlers.delete(handler);
+  }
+
+  /** Answers `req/{name}` from devices; a throw becomes an error response (RequestFailure keeps its code). */
+  onRequest(name: string, handler: RequestHandler): void {
+    this.requestHandlers.set(name, handler);
+  }
+
+  /** The newest status seen for a device (stale wills never replace a newer birth). */
+  status(device: string): Status | undefined {
+    return this.statuses.get(device);
+  }
+
+  lastSeq(device: string): number | undefined {
+    return this.cursors.get(device)?.last ?? this.cursorStore.get(device);
+  }
+
+  stats(): Record<string, number> {
+    return { ...this.counters };
+  }
+
+  async publishConfig(device: string, rev: number, data: Record<string, unknown>): Promise<void> {
+    await this.mqtt().publishAsync(topics.config(this.address(device)), JSON.stringify({ v: 1, rev, data }), { qos: 1, retain: true });
+  }
+
+  async publishTime(ts = Date.now()): Promise<void> {
+    await this.mqtt().publishAsync(topics.time(this.o.hall), JSON.stringify({ v: 1, ts }), { qos: 1 });
+  }
+
+  async close(): Promise<void> {
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error('HallClient closed'));
+    }
+    this.pending.clear();
+    for (const c of this.cursors.values()) if (c.ackTimer) clearTimeout(c.ackTimer);
+    await this.client?.endAsync();
+    this.client = undefined;
+  }
+
+  private mqtt(): MqttClient {
+    if (!this.client) throw new Error('HallClient is not connected');
+    return this.client;
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const t = parseTopic(topic);
+    if (!t || t.hall !== this.o.hall) return;
+    if (payload.length === 0) return; // a cleared retained message
+    const parsed = parseJsonObject(payload);
+    if (!parsed.ok) {
+      this.counters.badMessages += 1;
+      return;
+    }
+    switch (t.kind) {
+      case 'status': {
+        const s = validate(Status, parsed.value);
+        if (s.ok) this.onStatusMessage(t.device, s.value);
+        else this.counters.badMessages += 1;
+        return;
+      }
+      case 'event': {
+        const e = validate(EventMessage, parsed.value);
+        if (e.ok) this.onEventMessage({ device: t.device, role: t.role, name: t.name, message: e.value });
+        else this.counters.badMessages += 1;
+        return;
+      }
+      case 'ack': {
+        const a = validate(Ack, parsed.value);
+        if (!a.ok) {
+          this.counters.badMessages += 1;
+          return;
+        }
+        for (const h of this.ackHandlers) h(t.device, a.value);
+        const key = `${t.device}:${a.value.id}`;
+        const p = this.pending.get(key);
+        if (p) {
+          this.pending.delete(key);
+          clearTimeout(p.timer);
+          p.resolve(a.value);
+        }
+        return;
+      }
+      case 'request': {
+        const r = validate(RequestMessage, parsed.value);
+        if (r.ok) void this.answer(t.device, t.name, r.value.id, r.value.data);
+        else this.counters.badMessages += 1;
+        return;
+      }
+      case 'state': {
+        const s = validate(StateMessage, parsed.value);
+        if (s.ok) for (const h of this.stateHandlers) h(t.device, t.role, s.value);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private onStatusMessage(device: string, status: Status): void {
+    const known = this.statuses.get(device);
+    if (known) {
+      const newer = status.boot > known.boot || (status.boot === known.boot && status.conn > known.conn);
+      const sameConnDeath = status.boot === known.boot && status.conn === known.conn && !status.online;
+      if (!newer && !sameConnDeath) {
+        this.counters.staleStatus += 1;
+        return;
+      }
+    }
+    this.statuses.set(device, status);
+    for (const h of this.statusHandlers) h({ device, status });
+  }
+
+  private cursor(device: string): DeviceCursor {
+    let c = this.cursors.get(device);
+    if (!c) {
+      c = { last: this.cursorStore.get(device), buffer: new Map(), chain: Promise.resolve(), ackTimer: undefined, acked: 0 };
+      this.cursors.set(device, c);
+    }
+    return c;
+  }
+
+  private onEventMessage(e: DeviceEvent): void {
+    const c = this.cursor(e.device);
+    c.chain = c.chain.then(() => this.place(c, e)).catch(() => undefined);
+  }
+
+  /** Delivers in seq order: waits for `prev` unless it is already delivered (or was dropped on purpose). */
+  private async place(c: DeviceCursor, e: DeviceEvent): Promise<void> {
+    const { seq, prev } = e.message;
+    if (c.last !== undefined && seq <= c.last) {
+      this.counters.duplicates += 1;
+      this.scheduleAck(e.device, c, true);
+      return;
+    }
+    if (c.last !== undefined && prev > c.last) {
+      if (c.buffer.size < BUFFER_LIMIT) c.buffer.set(seq, e);
+      this.counters.buffered += 1;
+      return;
+    }
+    await this.deliver(c, e);
+    for (;;) {
+      const next = [...c.buffer.values()].filter((b) => b.message.prev <= (c.last ?? 0)).sort((a, b) => a.message.seq - b.message.seq)[0];
+      if (!next) break;
+      c.buffer.delete(next.message.seq);
+      if (next.message.seq > (c.last ?? 0)) await this.deliver(c, next);
+    }
+    for (const s of c.buffer.keys()) if (s <= (c.last ?? 0)) c.buffer.delete(s);
+  }
+
+  private async deliver(c: DeviceCursor, e: DeviceEvent): Promise<void> {
+    for (const h of this.eventHandlers) {
+      try {
+        await h(e);
+      } catch {
+        // A failing handler must not stall the stream; the event counts as stored.
+      }
+    }
+    c.last = e.message.seq;
+    this.cursorStore.set(e.device, e.message.seq);
+    this.counters.events += 1;
+    this.scheduleAck(e.device, c, false);
+  }
+
+  private scheduleAck(device: string, c: DeviceCursor, force: boolean): void {
+    if (c.ackTimer) return;
+    const send = () => {
+      c.ackTimer = undefined;
+      const upTo = c.last ?? 0;
+      if (!force && upTo <= c.acked) return;
+      c.acked = upTo;
+      this.client?.publish(topics.eventAck(this.address(device)), JSON.stringify({ v: 1, upTo }), { qos: 1 });
+    };
+    c.ackTimer = setTimeout(send, this.o.ackDelayMs ?? 20);
+  }
+
+  private async answer(device: string, name: string, id: string, data: Record<string, unknown>): Promise<void> {
+    const handler = this.requestHandlers.get(name);
+    let body: Record<string, unknown>;
+    if (!handler) body = { v: 1, id, ok: false, error: { code: 'UNKNOWN_COMMAND', message: `the server does not answer ${name}` } };
+    else {
+      try {
+        body = { v: 1, id, ok: true, data: await handler(device, data) };
+      } catch (err) {
+        const code = err instanceof RequestFailure ? err.code : 'INTERNAL';
+        body = { v: 1, id, ok: false, error: { code, message: (err as Error).message } };
+      }
+    }
+    this.client?.publish(topics.response(this.address(device)), JSON.stringify(body), { qos: 1 });
+  }
+}
+
+function splitCommand(command: string): [Role, string] {
+  const i = command.indexOf('/');
+  return [command.slice(0, i) as Role, command.slice(i + 1)];
+}

@@ -1,0 +1,59 @@
+// Ed25519 signatures for secure commands (PROTOCOL.md "Commands"): the signature covers the
+// canonical form of the envelope without `sig` — keys sorted at every level, no whitespace,
+// numbers as JSON.stringify writes them — so a Java, Go or Python server can produce the
+// same bytes.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+function withoutSig(envelope: Record<string, unknown>): Record<string, unknown> {
+  const { sig: _sig, ...rest } = envelope;
+  return rest;
+}
+
+export function toPrivateKey(key: string | KeyObject): KeyObject {
+  return typeof key === 'string' ? createPrivateKey(key) : key;
+}
+
+/** Accepts a PEM (SPKI) public key, or the raw 32-byte key in base64. */
+export function toPublicKey(key: string | KeyObject): KeyObject {
+  if (typeof key !== 'string') return key;
+  if (key.includes('BEGIN')) return createPublicKey(key);
+  const raw = Buffer.from(key, 'base64');
+  if (raw.length !== 32) throw new TypeError('an Ed25519 public key in base64 must decode to 32 bytes');
+  // SPKI prefix for Ed25519 (RFC 8410): SEQUENCE { SEQUENCE { OID 1.3.101.112 } BIT STRING }
+  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
+  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+}
+
+export function signEnvelope<T extends Record<string, unknown>>(envelope: T, privateKey: string | KeyObject): T & { sig: string } {
+  const body = Buffer.from(canonicalJson(withoutSig(envelope)), 'utf8');
+  const sig = sign(null, body, toPrivateKey(privateKey)).toString('base64');
+  return { ...envelope, sig };
+}
+
+export function verifyEnvelope(envelope: Record<string, unknown>, publicKey: string | KeyObject): boolean {
+  const sig = envelope['sig'];
+  if (typeof sig !== 'string' || sig.length === 0) return false;
+  const body = Buffer.from(canonicalJson(withoutSig(envelope)), 'utf8');
+  try {
+    return verify(null, body, toPublicKey(publicKey), Buffer.from(sig, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+export function generateSigningKeys(): { privateKeyPem: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}

@@ -1,0 +1,73 @@
+// `halld demo`: a whole hall on one machine — embedded broker on 127.0.0.1, the reference
+// server, and one simulated device per role this firmware has — with a readable log.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAedesBroker } from './aedes-broker.js';
+import { ReferenceServer } from './reference-server.js';
+import { parseConfig } from '../../firmware/config/load.js';
+import { Runtime } from '../../firmware/runtime.js';
+import { createLogger } from '../../firmware/log.js';
+import { ROLE_MODULES } from '../../firmware/roles/index.js';
+
+export interface DemoOptions {
+  port: number;
+  dataDir?: string;
+  hall?: string;
+  /** Stop after this long (tests); runs until Ctrl-C otherwise. */
+  runForMs?: number;
+  out?: (line: string) => void;
+}
+
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const say = (who: string, line: string) => out(`${new Date().toISOString().slice(11, 23)} ${who.padEnd(8)} ${line}`);
+  const hall = options.hall ?? 'demo-hall';
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'halld-demo-')));
+  const broker = await startAedesBroker({ port: options.port });
+  say('broker', `aedes listening on ${broker.url}`);
+  const server = new ReferenceServer({ url: broker.url, hall, say: (l) => say('server', l) });
+  await server.start();
+
+  const log = createLogger({ level: process.env['HALLD_LOG'] ?? 'warn' });
+  const devices: Runtime[] = [];
+  for (const module of ROLE_MODULES) {
+    const device = `${module.role}-1`;
+    const config = parseConfig({ hall, device, board: 'sim', dataDir: join(dataDir, device), broker: { url: broker.url }, roles: { [module.role]: {} } });
+    devices.push(await Runtime.start(config, { log }));
+    say('device', `${device}: started (sim board, data in ${config.dataDir})`);
+  }
+
+  const pinger = setInterval(() => {
+    for (const d of devices) {
+      const started = performance.now();
+      server.client
+        .command(d.config.device, 'sys/ping', { hello: 'hall' }, { timeoutMs: 2_000 })
+        .then((ack) => say('server', `${d.config.device}: sys/ping ${ack.ok ? 'ok' : 'failed'} in ${(performance.now() - started).toFixed(2)} ms`))
+        .catch((err: unknown) => say('server', `${d.config.device}: sys/ping ${(err as Error).message}`));
+    }
+  }, 5_000);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(pinger);
+    say('demo', 'stopping');
+    for (const d of devices) await d.stop('demo stopped');
+    await server.stop();
+    await broker.close();
+    say('demo', 'stopped');
+  };
+  out(`demo hall "${hall}" running: broker ${broker.url}, ${devices.length} device(s). Ctrl-C stops.`);
+  if (options.runForMs !== undefined) {
+    await new Promise((r) => setTimeout(r, options.runForMs));
+    await stop();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = () => void stop().then(resolve);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,55 @@
+// A small reference central server on HallClient: follows device status, stores events in
+// memory in order, answers device requests, sends the time beacon. The demo and the
+// whole-hall tests run it; a real server team can read it as an example of the contract.
+import { HallClient, type DeviceEvent } from '../../protocol/hall-client.js';
+import type { Status } from '../../protocol/messages.js';
+
+export interface ReferenceServerOptions {
+  url: string;
+  hall: string;
+  signingKeyPem?: string;
+  say?: (line: string) => void;
+  timeBeaconMs?: number;
+}
+
+export class ReferenceServer {
+  readonly client: HallClient;
+  readonly events: DeviceEvent[] = [];
+  readonly devices = new Map<string, Status>();
+  private beacon: NodeJS.Timeout | undefined;
+  private readonly say: (line: string) => void;
+
+  constructor(private readonly o: ReferenceServerOptions) {
+    this.say = o.say ?? (() => undefined);
+    this.client = new HallClient({
+      url: o.url,
+      hall: o.hall,
+      clientId: `hall-server-${o.hall}`,
+      ...(o.signingKeyPem ? { signingKey: o.signingKeyPem } : {}),
+    });
+    this.client.onStatus(({ device, status }) => {
+      this.devices.set(device, status);
+      this.say(
+        status.online
+          ? `${device}: online (boot ${status.boot}, connection ${status.conn}, roles ${status.roles.join(', ')}, fw ${status.fw})`
+          : `${device}: offline (boot ${status.boot}, connection ${status.conn}${status.reason ? `, ${status.reason}` : ''})`,
+      );
+    });
+    this.client.onEvent((e) => {
+      this.events.push(e);
+      this.say(`${e.device}: event ${e.role}/${e.name} #${e.message.seq}${e.message.replay ? ' (replay)' : ''} ${JSON.stringify(e.message.data)}`);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.client.connect();
+    await this.client.publishTime();
+    this.beacon = setInterval(() => void this.client.publishTime().catch(() => undefined), this.o.timeBeaconMs ?? 10_000);
+    this.beacon.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.beacon) clearInterval(this.beacon);
+    await this.client.close();
+  }
+}

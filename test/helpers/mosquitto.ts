@@ -1,0 +1,77 @@
+// A real Mosquitto broker as a separate process on 127.0.0.1 and an ephemeral port, for the
+// end-to-end tests that must not only pass against aedes.
+import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { waitFor } from './wait.js';
+
+export function mosquittoPath(): string | undefined {
+  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto']) {
+    try {
+      execFileSync(p, ['-h'], { stdio: 'ignore' });
+      return p;
+    } catch (err) {
+      // `mosquitto -h` exits 3 after printing help: that still proves it runs.
+      if ((err as { status?: number }).status !== undefined && (err as { status?: number }).status !== null) return p;
+    }
+  }
+  return undefined;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export interface MosquittoBroker {
+  port: number;
+  url: string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startMosquitto(dir: string, options: { maxQueued?: number; port?: number } = {}): Promise<MosquittoBroker> {
+  const bin = mosquittoPath();
+  if (!bin) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
+  const port = options.port ?? (await freePort());
+  const conf = join(dir, `mosquitto-${port}.conf`);
+  await writeFile(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'set_tcp_nodelay true',
+      'persistence false',
+      `max_queued_messages ${options.maxQueued ?? 1000}`,
+      'log_type error',
+      '',
+    ].join('\n'),
+  );
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await waitFor(`mosquitto on ${port}`, () => canConnect(port), 5_000, 25);
+  };
+  const kill = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((r) => {
+      c.once('exit', () => r());
+      c.kill('SIGKILL');
+    });
+  };
+  await launch();
+  return { port, url: `mqtt://127.0.0.1:${port}`, restart: async () => (await kill(), await launch()), stop: kill };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
