@@ -58,7 +58,8 @@ export class Runtime {
       const clock = new TrustedClock(config.clock.source, hal.clock);
       const roleNames = runningRoles(config);
       const remote = await loadAppliedConfig(store);
-      let runtime: Runtime | undefined;
+      // The link needs the runtime for config revisions and the runtime needs the link.
+      const self: { runtime?: Runtime } = {};
       const link = new DeviceLink({
         address: { hall: config.hall, device: config.device },
         fw: FIRMWARE_VERSION,
@@ -71,10 +72,11 @@ export class Runtime {
         serverPublicKey: config.security.serverPublicKey ? toPublicKey(config.security.serverPublicKey) : undefined,
         extraSecure: new Set(config.security.secureCommands),
         log: log.child({ mod: 'link' }),
-        configRev: () => runtime?.configRev ?? 0,
-        applyConfig: (rev, data) => (runtime ? runtime.applyConfig(rev, data) : Promise.resolve({ ok: false, reasons: ['device starting'] })),
+        configRev: () => self.runtime?.configRev ?? 0,
+        applyConfig: (rev, data) => (self.runtime ? self.runtime.applyConfig(rev, data) : Promise.resolve({ ok: false, reasons: ['device starting'] })),
       });
-      runtime = new Runtime(config, hal, store, link, clock, log, options);
+      const runtime = new Runtime(config, hal, store, link, clock, log, options);
+      self.runtime = runtime;
       runtime.configRev = remote?.rev ?? 0;
       await runtime.startRoles(roleNames, remote?.roles ?? {});
       await link.start();

@@ -27,6 +27,11 @@ export interface HallClientOptions {
   cursors?: CursorStore;
   /** Delay before acknowledging events, to cover several with one evt-ack. */
   ackDelayMs?: number;
+  /**
+   * false: neither receive nor acknowledge events (a technician's tool or a second console
+   * beside the real server must not tell devices that events were stored).
+   */
+  events?: boolean;
 }
 
 export interface CursorStore {
@@ -105,7 +110,9 @@ export class HallClient {
   }
 
   async connect(): Promise<void> {
-    const client = await mqtt.connectAsync(this.o.url, {
+    // Handlers go on before CONNECT: a persistent session delivers queued messages right
+    // after CONNACK, before connectAsync() would have returned.
+    const client = mqtt.connect(this.o.url, {
       clientId: this.o.clientId ?? `hall-server-${this.o.hall}-${newId()}`,
       clean: this.o.clientId === undefined,
       protocolVersion: 4,
@@ -114,14 +121,18 @@ export class HallClient {
       ...(this.o.password !== undefined ? { password: this.o.password } : {}),
     });
     this.client = client;
-    const setup = () => {
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.on('connect', () => {
       (client.stream as unknown as Partial<Socket>).setNoDelay?.(true);
       const base = `halld/v1/${this.o.hall}/+`;
-      client.subscribe([`${base}/status`, `${base}/evt/+/+`, `${base}/ack`, `${base}/req/+`, `${base}/state/+`], { qos: 1 });
-    };
-    setup();
-    client.on('connect', setup);
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+      const subs = [`${base}/status`, `${base}/ack`, `${base}/req/+`, `${base}/state/+`];
+      if (this.o.events !== false) subs.push(`${base}/evt/+/+`);
+      client.subscribe(subs, { qos: 1 });
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
   }
 
   get hall(): string {
@@ -298,9 +309,11 @@ export class HallClient {
   private onStatusMessage(device: string, status: Status): void {
     const known = this.statuses.get(device);
     if (known) {
-      const newer = status.boot > known.boot || (status.boot === known.boot && status.conn > known.conn);
-      const sameConnDeath = status.boot === known.boot && status.conn === known.conn && !status.online;
-      if (!newer && !sameConnDeath) {
+      const older = status.boot < known.boot || (status.boot === known.boot && status.conn < known.conn);
+      // Same connection: a refreshed birth (new configRev) replaces a birth, but nothing
+      // brings a connection back once its own will has been seen.
+      const revived = status.boot === known.boot && status.conn === known.conn && status.online && !known.online;
+      if (older || revived) {
         this.counters.staleStatus += 1;
         return;
       }

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type DeviceConfig } from './schema.js';
 import { validate } from '../../protocol/validate.js';
+import { jsonErrorOffset } from './json-error-position.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -54,11 +55,11 @@ export function parseConfig(raw: unknown, file = 'config'): DeviceConfig {
 }
 
 function describeJsonError(text: string, err: Error): string {
-  const m = /position (\d+)/.exec(err.message);
-  if (!m) return err.message;
-  const pos = Number(m[1]);
+  const pos = jsonErrorOffset(text);
+  const reason = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/, .*is not valid JSON$/s, '');
+  if (pos === undefined) return reason;
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const col = pos - before.lastIndexOf('\n');
-  return `${err.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${col}`;
+  return `${reason} at line ${line}, column ${col}`;
 }

@@ -1,0 +1,15 @@
+// `npm run bench`: every benchmark, each printing its figure, a floor from the same run and the ratio.
+import { benchPing } from './ping-rtt.js';
+import { benchOutbox } from './outbox-rate.js';
+import { benchStartup } from './startup.js';
+
+const only = process.argv.slice(2);
+const all: [string, () => Promise<void>][] = [
+  ['ping', benchPing],
+  ['outbox', benchOutbox],
+  ['startup', benchStartup],
+];
+for (const [name, fn] of all) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  await fn();
+}

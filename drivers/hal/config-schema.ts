@@ -1,0 +1,164 @@
+// The HAL's part of the device config (`io`) and the board definition, as TypeBox schemas:
+// one source for the TypeScript types, the defaults, validation and the JSON Schema files.
+// IoConfigSchema is merged into the full device config; boards/*.json are checked against
+// BoardSchema when loaded.
+import { Type, type Static } from '@sinclair/typebox';
+
+/** A part's name as roles use it ("cat-1", "printer"). */
+export const PART_NAME_PATTERN = '^[a-z0-9-]{1,32}$';
+const PartName = Type.String({ pattern: PART_NAME_PATTERN, description: '1-32 characters of a-z 0-9 -' });
+
+export const DEFAULT_DEBOUNCE_MS = 30;
+export const DEFAULT_BAUD_RATE = 9600;
+export const DEFAULT_FIRMATA_BAUD_RATE = 57600;
+
+export const GpioBackendKindSchema = Type.Union([Type.Literal('sim'), Type.Literal('chardev'), Type.Literal('sysfs'), Type.Literal('firmata')], {
+  description: "sim: in memory; chardev: Debian's gpiod tools over /dev/gpiochipN; sysfs: onoff over /sys/class/gpio (removed on newer kernels); firmata: an Arduino running StandardFirmata",
+});
+export type GpioBackendKind = Static<typeof GpioBackendKindSchema>;
+
+export const PinSchema = Type.Union(
+  [
+    Type.Integer({ minimum: 0, maximum: 1023, description: 'GPIO line number (BCM numbering on a Raspberry Pi)' }),
+    Type.String({ minLength: 1, maxLength: 32, description: 'a line name such as "GPIO17" or a header pin such as "P1-11"' }),
+  ],
+  { description: 'BCM line number like 17, "GPIO17", or physical header pin "P1-11"' },
+);
+export type Pin = Static<typeof PinSchema>;
+
+export const PullSchema = Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('none')], {
+  description: 'bias resistor; leave out to keep what the firmware or device tree set',
+});
+export type Pull = Static<typeof PullSchema>;
+
+export const InputConfigSchema = Type.Object(
+  {
+    pin: PinSchema,
+    pull: Type.Optional(PullSchema),
+    activeLow: Type.Optional(Type.Boolean({ default: false, description: 'true when the line reads 0 while the button is pressed (button to ground with pull-up)' })),
+    debounceMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, default: DEFAULT_DEBOUNCE_MS, description: 'the level must hold this long to count' })),
+  },
+  { additionalProperties: false },
+);
+
+export const OutputConfigSchema = Type.Object(
+  {
+    pin: PinSchema,
+    activeLow: Type.Optional(Type.Boolean({ default: false, description: 'true when the part is on while the line is driven 0' })),
+    initial: Type.Optional(Type.Boolean({ default: false, description: 'logical level driven as soon as the line is opened' })),
+  },
+  { additionalProperties: false },
+);
+
+export const SerialConfigSchema = Type.Object(
+  {
+    path: Type.String({ minLength: 1, description: 'device node, e.g. /dev/ttyUSB0 or /dev/serial/by-id/...' }),
+    baudRate: Type.Optional(Type.Integer({ minimum: 50, maximum: 4_000_000, default: DEFAULT_BAUD_RATE })),
+    dataBits: Type.Optional(Type.Union([Type.Literal(5), Type.Literal(6), Type.Literal(7), Type.Literal(8)])),
+    stopBits: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(1.5), Type.Literal(2)])),
+    parity: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('even'), Type.Literal('odd'), Type.Literal('mark'), Type.Literal('space')])),
+  },
+  { additionalProperties: false },
+);
+
+export const I2cConfigSchema = Type.Object(
+  {
+    bus: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: "I2C bus number (/dev/i2c-N); the board's default bus when left out" })),
+    address: Type.Integer({ minimum: 0x03, maximum: 0x77, description: '7-bit device address' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SpeakerConfigSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('none'), Type.Literal('espeak'), Type.Literal('sim')], { description: 'espeak: espeak-ng piped into aplay' }),
+    device: Type.Optional(Type.String({ minLength: 1, description: 'ALSA device for aplay -D, e.g. plughw:1,0' })),
+  },
+  { additionalProperties: false },
+);
+
+export const FirmataConfigSchema = Type.Object(
+  {
+    path: Type.Optional(Type.String({ minLength: 1, description: "serial port of the Firmata board; the board definition's default when left out" })),
+    baudRate: Type.Optional(Type.Integer({ minimum: 50, maximum: 4_000_000, default: DEFAULT_FIRMATA_BAUD_RATE })),
+  },
+  { additionalProperties: false },
+);
+
+export const IoConfigSchema = Type.Object(
+  {
+    inputs: Type.Optional(Type.Record(PartName, InputConfigSchema, { default: {}, additionalProperties: false, description: 'debounced digital inputs: buttons, keys, door sensors' })),
+    outputs: Type.Optional(Type.Record(PartName, OutputConfigSchema, { default: {}, additionalProperties: false, description: 'digital outputs: LEDs, relays, buzzers' })),
+    serial: Type.Optional(Type.Record(PartName, SerialConfigSchema, { default: {}, additionalProperties: false, description: 'serial ports: printer, lock board, scanner' })),
+    i2c: Type.Optional(Type.Record(PartName, I2cConfigSchema, { default: {}, additionalProperties: false, description: 'I2C devices by bus and address' })),
+    speaker: Type.Optional(SpeakerConfigSchema),
+    firmata: Type.Optional(FirmataConfigSchema),
+  },
+  { default: {}, additionalProperties: false, description: "the board's named parts" },
+);
+
+/** The `io` section as written in a config file (defaults may still be missing). */
+export type IoConfig = Static<typeof IoConfigSchema>;
+export type InputConfig = Static<typeof InputConfigSchema>;
+export type OutputConfig = Static<typeof OutputConfigSchema>;
+export type SerialConfig = Static<typeof SerialConfigSchema>;
+export type I2cConfig = Static<typeof I2cConfigSchema>;
+export type SpeakerConfig = Static<typeof SpeakerConfigSchema>;
+
+// ---------------------------------------------------------------------------------------
+// Board definitions (boards/*.json)
+
+const LineNumber = Type.Integer({ minimum: 0, maximum: 1023 });
+const PowerPin = Type.Union([Type.Literal('GND'), Type.Literal('3V3'), Type.Literal('5V'), Type.Literal('VIN'), Type.Literal('AREF'), Type.Literal('RESET')]);
+
+export const BoardSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    id: Type.String({ pattern: PART_NAME_PATTERN }),
+    name: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String()),
+    gpio: Type.Object(
+      {
+        backend: GpioBackendKindSchema,
+        allowedBackends: Type.Array(GpioBackendKindSchema, { minItems: 1, uniqueItems: true, description: 'backends a config may choose instead of the default' }),
+        chipLabel: Type.Optional(Type.String({ minLength: 1, description: 'label of the GPIO chip that carries the header lines (gpiodetect, /sys/class/gpio/gpiochip*/label)' })),
+        chipByLineName: Type.Optional(Type.String({ minLength: 1, description: 'fallback: the chip that has a line with this name' })),
+        linePrefixes: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'prefixes of line names, "GPIO" accepts "GPIO17"' }),
+        lines: Type.Object({ first: LineNumber, last: LineNumber }, { additionalProperties: false }),
+        reservedLines: Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.String(), { default: {}, description: 'line number -> why config may not use it' }),
+      },
+      { additionalProperties: false },
+    ),
+    header: Type.Record(Type.String({ minLength: 1 }), Type.Union([LineNumber, PowerPin]), { description: 'physical pin name -> line number (or a power pin)' }),
+    serial: Type.Object(
+      {
+        default: Type.Optional(Type.String()),
+        ports: Type.Record(
+          Type.String({ minLength: 1 }),
+          Type.Object({ tx: Type.Optional(LineNumber), rx: Type.Optional(LineNumber), description: Type.Optional(Type.String()) }, { additionalProperties: false }),
+          { default: {} },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    i2c: Type.Object(
+      {
+        defaultBus: Type.Optional(Type.Integer({ minimum: 0 })),
+        buses: Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.Object({ sda: LineNumber, scl: LineNumber }, { additionalProperties: false }), { default: {} }),
+      },
+      { additionalProperties: false },
+    ),
+    firmata: Type.Optional(
+      Type.Object(
+        {
+          path: Type.String({ minLength: 1 }),
+          baudRate: Type.Integer({ default: DEFAULT_FIRMATA_BAUD_RATE }),
+          readyTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, $id: 'https://halld.dev/schema/board.json', title: 'halld board definition' },
+);
+export type BoardDefinition = Static<typeof BoardSchema>;

@@ -1,0 +1,69 @@
+// The CLI as a user runs it: one clear line for each mistake, exit 2, no stack trace.
+import t from 'tap';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCli } from '../helpers/device-process.js';
+import { tempDir } from '../helpers/temp.js';
+
+const good = { hall: 'hall-1', device: 'kiosk-1', board: 'sim', dataDir: './data', roles: { sys: {} } };
+
+async function check(dir: string, name: string, content: string) {
+  const file = join(dir, name);
+  await writeFile(file, content);
+  return { file, ...(await runCli(['config', 'check', file])) };
+}
+
+t.test('config check accepts a good file and names what it found', async (t) => {
+  const dir = await tempDir(t);
+  const r = await check(dir, 'good.json', JSON.stringify(good));
+  t.equal(r.code, 0);
+  t.match(r.stdout, /ok \(hall hall-1, device kiosk-1, board sim, roles sys\)/);
+});
+
+t.test('each user mistake is one line naming file, field and expectation', async (t) => {
+  const dir = await tempDir(t);
+  const cases: [string, string, RegExp][] = [
+    ['bad-json.json', '{"hall": "h",\n  "device": }', /bad-json\.json: not valid JSON: .*line 2/],
+    ['wrong-type.json', JSON.stringify({ ...good, broker: { url: 5 } }), /wrong-type\.json: field \/broker\/url: Expected string/],
+    ['bad-name.json', JSON.stringify({ ...good, device: 'Kiosk_1' }), /bad-name\.json: field \/device: Expected string to match/],
+    ['no-hall.json', JSON.stringify({ ...good, hall: undefined }), /no-hall\.json: field \/hall: Expected required property/],
+    ['bad-role.json', JSON.stringify({ ...good, roles: { printer: {} } }), /bad-role\.json: field \/roles\/printer: unknown role; expected one of sys/],
+    ['array.json', '[]', /array\.json: must be a JSON object/],
+    ['backoff.json', JSON.stringify({ ...good, broker: { reconnectMinMs: 5000, reconnectMaxMs: 1000 } }), /reconnectMaxMs: must be at least reconnectMinMs/],
+  ];
+  for (const [name, content, expected] of cases) {
+    const r = await check(dir, name, content);
+    t.equal(r.code, 2, `${name}: exit 2`);
+    t.match(r.stderr, expected, `${name}: message`);
+    t.equal(r.stderr.trim().split('\n').length, 1, `${name}: one line`);
+    t.notMatch(r.stderr, /\n\s+at /, `${name}: no stack trace`);
+  }
+  const missing = await runCli(['run', '--config', join(dir, 'nope.json')]);
+  t.equal(missing.code, 2);
+  t.match(missing.stderr, /nope\.json: no such file/);
+});
+
+t.test('version, help and unknown commands', async (t) => {
+  const v = await runCli(['--version']);
+  t.equal(v.code, 0);
+  t.match(v.stdout, /^\d+\.\d+\.\d+/);
+  const h = await runCli(['--help']);
+  t.equal(h.code, 0);
+  t.match(h.stdout, /run \[options\]/);
+  t.match(h.stdout, /demo \[options\]/);
+  const u = await runCli(['fly']);
+  t.equal(u.code, 2);
+  t.match(u.stderr, /unknown command 'fly'/);
+  const p = await runCli(['demo', '--port', 'abc']);
+  t.equal(p.code, 2);
+  t.match(p.stderr, /--port: expected a port number/);
+});
+
+t.test('config schema prints a JSON Schema', async (t) => {
+  const r = await runCli(['config', 'schema']);
+  t.equal(r.code, 0);
+  const schema = JSON.parse(r.stdout) as { properties: Record<string, unknown>; required: string[] };
+  t.ok(schema.properties['broker']);
+  t.ok(schema.properties['roles']);
+  t.ok(schema.required.includes('hall'));
+});
