@@ -5,6 +5,8 @@
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import {
+  DEFAULT_BAUD_RATE,
+  DEFAULT_DEBOUNCE_MS,
   DEFAULT_FIRMATA_BAUD_RATE,
   I2cConfigSchema,
   InputConfigSchema,
@@ -180,15 +182,18 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
   for (const [name, c] of Object.entries(io.serial ?? {})) {
     const part = `serial.${name}`;
     const other = paths.get(c.path);
-    if (other) issues.push(`${other} and ${part} both use serial port ${c.path}`);
-    else paths.set(c.path, part);
+    if (other) {
+      issues.push(`${other} and ${part} both use serial port ${c.path}`);
+      continue;
+    }
+    paths.set(c.path, part);
     const port = board.serial.ports[c.path];
     if (port?.tx !== undefined) claim(port.tx, { part: `${c.path} TX`, how: `used by ${part}` });
     if (port?.rx !== undefined) claim(port.rx, { part: `${c.path} RX`, how: `used by ${part}` });
     serial.push({
       name,
       path: c.path,
-      baudRate: c.baudRate ?? 9600,
+      baudRate: c.baudRate ?? DEFAULT_BAUD_RATE,
       ...(c.dataBits !== undefined ? { dataBits: c.dataBits } : {}),
       ...(c.stopBits !== undefined ? { stopBits: c.stopBits } : {}),
       ...(c.parity !== undefined ? { parity: c.parity } : {}),
@@ -201,7 +206,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     const line = resolve(part, c.pin);
     if (line === undefined) continue;
     claim(line, { part, how: pinOf(c.pin) });
-    inputs.push({ name, pin: c.pin, line, ...(c.pull ? { pull: c.pull } : {}), activeLow: c.activeLow ?? false, debounceMs: c.debounceMs ?? 30 });
+    inputs.push({ name, pin: c.pin, line, ...(c.pull ? { pull: c.pull } : {}), activeLow: c.activeLow ?? false, debounceMs: c.debounceMs ?? DEFAULT_DEBOUNCE_MS });
   }
 
   const outputs: OutputSpec[] = [];

@@ -1,0 +1,133 @@
+// The whole HAL in memory, for the sim board, CI and the hall simulator's devices: GPIO from
+// the sim backend, serial ports on a private VirtualSerialBus (the real SerialLink driver
+// runs on it), I2C register files behind the real I2C driver, a recording speaker. `sim` is
+// the test's side: press buttons, read what outputs did, plug devices into serial ports.
+import { AssembledHal } from '../../drivers/hal/assembled-hal.js';
+import type { ResolvedIo } from '../../drivers/hal/resolve-io.js';
+import type { BoardDefinition } from '../../drivers/hal/config-schema.js';
+import { notConfigured } from '../../drivers/hal/not-configured.js';
+import { warnListenerError } from '../../drivers/hal/listener-error.js';
+import type { Clock, Hal } from '../../drivers/hal/types.js';
+import { systemClock } from '../../drivers/clock/system-clock.js';
+import { globalTimers, type Timers } from '../../drivers/clock/timers.js';
+import { SimGpioBackend, type OutputLevelChange } from '../../drivers/gpio/sim-backend.js';
+import type { Level } from '../../drivers/gpio/gpio-backend.js';
+import { openSerialLink } from '../../drivers/serial/serial-link.js';
+import { I2cBusDevice } from '../../drivers/i2c/i2c-bus-device.js';
+import { VirtualSerialBus, type VirtualAttachment } from '../serial/virtual-serial-bus.js';
+import type { VirtualSerialDevice } from '../serial/virtual-device.js';
+import { SimI2cBus } from '../i2c/sim-i2c-bus.js';
+import { SimSpeaker, type SpeakerEvent } from '../speaker/sim-speaker.js';
+
+export interface SimControls {
+  /** Presses the button: one clean edge to its active level (debounced like real input). */
+  press(input: string): void;
+  release(input: string): void;
+  /** `times` raw toggles inside the debounce window, then the line settles at `settle`. */
+  bounce(input: string, times: number, settle?: 'active' | 'inactive'): void;
+  /** Sets the raw electrical level of an input line. */
+  setLevel(input: string, level: Level): void;
+  /** Every level the output was driven to, starting with the one at open. */
+  outputHistory(output: string): readonly OutputLevelChange[];
+  /** Plugs a byte-level device into the serial part's port. */
+  attachSerialDevice(name: string, device: VirtualSerialDevice): VirtualAttachment;
+  /** Every byte the host wrote to the serial part's port. */
+  serialWritten(name: string): Buffer;
+  /** Pulls the adapter out: the open link closes with an error, reopening fails until replug. */
+  unplugSerial(name: string): void;
+  replugSerial(name: string): void;
+  /** Texts the speaker said, in order. */
+  spoken(): string[];
+  speakerEvents(): readonly SpeakerEvent[];
+  /** The live register file of the I2C part (read and write it to script the chip). */
+  i2cRegisters(name: string): Uint8Array;
+  /** The I2C part stops acknowledging for `count` transfers (Infinity: until 0 is passed). */
+  i2cNack(name: string, count?: number): void;
+  /** The simulated bus itself, for transfer logs. */
+  i2cBus(bus: number): SimI2cBus;
+}
+
+export interface SimHal extends Hal {
+  readonly sim: SimControls;
+}
+
+export interface SimHalOptions {
+  clock?: Clock;
+  timers?: Timers;
+  onListenerError?: (part: string, err: unknown) => void;
+}
+
+/** Builds a SimHal for an already resolved io section (createHal's path for backend "sim"). */
+export async function assembleSimHal(board: BoardDefinition, io: ResolvedIo, options: SimHalOptions = {}): Promise<SimHal> {
+  const clock = options.clock ?? systemClock;
+  const timers = options.timers ?? globalTimers;
+  const gpioBackend = new SimGpioBackend({ clock, timers, onListenerError: options.onListenerError ?? warnListenerError });
+  const gpio = await gpioBackend.open(io.inputs, io.outputs);
+
+  const serialBus = new VirtualSerialBus();
+  const serialPaths = new Map(io.serial.map((s) => [s.name, s.path]));
+  for (const path of serialPaths.values()) serialBus.createPort(path);
+
+  const i2cBuses = new Map<number, SimI2cBus>();
+  const i2cSpecs = new Map(io.i2c.map((s) => [s.name, s]));
+  const busFor = (bus: number): SimI2cBus => {
+    let sim = i2cBuses.get(bus);
+    if (!sim) {
+      sim = new SimI2cBus(bus);
+      i2cBuses.set(bus, sim);
+    }
+    return sim;
+  };
+  for (const spec of io.i2c) busFor(spec.bus).addDevice(spec.address);
+
+  const speaker = new SimSpeaker(clock);
+  const path = (name: string): string => {
+    const p = serialPaths.get(name);
+    if (p === undefined) throw notConfigured('serial', name, serialPaths.keys());
+    return p;
+  };
+  const i2cSpec = (name: string) => {
+    const spec = i2cSpecs.get(name);
+    if (!spec) throw notConfigured('i2c', name, i2cSpecs.keys());
+    return spec;
+  };
+
+  const sim: SimControls = {
+    press: (input) => gpioBackend.press(input),
+    release: (input) => gpioBackend.release(input),
+    bounce: (input, times, settle) => gpioBackend.bounce(input, times, settle),
+    setLevel: (input, level) => gpioBackend.setLevel(input, level),
+    outputHistory: (output) => gpioBackend.outputHistory(output),
+    attachSerialDevice: (name, device) => serialBus.attach(path(name), device),
+    serialWritten: (name) => serialBus.written(path(name)),
+    unplugSerial: (name) => serialBus.unplug(path(name)),
+    replugSerial: (name) => serialBus.replug(path(name)),
+    spoken: () => speaker.spoken(),
+    speakerEvents: () => speaker.events(),
+    i2cRegisters: (name) => {
+      const spec = i2cSpec(name);
+      return busFor(spec.bus).registers(spec.address);
+    },
+    i2cNack: (name, count) => {
+      const spec = i2cSpec(name);
+      busFor(spec.bus).nack(spec.address, count);
+    },
+    i2cBus: (bus) => busFor(bus),
+  };
+
+  const hal = new AssembledHal({
+    board: board.id,
+    clock,
+    io,
+    gpio,
+    openSerial: (spec) => openSerialLink({ ...spec, binding: serialBus.binding }),
+    // Each device gets the bus without ownership: the simulated bus lives as long as the HAL.
+    openI2c: async (spec) => new I2cBusDevice(spec.name, spec.bus, spec.address, busFor(spec.bus), async () => undefined),
+    speaker,
+  });
+  return Object.assign(hal, { sim }) as AssembledHal & { sim: SimControls };
+}
+
+export function isSimHal(hal: Hal): hal is SimHal {
+  return typeof (hal as Partial<SimHal>).sim === 'object';
+}
