@@ -1,0 +1,23 @@
+// Plugs the virtual printer into simulators/serial's VirtualSerialBus (or attachToMockPort):
+// the bus hands it every host write, and replies go back on the line the host has open.
+import type { VirtualLine, VirtualSerialDevice } from '../serial/virtual-device.js';
+import type { VirtualEscPosPrinter } from './virtual-printer.js';
+
+export function asVirtualSerialDevice(printer: VirtualEscPosPrinter): VirtualSerialDevice {
+  let line: VirtualLine | undefined;
+  printer.onReply((bytes) => {
+    if (line?.isOpen()) void line.send(bytes);
+  });
+  return {
+    receive: (bytes, from) => {
+      line = from;
+      printer.receive(bytes);
+    },
+    opened: (opened) => {
+      line = opened;
+    },
+    closed: () => {
+      line = undefined;
+    },
+  };
+}
