@@ -1,7 +1,9 @@
 // The lifecycle of one device: open the board (HAL), the store and the link, start the roles
 // in order, and stop them in reverse. Bad input and hardware faults never end the process;
 // only the entry point exits.
-import { createRequire } from 'node:module';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { createHal } from '../drivers/hal/create-hal.js';
@@ -17,8 +19,21 @@ import { ROLE_MODULES } from './roles/index.js';
 import type { DiagnosticReport, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
 import type { Logger } from './log.js';
 
-const require = createRequire(import.meta.url);
-export const FIRMWARE_VERSION: string = (require('../../package.json') as { version: string }).version;
+/** The package version, found by walking up from this file (works from dist/ and from the bundle). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'halld' && pkg.version) return pkg.version;
+    }
+    dir = dirname(dir);
+  }
+  return '0.0.0-unknown';
+}
+
+export const FIRMWARE_VERSION: string = packageVersion();
 
 export interface RuntimeOptions {
   log: Logger;

@@ -3,14 +3,18 @@
 // exactly once (de-duplicated, gaps waited for) and acknowledge them with evt-ack, follow
 // device status while ignoring stale wills, answer device requests, push retained configs
 // and the time beacon, and sign secure commands.
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Socket } from 'node:net';
+import { createRequire } from 'node:module';
 import type { KeyObject } from 'node:crypto';
 import { topics, parseTopic, type Role, type DeviceAddress } from './topics.js';
 import { Ack, EventMessage, RequestMessage, Status, StateMessage, type ErrorCode } from './messages.js';
 import { parseJsonObject, validate } from './validate.js';
 import { signEnvelope, toPrivateKey } from './signing.js';
 import { newId } from './ids.js';
+
+// mqtt's ESM entry is its browser-oriented bundle; the CommonJS build loads ~3x faster.
+const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 
 export interface HallClientOptions {
   url: string;

@@ -3,9 +3,14 @@
 // TCP_NODELAY (Nagle + delayed ACK turns a 0.3 ms round trip into ~44 ms), reconnect forever
 // with capped exponential backoff and jitter, and explicit re-subscription on every connect
 // (MQTT.js issues #875, #1001: don't rely on the session alone).
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+
+// mqtt's ESM entry costs ~270 ms and ~18 MB at start on this machine, its CommonJS build
+// ~90 ms and ~11 MB (bench/startup.ts); a board restarts often enough for that to matter.
+const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 
 export interface BrokerOptions {
   url: string;
@@ -58,6 +63,9 @@ export class MqttConnection {
       connectTimeout: 10_000,
       protocolVersion: 4,
       resubscribe: false,
+      // mqtt-packet's number cache is 65,536 small Buffers (~8 MB of heap on a 1 GB board) to
+      // save one 2-byte allocation per packet; a device sends a few packets a second.
+      writeCache: false,
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
       ...(this.broker.username !== undefined ? { username: this.broker.username } : {}),
       ...(this.broker.password !== undefined ? { password: this.broker.password } : {}),

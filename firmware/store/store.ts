@@ -61,7 +61,10 @@ interface Unit {
   reject: (err: unknown) => void;
 }
 
-const OUTBOX_INSERT = 'INSERT INTO outbox (seq, id, role, name, durable, boot, up, ts, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const OUTBOX_INSERT_HEAD = 'INSERT INTO outbox (seq, id, role, name, durable, boot, up, ts, data) VALUES';
+const OUTBOX_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per INSERT: 9 parameters each, well under SQLite's 32,766-parameter limit. */
+const INSERT_CHUNK = 500;
 
 export class Store {
   readonly boot: number;
@@ -164,37 +167,34 @@ export class Store {
     const droppedBefore = this.droppedCount;
     try {
       await this.db.run('BEGIN IMMEDIATE');
+      // Statements first, each unit in its own savepoint (only units that have statements:
+      // a savepoint costs two round trips to the SQLite thread).
       for (const unit of batch) {
+        if (unit.statements.length === 0) continue;
         await this.db.run('SAVEPOINT unit');
-        const unitSeq = this.lastSeq;
         try {
           for (const s of unit.statements) await this.db.run(s.sql, s.params ?? []);
-          const stored: OutboxEvent[] = [];
-          for (const e of unit.events) {
-            const row: OutboxEvent = {
-              seq: ++this.lastSeq,
-              id: newId('e'),
-              role: e.role,
-              name: e.name,
-              durable: e.durable,
-              boot: this.boot,
-              up: Math.max(0, Math.round(this.uptimeMs())),
-              ts: this.now(),
-              data: JSON.stringify(e.data),
-            };
-            await this.db.run(OUTBOX_INSERT, [row.seq, row.id, row.role, row.name, row.durable ? 1 : 0, row.boot, row.up, row.ts, row.data]);
-            stored.push(row);
-          }
           await this.db.run('RELEASE unit');
-          this.outboxCount += stored.length;
-          results.set(unit, stored);
         } catch (err) {
-          this.lastSeq = unitSeq;
           await this.db.run('ROLLBACK TO unit');
           await this.db.run('RELEASE unit');
           failed.set(unit, err);
         }
       }
+      // Then every surviving unit's events, seq in queue order, in multi-row INSERTs.
+      const rows: OutboxEvent[] = [];
+      for (const unit of batch) {
+        if (failed.has(unit)) continue;
+        const stored = unit.events.map((e) => this.eventRow(e));
+        rows.push(...stored);
+        results.set(unit, stored);
+      }
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const chunk = rows.slice(i, i + INSERT_CHUNK);
+        const params = chunk.flatMap((r) => [r.seq, r.id, r.role, r.name, r.durable ? 1 : 0, r.boot, r.up, r.ts, r.data]);
+        await this.db.run(`${OUTBOX_INSERT_HEAD} ${chunk.map(() => OUTBOX_ROW).join(',')}`, params);
+      }
+      this.outboxCount += rows.length;
       if (this.lastSeq !== seqBefore) {
         await this.db.run("INSERT INTO meta (key, value) VALUES ('lastSeq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
           String(this.lastSeq),
@@ -221,6 +221,20 @@ export class Store {
       }
     }
     if (published.length > 0) for (const l of this.listeners) l(published);
+  }
+
+  private eventRow(e: NewEvent): OutboxEvent {
+    return {
+      seq: ++this.lastSeq,
+      id: newId('e'),
+      role: e.role,
+      name: e.name,
+      durable: e.durable,
+      boot: this.boot,
+      up: Math.max(0, Math.round(this.uptimeMs())),
+      ts: this.now(),
+      data: JSON.stringify(e.data),
+    };
   }
 
   /** Drops the oldest non-durable events beyond the bound; durable ones are never dropped. */
