@@ -18,7 +18,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: 'drivers/(?!hal/types\\.js$)', message: 'a role sees HAL interfaces only (drivers/hal/types.js), never a concrete driver' }] },
+        // The printer's interface files (its types, its errors, the template contract) do no I/O.
+        {
+          patterns: [
+            {
+              regex: 'drivers/(?!hal/types\\.js$|printer/(types|errors|ticket-template)\\.js$)',
+              message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/printer/{types,errors,ticket-template}.js), never a concrete driver',
+            },
+          ],
+        },
       ],
     },
   },

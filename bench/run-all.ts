@@ -2,12 +2,14 @@
 import { benchPing } from './ping-rtt.js';
 import { benchOutbox } from './outbox-rate.js';
 import { benchStartup } from './startup.js';
+import { benchTicketPress } from './ticket-press.js';
 
 const only = process.argv.slice(2);
 const all: [string, () => Promise<void>][] = [
   ['ping', benchPing],
   ['outbox', benchOutbox],
   ['startup', benchStartup],
+  ['ticket', benchTicketPress],
 ];
 for (const [name, fn] of all) {
   if (only.length > 0 && !only.includes(name)) continue;

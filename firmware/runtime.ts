@@ -110,7 +110,7 @@ export class Runtime {
 
   private services(): RuntimeServices {
     return {
-      diagnose: () => this.diagnose(),
+      diagnose: (include) => this.diagnose(include),
       identify: (ms) => this.identify(ms),
       restart: (reason) => (this.options.onRestartRequest ?? (() => this.log.warn({ reason }, 'restart requested but nobody supervises this runtime')))(reason),
       describe: () => this.describe(),
@@ -206,12 +206,13 @@ export class Runtime {
     return { ok: true };
   }
 
-  async diagnose(): Promise<DiagnosticReport> {
+  async diagnose(include: readonly string[] = []): Promise<DiagnosticReport> {
     const results: SelfTestResult[] = [];
     results.push(...(await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }])));
     results.push(await this.storeSelfTest());
     for (const [role, running] of this.roles) {
-      for (const [name, test] of Object.entries(running.instance.selfTests ?? {})) {
+      const manual = Object.entries(running.instance.manualSelfTests ?? {}).filter(([name]) => include.includes(`${role}/${name}`));
+      for (const [name, test] of [...Object.entries(running.instance.selfTests ?? {}), ...manual]) {
         try {
           results.push({ ...(await test()), name: `${role}/${name}` });
         } catch (err) {

@@ -3,14 +3,19 @@
 // fails when the checked-in files are out of date.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
 import { MESSAGE_SCHEMAS } from './messages.js';
+import { TICKET_PRINTER_SCHEMAS } from './ticket-printer.js';
 
 export function schemaFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [name, schema] of Object.entries(MESSAGE_SCHEMAS)) {
-    const doc = { $schema: 'https://json-schema.org/draft/2020-12/schema', ...schema, $id: `https://halld.dev/schema/v1/${name}.json` };
-    files.set(`${name}.json`, `${JSON.stringify(doc, null, 2)}\n`);
+  const groups: [string, Record<string, TSchema>][] = [['', MESSAGE_SCHEMAS], ['ticket-printer/', TICKET_PRINTER_SCHEMAS]];
+  for (const [folder, schemas] of groups) {
+    for (const [name, schema] of Object.entries(schemas)) {
+      const doc = { $schema: 'https://json-schema.org/draft/2020-12/schema', ...schema, $id: `https://halld.dev/schema/v1/${folder}${name}.json` };
+      files.set(`${folder}${name}.json`, `${JSON.stringify(doc, null, 2)}\n`);
+    }
   }
   return files;
 }
@@ -18,7 +23,9 @@ export function schemaFiles(): Map<string, string> {
 export const SCHEMA_DIR = fileURLToPath(new URL('../../protocol/schema/', import.meta.url));
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await mkdir(SCHEMA_DIR, { recursive: true });
-  for (const [name, text] of schemaFiles()) await writeFile(join(SCHEMA_DIR, name), text);
+  for (const [name, text] of schemaFiles()) {
+    await mkdir(dirname(join(SCHEMA_DIR, name)), { recursive: true });
+    await writeFile(join(SCHEMA_DIR, name), text);
+  }
   process.stdout.write(`wrote ${schemaFiles().size} schemas to ${SCHEMA_DIR}\n`);
 }

@@ -76,7 +76,12 @@ export class CommandTimeoutError extends Error {
 export type RequestHandler = (device: string, data: Record<string, unknown>) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 export class RequestFailure extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  /** Sent as error.details, e.g. `{ reason: 'exhausted' }`. */
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -398,7 +403,8 @@ export class HallClient {
         body = { v: 1, id, ok: true, data: await handler(device, data) };
       } catch (err) {
         const code = err instanceof RequestFailure ? err.code : 'INTERNAL';
-        body = { v: 1, id, ok: false, error: { code, message: (err as Error).message } };
+        const details = err instanceof RequestFailure && err.details ? { details: err.details } : {};
+        body = { v: 1, id, ok: false, error: { code, message: (err as Error).message, ...details } };
       }
     }
     this.client?.publish(topics.response(this.address(device)), JSON.stringify(body), { qos: 1 });

@@ -11,8 +11,12 @@ const external = [
 ];
 
 await build({
-  entryPoints: ['dist/firmware/cli.js'],
-  outfile: 'dist/halld.mjs',
+  // Split at dynamic imports: drivers, the printer stack and the demo's broker load only when used.
+  entryPoints: { halld: 'dist/firmware/cli.js' },
+  outdir: 'dist',
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

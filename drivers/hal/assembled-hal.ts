@@ -1,10 +1,14 @@
 // The Hal a role sees, put together from whichever parts the board and config chose (real
-// drivers or simulators). It looks parts up by name, opens serial ports and I2C devices on
-// first use, turns every part's health into self-test results, and closes everything once.
-import { HalError, type Clock, type DigitalInput, type DigitalOutput, type Hal, type I2cDevice, type SelfTestResult, type SerialLink, type Speaker } from './types.js';
-import type { I2cSpec, ResolvedIo, SerialSpec } from './resolve-io.js';
+// drivers or simulators). It looks parts up by name, opens serial ports, I2C devices,
+// printers and scanners on first use, turns every part's health into self-test results, and
+// closes everything once. The printer and scanner drivers are imported when first opened.
+import { HalError, type Clock, type DigitalInput, type DigitalOutput, type Hal, type I2cDevice, type Scanner, type SelfTestResult, type SerialLink, type Speaker } from './types.js';
+import type { I2cSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from './resolve-io.js';
 import type { GpioParts } from '../gpio/gpio-backend.js';
 import type { PartHealth, SelfChecking } from './part-health.js';
+import type { TicketPrinter } from '../printer/types.js';
+import type { SerialScanner } from '../scanner/serial-scanner.js';
+import type { Timers } from '../clock/timers.js';
 import { notConfigured } from './not-configured.js';
 
 /** An I2cDevice that can also do a bare read to see if the chip answers. */
@@ -18,12 +22,41 @@ export interface HalAssembly {
   openSerial(spec: SerialSpec): Promise<SerialLink>;
   openI2c(spec: I2cSpec): Promise<ProbingI2cDevice>;
   speaker: Speaker & Partial<SelfChecking>;
+  /** Drive the scanners' reconnect timer (default: the global timers). */
+  timers?: Timers;
+  /** A role's scan listener threw (default: a process warning). */
+  onListenerError?: (part: string, err: unknown) => void;
   /** Releases what the assembly itself holds (virtual buses, pools). */
   close?(): Promise<void>;
 }
 
 function result(name: string, health: PartHealth): SelfTestResult {
   return { name, ok: health.ok, ...(health.detail ? { detail: health.detail } : {}), ...(health.data ? { data: health.data } : {}) };
+}
+
+function describeTransport(spec: PrinterTransportSpec, serial: ReadonlyMap<string, SerialSpec>): string {
+  switch (spec.kind) {
+    case 'serial': {
+      const path = serial.get(spec.serial)?.path;
+      return `serial ${spec.serial}${path ? ` (${path})` : ''}`;
+    }
+    case 'tcp':
+      return `tcp ${spec.host}:${spec.port}`;
+    case 'usb':
+      return `usb ${spec.path}`;
+  }
+}
+
+/** One open-on-first-use cache entry per name; a failed open is forgotten so the next call retries. */
+function cachedOpen<T>(cache: Map<string, Promise<T>>, name: string, open: () => Promise<T>): Promise<T> {
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const opening = open();
+  cache.set(name, opening);
+  opening.catch(() => {
+    if (cache.get(name) === opening) cache.delete(name);
+  });
+  return opening;
 }
 
 export class AssembledHal implements Hal {
@@ -33,6 +66,10 @@ export class AssembledHal implements Hal {
   private readonly i2cSpecs: Map<string, I2cSpec>;
   private readonly links = new Map<string, Promise<SerialLink>>();
   private readonly devices = new Map<string, Promise<ProbingI2cDevice>>();
+  private readonly printerSpecs: Map<string, PrinterSpec>;
+  private readonly scannerSpecs: Map<string, ScannerSpec>;
+  private readonly printers = new Map<string, Promise<TicketPrinter>>();
+  private readonly scanners = new Map<string, Promise<SerialScanner>>();
   private closing: Promise<void> | undefined;
 
   constructor(protected readonly assembly: HalAssembly) {
@@ -40,6 +77,8 @@ export class AssembledHal implements Hal {
     this.clock = assembly.clock;
     this.serialSpecs = new Map(assembly.io.serial.map((s) => [s.name, s]));
     this.i2cSpecs = new Map(assembly.io.i2c.map((s) => [s.name, s]));
+    this.printerSpecs = new Map(assembly.io.printers.map((s) => [s.name, s]));
+    this.scannerSpecs = new Map(assembly.io.scanners.map((s) => [s.name, s]));
   }
 
   input(name: string): DigitalInput {
@@ -83,14 +122,49 @@ export class AssembledHal implements Hal {
     this.ensureOpen();
     const spec = this.i2cSpecs.get(name);
     if (!spec) throw notConfigured('i2c', name, this.i2cSpecs.keys());
-    const cached = this.devices.get(name);
-    if (cached) return cached;
-    const opening = this.assembly.openI2c(spec);
-    this.devices.set(name, opening);
-    opening.catch(() => {
-      if (this.devices.get(name) === opening) this.devices.delete(name);
+    return cachedOpen(this.devices, name, () => this.assembly.openI2c(spec));
+  }
+
+  /**
+   * Opens the printer on first use and returns the same one afterwards. Rejects when its
+   * serial port or usblp node cannot be opened (the next call tries again); a TCP printer
+   * connects on its first status query. A serial printer survives its port being replugged.
+   */
+  async printer(name: string): Promise<TicketPrinter> {
+    this.ensureOpen();
+    const spec = this.printerSpecs.get(name);
+    if (!spec) throw notConfigured('printers', name, this.printerSpecs.keys());
+    return cachedOpen(this.printers, name, async () => {
+      const { openTicketPrinter } = await import('./open-printer.js');
+      return openTicketPrinter(spec, { serial: (part) => this.serial(part), clock: this.clock });
     });
-    return opening;
+  }
+
+  scanner(name: string): Promise<Scanner> {
+    return this.serialScanner(name);
+  }
+
+  /**
+   * Opens the scanner on first use and returns the same one afterwards. Resolves even when
+   * its port cannot be opened now: the scanner retries until it can, and the self-test says why.
+   */
+  private async serialScanner(name: string): Promise<SerialScanner> {
+    this.ensureOpen();
+    const spec = this.scannerSpecs.get(name);
+    if (!spec) throw notConfigured('scanners', name, this.scannerSpecs.keys());
+    return cachedOpen(this.scanners, name, async () => {
+      const { SerialScanner } = await import('../scanner/serial-scanner.js');
+      return SerialScanner.open({
+        name,
+        openLink: () => this.serial(spec.serial),
+        clock: this.clock,
+        suffix: spec.suffix,
+        encoding: spec.encoding,
+        maxLength: spec.maxLength,
+        ...(this.assembly.timers ? { timers: this.assembly.timers } : {}),
+        ...(this.assembly.onListenerError ? { onListenerError: this.assembly.onListenerError } : {}),
+      });
+    });
   }
 
   speaker(): Speaker {
@@ -98,12 +172,14 @@ export class AssembledHal implements Hal {
     return this.assembly.speaker;
   }
 
-  describe(): { inputs: string[]; outputs: string[]; serial: string[]; i2c: string[] } {
+  describe(): { inputs: string[]; outputs: string[]; serial: string[]; i2c: string[]; printers: string[]; scanners: string[] } {
     return {
       inputs: [...this.assembly.gpio.inputs.keys()],
       outputs: [...this.assembly.gpio.outputs.keys()],
       serial: [...this.serialSpecs.keys()],
       i2c: [...this.i2cSpecs.keys()],
+      printers: [...this.printerSpecs.keys()],
+      scanners: [...this.scannerSpecs.keys()],
     };
   }
 
@@ -134,7 +210,27 @@ export class AssembledHal implements Hal {
         return result(`i2c:${spec.name}`, { ok: false, detail: (err as Error).message, data });
       }
     });
-    results.push(...(await Promise.all(serial)), ...(await Promise.all(i2c)));
+    // A printer that answers is reachable (ok); whether it can print now is in the detail.
+    const printers = [...this.printerSpecs.values()].map(async (spec) => {
+      const data: Record<string, unknown> = { transport: describeTransport(spec.transport, this.serialSpecs) };
+      try {
+        const status = await (await this.printer(spec.name)).status();
+        const detail = status.ready ? (status.paperLow ? 'ready, paper low' : 'ready') : `not ready: ${status.faults.join(', ') || 'error reported'}`;
+        return result(`printer:${spec.name}`, { ok: true, detail, data: { ...data, ready: status.ready, faults: status.faults } });
+      } catch (err) {
+        return result(`printer:${spec.name}`, { ok: false, detail: (err as Error).message, data });
+      }
+    });
+    const scanners = [...this.scannerSpecs.values()].map(async (spec) => {
+      const data = { serial: spec.serial };
+      try {
+        const health = (await this.serialScanner(spec.name)).health();
+        return result(`scanner:${spec.name}`, { ...health, data: { ...data, ...health.data } });
+      } catch (err) {
+        return result(`scanner:${spec.name}`, { ok: false, detail: (err as Error).message, data });
+      }
+    });
+    results.push(...(await Promise.all(serial)), ...(await Promise.all(i2c)), ...(await Promise.all(printers)), ...(await Promise.all(scanners)));
     const speaker = this.assembly.speaker;
     if (speaker.check) {
       try {
@@ -156,6 +252,9 @@ export class AssembledHal implements Hal {
       const part = await p.catch(() => undefined);
       await part?.close().catch(() => undefined);
     };
+    // Printers first: close() lets a ticket being sent finish before the port goes.
+    const users: Promise<{ close(): Promise<void> }>[] = [...this.printers.values(), ...this.scanners.values()];
+    await Promise.all(users.map(settled));
     await Promise.all([...this.links.values()].map(settled));
     await Promise.all([...this.devices.values()].map(settled));
     await Promise.all([...this.assembly.gpio.inputs.values(), ...this.assembly.gpio.outputs.values()].map((p) => p.close().catch(() => undefined)));

@@ -11,6 +11,15 @@ const PartName = Type.String({ pattern: PART_NAME_PATTERN, description: '1-32 ch
 export const DEFAULT_DEBOUNCE_MS = 30;
 export const DEFAULT_BAUD_RATE = 9600;
 export const DEFAULT_FIRMATA_BAUD_RATE = 57600;
+/** Raw print port of network printers ("JetDirect"/AppSocket); same value as drivers/printer RAW_PRINT_PORT. */
+export const DEFAULT_PRINTER_TCP_PORT = 9100;
+/** The Linux usblp node; same value as drivers/printer DEFAULT_USB_PRINTER_PATH. */
+export const DEFAULT_PRINTER_USB_PATH = '/dev/usb/lp0';
+/** Half-width columns at 1x1: 48 on 80 mm paper, 32 on 58 mm; same value as drivers/printer DEFAULT_PAPER_COLUMNS. */
+export const DEFAULT_PRINTER_COLUMNS = 48;
+/** Per DLE EOT query; same value as drivers/printer DEFAULT_STATUS_TIMEOUT_MS. */
+export const DEFAULT_PRINTER_STATUS_TIMEOUT_MS = 500;
+export const DEFAULT_SCANNER_MAX_LENGTH = 512;
 
 export const GpioBackendKindSchema = Type.Union([Type.Literal('sim'), Type.Literal('chardev'), Type.Literal('sysfs'), Type.Literal('firmata')], {
   description: "sim: in memory; chardev: Debian's gpiod tools over /dev/gpiochipN; sysfs: onoff over /sys/class/gpio (removed on newer kernels); firmata: an Arduino running StandardFirmata",
@@ -85,12 +94,71 @@ export const FirmataConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const PRINTER_TRANSPORTS = ['serial', 'tcp', 'usb'] as const;
+
+export const PrinterConfigSchema = Type.Object(
+  {
+    serial: Type.Optional(Type.String({ minLength: 1, description: 'name of the io.serial part the printer is on (RS-232 or USB-serial)' })),
+    tcp: Type.Optional(
+      Type.Object(
+        {
+          host: Type.String({ minLength: 1, description: "the network printer's address, e.g. 10.0.0.7" }),
+          port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: DEFAULT_PRINTER_TCP_PORT, description: 'raw print port' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    usb: Type.Optional(
+      Type.Object(
+        { path: Type.Optional(Type.String({ minLength: 1, default: DEFAULT_PRINTER_USB_PATH, description: 'USB printer-class node (kernel driver usblp)' })) },
+        { additionalProperties: false },
+      ),
+    ),
+    columns: Type.Optional(
+      Type.Integer({ minimum: 8, maximum: 255, default: DEFAULT_PRINTER_COLUMNS, description: 'paper width in half-width characters at normal size: 48 for 80 mm paper, 32 for 58 mm' }),
+    ),
+    statusQueries: Type.Optional(
+      Type.Array(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]), {
+        uniqueItems: true,
+        default: [1, 2, 3, 4],
+        description: 'which DLE EOT n to ask before each ticket (1 and 2 are always asked); [1, 2] for printers that do not answer 3 and 4 (paper-low and cutter errors are then not reported)',
+      }),
+    ),
+    statusTimeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 10_000, default: DEFAULT_PRINTER_STATUS_TIMEOUT_MS, description: 'wait this long for each status reply' })),
+  },
+  { additionalProperties: false, description: 'an ESC/POS ticket printer; give exactly one transport: serial, tcp or usb' },
+);
+
+const SCANNER_SUFFIXES = ['cr', 'lf', 'crlf', 'auto'] as const;
+export type ScannerSuffix = (typeof SCANNER_SUFFIXES)[number];
+const SCANNER_ENCODINGS = ['utf8', 'gb18030'] as const;
+export type ScannerEncoding = (typeof SCANNER_ENCODINGS)[number];
+
+export const ScannerConfigSchema = Type.Object(
+  {
+    serial: Type.String({ minLength: 1, description: 'name of the io.serial part the scanner is on (USB-CDC or RS-232 mode)' }),
+    suffix: Type.Optional(
+      Type.Union(
+        SCANNER_SUFFIXES.map((s) => Type.Literal(s)),
+        { default: 'auto', description: 'what the scanner sends after each code; auto: any of CR, LF or CR LF ends a code' },
+      ),
+    ),
+    encoding: Type.Optional(Type.Union(SCANNER_ENCODINGS.map((e) => Type.Literal(e)), { default: 'utf8', description: "the scanner's output character set" })),
+    maxLength: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 65_536, default: DEFAULT_SCANNER_MAX_LENGTH, description: 'bytes; a longer line without a suffix is line noise and is discarded' }),
+    ),
+  },
+  { additionalProperties: false, description: 'a barcode/QR scanner sending each code followed by a suffix' },
+);
+
 export const IoConfigSchema = Type.Object(
   {
     inputs: Type.Optional(Type.Record(PartName, InputConfigSchema, { default: {}, additionalProperties: false, description: 'debounced digital inputs: buttons, keys, door sensors' })),
     outputs: Type.Optional(Type.Record(PartName, OutputConfigSchema, { default: {}, additionalProperties: false, description: 'digital outputs: LEDs, relays, buzzers' })),
     serial: Type.Optional(Type.Record(PartName, SerialConfigSchema, { default: {}, additionalProperties: false, description: 'serial ports: printer, lock board, scanner' })),
     i2c: Type.Optional(Type.Record(PartName, I2cConfigSchema, { default: {}, additionalProperties: false, description: 'I2C devices by bus and address' })),
+    printers: Type.Optional(Type.Record(PartName, PrinterConfigSchema, { default: {}, additionalProperties: false, description: 'ESC/POS ticket printers over a serial part, TCP or /dev/usb/lp' })),
+    scanners: Type.Optional(Type.Record(PartName, ScannerConfigSchema, { default: {}, additionalProperties: false, description: 'barcode/QR scanners on serial parts' })),
     speaker: Type.Optional(SpeakerConfigSchema),
     firmata: Type.Optional(FirmataConfigSchema),
   },
@@ -104,6 +172,8 @@ export type OutputConfig = Static<typeof OutputConfigSchema>;
 export type SerialConfig = Static<typeof SerialConfigSchema>;
 export type I2cConfig = Static<typeof I2cConfigSchema>;
 export type SpeakerConfig = Static<typeof SpeakerConfigSchema>;
+export type PrinterConfig = Static<typeof PrinterConfigSchema>;
+export type ScannerConfig = Static<typeof ScannerConfigSchema>;
 
 // ---------------------------------------------------------------------------------------
 // Board definitions (boards/*.json)

@@ -49,7 +49,7 @@ export interface CreateHalOptions {
   timers?: Timers;
   /** Folder of board files when `board` is an id. */
   boardsDir?: string;
-  /** A role's onChange listener threw (default: a process warning). */
+  /** A role's onChange or onScan listener threw (default: a process warning). */
   onListenerError?: (part: string, err: unknown) => void;
   deps?: HalDeps;
 }
@@ -145,7 +145,7 @@ export async function createHal(options: CreateHalOptions): Promise<Hal> {
     return new I2cBusDevice(spec.name, spec.bus, spec.address, handle, release);
   };
 
-  return new AssembledHal({ board: board.id, clock, io, gpio, openSerial, openI2c, speaker: await speakerFor(io, clock, timers, deps) });
+  return new AssembledHal({ board: board.id, clock, io, gpio, openSerial, openI2c, speaker: await speakerFor(io, clock, timers, deps), timers, onListenerError });
 }
 
 /** createHal for tests and the demo: always simulated, typed as SimHal. */

@@ -1,18 +1,27 @@
 // From the `io` section to a wiring plan: defaults filled, every pin resolved to a line of
 // the board, and the cross-checks a schema cannot express (one line used by two parts, a
-// button on the I2C pins, two parts on one serial port or I2C address). All problems are
-// reported at once, each naming the parts involved.
+// button on the I2C pins, two parts on one serial port or I2C address, a printer with two
+// transports, a printer or scanner on a serial part that does not exist or that another
+// part already uses). All problems are reported at once, each naming the parts involved.
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import {
   DEFAULT_BAUD_RATE,
   DEFAULT_DEBOUNCE_MS,
   DEFAULT_FIRMATA_BAUD_RATE,
+  DEFAULT_PRINTER_COLUMNS,
+  DEFAULT_PRINTER_STATUS_TIMEOUT_MS,
+  DEFAULT_PRINTER_TCP_PORT,
+  DEFAULT_PRINTER_USB_PATH,
+  DEFAULT_SCANNER_MAX_LENGTH,
   I2cConfigSchema,
   InputConfigSchema,
   IoConfigSchema,
   OutputConfigSchema,
   PART_NAME_PATTERN,
+  PRINTER_TRANSPORTS,
+  PrinterConfigSchema,
+  ScannerConfigSchema,
   SerialConfigSchema,
   SpeakerConfigSchema,
   FirmataConfigSchema,
@@ -20,6 +29,8 @@ import {
   type IoConfig,
   type Pin,
   type Pull,
+  type ScannerEncoding,
+  type ScannerSuffix,
   type SerialConfig,
   type SpeakerConfig,
 } from './config-schema.js';
@@ -59,12 +70,36 @@ export interface I2cSpec {
   address: number;
 }
 
+/** How the HAL reaches a printer: one of the io.serial parts, a TCP raw port, or a usblp node. */
+export type PrinterTransportSpec = { kind: 'serial'; serial: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'usb'; path: string };
+
+export interface PrinterSpec {
+  name: string;
+  transport: PrinterTransportSpec;
+  columns: number;
+  /** DLE EOT n to send; always includes 1 and 2. */
+  statusQueries: Array<1 | 2 | 3 | 4>;
+  statusTimeoutMs: number;
+}
+
+export interface ScannerSpec {
+  name: string;
+  /** The io.serial part it is on. */
+  serial: string;
+  suffix: ScannerSuffix;
+  encoding: ScannerEncoding;
+  /** Bytes; a longer line without a suffix is discarded. */
+  maxLength: number;
+}
+
 /** The io section resolved against one board: what the HAL opens. */
 export interface ResolvedIo {
   inputs: InputSpec[];
   outputs: OutputSpec[];
   serial: SerialSpec[];
   i2c: I2cSpec[];
+  printers: PrinterSpec[];
+  scanners: ScannerSpec[];
   speaker?: SpeakerConfig;
   firmata?: { path?: string; baudRate: number };
 }
@@ -79,11 +114,13 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c'), TSchema]> = [
+const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners'), TSchema]> = [
   ['inputs', InputConfigSchema],
   ['outputs', OutputConfigSchema],
   ['serial', SerialConfigSchema],
   ['i2c', I2cConfigSchema],
+  ['printers', PrinterConfigSchema],
+  ['scanners', ScannerConfigSchema],
 ];
 const NAME_RE = new RegExp(PART_NAME_PATTERN);
 const MAX_ISSUES = 20;
@@ -109,6 +146,12 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
         parts[name] = Value.Default(schema, part);
       }
     }
+    if (isObject(value.printers)) {
+      for (const [name, part] of Object.entries(value.printers)) {
+        const issue = isObject(part) ? transportIssue(`io.printers.${name}`, part) : undefined;
+        if (issue) issues.push(issue);
+      }
+    }
     if (isObject(value.speaker)) value.speaker = Value.Default(SpeakerConfigSchema, value.speaker);
     if (isObject(value.firmata)) value.firmata = Value.Default(FirmataConfigSchema, value.firmata);
   }
@@ -122,6 +165,13 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   }
   if (issues.length > 0) throw new IoConfigError(issues);
   return value as IoConfig;
+}
+
+/** A printer must say how it is reached, and only one way. */
+function transportIssue(part: string, printer: Record<string, unknown>): string | undefined {
+  const given = PRINTER_TRANSPORTS.filter((k) => printer[k] !== undefined);
+  if (given.length === 1) return undefined;
+  return `${part}: give exactly one transport, serial (a part of io.serial), tcp ({ host, port }) or usb ({ path }); ${given.length === 0 ? 'none given' : `got ${given.join(' and ')}`}`;
 }
 
 interface LineUse {
@@ -218,13 +268,96 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     outputs.push({ name, pin: c.pin, line, activeLow: c.activeLow ?? false, initial: c.initial ?? false });
   }
 
+  const { printers, scanners } = resolveSerialUsers(board, io, serial, issues);
+
   if (issues.length > 0) throw new IoConfigError(issues);
   return {
     inputs,
     outputs,
     serial,
     i2c,
+    printers,
+    scanners,
     ...(io.speaker ? { speaker: io.speaker } : {}),
     ...(io.firmata ? { firmata: { ...(io.firmata.path ? { path: io.firmata.path } : {}), baudRate: io.firmata.baudRate ?? DEFAULT_FIRMATA_BAUD_RATE } } : {}),
   };
+}
+
+/**
+ * Printers and scanners: each serial one must name an existing io.serial part that no other
+ * printer, scanner or the Firmata board uses (one port, one talker); two printers may not
+ * share a TCP address or a usblp node either.
+ */
+function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readonly SerialSpec[], issues: string[]): { printers: PrinterSpec[]; scanners: ScannerSpec[] } {
+  const serialByName = new Map(serial.map((s) => [s.name, s]));
+  const configured = Object.keys(io.serial ?? {});
+  const users = new Map<string, string>();
+  // The Firmata board's port is taken when the config sets io.firmata or the board runs Firmata by default.
+  const firmataPath = io.firmata || board.gpio.backend === 'firmata' ? (io.firmata?.path ?? board.firmata?.path) : undefined;
+  const useSerial = (part: string, serialName: string): boolean => {
+    if (!(io.serial ?? {})[serialName]) {
+      const hint = serialName.startsWith('/') ? '; give the name of an io.serial part, not a device path' : '';
+      issues.push(`${part}: serial part "${serialName}" is not in io.serial (configured: ${configured.length > 0 ? configured.join(', ') : 'none'})${hint}`);
+      return false;
+    }
+    const other = users.get(serialName);
+    if (other) {
+      issues.push(`${other} and ${part} both use serial part "${serialName}"; one serial port can serve one device`);
+      return false;
+    }
+    users.set(serialName, part);
+    const spec = serialByName.get(serialName);
+    if (spec && firmataPath !== undefined && spec.path === firmataPath) {
+      issues.push(`${part} uses serial part "${serialName}" (${spec.path}), which is the Firmata board's port`);
+      return false;
+    }
+    return true;
+  };
+
+  const printers: PrinterSpec[] = [];
+  const endpoints = new Map<string, string>();
+  const useEndpoint = (part: string, key: string, what: string): boolean => {
+    const other = endpoints.get(key);
+    if (other) {
+      issues.push(`${other} and ${part} both use ${what}`);
+      return false;
+    }
+    endpoints.set(key, part);
+    return true;
+  };
+  for (const [name, c] of Object.entries(io.printers ?? {})) {
+    const part = `printers.${name}`;
+    const issue = transportIssue(`io.${part}`, c);
+    if (issue) {
+      issues.push(issue);
+      continue;
+    }
+    let transport: PrinterTransportSpec;
+    if (c.serial !== undefined) {
+      if (!useSerial(part, c.serial)) continue;
+      transport = { kind: 'serial', serial: c.serial };
+    } else if (c.tcp) {
+      transport = { kind: 'tcp', host: c.tcp.host, port: c.tcp.port ?? DEFAULT_PRINTER_TCP_PORT };
+      if (!useEndpoint(part, `tcp ${transport.host}:${transport.port}`, `printer address ${transport.host}:${transport.port}`)) continue;
+    } else {
+      transport = { kind: 'usb', path: c.usb?.path ?? DEFAULT_PRINTER_USB_PATH };
+      if (!useEndpoint(part, `usb ${transport.path}`, `USB printer ${transport.path}`)) continue;
+    }
+    const queries = new Set<1 | 2 | 3 | 4>([1, 2, ...(c.statusQueries ?? [3, 4])]);
+    printers.push({
+      name,
+      transport,
+      columns: c.columns ?? DEFAULT_PRINTER_COLUMNS,
+      statusQueries: [...queries].sort((a, b) => a - b),
+      statusTimeoutMs: c.statusTimeoutMs ?? DEFAULT_PRINTER_STATUS_TIMEOUT_MS,
+    });
+  }
+
+  const scanners: ScannerSpec[] = [];
+  for (const [name, c] of Object.entries(io.scanners ?? {})) {
+    const part = `scanners.${name}`;
+    if (!useSerial(part, c.serial)) continue;
+    scanners.push({ name, serial: c.serial, suffix: c.suffix ?? 'auto', encoding: c.encoding ?? 'utf8', maxLength: c.maxLength ?? DEFAULT_SCANNER_MAX_LENGTH });
+  }
+  return { printers, scanners };
 }

@@ -2,6 +2,8 @@
 // the board definition plus the device config decide which implementation is wired in
 // (a real driver over onoff / gpiod / johnny-five / i2c-bus / serialport, or a simulator).
 
+import type { TicketPrinter } from '../printer/types.js';
+
 /** A debounced digital input (button, door sensor, keypad key) addressed by name. */
 export interface DigitalInput {
   readonly name: string;
@@ -60,6 +62,17 @@ export interface Speaker {
   close(): Promise<void>;
 }
 
+/**
+ * A barcode/QR scanner in serial (USB-CDC or RS-232) mode: each scan arrives as the code
+ * followed by the scanner's suffix (CR, LF or CR LF). Appointment check-in, pickup codes.
+ */
+export interface Scanner {
+  readonly name: string;
+  /** One call per complete scan, code without the suffix; `atMs` is the clock's monotonic time. */
+  onScan(listener: (code: string, atMs: number) => void): () => void;
+  close(): Promise<void>;
+}
+
 /** Time, injectable so tests use fake timers instead of sleeps. */
 export interface Clock {
   /** Wall-clock epoch milliseconds as the board believes it (may be wrong without RTC/NTP). */
@@ -106,8 +119,12 @@ export interface Hal {
   serial(name: string): Promise<SerialLink>;
   i2c(name: string): Promise<I2cDevice>;
   speaker(): Speaker;
+  /** The ticket printer named in io.printers, opened on first use (over serial, TCP or /dev/usb/lp). */
+  printer(name: string): Promise<TicketPrinter>;
+  /** The scanner named in io.scanners, over one of the serial parts. */
+  scanner(name: string): Promise<Scanner>;
   /** Names of every configured part, for diagnostics. */
-  describe(): { inputs: string[]; outputs: string[]; serial: string[]; i2c: string[] };
+  describe(): { inputs: string[]; outputs: string[]; serial: string[]; i2c: string[]; printers: string[]; scanners: string[] };
   /** One result per configured part: can it be reached right now. */
   selfTest(): Promise<SelfTestResult[]>;
   close(): Promise<void>;

@@ -37,10 +37,13 @@ export interface DeviceLinkOptions {
 
 export class RequestError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** The server's error.details, e.g. `{ reason: 'exhausted' }` for a refused ticket. */
+  readonly details: unknown;
+  constructor(code: string, message: string, details?: unknown) {
     super(message);
     this.name = 'RequestError';
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -266,7 +269,7 @@ export class DeviceLink {
     this.pending.delete(msg.value.id);
     clearTimeout(p.timer);
     if (msg.value.ok) p.resolve(msg.value.data ?? {});
-    else p.reject(new RequestError(msg.value.error?.code ?? 'INTERNAL', msg.value.error?.message ?? 'server refused the request'));
+    else p.reject(new RequestError(msg.value.error?.code ?? 'INTERNAL', msg.value.error?.message ?? 'server refused the request', msg.value.error?.details));
   }
 
   private onEventAck(payload: Buffer): void {

@@ -1,5 +1,7 @@
 // Every role this firmware knows. Adding a role = a folder under roles/ and one line here.
 import type { RoleModule } from './role-module.js';
 import { sysRole } from './sys/sys-role.js';
+import { ticketPrinterRole } from './ticket-printer/ticket-printer-role.js';
 
-export const ROLE_MODULES: readonly RoleModule[] = [sysRole as unknown as RoleModule];
+// Each module is typed by its own config schema; the runtime handles them by the common shape.
+export const ROLE_MODULES: readonly RoleModule[] = [sysRole as unknown as RoleModule, ticketPrinterRole as unknown as RoleModule];

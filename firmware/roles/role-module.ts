@@ -20,7 +20,8 @@ export interface RoleLink {
 
 /** What the runtime offers the `sys` role (and technicians' tools). */
 export interface RuntimeServices {
-  diagnose(): Promise<DiagnosticReport>;
+  /** Runs every self-test, plus the manual ones named in `include` ("ticket-printer/test-print"). */
+  diagnose(include?: readonly string[]): Promise<DiagnosticReport>;
   identify(durationMs: number): Promise<{ via: string[] }>;
   restart(reason: string): void;
   describe(): Record<string, unknown>;
@@ -47,6 +48,8 @@ export interface RoleContext {
 export interface RoleInstance<C = unknown> {
   commands: Record<string, CommandSpec>;
   selfTests?: Record<string, () => Promise<SelfTestResult>>;
+  /** Self-tests that use something up (a test print costs paper): run only when `sys/diag` names them in `include`. */
+  manualSelfTests?: Record<string, () => Promise<SelfTestResult>>;
   /** Reasons the new section cannot be applied (empty: it can). Called before anything changes. */
   checkConfig?(config: C): Promise<string[]>;
   /** Applies a section that passed checkConfig. */

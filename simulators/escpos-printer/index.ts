@@ -10,3 +10,4 @@ export { attachToSerialPortMock } from './serial-mock.js';
 export { asVirtualSerialDevice } from './virtual-serial-device.js';
 export { renderTicketText, type TextRenderOptions } from './render-text.js';
 export { renderTicketPng, type PngRenderOptions } from './render-png.js';
+export { serveVirtualPrinter, type VirtualPrinterServer, type VirtualPrinterServerOptions } from './tcp-server.js';

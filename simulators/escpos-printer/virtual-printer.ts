@@ -69,6 +69,8 @@ export class VirtualEscPosPrinter {
   private lineStyle: Omit<TextItem, 'type' | 'text'> | null = null;
   private qr = { moduleDots: 3, errorCorrection: 'L' as QrLevel, data: null as Buffer | null };
   private readonly replyListeners = new Set<(bytes: Buffer) => void>();
+  private readonly ticketListeners = new Set<(ticket: PrintedTicket) => void>();
+  private lastCutAt = 0;
   private readonly parser = new EscPosParser((command, length) => this.execute(command, length));
   private droppingSince: number | null = null;
 
@@ -108,6 +110,18 @@ export class VirtualEscPosPrinter {
       offData();
       offReply();
     };
+  }
+
+  /** Called with each ticket as its cut comes in (the demo log, tests that wait for a print). */
+  onTicket(listener: (ticket: PrintedTicket) => void): () => void {
+    this.ticketListeners.add(listener);
+    return () => this.ticketListeners.delete(listener);
+  }
+
+  private ticketCut(partial: boolean): void {
+    const items = this.items.slice(this.lastCutAt, this.items.length - 1);
+    this.lastCutAt = this.items.length;
+    for (const listener of this.ticketListeners) listener({ items, partialCut: partial });
   }
 
   getFaults(): PrinterFaults {
@@ -158,6 +172,7 @@ export class VirtualEscPosPrinter {
   /** Tears the paper off: forgets printed items and counters, keeps faults and modes. */
   clearPaper(): void {
     this.items.length = 0;
+    this.lastCutAt = 0;
     this.log.length = 0;
     this.receivedBytes = 0;
     this.droppedBytes = 0;
@@ -254,6 +269,7 @@ export class VirtualEscPosPrinter {
       case 'cut':
         this.flushLine(false);
         this.items.push({ type: 'cut', partial: c.partial });
+        this.ticketCut(c.partial);
         break;
       case 'transmitStatus':
         this.reply(transmitStatusByte(c.n, this.faults), `GS r ${c.n}`);

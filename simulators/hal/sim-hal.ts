@@ -1,7 +1,10 @@
 // The whole HAL in memory, for the sim board, CI and the hall simulator's devices: GPIO from
 // the sim backend, serial ports on a private VirtualSerialBus (the real SerialLink driver
-// runs on it), I2C register files behind the real I2C driver, a recording speaker. `sim` is
-// the test's side: press buttons, read what outputs did, plug devices into serial ports.
+// runs on it), I2C register files behind the real I2C driver, a recording speaker. A printer
+// on a serial part gets the byte-level virtual ESC/POS printer on that port, a scanner a
+// virtual scanner, both under the real drivers; a TCP or USB printer uses the real transport
+// (point it at serveVirtualPrinter). `sim` is the test's side: press buttons, read what
+// outputs did, plug devices into serial ports, read tickets, scan codes.
 import { AssembledHal } from '../../drivers/hal/assembled-hal.js';
 import type { ResolvedIo } from '../../drivers/hal/resolve-io.js';
 import type { BoardDefinition } from '../../drivers/hal/config-schema.js';
@@ -18,6 +21,10 @@ import { VirtualSerialBus, type VirtualAttachment } from '../serial/virtual-seri
 import type { VirtualSerialDevice } from '../serial/virtual-device.js';
 import { SimI2cBus } from '../i2c/sim-i2c-bus.js';
 import { SimSpeaker, type SpeakerEvent } from '../speaker/sim-speaker.js';
+import { VirtualScanner, type ScanOptions, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
+import type { ScannerSuffix } from '../../drivers/hal/config-schema.js';
+import { HalError } from '../../drivers/hal/types.js';
+import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js';
 
 export interface SimControls {
   /** Presses the button: one clean edge to its active level (debounced like real input). */
@@ -45,6 +52,19 @@ export interface SimControls {
   i2cNack(name: string, count?: number): void;
   /** The simulated bus itself, for transfer logs. */
   i2cBus(bus: number): SimI2cBus;
+  /**
+   * The virtual ESC/POS printer behind a printer on a serial part: read its tickets(), inject
+   * faults with setFaults(). A TCP or USB printer has none (NOT_CONFIGURED says so).
+   */
+  printer(name: string): VirtualEscPosPrinter;
+  /**
+   * The virtual scanner on the scanner's port sends `code` and its suffix (CR LF for suffix
+   * 'auto', else the configured one). Resolves when the bytes are handed to the port; rejects
+   * when nobody has opened the scanner yet (call hal.scanner(name) first).
+   */
+  scan(name: string, code: string | Uint8Array, options?: ScanOptions): Promise<void>;
+  /** The virtual scanner itself (raw noise with sendRaw(), what the host wrote). */
+  virtualScanner(name: string): VirtualScanner;
 }
 
 export interface SimHal extends Hal {
@@ -81,6 +101,19 @@ export async function assembleSimHal(board: BoardDefinition, io: ResolvedIo, opt
   for (const spec of io.i2c) busFor(spec.bus).addDevice(spec.address);
 
   const speaker = new SimSpeaker(clock);
+  const virtualPrinters = await attachVirtualPrinters(io, serialBus);
+  const virtualScanners = new Map<string, VirtualScanner>();
+  for (const spec of io.scanners) {
+    const scanner = new VirtualScanner({ suffix: SCANNER_SUFFIX[spec.suffix], encoding: spec.encoding });
+    virtualScanners.set(spec.name, scanner);
+    const serialPath = serialPaths.get(spec.serial);
+    if (serialPath !== undefined) serialBus.attach(serialPath, scanner);
+  }
+  const scannerOf = (name: string): VirtualScanner => {
+    const scanner = virtualScanners.get(name);
+    if (!scanner) throw notConfigured('scanners', name, virtualScanners.keys());
+    return scanner;
+  };
   const path = (name: string): string => {
     const p = serialPaths.get(name);
     if (p === undefined) throw notConfigured('serial', name, serialPaths.keys());
@@ -113,6 +146,15 @@ export async function assembleSimHal(board: BoardDefinition, io: ResolvedIo, opt
       busFor(spec.bus).nack(spec.address, count);
     },
     i2cBus: (bus) => busFor(bus),
+    printer: (name) => {
+      const printer = virtualPrinters.get(name);
+      if (printer) return printer;
+      const spec = io.printers.find((p) => p.name === name);
+      if (!spec) throw notConfigured('printers', name, io.printers.map((p) => p.name));
+      throw new HalError('NOT_CONFIGURED', `printer "${name}" is on ${spec.transport.kind}, not a serial part: the sim board puts no virtual printer behind it (serve one with serveVirtualPrinter for tcp)`);
+    },
+    scan: (name, code, options) => scannerOf(name).scan(code, options),
+    virtualScanner: (name) => scannerOf(name),
   };
 
   const hal = new AssembledHal({
@@ -124,8 +166,30 @@ export async function assembleSimHal(board: BoardDefinition, io: ResolvedIo, opt
     // Each device gets the bus without ownership: the simulated bus lives as long as the HAL.
     openI2c: async (spec) => new I2cBusDevice(spec.name, spec.bus, spec.address, busFor(spec.bus), async () => undefined),
     speaker,
+    timers,
+    ...(options.onListenerError ? { onListenerError: options.onListenerError } : {}),
   });
   return Object.assign(hal, { sim }) as AssembledHal & { sim: SimControls };
+}
+
+/** 'auto' accepts any ending; the virtual scanner sends CR LF, the one that needs joining across chunks. */
+const SCANNER_SUFFIX: Record<ScannerSuffix, VirtualScannerSuffix> = { auto: 'crlf', cr: 'cr', lf: 'lf', crlf: 'crlf' };
+
+/** A virtual ESC/POS printer on the port of every serial printer. The simulator (and iconv-lite) load only when there is one. */
+async function attachVirtualPrinters(io: ResolvedIo, bus: VirtualSerialBus): Promise<Map<string, VirtualEscPosPrinter>> {
+  const printers = new Map<string, VirtualEscPosPrinter>();
+  const serialPrinters = io.printers.flatMap((p) => (p.transport.kind === 'serial' ? [{ name: p.name, serial: p.transport.serial }] : []));
+  if (serialPrinters.length === 0) return printers;
+  // Just the printer and its serial plug: not the PNG renderer or the TCP server of the index.
+  const [{ VirtualEscPosPrinter }, { asVirtualSerialDevice }] = await Promise.all([import('../escpos-printer/virtual-printer.js'), import('../escpos-printer/virtual-serial-device.js')]);
+  for (const { name, serial } of serialPrinters) {
+    const path = io.serial.find((s) => s.name === serial)?.path;
+    if (path === undefined) continue; // resolveIo rejects this
+    const printer = new VirtualEscPosPrinter();
+    bus.attach(path, asVirtualSerialDevice(printer));
+    printers.set(name, printer);
+  }
+  return printers;
 }
 
 export function isSimHal(hal: Hal): hal is SimHal {

@@ -9,6 +9,7 @@ import { parseConfig } from '../../firmware/config/load.js';
 import { Runtime } from '../../firmware/runtime.js';
 import { createLogger } from '../../firmware/log.js';
 import { ROLE_MODULES } from '../../firmware/roles/index.js';
+import { DEMO_DEVICES, DEMO_PREFIXES } from './demo-devices.js';
 
 export interface DemoOptions {
   port: number;
@@ -17,6 +18,8 @@ export interface DemoOptions {
   /** Stop after this long (tests); runs until Ctrl-C otherwise. */
   runForMs?: number;
   out?: (line: string) => void;
+  /** A simulated visitor presses a kiosk button this often (default 8 s). */
+  visitorEveryMs?: number;
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -26,17 +29,37 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'halld-demo-')));
   const broker = await startAedesBroker({ port: options.port });
   say('broker', `aedes listening on ${broker.url}`);
-  const server = new ReferenceServer({ url: broker.url, hall, say: (l) => say('server', l) });
+  const server = new ReferenceServer({ url: broker.url, hall, say: (l) => say('server', l), desk: { prefixes: DEMO_PREFIXES, qrUrl: 'https://hall.example.cn/q/{number}' } });
   await server.start();
 
+  const kioskUrls = new Map<string, string>();
   const log = createLogger({ level: process.env['HALLD_LOG'] ?? 'warn' });
   const devices: Runtime[] = [];
+  const stopAnimations: (() => void)[] = [];
   for (const module of ROLE_MODULES) {
     const device = `${module.role}-1`;
-    const config = parseConfig({ hall, device, board: 'sim', dataDir: join(dataDir, device), broker: { url: broker.url }, roles: { [module.role]: {} } });
-    devices.push(await Runtime.start(config, { log }));
+    const demo = DEMO_DEVICES[module.role] ?? { section: {} };
+    const config = parseConfig({
+      hall,
+      device,
+      board: 'sim',
+      dataDir: join(dataDir, device),
+      broker: { url: broker.url },
+      ...(demo.io ? { io: demo.io } : {}),
+      roles: { [module.role]: demo.section },
+    });
+    const runtime = await Runtime.start(config, { log });
+    devices.push(runtime);
     say('device', `${device}: started (sim board, data in ${config.dataDir})`);
+    if (demo.animate) stopAnimations.push(demo.animate(runtime, (l) => say('device', l), { visitorEveryMs: options.visitorEveryMs ?? 8_000 }));
   }
+  server.client.onState((device, role, state) => {
+    const url = state.data['kiosk'];
+    if (role === 'ticket-printer' && typeof url === 'string' && url !== kioskUrls.get(device)) {
+      kioskUrls.set(device, url);
+      say('device', `${device}: touchscreen page at ${url} (open it in a browser)`);
+    }
+  });
 
   const pinger = setInterval(() => {
     for (const d of devices) {
@@ -53,6 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(pinger);
+    for (const s of stopAnimations) s();
     say('demo', 'stopping');
     for (const d of devices) await d.stop('demo stopped');
     await server.stop();

@@ -3,6 +3,7 @@
 // whole-hall tests run it; a real server team can read it as an example of the contract.
 import { HallClient, type DeviceEvent } from '../../protocol/hall-client.js';
 import type { Status } from '../../protocol/messages.js';
+import { TicketDesk, type TicketDeskOptions } from './ticket-desk.js';
 
 export interface ReferenceServerOptions {
   url: string;
@@ -10,12 +11,14 @@ export interface ReferenceServerOptions {
   signingKeyPem?: string;
   say?: (line: string) => void;
   timeBeaconMs?: number;
+  desk?: TicketDeskOptions;
 }
 
 export class ReferenceServer {
   readonly client: HallClient;
   readonly events: DeviceEvent[] = [];
   readonly devices = new Map<string, Status>();
+  readonly desk: TicketDesk;
   private beacon: NodeJS.Timeout | undefined;
   private readonly say: (line: string) => void;
 
@@ -34,6 +37,12 @@ export class ReferenceServer {
           ? `${device}: online (boot ${status.boot}, connection ${status.conn}, roles ${status.roles.join(', ')}, fw ${status.fw})`
           : `${device}: offline (boot ${status.boot}, connection ${status.conn}${status.reason ? `, ${status.reason}` : ''})`,
       );
+    });
+    this.desk = new TicketDesk(o.desk);
+    this.client.onRequest('ticket.take', async (device, data) => {
+      const answer = await this.desk.take(device, data);
+      this.say(`${device}: ticket.take ${String(data['category'])} → ${answer.number} (${answer.waiting} waiting)`);
+      return answer;
     });
     this.client.onEvent((e) => {
       this.events.push(e);

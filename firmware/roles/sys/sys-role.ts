@@ -25,10 +25,14 @@ export const sysRole = defineRole({
           run: async (data) => data,
         }),
         diag: command({
-          schema: Type.Object({}),
+          schema: Type.Object({
+            include: Type.Optional(
+              Type.Array(Type.String({ pattern: '^[a-z-]+/[a-z0-9.-]+$' }), { maxItems: 32, description: 'manual self-tests to run too, e.g. "ticket-printer/test-print"' }),
+            ),
+          }),
           effect: 'none',
           timeoutMs: 30_000,
-          run: async () => ({ ...(await ctx.runtime.diagnose()) }),
+          run: async (data) => ({ ...(await ctx.runtime.diagnose(data.include ?? [])) }),
         }),
         identify: command({
           schema: Type.Object({ durationMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })) }),

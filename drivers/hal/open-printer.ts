@@ -1,0 +1,38 @@
+// Opens an io.printers part: the transport its config names, under the ESC/POS driver.
+// Imported by the HAL only when a role first asks for a printer, so the printer driver (and
+// iconv-lite under it) stay off the runtime's startup path.
+import { EscPosTicketPrinter, TcpTransport, UsbLpTransport, type PrinterTransport, type TicketPrinter } from '../printer/index.js';
+import type { PrinterSpec, PrinterTransportSpec } from './resolve-io.js';
+import { HalSerialPrinterTransport } from './printer-serial-transport.js';
+import type { Clock, SerialLink } from './types.js';
+
+export interface PrinterContext {
+  /** The HAL's serial(part): opens the port, or reopens it after it closed. */
+  serial(part: string): Promise<SerialLink>;
+  clock: Clock;
+}
+
+async function openTransport(spec: PrinterTransportSpec, ctx: PrinterContext): Promise<PrinterTransport> {
+  switch (spec.kind) {
+    case 'serial': {
+      const link = await ctx.serial(spec.serial);
+      return new HalSerialPrinterTransport(link, () => ctx.serial(spec.serial));
+    }
+    case 'tcp':
+      return new TcpTransport({ host: spec.host, port: spec.port }); // connects on first use
+    case 'usb':
+      return UsbLpTransport.open(spec.path);
+  }
+}
+
+/** Rejects with the transport's HalError when it cannot be opened (serial port or usblp node missing). */
+export async function openTicketPrinter(spec: PrinterSpec, ctx: PrinterContext): Promise<TicketPrinter> {
+  const transport = await openTransport(spec.transport, ctx);
+  return new EscPosTicketPrinter(transport, {
+    name: spec.name,
+    columns: spec.columns,
+    statusQueries: spec.statusQueries,
+    statusTimeoutMs: spec.statusTimeoutMs,
+    clock: ctx.clock,
+  });
+}

@@ -1,0 +1,94 @@
+// The ticket-printer section of the device config (pushed by the server in the retained
+// config, or in the file): categories with prefixes, hours and quotas, the offline range,
+// the ticket template, and which HAL parts the kiosk uses.
+import { Type, type Static } from '@sinclair/typebox';
+import { TicketTemplateSchema } from '../../../drivers/printer/ticket-template.js';
+
+const Clock = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'HH:MM, hall local time (24:00 = end of day)' });
+const PartName = Type.String({ pattern: '^[a-z0-9-]{1,32}$' });
+
+export const CategorySchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }),
+    name: Type.String({ minLength: 1, maxLength: 40, description: 'shown and printed, e.g. 社保业务' }),
+    nameEn: Type.String({ maxLength: 60, default: '' }),
+    prefix: Type.String({ pattern: '^[A-Z]{1,2}$', description: 'ticket prefix, e.g. "A"' }),
+    window: Type.Optional(Type.String({ maxLength: 32, description: 'window/area hint printed when the server gives none, e.g. "B区 5-8号窗口"' })),
+    hours: Type.Array(Type.Tuple([Clock, Clock]), {
+      default: [['00:00', '24:00']],
+      description: 'service periods [from, to) in hall local time; outside them the category is closed',
+    }),
+    days: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { default: [0, 1, 2, 3, 4, 5, 6], description: 'weekdays served, 0 = Sunday' }),
+    quota: Type.Optional(Type.Integer({ minimum: 1, description: 'tickets this kiosk may issue per business day for the category' })),
+    priority: Type.Boolean({ default: false, description: 'offers the green channel (绿色通道) for this category' }),
+  },
+  { additionalProperties: false },
+);
+export type Category = Static<typeof CategorySchema>;
+
+export const TicketPrinterConfigSchema = Type.Object(
+  {
+    printer: PartName,
+    scanner: Type.Optional(PartName),
+    hallName: Type.String({ default: '政务服务中心' }),
+    hallNameEn: Type.String({ default: 'Government Service Center' }),
+    timeZone: Type.String({ default: 'Asia/Shanghai' }),
+    resetAt: Type.Optional(Clock),
+    categories: Type.Array(CategorySchema, { minItems: 1, maxItems: 64 }),
+    takeTimeoutMs: Type.Integer({ minimum: 100, maximum: 30_000, default: 1500, description: 'wait this long for the server\'s number, then issue offline' }),
+    offline: Type.Object(
+      {
+        prefix: Type.String({ pattern: '^[A-Z0-9]{1,3}$', default: 'X', description: 'unique per kiosk: offline numbers are <category prefix><this><counter>, e.g. AX001' }),
+        digits: Type.Integer({ minimum: 2, maximum: 5, default: 3 }),
+      },
+      { default: {} },
+    ),
+    template: Type.Optional(TicketTemplateSchema),
+    qrUrl: Type.Optional(Type.String({ maxLength: 500, description: 'QR link when the server gives none: {hall} {device} {number} {category} {day} are filled in' })),
+    buttons: Type.Array(
+      Type.Object({ input: PartName, category: Type.String(), priority: Type.Boolean({ default: false }) }, { additionalProperties: false }),
+      { default: [], description: 'physical buttons: io input name → category' },
+    ),
+    repeatGuardMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 2000, description: 'a button prints at most one ticket per this window, however often it is pressed or held' }),
+    statusPollMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 5000, description: 'printer status poll period' }),
+    kiosk: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: '0 = any free port (tests)' }),
+        idleMs: Type.Integer({ minimum: 1000, default: 30_000, description: 'touchscreen returns home after this long untouched' }),
+      },
+      { default: {} },
+    ),
+    appointmentCategory: Type.Optional(
+      Type.String({ description: 'category asked for on an appointment check-in (default: the first); the server may answer with the appointment\'s own' }),
+    ),
+    notice: Type.Optional(Type.Object({ zh: Type.String({ maxLength: 200 }), en: Type.String({ maxLength: 200 }) })),
+  },
+  { additionalProperties: false },
+);
+export type TicketPrinterConfig = Static<typeof TicketPrinterConfigSchema>;
+
+/** Problems a schema cannot express; the config is refused with these reasons. */
+export function configProblems(config: TicketPrinterConfig): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const prefixes = new Map<string, string>();
+  for (const [i, c] of config.categories.entries()) {
+    if (ids.has(c.id)) problems.push(`/categories/${i}/id: "${c.id}" is used twice`);
+    ids.add(c.id);
+    const other = prefixes.get(c.prefix);
+    if (other) problems.push(`/categories/${i}/prefix: "${c.prefix}" is also the prefix of ${other}: numbers would collide`);
+    prefixes.set(c.prefix, c.id);
+    for (const [j, [from, to]] of c.hours.entries()) if (from >= to) problems.push(`/categories/${i}/hours/${j}: "${from}" is not before "${to}"`);
+  }
+  for (const [i, b] of config.buttons.entries()) if (!ids.has(b.category)) problems.push(`/buttons/${i}/category: no category "${b.category}" (have ${[...ids].join(', ')})`);
+  if (config.appointmentCategory !== undefined && !ids.has(config.appointmentCategory))
+    problems.push(`/appointmentCategory: no category "${config.appointmentCategory}"`);
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone });
+  } catch {
+    problems.push(`/timeZone: "${config.timeZone}" is not an IANA time zone (e.g. Asia/Shanghai)`);
+  }
+  return problems;
+}

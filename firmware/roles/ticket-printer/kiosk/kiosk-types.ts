@@ -1,0 +1,85 @@
+// The contract between the ticket-printer role and its touchscreen page: what the page shows
+// (KioskView, pushed on every change) and what it may ask (take a ticket). The page never
+// talks to the link or the printer; the role decides everything and the page only renders.
+
+/** Why a category cannot issue right now (the page shows the reason in both languages). */
+export type CategoryState = 'open' | 'paused' | 'closed' | 'exhausted';
+
+export interface KioskCategory {
+  id: string;
+  name: string;
+  nameEn: string;
+  /** Ticket prefix, e.g. "A". */
+  prefix: string;
+  state: CategoryState;
+  /** Service hours today as shown, e.g. "08:30-12:00, 13:30-17:30". */
+  hours: string;
+  /** Offers the priority / green-channel path (elderly, disabled, pregnant, military). */
+  priority: boolean;
+  /** People waiting, when the server told us; null offline. */
+  waiting: number | null;
+}
+
+/** Why the kiosk cannot print at all (printer fault names of PROTOCOL.md, or not started). */
+export type KioskBlock = 'paper-out' | 'cover-open' | 'offline' | 'cutter' | 'no-printer';
+
+export interface KioskView {
+  hallName: string;
+  hallNameEn: string;
+  /** Monotonic counter: a page ignores a view older than one it has. */
+  rev: number;
+  /** Server reachable; offline the kiosk still issues from its own range. */
+  online: boolean;
+  /** null when tickets can print; otherwise why not (the page shows it instead of the menu). */
+  blocked: KioskBlock | null;
+  /** Paper is running low: the page may show a small hint; printing goes on. */
+  paperLow: boolean;
+  /** Return to the home screen after this long without a touch. */
+  idleMs: number;
+  categories: KioskCategory[];
+  /** Optional banner from the server config, per language. */
+  notice: { zh: string; en: string } | null;
+}
+
+export interface IssuedTicket {
+  number: string;
+  categoryId: string;
+  category: string;
+  categoryEn: string;
+  waiting: number | null;
+  window: string | null;
+  offline: boolean;
+  priority: boolean;
+  appointment: string | null;
+}
+
+export type TakeRefusal =
+  | 'unknown-category'
+  | 'paused'
+  | 'closed'
+  | 'exhausted'
+  | 'printer'
+  | 'busy'
+  | 'appointment-not-found'
+  | 'no-priority';
+
+export type TakeResult =
+  | { ok: true; ticket: IssuedTicket }
+  | { ok: false; reason: TakeRefusal; message: { zh: string; en: string } };
+
+/** A scan at the kiosk's barcode scanner (appointment check-in), pushed to the page. */
+export interface ScanOutcome {
+  code: string;
+  result: TakeResult;
+}
+
+export interface KioskBackend {
+  view(): KioskView;
+  /** Called after every change of the view (printer state, link, pause, quota). */
+  onViewChange(listener: (view: KioskView) => void): () => void;
+  /** A scanner read an appointment code: the page shows the outcome. */
+  onScan(listener: (outcome: ScanOutcome) => void): () => void;
+  take(request: { category: string; priority: boolean }): Promise<TakeResult>;
+  /** Appointment check-in by a code typed on the page (when the scanner cannot read it). */
+  checkIn(code: string): Promise<TakeResult>;
+}

@@ -1,0 +1,132 @@
+// One running configuration of the kiosk: printer health, the issuer, the touchscreen page,
+// the category buttons and the appointment scanner, wired to the link. A new config from the
+// server stops this and starts another; the ledger (and so the numbers) carries over.
+import type { RoleContext } from '../role-module.js';
+import type { TicketPrinterConfig } from './config.js';
+import { KioskModel } from './kiosk-model.js';
+import { startKioskServer, type KioskServer } from './kiosk/kiosk-server.js';
+import { PrinterHealth, type PrinterHealthState } from './printer-health.js';
+import { TicketIssuer } from './ticket-issuer.js';
+import type { TicketLedger } from './ticket-ledger.js';
+import type { PrinterFault } from '../../../drivers/printer/types.js';
+
+export class TicketKiosk {
+  readonly health: PrinterHealth;
+  readonly issuer: TicketIssuer;
+  readonly model: KioskModel;
+  private server: KioskServer | undefined;
+  private readonly cleanups: (() => void)[] = [];
+  private ticker: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly ctx: RoleContext,
+    readonly config: TicketPrinterConfig,
+    private readonly ledger: TicketLedger,
+    private readonly paused: Map<string, string>,
+  ) {
+    this.health = new PrinterHealth({
+      hal: ctx.hal,
+      printerName: config.printer,
+      pollMs: config.statusPollMs,
+      log: ctx.log.child({ part: 'printer' }),
+      onFaultsChanged: (next, added, cleared) => this.faultsChanged(next, added, cleared),
+    });
+    this.issuer = new TicketIssuer({ ctx, config, ledger, health: this.health, paused, changed: () => this.changed() });
+    this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected });
+  }
+
+  static async start(ctx: RoleContext, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>): Promise<TicketKiosk> {
+    const kiosk = new TicketKiosk(ctx, config, ledger, paused);
+    try {
+      await kiosk.issuer.today();
+      await kiosk.health.start();
+      kiosk.wireButtons();
+      await kiosk.wireScanner();
+      kiosk.cleanups.push(ctx.link.onConnectionChange(() => kiosk.changed()));
+      // Service hours open and close, and the business day turns over, with nobody touching anything.
+      kiosk.ticker = setInterval(() => void kiosk.issuer.today().then(() => kiosk.changed()).catch(() => undefined), 30_000);
+      kiosk.ticker.unref();
+      if (config.kiosk.enabled) {
+        kiosk.server = await startKioskServer({ backend: kiosk.model, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }) });
+        ctx.log.info({ url: kiosk.server.url }, 'kiosk page served');
+      }
+      kiosk.changed();
+      return kiosk;
+    } catch (err) {
+      await kiosk.stop();
+      throw err;
+    }
+  }
+
+  get url(): string | null {
+    return this.server?.url ?? null;
+  }
+
+  /** Something the screen or the retained state shows may have changed. */
+  changed(): void {
+    this.model.refresh();
+    const h = this.health.state;
+    this.ctx.link.setState({
+      printer: { name: this.config.printer, ready: h.ready, reachable: h.reachable, faults: h.faults, detail: h.detail },
+      day: this.ledger.day,
+      issued: this.ledger.issuedCounts(),
+      paused: Object.fromEntries(this.paused),
+      categories: Object.fromEntries(this.config.categories.map((c) => [c.id, this.issuer.categoryState(c)])),
+      kiosk: this.url,
+    });
+  }
+
+  private faultsChanged(next: PrinterHealthState, added: PrinterFault[], cleared: PrinterFault[]): void {
+    const event =
+      next.faults.length > 0
+        ? this.ctx.link.emit('printer.fault', { printer: this.config.printer, faults: next.faults, added, canPrint: next.ready })
+        : this.ctx.link.emit('printer.ok', { printer: this.config.printer, cleared });
+    event.catch((err: unknown) => this.ctx.log.error({ err: (err as Error).message }, 'printer event not recorded'));
+    this.changed();
+  }
+
+  /**
+   * One ticket per button per `repeatGuardMs`: the GPIO layer removes contact bounce, this
+   * removes a visitor pressing ten times (or leaning on it) while the first ticket prints.
+   */
+  private wireButtons(): void {
+    for (const button of this.config.buttons) {
+      const input = this.ctx.hal.input(button.input);
+      let lastAccepted = -Infinity;
+      let inFlight = false;
+      this.cleanups.push(
+        input.onChange((active, atMs) => {
+          if (!active || inFlight || atMs - lastAccepted < this.config.repeatGuardMs) return;
+          lastAccepted = atMs;
+          inFlight = true;
+          void this.issuer
+            .take({ category: button.category, priority: button.priority })
+            .then((r) => this.ctx.log.info({ button: button.input, ...(r.ok ? { number: r.ticket.number } : { refused: r.reason }) }, 'button take'))
+            .catch((err: unknown) => this.ctx.log.error({ err: (err as Error).message }, 'button take failed'))
+            .finally(() => (inFlight = false));
+        }),
+      );
+    }
+  }
+
+  private async wireScanner(): Promise<void> {
+    if (!this.config.scanner) return;
+    const scanner = await this.ctx.hal.scanner(this.config.scanner);
+    this.cleanups.push(
+      scanner.onScan((code) => {
+        void this.model
+          .scanned(code)
+          .catch((err: unknown) => this.ctx.log.error({ err: (err as Error).message }, 'appointment check-in failed'));
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.health.stop();
+    for (const c of this.cleanups.splice(0)) c();
+    await this.server?.close();
+    await this.issuer.idle();
+    this.server = undefined;
+  }
+}

@@ -1,0 +1,118 @@
+// The ticket-printer role's messages (PROTOCOL.md "Role messages"): the `data` of its request,
+// response, commands and events. Same single source as messages.ts: TypeScript types here,
+// JSON Schema files in protocol/schema/ticket-printer/ via `npm run schema`.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const CategoryId = Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'service category id from the role config' });
+const TicketNumber = Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9-]+$', description: 'the number as called, e.g. "A023"' });
+const Text = (max: number) => Type.String({ maxLength: max });
+
+export const TicketTakeRequest = Type.Object(
+  {
+    takeId: Type.String({ minLength: 1, maxLength: 64, description: 'kiosk-made id of this take; an offline ticket issued after a timed-out request carries the same takeId, so the server can void the number it allocated too late' }),
+    category: CategoryId,
+    priority: Type.Boolean({ description: 'green channel (绿色通道): elderly, disabled, pregnant, military' }),
+    appointment: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'appointment code scanned or typed at the kiosk' })),
+  },
+  { $id: 'TicketTakeRequest', description: 'req/ticket.take data' },
+);
+export type TicketTakeRequest = Static<typeof TicketTakeRequest>;
+
+export const TicketTakeResponse = Type.Object(
+  {
+    number: TicketNumber,
+    waiting: Type.Integer({ minimum: 0, description: 'people ahead in this queue' }),
+    window: Type.Optional(Text(32)),
+    category: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'for an appointment check-in: the category the appointment is for, when not the one asked' })),
+    qrUrl: Type.Optional(Type.String({ maxLength: 1000, description: 'URL for the ticket QR (follow the queue, rate the service); else the role config pattern is used' })),
+  },
+  {
+    $id: 'TicketTakeResponse',
+    description:
+      'res data for ticket.take. To refuse, the server answers ok:false with error.code BUSY and error.details.reason "exhausted" | "closed" | "paused" | "appointment-not-found" (the kiosk shows it and does not fall back to an offline number)',
+  },
+);
+export type TicketTakeResponse = Static<typeof TicketTakeResponse>;
+
+export const TicketIssued = Type.Object(
+  {
+    ticketId: Type.String({ description: 'device-made id of the printed ticket' }),
+    takeId: Type.String(),
+    number: TicketNumber,
+    category: CategoryId,
+    priority: Type.Boolean(),
+    appointment: Type.Optional(Type.String()),
+    offline: Type.Boolean({ description: 'issued from the kiosk\'s own offline range (server unreachable or too slow)' }),
+    reissue: Type.Optional(Type.Boolean({ description: 'printed by cmd print (过时补号 / reprint), not a new number' })),
+    waiting: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+    window: Type.Optional(Text(32)),
+    day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'business day (after the daily reset time) the number belongs to' }),
+    issuedAt: Type.Integer({ minimum: 0, description: 'epoch ms as the kiosk believed it' }),
+  },
+  { $id: 'TicketIssued', description: 'evt/ticket-printer/ticket.issued data: committed before the ticket prints' },
+);
+export type TicketIssued = Static<typeof TicketIssued>;
+
+export const TicketUnprinted = Type.Object(
+  {
+    ticketId: Type.String(),
+    number: TicketNumber,
+    reason: Type.String({ description: 'why the printer did not take the ticket after its number was issued' }),
+  },
+  { $id: 'TicketUnprinted', description: 'evt/ticket-printer/ticket.unprinted data: the number was issued but never printed; the server should void it' },
+);
+export type TicketUnprinted = Static<typeof TicketUnprinted>;
+
+export const PRINTER_FAULTS = ['paper-out', 'paper-low', 'cover-open', 'offline', 'cutter'] as const;
+const Fault = Type.Union(PRINTER_FAULTS.map((f) => Type.Literal(f)));
+
+export const PrinterFaultEvent = Type.Object(
+  {
+    printer: Type.String(),
+    faults: Type.Array(Fault, { description: 'every fault now' }),
+    added: Type.Array(Fault, { description: 'faults that began with this event' }),
+    canPrint: Type.Boolean({ description: 'false: the kiosk refuses to issue (paper-low alone still prints)' }),
+  },
+  { $id: 'PrinterFault', description: 'evt/ticket-printer/printer.fault data' },
+);
+export const PrinterOkEvent = Type.Object(
+  { printer: Type.String(), cleared: Type.Array(Fault, { description: 'faults that ended' }) },
+  { $id: 'PrinterOk', description: 'evt/ticket-printer/printer.ok data: no fault any more' },
+);
+
+export const PrintCommand = Type.Union(
+  [
+    Type.Object(
+      {
+        mode: Type.Literal('reissue'),
+        number: TicketNumber,
+        category: CategoryId,
+        waiting: Type.Optional(Type.Integer({ minimum: 0 })),
+        window: Type.Optional(Text(32)),
+        qrUrl: Type.Optional(Type.String({ maxLength: 1000 })),
+      },
+      { description: '过时补号: print a number the server re-issues' },
+    ),
+    Type.Object({ mode: Type.Literal('reprint') }, { description: 'print the last ticket of this kiosk again' }),
+  ],
+  { $id: 'TicketPrintCommand', description: 'cmd/ticket-printer/print data' },
+);
+export type PrintCommand = Static<typeof PrintCommand>;
+
+export const PauseCommand = Type.Object(
+  { category: CategoryId, reason: Type.Optional(Text(200)) },
+  { $id: 'TicketPauseCommand', description: 'cmd/ticket-printer/pause data: stop issuing a category (kept across restarts)' },
+);
+export const ResumeCommand = Type.Object({ category: CategoryId }, { $id: 'TicketResumeCommand', description: 'cmd/ticket-printer/resume data' });
+
+export const TICKET_PRINTER_SCHEMAS: Record<string, TSchema> = {
+  'ticket-take-request': TicketTakeRequest,
+  'ticket-take-response': TicketTakeResponse,
+  'ticket-issued': TicketIssued,
+  'ticket-unprinted': TicketUnprinted,
+  'printer-fault': PrinterFaultEvent,
+  'printer-ok': PrinterOkEvent,
+  'cmd-print': PrintCommand,
+  'cmd-pause': PauseCommand,
+  'cmd-resume': ResumeCommand,
+};

@@ -1,0 +1,70 @@
+// The reference server's side of `req/ticket.take`: one queue per category with its own
+// counter, the waiting count, refusals (paused, quota), and de-duplication by takeId so a
+// repeated request gets the same number. Also what the demo and the kiosk tests answer with.
+import { RequestFailure } from '../../protocol/hall-client.js';
+import { TicketTakeRequest, type TicketTakeResponse } from '../../protocol/ticket-printer.js';
+import { validate } from '../../protocol/validate.js';
+
+export interface TicketDeskOptions {
+  /** Category id → number prefix; unknown categories get "Z". */
+  prefixes?: Record<string, string>;
+  /** Per category: stop issuing after this many numbers (answered as reason "exhausted"). */
+  quota?: Record<string, number>;
+  /** QR link for the ticket; {number} and {device} are filled in. */
+  qrUrl?: string;
+  /** Answer only after this long (tests of the kiosk's timeout). */
+  delayMs?: number;
+  /** Appointment code → category, for check-ins. */
+  appointments?: Record<string, string>;
+}
+
+export interface DeskTicket {
+  device: string;
+  takeId: string;
+  number: string;
+  category: string;
+  priority: boolean;
+}
+
+export class TicketDesk {
+  readonly issued: DeskTicket[] = [];
+  private readonly counters = new Map<string, number>();
+  private readonly byTake = new Map<string, TicketTakeResponse>();
+  readonly paused = new Set<string>();
+  /** Set to answer nothing at all (the kiosk must time out and issue offline). */
+  silent = false;
+
+  constructor(private readonly o: TicketDeskOptions = {}) {}
+
+  async take(device: string, raw: Record<string, unknown>): Promise<TicketTakeResponse> {
+    const check = validate(TicketTakeRequest, raw);
+    if (!check.ok) throw new RequestFailure('BAD_REQUEST', `ticket.take: ${check.errors.join('; ')}`);
+    const req = check.value;
+    if (this.silent) return new Promise(() => undefined);
+    if (this.o.delayMs) await new Promise((r) => setTimeout(r, this.o.delayMs));
+    const seen = this.byTake.get(req.takeId);
+    if (seen) return seen;
+    let category = req.category;
+    if (req.appointment !== undefined) {
+      const booked = this.o.appointments?.[req.appointment];
+      if (!booked) throw new RequestFailure('BUSY', `no appointment ${req.appointment}`, { reason: 'appointment-not-found' });
+      category = booked;
+    }
+    if (this.paused.has(category)) throw new RequestFailure('BUSY', `${category} is paused`, { reason: 'paused' });
+    const n = (this.counters.get(category) ?? 0) + 1;
+    const quota = this.o.quota?.[category];
+    if (quota !== undefined && n > quota) throw new RequestFailure('BUSY', `${category}: all ${quota} numbers of today are taken`, { reason: 'exhausted' });
+    this.counters.set(category, n);
+    const number = `${this.o.prefixes?.[category] ?? 'Z'}${String(n).padStart(3, '0')}`;
+    const waiting = this.issued.filter((t) => t.category === category).length;
+    this.issued.push({ device, takeId: req.takeId, number, category, priority: req.priority });
+    const response: TicketTakeResponse = {
+      number,
+      waiting,
+      ...(category !== req.category ? { category } : {}),
+      ...(this.o.qrUrl ? { qrUrl: this.o.qrUrl.replace('{number}', number).replace('{device}', device) } : {}),
+    };
+    this.byTake.set(req.takeId, response);
+    return response;
+  }
+}

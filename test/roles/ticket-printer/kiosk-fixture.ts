@@ -1,0 +1,133 @@
+// A whole kiosk in one process for the role tests: embedded broker, the reference server
+// with its ticket desk, and a `ticket-printer` device on the sim board whose printer is the
+// byte-level ESC/POS simulator on a virtual serial port.
+import { join } from 'node:path';
+import { startAedesBroker, type EmbeddedBroker } from '../../../simulators/hall/aedes-broker.js';
+import { ReferenceServer } from '../../../simulators/hall/reference-server.js';
+import type { TicketDeskOptions } from '../../../simulators/hall/ticket-desk.js';
+import { parseConfig } from '../../../firmware/config/load.js';
+import { Runtime } from '../../../firmware/runtime.js';
+import { silentLogger } from '../../../firmware/log.js';
+import { isSimHal, type SimHal } from '../../../simulators/hal/sim-hal.js';
+import type { VirtualEscPosPrinter } from '../../../simulators/escpos-printer/index.js';
+import type { DeviceEvent } from '../../../protocol/hall-client.js';
+import type { TakeResult, KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
+import { tempDir } from '../../helpers/temp.js';
+import { waitFor } from '../../helpers/wait.js';
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+export const CATEGORIES = [
+  { id: 'social', name: '社保业务', nameEn: 'Social security', prefix: 'A', priority: true },
+  { id: 'tax', name: '税务登记', nameEn: 'Tax registration', prefix: 'B', quota: 2 },
+  { id: 'night', name: '夜间业务', nameEn: 'Night desk', prefix: 'C', days: [] },
+];
+
+export const IO = {
+  inputs: { 'btn-social': { pin: 'GPIO17', debounceMs: 20 }, 'btn-tax': { pin: 'GPIO27', debounceMs: 20 } },
+  serial: { 'printer-port': { path: '/dev/ttyS-sim-printer' }, 'scanner-port': { path: '/dev/ttyS-sim-scanner' } },
+  printers: { main: { serial: 'printer-port' } },
+  scanners: { scan: { serial: 'scanner-port' } },
+};
+
+export interface KioskFixture {
+  server: ReferenceServer;
+  broker: EmbeddedBroker;
+  runtime: Runtime;
+  hal: SimHal;
+  printer: VirtualEscPosPrinter;
+  url: string;
+  take(category: string, priority?: boolean): Promise<TakeResult>;
+  view(): Promise<KioskView>;
+  events(name: string): DeviceEvent[];
+  /** Stops the device (clean) and starts it again on the same data. */
+  restart(): Promise<void>;
+}
+
+export async function kioskFixture(t: Teardown, options: { role?: Record<string, unknown>; desk?: TicketDeskOptions } = {}): Promise<KioskFixture> {
+  const dir = await tempDir(t, 'halld-kiosk-');
+  const broker = await startAedesBroker({ port: 0 });
+  t.teardown(() => broker.close());
+  const server = new ReferenceServer({ url: broker.url, hall: 'test-hall', desk: { prefixes: { social: 'A', tax: 'B', night: 'C' }, ...options.desk } });
+  await server.start();
+  t.teardown(() => server.stop());
+  const config = parseConfig({
+    hall: 'test-hall',
+    device: 'kiosk-1',
+    board: 'sim',
+    dataDir: join(dir, 'data'),
+    broker: { url: broker.url, reconnectMinMs: 100 },
+    io: IO,
+    roles: {
+      sys: {},
+      'ticket-printer': {
+        printer: 'main',
+        scanner: 'scan',
+        hallName: '测试政务服务中心',
+        categories: CATEGORIES,
+        takeTimeoutMs: 400,
+        offline: { prefix: 'K' },
+        buttons: [
+          { input: 'btn-social', category: 'social' },
+          { input: 'btn-tax', category: 'tax' },
+        ],
+        repeatGuardMs: 1500,
+        statusPollMs: 500,
+        qrUrl: 'https://hall.example.cn/q/{hall}/{number}?n=号',
+        kiosk: { port: 0, idleMs: 5000 },
+        ...options.role,
+      },
+    },
+  });
+
+  const fixture = {} as KioskFixture;
+  const boot = async () => {
+    const runtime = await Runtime.start(config, { log: silentLogger() });
+    if (!isSimHal(runtime.hal)) throw new Error('expected the sim board');
+    fixture.runtime = runtime;
+    fixture.hal = runtime.hal;
+    fixture.printer = runtime.hal.sim.printer('main');
+    const boot = runtime.boot;
+    await waitFor('device online', () => {
+      const s = server.client.status('kiosk-1');
+      return s?.online === true && s.boot === boot;
+    });
+    fixture.url = await waitFor('kiosk page url', () => kioskUrl(server, boot));
+  };
+  const states = new Map<number, string>();
+  server.client.onState((device, role, state) => {
+    const url = state.data['kiosk'];
+    if (device === 'kiosk-1' && role === 'ticket-printer' && typeof url === 'string') states.set(fixture.runtime?.boot ?? 0, url);
+  });
+  const kioskUrl = (_s: ReferenceServer, boot: number) => states.get(boot);
+  Object.assign(fixture, {
+    server,
+    broker,
+    take: async (category: string, priority = false) => {
+      const res = await fetch(new URL('api/take', fixture.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ category, priority }) });
+      return (await res.json()) as TakeResult;
+    },
+    view: async () => (await (await fetch(new URL('api/view', fixture.url))).json()) as KioskView,
+    events: (name: string) => server.events.filter((e) => e.device === 'kiosk-1' && e.name === name),
+    restart: async () => {
+      await fixture.runtime.stop('test restart');
+      await boot();
+    },
+  });
+  await boot();
+  t.teardown(() => fixture.runtime.stop('test end'));
+  return fixture;
+}
+
+/** The printed ticket's text lines, joined, for assertions on what the real bytes said. */
+export function ticketText(printer: VirtualEscPosPrinter, index = -1): string {
+  const tickets = printer.tickets();
+  const ticket = tickets.at(index);
+  if (!ticket) return '';
+  return ticket.items
+    .map((i) => (i.type === 'text' ? i.text : i.type === 'qr' ? `[QR ${i.data}]` : ''))
+    .filter(Boolean)
+    .join('\n');
+}

@@ -1,0 +1,48 @@
+// The touchscreen page on the real role, not a fake backend: a visitor taps a category in
+// headless Chromium, the role asks the reference server, the real ESC/POS driver prints to
+// the byte-level simulator; paper-out replaces the menu and the refill brings it back.
+import t from 'tap';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { kioskFixture, ticketText } from './kiosk-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+t.setTimeout(120_000);
+
+if (!existsSync(executablePath)) {
+  t.fail(`Chromium not found at ${executablePath}: apt-get install chromium, or set CHROMIUM_PATH`);
+} else {
+  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+  t.teardown(() => browser.close());
+
+  t.test('tap a category → the server\'s number on screen and on paper', async (t) => {
+    const k = await kioskFixture(t);
+    const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true, locale: 'zh-CN' });
+    t.teardown(() => context.close());
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
+    await page.goto(k.url);
+    await tid('cat-social').waitFor();
+    t.match((await tid('cat-social').textContent()) ?? '', /社保业务/);
+    t.match((await tid('cat-night').textContent()) ?? '', /已下班|非服务时间/, 'a closed category says so');
+
+    await tid('cat-social').click();
+    await tid('ticket-number').waitFor();
+    t.equal(((await tid('ticket-number').textContent()) ?? '').trim(), 'A001', 'the number on screen');
+    t.equal(k.printer.tickets().length, 1, 'one ticket on paper');
+    t.match(ticketText(k.printer), /A001/);
+
+    await page.goto(k.url);
+    await tid('cat-social').waitFor();
+    k.printer.setFaults({ paperOut: true });
+    await tid('blocked').waitFor({ timeout: 10_000 });
+    t.match((await tid('blocked').textContent()) ?? '', /缺纸/, 'paper out shown instead of the menu');
+    t.equal(await tid('cat-social').isVisible(), false, 'no category to tap');
+    k.printer.setFaults({ paperOut: false });
+    await tid('cat-social').waitFor({ timeout: 10_000 });
+    t.equal(k.printer.tickets().length, 1, 'nothing printed while blocked or after the refill');
+    await waitFor('printer.ok reported', () => k.events('printer.ok')[0]);
+  });
+}

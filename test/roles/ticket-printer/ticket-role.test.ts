@@ -1,0 +1,205 @@
+// The ticket-printer role on the sim board: the real ESC/POS driver's bytes parsed by the
+// printer simulator, the reference server answering ticket.take through a real broker.
+import t from 'tap';
+import { kioskFixture, ticketText } from './kiosk-fixture.js';
+import { waitFor, sleep } from '../../helpers/wait.js';
+
+t.test('online: the server\'s number is printed with Chinese text and the QR, and reported', async (t) => {
+  const k = await kioskFixture(t);
+  const result = await k.take('social');
+  t.ok(result.ok, 'issued');
+  if (!result.ok) return;
+  t.equal(result.ticket.number, 'A001');
+  t.equal(result.ticket.offline, false);
+  t.equal(result.ticket.waiting, 0);
+  t.equal(k.printer.tickets().length, 1, 'one ticket printed');
+  const text = ticketText(k.printer);
+  t.match(text, /A001/, 'number');
+  t.match(text, /社保业务/, 'category in Chinese (GB18030 decoded by the simulator)');
+  t.match(text, /测试政务服务中心/, 'hall name');
+  t.notMatch(text, /离线/, 'no offline marker');
+  const qr = k.printer.tickets()[0]?.items.find((i) => i.type === 'qr');
+  t.equal(qr?.type === 'qr' && qr.data, 'https://hall.example.cn/q/test-hall/A001?n=号', 'QR payload byte-exact, non-ASCII included');
+  const issued = await waitFor('ticket.issued', () => k.events('ticket.issued')[0]);
+  t.match(issued.message.data, { number: 'A001', category: 'social', offline: false, priority: false, waiting: 0 });
+
+  const second = await k.take('social', true);
+  t.ok(second.ok && second.ticket.number === 'A002' && second.ticket.priority, 'green-channel ticket');
+  t.equal(second.ok && second.ticket.waiting, 1, 'waiting count from the server');
+});
+
+t.test('server too slow: the kiosk issues from its offline range, marks the ticket, reports offline:true', async (t) => {
+  const k = await kioskFixture(t);
+  k.server.desk.silent = true;
+  const result = await k.take('social');
+  t.ok(result.ok);
+  t.equal(result.ok && result.ticket.number, 'AK001', 'category prefix + kiosk offline prefix + counter');
+  t.equal(result.ok && result.ticket.offline, true);
+  t.match(ticketText(k.printer), /离线/, 'offline marker printed');
+  t.match(ticketText(k.printer), /AK001/);
+  const second = await k.take('social');
+  t.equal(second.ok && second.ticket.number, 'AK002');
+  const events = await waitFor('two offline events', () => (k.events('ticket.issued').length >= 2 ? k.events('ticket.issued') : undefined));
+  t.same(
+    events.map((e) => [e.message.data['number'], e.message.data['offline']]),
+    [
+      ['AK001', true],
+      ['AK002', true],
+    ],
+  );
+  k.server.desk.silent = false;
+  const online = await k.take('social');
+  t.equal(online.ok && online.ticket.number, 'A001', 'back to the server\'s numbers once it answers');
+});
+
+t.test('offline numbers are never handed out twice across a restart; paused survives it', async (t) => {
+  const k = await kioskFixture(t);
+  k.server.desk.silent = true;
+  t.equal((await k.take('tax')).ok, true);
+  const paused = await k.server.client.command('kiosk-1', 'ticket-printer/pause', { category: 'social', reason: '系统维护' });
+  t.equal(paused.ok, true);
+  await k.restart();
+  const again = await k.take('tax');
+  t.equal(again.ok && again.ticket.number, 'BK002', 'the counter went on after the restart');
+  const refused = await k.take('social');
+  t.same(refused.ok ? 'issued' : refused.reason, 'paused', 'pause kept across the restart');
+  const view = await k.view();
+  t.equal(view.categories.find((c) => c.id === 'social')?.state, 'paused');
+  await k.server.client.command('kiosk-1', 'ticket-printer/resume', { category: 'social' });
+  t.equal((await k.take('social')).ok, true, 'resumed');
+});
+
+t.test('paper out: refuses and reports; after the refill printer.ok and nothing stale prints', async (t) => {
+  const k = await kioskFixture(t);
+  t.equal((await k.take('social')).ok, true);
+  k.printer.setFaults({ paperOut: true });
+  const refused = await k.take('social');
+  t.equal(refused.ok ? 'issued' : refused.reason, 'printer', 'refused, not queued');
+  t.equal(k.printer.tickets().length, 1, 'nothing more printed');
+  t.same(k.printer.pendingItems(), [], 'no half ticket either');
+  const fault = await waitFor('printer.fault', () => k.events('printer.fault')[0]);
+  t.match(fault.message.data, { printer: 'main', canPrint: false });
+  t.ok((fault.message.data['faults'] as string[]).includes('paper-out'));
+  t.equal((await k.view()).blocked, 'paper-out', 'the screen says why');
+  t.equal(k.server.desk.issued.length, 1, 'no number was asked from the server for the refused take');
+
+  k.printer.setFaults({ paperOut: false });
+  const ok = await waitFor('printer.ok', () => k.events('printer.ok')[0]);
+  t.ok((ok.message.data['cleared'] as string[]).includes('paper-out'));
+  t.equal((await k.view()).blocked, null);
+  await sleep(200);
+  t.equal(k.printer.tickets().length, 1, 'no stale ticket printed after the refill');
+  const next = await k.take('social');
+  t.equal(next.ok && next.ticket.number, 'A002');
+  t.equal(k.printer.tickets().length, 2);
+});
+
+t.test('quota, hours and unknown categories are refused with the reason', async (t) => {
+  const k = await kioskFixture(t);
+  t.equal((await k.take('tax')).ok, true);
+  t.equal((await k.take('tax')).ok, true);
+  const third = await k.take('tax');
+  t.equal(third.ok ? 'issued' : third.reason, 'exhausted', 'daily quota of 2');
+  const closed = await k.take('night');
+  t.equal(closed.ok ? 'issued' : closed.reason, 'closed');
+  const unknown = await k.take('nope');
+  t.equal(unknown.ok ? 'issued' : unknown.reason, 'unknown-category');
+  const noPriority = await k.take('tax', true);
+  t.equal(noPriority.ok ? 'issued' : noPriority.reason, 'no-priority');
+  const view = await k.view();
+  t.same(
+    view.categories.map((c) => [c.id, c.state]),
+    [
+      ['social', 'open'],
+      ['tax', 'exhausted'],
+      ['night', 'closed'],
+    ],
+  );
+  t.equal(k.printer.tickets().length, 2);
+});
+
+t.test('the server refusing a take is shown, not replaced by an offline number', async (t) => {
+  const k = await kioskFixture(t, { desk: { quota: { social: 1 } } });
+  t.equal((await k.take('social')).ok, true);
+  const refused = await k.take('social');
+  t.equal(refused.ok ? 'issued' : refused.reason, 'exhausted');
+  t.equal(k.printer.tickets().length, 1);
+});
+
+t.test('a button pressed ten times or bouncing prints one ticket per guard window', async (t) => {
+  const k = await kioskFixture(t);
+  for (let i = 0; i < 10; i++) {
+    k.hal.sim.press('btn-social');
+    await sleep(25);
+    k.hal.sim.release('btn-social');
+    await sleep(25);
+  }
+  await waitFor('first ticket', () => k.printer.tickets().length >= 1);
+  await sleep(300);
+  t.equal(k.printer.tickets().length, 1, 'ten presses inside the guard window: one ticket');
+  k.hal.sim.bounce('btn-tax', 12, 'active');
+  await waitFor('tax ticket', () => k.printer.tickets().length >= 2);
+  await sleep(300);
+  t.equal(k.printer.tickets().length, 2, 'a bouncing contact held down: one ticket');
+  t.match(ticketText(k.printer), /B001/);
+});
+
+t.test('print command: re-issue a missed number and reprint the last ticket', async (t) => {
+  const k = await kioskFixture(t);
+  const reissue = await k.server.client.command('kiosk-1', 'ticket-printer/print', { mode: 'reissue', number: 'A017', category: 'social', window: '5号窗口' });
+  t.same(reissue.ok && reissue.data, { number: 'A017', mode: 'reissue' });
+  t.match(ticketText(k.printer), /A017/);
+  t.match(ticketText(k.printer), /5号窗口/);
+  const event = await waitFor('reissue event', () => k.events('ticket.issued').find((e) => e.message.data['reissue'] === true));
+  t.equal(event.message.data['number'], 'A017');
+  const reprint = await k.server.client.command('kiosk-1', 'ticket-printer/print', { mode: 'reprint' });
+  t.equal(reprint.ok && reprint.data?.['number'], 'A017');
+  t.equal(k.printer.tickets().length, 2);
+  k.printer.setFaults({ coverOpen: true });
+  const refused = await k.server.client.command('kiosk-1', 'ticket-printer/print', { mode: 'reprint' });
+  t.equal(!refused.ok && refused.error.code, 'HARDWARE', 'cover open: the command fails, nothing queued');
+  const unknown = await k.server.client.command('kiosk-1', 'ticket-printer/pause', { category: 'nope' });
+  t.equal(!unknown.ok && unknown.error.code, 'NOT_FOUND');
+});
+
+t.test('appointment check-in at the scanner prints the appointment\'s ticket', async (t) => {
+  const k = await kioskFixture(t, { desk: { appointments: { 'APT-2026-0001': 'tax' } } });
+  k.hal.sim.scan('scan', 'APT-2026-0001');
+  await waitFor('check-in ticket', () => k.printer.tickets().length >= 1);
+  t.match(ticketText(k.printer), /B001/);
+  t.match(ticketText(k.printer), /税务登记/);
+  const event = await waitFor('event', () => k.events('ticket.issued')[0]);
+  t.match(event.message.data, { appointment: 'APT-2026-0001', category: 'tax' });
+  k.hal.sim.scan('scan', 'NOT-BOOKED');
+  await sleep(300);
+  t.equal(k.printer.tickets().length, 1, 'an unknown appointment prints nothing');
+});
+
+t.test('diagnostics: printer status always, the test print only when asked', async (t) => {
+  const k = await kioskFixture(t);
+  const diag = await k.server.client.command('kiosk-1', 'sys/diag', {});
+  const results = (diag.ok ? diag.data?.['results'] : []) as { name: string; ok: boolean }[];
+  t.match(results.find((r) => r.name === 'ticket-printer/printer'), { ok: true });
+  t.notOk(results.find((r) => r.name === 'ticket-printer/test-print'));
+  t.equal(k.printer.tickets().length, 0);
+  const withPrint = await k.server.client.command('kiosk-1', 'sys/diag', { include: ['ticket-printer/test-print'] });
+  const printed = (withPrint.ok ? withPrint.data?.['results'] : []) as { name: string; ok: boolean }[];
+  t.match(printed.find((r) => r.name === 'ticket-printer/test-print'), { ok: true });
+  t.equal(k.printer.tickets().length, 1, 'self-test ticket printed');
+  t.match(ticketText(k.printer), /𠮷/, 'a 4-byte GB18030 character survives');
+});
+
+t.test('a pushed config with a button on a missing input is rejected with the reason', async (t) => {
+  const k = await kioskFixture(t);
+  await k.server.client.publishConfig('kiosk-1', 5, {
+    roles: { 'ticket-printer': { printer: 'main', categories: [{ id: 'social', name: '社保', prefix: 'A' }], buttons: [{ input: 'btn-missing', category: 'social' }] } },
+  });
+  const rejected = await waitFor('config.rejected', () => k.server.events.find((e) => e.name === 'config.rejected'));
+  t.match(JSON.stringify(rejected.message.data['reasons']), /btn-missing/);
+  t.equal((await k.take('tax')).ok, true, 'the kiosk runs on with its old config');
+  await k.server.client.publishConfig('kiosk-1', 6, {
+    roles: { 'ticket-printer': { printer: 'main', kiosk: { port: 0 }, categories: [{ id: 'passport', name: '出入境', nameEn: 'Passports', prefix: 'P' }] } },
+  });
+  await waitFor('config.applied', () => k.server.events.find((e) => e.name === 'config.applied'));
+  t.equal((await k.server.client.command('kiosk-1', 'sys/ping', {})).ok, true);
+});

@@ -1,0 +1,19 @@
+// `halld demo` in-process: the kiosk device prints to the ESC/POS simulator and the demo log
+// shows the rendered ticket and the server's view of it.
+import t from 'tap';
+import { runDemo } from '../../simulators/hall/demo.js';
+import { tempDir } from '../helpers/temp.js';
+
+t.test('the demo hall issues a ticket and logs the rendered ticket', async (t) => {
+  const lines: string[] = [];
+  await runDemo({ port: 0, dataDir: await tempDir(t), runForMs: 2_500, visitorEveryMs: 700, out: (l) => lines.push(l) });
+  const log = lines.join('\n');
+  t.match(log, /ticket-printer-1: online/, 'the kiosk device came online');
+  t.match(log, /touchscreen page at http:\/\/127\.0\.0\.1:\d+\//, 'the page URL is shown');
+  t.match(log, /ticket\.take social → A001/, 'the server numbered the first ticket');
+  t.match(log, /printed\n\+-+\+\n\|\s+示范区政务服务中心\s+\|/, 'the rendered ticket, Chinese hall name first');
+  t.match(log, /社保医保/, 'category printed');
+  t.match(log, /\[QR [^\]]*\] https:\/\/hall\.example\.cn\/q\/A0/, 'QR with the server URL');
+  t.match(log, /event ticket-printer\/ticket\.issued #\d+ .*"number":"A001"/, 'the server got ticket.issued');
+  t.match(log, /demo +stopped/);
+});
