@@ -17,6 +17,8 @@ export class TicketKiosk {
   private server: KioskServer | undefined;
   private readonly cleanups: (() => void)[] = [];
   private ticker: NodeJS.Timeout | undefined;
+  /** Why the touchscreen page is not served (port taken, files missing), for diagnostics. */
+  pageError: string | null = null;
 
   private constructor(
     private readonly ctx: RoleContext,
@@ -47,8 +49,15 @@ export class TicketKiosk {
       kiosk.ticker = setInterval(() => void kiosk.issuer.today().then(() => kiosk.changed()).catch(() => undefined), 30_000);
       kiosk.ticker.unref();
       if (config.kiosk.enabled) {
-        kiosk.server = await startKioskServer({ backend: kiosk.model, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }) });
-        ctx.log.info({ url: kiosk.server.url }, 'kiosk page served');
+        // Without the page the buttons and the scanner still issue: a busy port is a fault to report, not a dead kiosk.
+        kiosk.server = await startKioskServer({ backend: kiosk.model, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }) }).catch(
+          (err: unknown) => {
+            kiosk.pageError = (err as Error).message;
+            ctx.log.error({ err: kiosk.pageError, port: config.kiosk.port }, 'kiosk page not served');
+            return undefined;
+          },
+        );
+        if (kiosk.server) ctx.log.info({ url: kiosk.server.url }, 'kiosk page served');
       }
       kiosk.changed();
       return kiosk;

@@ -27,6 +27,15 @@ export const LEDGER_MIGRATIONS = [
    CREATE TABLE tp_paused (category TEXT PRIMARY KEY, reason TEXT, at INTEGER NOT NULL);`,
 ];
 
+/** Tickets older than this are deleted when a new business day starts (the server has them). */
+export const KEEP_DAYS = 90;
+
+function daysBefore(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
 export interface LedgerTicket {
   ticketId: string;
   takeId: string;
@@ -89,6 +98,7 @@ export class TicketLedger {
   /** Loads the day's counters and counts (once per day change). */
   async useDay(day: string): Promise<void> {
     if (day === this.loadedDay) return;
+    await this.store.commit(this.pruneStatements(daysBefore(day, KEEP_DAYS)));
     const counters = await this.store.all<{ category: string; last: number }>('SELECT category, last FROM tp_counter WHERE day = ?', [day]);
     const issued = await this.store.all<{ category: string; n: number }>('SELECT category, COUNT(*) AS n FROM tp_ticket WHERE day = ? AND reissue = 0 GROUP BY category', [day]);
     this.counters = new Map(counters.map((r) => [r.category, r.last]));
@@ -158,8 +168,11 @@ export class TicketLedger {
   }
 
   /** Keeps the ledger small on a board that runs for years. */
-  pruneStatement(beforeDay: string): Statement {
-    return { sql: 'DELETE FROM tp_ticket WHERE day < ?', params: [beforeDay] };
+  pruneStatements(beforeDay: string): Statement[] {
+    return [
+      { sql: 'DELETE FROM tp_ticket WHERE day < ?', params: [beforeDay] },
+      { sql: 'DELETE FROM tp_counter WHERE day < ?', params: [beforeDay] },
+    ];
   }
 }
 

@@ -117,7 +117,11 @@ export const ticketPrinterRole = defineRole({
           const h = await kiosk.health.check();
           return { name: 'printer', ok: h.ready, detail: h.detail, data: { faults: h.faults, reachable: h.reachable } };
         },
-        kiosk: async () => ({ name: 'kiosk', ok: !kiosk.config.kiosk.enabled || kiosk.url !== null, detail: kiosk.url ?? 'page disabled' }),
+        kiosk: async () => ({
+          name: 'kiosk',
+          ok: !kiosk.config.kiosk.enabled || kiosk.url !== null,
+          detail: kiosk.url ?? (kiosk.config.kiosk.enabled ? `page not served: ${kiosk.pageError ?? 'unknown'}` : 'page disabled'),
+        }),
       },
       manualSelfTests: {
         'test-print': async () => {
