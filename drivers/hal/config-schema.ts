@@ -95,6 +95,9 @@ export const FirmataConfigSchema = Type.Object(
 );
 
 export const PRINTER_TRANSPORTS = ['serial', 'tcp', 'usb'] as const;
+/** escpos: Epson ESC/POS (and printers in ESC/POS emulation); star: Star Line Mode (drivers/printer/star). */
+export const PRINTER_COMMAND_SETS = ['escpos', 'star'] as const;
+export type PrinterCommandSet = (typeof PRINTER_COMMAND_SETS)[number];
 
 export const PrinterConfigSchema = Type.Object(
   {
@@ -125,8 +128,18 @@ export const PrinterConfigSchema = Type.Object(
       }),
     ),
     statusTimeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 10_000, default: DEFAULT_PRINTER_STATUS_TIMEOUT_MS, description: 'wait this long for each status reply' })),
+    commandSet: Type.Optional(
+      Type.Union(
+        PRINTER_COMMAND_SETS.map((c) => Type.Literal(c)),
+        {
+          default: 'escpos',
+          description:
+            "the printer's command language: escpos (Epson ESC/POS, DLE EOT status) or star (Star Line Mode, ESC ACK SOH status; statusQueries does not apply)",
+        },
+      ),
+    ),
   },
-  { additionalProperties: false, description: 'an ESC/POS ticket printer; give exactly one transport: serial, tcp or usb' },
+  { additionalProperties: false, description: 'an ESC/POS or Star Line Mode ticket printer; give exactly one transport: serial, tcp or usb' },
 );
 
 const SCANNER_SUFFIXES = ['cr', 'lf', 'crlf', 'auto'] as const;
@@ -157,7 +170,7 @@ export const IoConfigSchema = Type.Object(
     outputs: Type.Optional(Type.Record(PartName, OutputConfigSchema, { default: {}, additionalProperties: false, description: 'digital outputs: LEDs, relays, buzzers' })),
     serial: Type.Optional(Type.Record(PartName, SerialConfigSchema, { default: {}, additionalProperties: false, description: 'serial ports: printer, lock board, scanner' })),
     i2c: Type.Optional(Type.Record(PartName, I2cConfigSchema, { default: {}, additionalProperties: false, description: 'I2C devices by bus and address' })),
-    printers: Type.Optional(Type.Record(PartName, PrinterConfigSchema, { default: {}, additionalProperties: false, description: 'ESC/POS ticket printers over a serial part, TCP or /dev/usb/lp' })),
+    printers: Type.Optional(Type.Record(PartName, PrinterConfigSchema, { default: {}, additionalProperties: false, description: 'ticket printers (ESC/POS or Star Line Mode) over a serial part, TCP or /dev/usb/lp' })),
     scanners: Type.Optional(Type.Record(PartName, ScannerConfigSchema, { default: {}, additionalProperties: false, description: 'barcode/QR scanners on serial parts' })),
     speaker: Type.Optional(SpeakerConfigSchema),
     firmata: Type.Optional(FirmataConfigSchema),

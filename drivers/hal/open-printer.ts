@@ -1,7 +1,8 @@
-// Opens an io.printers part: the transport its config names, under the ESC/POS driver.
+// Opens an io.printers part: the transport its config names, under the driver of its command
+// set (ESC/POS by default, Star Line Mode for `commandSet: 'star'`).
 // Imported by the HAL only when a role first asks for a printer, so the printer driver (and
 // iconv-lite under it) stay off the runtime's startup path.
-import { EscPosTicketPrinter, TcpTransport, UsbLpTransport, type PrinterTransport, type TicketPrinter } from '../printer/index.js';
+import { EscPosTicketPrinter, StarTicketPrinter, TcpTransport, UsbLpTransport, type PrinterTransport, type TicketPrinter } from '../printer/index.js';
 import type { PrinterSpec, PrinterTransportSpec } from './resolve-io.js';
 import { HalSerialPrinterTransport } from './printer-serial-transport.js';
 import type { Clock, SerialLink } from './types.js';
@@ -28,11 +29,11 @@ async function openTransport(spec: PrinterTransportSpec, ctx: PrinterContext): P
 /** Rejects with the transport's HalError when it cannot be opened (serial port or usblp node missing). */
 export async function openTicketPrinter(spec: PrinterSpec, ctx: PrinterContext): Promise<TicketPrinter> {
   const transport = await openTransport(spec.transport, ctx);
-  return new EscPosTicketPrinter(transport, {
-    name: spec.name,
-    columns: spec.columns,
-    statusQueries: spec.statusQueries,
-    statusTimeoutMs: spec.statusTimeoutMs,
-    clock: ctx.clock,
-  });
+  const common = { name: spec.name, columns: spec.columns, statusTimeoutMs: spec.statusTimeoutMs, clock: ctx.clock };
+  switch (spec.commandSet ?? 'escpos') {
+    case 'star':
+      return new StarTicketPrinter(transport, common); // statusQueries is DLE EOT's; ESC ACK SOH is one request
+    case 'escpos':
+      return new EscPosTicketPrinter(transport, { ...common, statusQueries: spec.statusQueries });
+  }
 }

@@ -28,6 +28,7 @@ import {
   type BoardDefinition,
   type IoConfig,
   type Pin,
+  type PrinterCommandSet,
   type Pull,
   type ScannerEncoding,
   type ScannerSuffix,
@@ -80,6 +81,8 @@ export interface PrinterSpec {
   /** DLE EOT n to send; always includes 1 and 2. */
   statusQueries: Array<1 | 2 | 3 | 4>;
   statusTimeoutMs: number;
+  /** Only present for 'star'; left out means ESC/POS (the schema default), so existing specs read the same. */
+  commandSet?: Exclude<PrinterCommandSet, 'escpos'>;
 }
 
 export interface ScannerSpec {
@@ -350,6 +353,7 @@ function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readon
       columns: c.columns ?? DEFAULT_PRINTER_COLUMNS,
       statusQueries: [...queries].sort((a, b) => a - b),
       statusTimeoutMs: c.statusTimeoutMs ?? DEFAULT_PRINTER_STATUS_TIMEOUT_MS,
+      ...(c.commandSet === 'star' ? { commandSet: c.commandSet } : {}),
     });
   }
 

@@ -21,3 +21,13 @@ export { StatusReader, DEFAULT_STATUS_TIMEOUT_MS } from './status-reader.js';
 export { wrapText, textColumns, charColumns } from './text-columns.js';
 export { encodeGb18030 } from './gb18030.js';
 export * as escpos from './escpos-commands.js';
+export { walkTicketBlocks, type TicketBuilder, type WalkOptions } from './render-blocks.js';
+export {
+  StarTicketPrinter,
+  type StarPrinterOptions,
+  renderStarTicketBytes,
+  StarLineBuilder,
+  StarStatusReader,
+  decodeStarStatus,
+  starCommands,
+} from './star/index.js';

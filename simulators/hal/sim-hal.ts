@@ -1,7 +1,8 @@
 // The whole HAL in memory, for the sim board, CI and the hall simulator's devices: GPIO from
 // the sim backend, serial ports on a private VirtualSerialBus (the real SerialLink driver
 // runs on it), I2C register files behind the real I2C driver, a recording speaker. A printer
-// on a serial part gets the byte-level virtual ESC/POS printer on that port, a scanner a
+// on a serial part gets the byte-level virtual ESC/POS printer on that port (the virtual Star
+// printer when its commandSet is 'star'), a scanner a
 // virtual scanner, both under the real drivers; a TCP or USB printer uses the real transport
 // (point it at serveVirtualPrinter). `sim` is the test's side: press buttons, read what
 // outputs did, plug devices into serial ports, read tickets, scan codes.
@@ -25,6 +26,7 @@ import { VirtualScanner, type ScanOptions, type VirtualScannerSuffix } from '../
 import type { ScannerSuffix } from '../../drivers/hal/config-schema.js';
 import { HalError } from '../../drivers/hal/types.js';
 import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js';
+import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 
 export interface SimControls {
   /** Presses the button: one clean edge to its active level (debounced like real input). */
@@ -54,9 +56,12 @@ export interface SimControls {
   i2cBus(bus: number): SimI2cBus;
   /**
    * The virtual ESC/POS printer behind a printer on a serial part: read its tickets(), inject
-   * faults with setFaults(). A TCP or USB printer has none (NOT_CONFIGURED says so).
+   * faults with setFaults(). A TCP or USB printer has none (NOT_CONFIGURED says so), nor has
+   * a Star printer (use starPrinter()).
    */
   printer(name: string): VirtualEscPosPrinter;
+  /** The virtual Star Line Mode printer behind a serial printer with `commandSet: 'star'`; same model and fault injection. */
+  starPrinter(name: string): VirtualStarPrinter;
   /**
    * The virtual scanner on the scanner's port sends `code` and its suffix (CR LF for suffix
    * 'auto', else the configured one). Resolves when the bytes are handed to the port; rejects
@@ -147,11 +152,14 @@ export async function assembleSimHal(board: BoardDefinition, io: ResolvedIo, opt
     },
     i2cBus: (bus) => busFor(bus),
     printer: (name) => {
-      const printer = virtualPrinters.get(name);
+      const printer = virtualPrinters.escpos.get(name);
       if (printer) return printer;
-      const spec = io.printers.find((p) => p.name === name);
-      if (!spec) throw notConfigured('printers', name, io.printers.map((p) => p.name));
-      throw new HalError('NOT_CONFIGURED', `printer "${name}" is on ${spec.transport.kind}, not a serial part: the sim board puts no virtual printer behind it (serve one with serveVirtualPrinter for tcp)`);
+      throw noVirtualPrinter(io, name, 'escpos');
+    },
+    starPrinter: (name) => {
+      const printer = virtualPrinters.star.get(name);
+      if (printer) return printer;
+      throw noVirtualPrinter(io, name, 'star');
     },
     scan: (name, code, options) => scannerOf(name).scan(code, options),
     virtualScanner: (name) => scannerOf(name),
@@ -175,21 +183,51 @@ export async function assembleSimHal(board: BoardDefinition, io: ResolvedIo, opt
 /** 'auto' accepts any ending; the virtual scanner sends CR LF, the one that needs joining across chunks. */
 const SCANNER_SUFFIX: Record<ScannerSuffix, VirtualScannerSuffix> = { auto: 'crlf', cr: 'cr', lf: 'lf', crlf: 'crlf' };
 
-/** A virtual ESC/POS printer on the port of every serial printer. The simulator (and iconv-lite) load only when there is one. */
-async function attachVirtualPrinters(io: ResolvedIo, bus: VirtualSerialBus): Promise<Map<string, VirtualEscPosPrinter>> {
-  const printers = new Map<string, VirtualEscPosPrinter>();
-  const serialPrinters = io.printers.flatMap((p) => (p.transport.kind === 'serial' ? [{ name: p.name, serial: p.transport.serial }] : []));
-  if (serialPrinters.length === 0) return printers;
-  // Just the printer and its serial plug: not the PNG renderer or the TCP server of the index.
-  const [{ VirtualEscPosPrinter }, { asVirtualSerialDevice }] = await Promise.all([import('../escpos-printer/virtual-printer.js'), import('../escpos-printer/virtual-serial-device.js')]);
-  for (const { name, serial } of serialPrinters) {
-    const path = io.serial.find((s) => s.name === serial)?.path;
-    if (path === undefined) continue; // resolveIo rejects this
-    const printer = new VirtualEscPosPrinter();
-    bus.attach(path, asVirtualSerialDevice(printer));
-    printers.set(name, printer);
+interface VirtualPrinters {
+  escpos: Map<string, VirtualEscPosPrinter>;
+  star: Map<string, VirtualStarPrinter>;
+}
+
+/**
+ * A virtual printer of the configured command set on the port of every serial printer. The
+ * simulators (and iconv-lite) load only when there is one of their kind.
+ */
+async function attachVirtualPrinters(io: ResolvedIo, bus: VirtualSerialBus): Promise<VirtualPrinters> {
+  const printers: VirtualPrinters = { escpos: new Map(), star: new Map() };
+  const serialPrinters = io.printers.flatMap((p) => {
+    const transport = p.transport;
+    if (transport.kind !== 'serial') return [];
+    const path = io.serial.find((s) => s.name === transport.serial)?.path;
+    return path === undefined ? [] : [{ name: p.name, path, star: p.commandSet === 'star' }]; // resolveIo rejects a missing part
+  });
+  // Just the printers and their serial plugs: not the PNG renderer or the TCP servers of the indexes.
+  if (serialPrinters.some((p) => !p.star)) {
+    const [{ VirtualEscPosPrinter }, { asVirtualSerialDevice }] = await Promise.all([import('../escpos-printer/virtual-printer.js'), import('../escpos-printer/virtual-serial-device.js')]);
+    for (const { name, path } of serialPrinters.filter((p) => !p.star)) {
+      const printer = new VirtualEscPosPrinter();
+      bus.attach(path, asVirtualSerialDevice(printer));
+      printers.escpos.set(name, printer);
+    }
+  }
+  if (serialPrinters.some((p) => p.star)) {
+    const [{ VirtualStarPrinter }, { asVirtualSerialDevice }] = await Promise.all([import('../star-printer/virtual-printer.js'), import('../star-printer/virtual-serial-device.js')]);
+    for (const { name, path } of serialPrinters.filter((p) => p.star)) {
+      const printer = new VirtualStarPrinter();
+      bus.attach(path, asVirtualSerialDevice(printer));
+      printers.star.set(name, printer);
+    }
   }
   return printers;
+}
+
+function noVirtualPrinter(io: ResolvedIo, name: string, asked: 'escpos' | 'star'): HalError {
+  const spec = io.printers.find((p) => p.name === name);
+  if (!spec) return notConfigured('printers', name, io.printers.map((p) => p.name));
+  if (spec.transport.kind !== 'serial') {
+    return new HalError('NOT_CONFIGURED', `printer "${name}" is on ${spec.transport.kind}, not a serial part: the sim board puts no virtual printer behind it (serve one with serveVirtualPrinter / serveVirtualStarPrinter for tcp)`);
+  }
+  const other = asked === 'escpos' ? 'sim.starPrinter()' : 'sim.printer()';
+  return new HalError('NOT_CONFIGURED', `printer "${name}" has commandSet "${spec.commandSet ?? 'escpos'}": its virtual printer is ${other}`);
 }
 
 export function isSimHal(hal: Hal): hal is SimHal {
