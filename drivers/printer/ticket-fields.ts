@@ -42,7 +42,8 @@ export function formatLocalDateTime(epochMs: number, timeZone: string): { date: 
 }
 
 /**
- * The values templates can use: number, category, categoryEn, waiting, window, issuedAt
+ * The values templates can use: number, category, categoryEn, waiting, waitingKnown ("yes" unless
+ * waiting is null), window, issuedAt
  * ("YYYY-MM-DD HH:mm:ss"), date, time, qrUrl, offline (the marker or ""), hallName, and every key of `extra`.
  */
 export function fieldValues(fields: TicketFields, options: FieldOptions = {}): FieldValues {
@@ -54,7 +55,9 @@ export function fieldValues(fields: TicketFields, options: FieldOptions = {}): F
     number: fields.number,
     category: fields.category,
     categoryEn: fields.categoryEn,
-    waiting: String(fields.waiting),
+    waiting: fields.waiting === null ? undefined : String(fields.waiting),
+    // "0 waiting" is a fact worth printing; `when: "waiting"` would hide it, so templates test this.
+    waitingKnown: fields.waiting === null ? undefined : 'yes',
     window: fields.window,
     issuedAt: `${date} ${time}`,
     date,

@@ -42,8 +42,8 @@ export interface TicketFields {
   /** Business category shown to the citizen, e.g. "社保业务". */
   category: string;
   categoryEn?: string;
-  /** People ahead in the queue. */
-  waiting: number;
+  /** People ahead in the queue; null when unknown (an offline ticket before the server ever answered). */
+  waiting: number | null;
   /** Window or area, e.g. "3号窗口" or "B区". */
   window?: string;
   /** When the number was issued, epoch ms; printed in the hall's time zone (Asia/Shanghai by default). */

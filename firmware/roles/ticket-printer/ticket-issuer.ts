@@ -227,7 +227,7 @@ export class TicketIssuer {
       number: t.number,
       category: category?.name ?? t.category,
       ...(category?.nameEn ? { categoryEn: category.nameEn } : {}),
-      waiting: t.waiting ?? 0,
+      waiting: t.waiting,
       ...(t.window ? { window: t.window } : {}),
       issuedAtMs: t.issuedAt,
       ...(t.qrUrl ? { qrUrl: t.qrUrl } : {}),

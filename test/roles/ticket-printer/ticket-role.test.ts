@@ -37,6 +37,8 @@ t.test('server too slow: the kiosk issues from its offline range, marks the tick
   t.equal(result.ok && result.ticket.offline, true);
   t.match(ticketText(k.printer), /离线/, 'offline marker printed');
   t.match(ticketText(k.printer), /AK001/);
+  t.notMatch(ticketText(k.printer), /前面等待/, 'no made-up waiting count when the server never told one');
+  t.equal(result.ok && result.ticket.waiting, null);
   const second = await k.take('social');
   t.equal(second.ok && second.ticket.number, 'AK002');
   const events = await waitFor('two offline events', () => (k.events('ticket.issued').length >= 2 ? k.events('ticket.issued') : undefined));
