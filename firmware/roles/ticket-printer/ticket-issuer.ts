@@ -60,6 +60,13 @@ export class TicketIssuer {
     return run;
   }
 
+  /** Turns the business day over (daily reset) in the take queue, so no take sees half-loaded counters. */
+  refreshDay(): Promise<string> {
+    const run = this.queue.then(() => this.today());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Resolves when every take queued so far has finished (before a reconfigure swaps issuers). */
   async idle(): Promise<void> {
     await this.queue;

@@ -40,13 +40,13 @@ export class TicketKiosk {
   static async start(ctx: RoleContext, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>): Promise<TicketKiosk> {
     const kiosk = new TicketKiosk(ctx, config, ledger, paused);
     try {
-      await kiosk.issuer.today();
+      await kiosk.issuer.refreshDay();
       await kiosk.health.start();
       kiosk.wireButtons();
       await kiosk.wireScanner();
       kiosk.cleanups.push(ctx.link.onConnectionChange(() => kiosk.changed()));
       // Service hours open and close, and the business day turns over, with nobody touching anything.
-      kiosk.ticker = setInterval(() => void kiosk.issuer.today().then(() => kiosk.changed()).catch(() => undefined), 30_000);
+      kiosk.ticker = setInterval(() => void kiosk.issuer.refreshDay().then(() => kiosk.changed()).catch(() => undefined), 30_000);
       kiosk.ticker.unref();
       if (config.kiosk.enabled) {
         // Without the page the buttons and the scanner still issue: a busy port is a fault to report, not a dead kiosk.

@@ -52,7 +52,7 @@ export const ticketPrinterRole = defineRole({
               ticket = last;
             } else {
               const c = category(data.category);
-              const day = await kiosk.issuer.today();
+              const day = await kiosk.issuer.refreshDay();
               ticket = {
                 ticketId: newId('k'),
                 takeId: cmd.id,
