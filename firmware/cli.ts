@@ -82,6 +82,12 @@ async function main(argv: string[]): Promise<void> {
     .argument('<file>', 'device config (JSON)')
     .action(async (file: string) => {
       const c = await loadConfigFile(file);
+      const { deepConfigProblems } = await import('./config/deep-check.js');
+      const problems = await deepConfigProblems(c);
+      if (problems.length > 0) {
+        for (const p of problems) process.stderr.write(`${file}: ${p}\n`);
+        process.exit(EXIT_USER_ERROR);
+      }
       process.stdout.write(`${file}: ok (hall ${c.hall}, device ${c.device}, board ${c.board}, roles ${['sys', ...Object.keys(c.roles).filter((r) => r !== 'sys')].join(', ')})\n`);
     });
   config

@@ -57,9 +57,25 @@ export interface RoleInstance<C = unknown> {
   stop(): Promise<void>;
 }
 
+/** Names of the board's configured parts, by kind (what Hal.describe() returns). */
+export interface PartNames {
+  inputs: string[];
+  outputs: string[];
+  serial: string[];
+  i2c: string[];
+  printers: string[];
+  scanners: string[];
+}
+
 export interface RoleModule<S extends TSchema = TSchema> {
   role: Role;
   configSchema: S;
+  /**
+   * Problems the schema cannot see (a button on an input that does not exist, prefixes used
+   * twice), each "/json/pointer: what is wrong". Used by `halld config check`, at start and
+   * before a pushed config is applied.
+   */
+  sectionProblems?(section: Static<S>, parts: PartNames): string[];
   /** This role's own tables, applied in order once each. */
   migrations?: string[];
   start(ctx: RoleContext, config: Static<S>): Promise<RoleInstance<Static<S>>>;

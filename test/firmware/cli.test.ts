@@ -43,6 +43,54 @@ t.test('each user mistake is one line naming file, field and expectation', async
   t.match(missing.stderr, /nope\.json: no such file/);
 });
 
+t.test('config check also checks the io section against the board and the roles against the parts', async (t) => {
+  const dir = await tempDir(t);
+  const kiosk = {
+    ...good,
+    io: {
+      inputs: { 'btn-a': { pin: 'GPIO17' }, 'btn-b': { pin: 'GPIO17' } },
+      serial: { 'printer-port': { path: '/dev/ttyUSB0' } },
+      printers: { main: { serial: 'printer-port', tcp: { host: '10.0.0.9' } } },
+    },
+    roles: { sys: {}, 'ticket-printer': { printer: 'main', categories: [{ id: 'a', name: '甲', prefix: 'A' }] } },
+  };
+  const transport = await check(dir, 'transport.json', JSON.stringify(kiosk));
+  t.equal(transport.code, 2);
+  t.match(transport.stderr, /transport\.json: field \/io: io\.printers\.main: give exactly one transport/);
+  const io = await check(dir, 'io.json', JSON.stringify({ ...kiosk, io: { ...kiosk.io, printers: { main: { serial: 'printer-port' } }, scanners: { desk: { serial: 'nope' } } } }));
+  t.equal(io.code, 2);
+  const ioLines = io.stderr.trim().split('\n');
+  t.equal(ioLines.length, 2, 'every problem, one line each');
+  t.ok(ioLines.every((l) => l.startsWith(`${io.file}: field /io: `)), 'each names the file and the field');
+  t.match(io.stderr, /line 17 is used twice/);
+  t.match(io.stderr, /serial part "nope" is not in io\.serial/);
+
+  const role = {
+    ...kiosk,
+    io: { inputs: { 'btn-a': { pin: 'GPIO17' } }, serial: { 'printer-port': { path: '/dev/ttyUSB0' } }, printers: { main: { serial: 'printer-port' } } },
+    roles: {
+      sys: {},
+      'ticket-printer': {
+        printer: 'main',
+        categories: [
+          { id: 'a', name: '甲', prefix: 'A' },
+          { id: 'b', name: '乙', prefix: 'A' },
+        ],
+        buttons: [{ input: 'btn-x', category: 'a' }],
+      },
+    },
+  };
+  const r = await check(dir, 'role.json', JSON.stringify(role));
+  t.equal(r.code, 2);
+  t.match(r.stderr, /role\.json: field \/roles\/ticket-printer\/categories\/1\/prefix: "A" is also the prefix of a/);
+  t.match(r.stderr, /role\.json: field \/roles\/ticket-printer\/buttons\/0\/input: no input "btn-x" in io\.inputs \(have btn-a\)/);
+  t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
+
+  const fixed = await check(dir, 'fixed.json', JSON.stringify({ ...role, roles: { sys: {}, 'ticket-printer': { printer: 'main', categories: [{ id: 'a', name: '甲', prefix: 'A' }], buttons: [{ input: 'btn-a', category: 'a' }] } } }));
+  t.equal(fixed.code, 0, fixed.stderr);
+  t.match(fixed.stdout, /roles sys, ticket-printer/);
+});
+
 t.test('version, help and unknown commands', async (t) => {
   const v = await runCli(['--version']);
   t.equal(v.code, 0);

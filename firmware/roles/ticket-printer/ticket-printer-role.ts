@@ -4,15 +4,14 @@ import { Type } from '@sinclair/typebox';
 import { PauseCommand, PrintCommand, ResumeCommand } from '../../../protocol/ticket-printer.js';
 import { newId } from '../../../protocol/ids.js';
 import { CommandError, command } from '../../link/command-types.js';
-import { defineRole, type RoleContext } from '../role-module.js';
+import { defineRole, type PartNames } from '../role-module.js';
 import { configProblems, TicketPrinterConfigSchema, type TicketPrinterConfig } from './config.js';
 import { TicketKiosk } from './ticket-kiosk.js';
 import { issuedEvent } from './ticket-issuer.js';
 import { LEDGER_MIGRATIONS, TicketLedger, type LedgerTicket } from './ticket-ledger.js';
 
 /** Problems with the HAL parts a config names (the schema cannot know the board). */
-function partProblems(ctx: RoleContext, config: TicketPrinterConfig): string[] {
-  const parts = ctx.hal.describe();
+function partProblems(parts: PartNames, config: TicketPrinterConfig): string[] {
   const problems: string[] = [];
   if (!parts.printers.includes(config.printer)) problems.push(`/printer: no printer "${config.printer}" in io.printers (have ${parts.printers.join(', ') || 'none'})`);
   if (config.scanner && !parts.scanners.includes(config.scanner)) problems.push(`/scanner: no scanner "${config.scanner}" in io.scanners (have ${parts.scanners.join(', ') || 'none'})`);
@@ -21,12 +20,17 @@ function partProblems(ctx: RoleContext, config: TicketPrinterConfig): string[] {
   return problems;
 }
 
+function sectionProblems(config: TicketPrinterConfig, parts: PartNames): string[] {
+  return [...configProblems(config), ...partProblems(parts, config)];
+}
+
 export const ticketPrinterRole = defineRole({
   role: 'ticket-printer',
   configSchema: TicketPrinterConfigSchema,
   migrations: LEDGER_MIGRATIONS,
+  sectionProblems,
   async start(ctx, initial) {
-    const problems = [...configProblems(initial), ...partProblems(ctx, initial)];
+    const problems = sectionProblems(initial, ctx.hal.describe());
     if (problems.length > 0) throw new Error(`roles.ticket-printer: ${problems.join('; ')}`);
     const ledger = await TicketLedger.open(ctx.store);
     const paused = await ledger.paused();
@@ -134,7 +138,7 @@ export const ticketPrinterRole = defineRole({
         },
       },
       async checkConfig(next) {
-        return [...configProblems(next), ...partProblems(ctx, next)];
+        return sectionProblems(next, ctx.hal.describe());
       },
       async reconfigure(next) {
         await kiosk.stop();

@@ -1,0 +1,37 @@
+// What `halld config check` knows beyond the schema: the board exists, the io section fits
+// it (pins, one use per line and serial port, one transport per printer), and each role's
+// section fits the parts (a button names a configured input, prefixes do not collide).
+// Every problem comes back as one line, so an installer fixes them all in one go.
+import { HalError } from '../../drivers/hal/types.js';
+import type { DeviceConfig } from './schema.js';
+import { ROLE_MODULES } from '../roles/index.js';
+import type { PartNames } from '../roles/role-module.js';
+
+export async function deepConfigProblems(config: DeviceConfig): Promise<string[]> {
+  const { loadBoard } = await import('../../boards/index.js');
+  const { parseIoConfig, resolveIo, IoConfigError } = await import('../../drivers/hal/resolve-io.js');
+  let parts: PartNames;
+  try {
+    const board = await loadBoard(config.board);
+    const io = resolveIo(board, parseIoConfig(config.io));
+    parts = {
+      inputs: io.inputs.map((p) => p.name),
+      outputs: io.outputs.map((p) => p.name),
+      serial: io.serial.map((p) => p.name),
+      i2c: io.i2c.map((p) => p.name),
+      printers: io.printers.map((p) => p.name),
+      scanners: io.scanners.map((p) => p.name),
+    };
+  } catch (err) {
+    if (err instanceof IoConfigError) return err.issues.map((i) => `field /io: ${i}`);
+    if (err instanceof HalError) return [`field /board: ${err.message}`];
+    throw err;
+  }
+  const problems: string[] = [];
+  for (const module of ROLE_MODULES) {
+    const section = (config.roles as Record<string, unknown>)[module.role];
+    if (section === undefined || !module.sectionProblems) continue;
+    problems.push(...module.sectionProblems(section, parts).map((p) => `field /roles/${module.role}${p}`));
+  }
+  return problems;
+}
