@@ -138,7 +138,7 @@ t.test('a button pressed ten times or bouncing prints one ticket per guard windo
   }
   await waitFor('first ticket', () => k.printer.tickets().length >= 1);
   await sleep(300);
-  t.equal(k.printer.tickets().length, 1, 'ten presses inside the guard window: one ticket');
+  t.equal(k.printer.tickets().length, 1, 'ten presses inside the 10 s guard window: one ticket');
   k.hal.sim.bounce('btn-tax', 12, 'active');
   await waitFor('tax ticket', () => k.printer.tickets().length >= 2);
   await sleep(300);
