@@ -1,7 +1,7 @@
 // The byte-level ESC/POS printer simulator: parse what the driver sends, model the paper,
 // answer status, render tickets for logs (text) and eyes (PNG).
 export { VirtualEscPosPrinter, type VirtualPrinterOptions, type ByteLinkEnd } from './virtual-printer.js';
-export type { PrintedItem, PrintedTicket, TextItem, QrItem, FeedItem, CutItem, PrinterFaults, Align } from './model.js';
+export type { PrintedItem, PrintedTicket, TextItem, QrItem, FeedItem, CutItem, PrinterFaults, Align, ByteDevice } from './model.js';
 export { NO_FAULTS } from './model.js';
 export { EscPosParser, type EscPosCommand } from './parser.js';
 export { realTimeStatusByte, transmitStatusByte, isOffline } from './status-replies.js';

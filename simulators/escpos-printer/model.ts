@@ -66,3 +66,9 @@ export const NO_FAULTS: Readonly<PrinterFaults> = {
   cutterError: false,
   noReply: false,
 };
+
+/** What the byte pipes (serial bus, TCP port) need of a virtual printer, ESC/POS or Star. */
+export interface ByteDevice {
+  receive(bytes: Uint8Array): void;
+  onReply(listener: (bytes: Buffer) => void): () => void;
+}

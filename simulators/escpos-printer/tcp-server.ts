@@ -1,11 +1,12 @@
-// The virtual printer as a network printer: a TCP server playing the raw print port
-// (9100, "JetDirect"/AppSocket). Bytes received on any connection go to the printer; its
-// status replies (DLE EOT, GS r) go back on the connection that sent the query, as a real
-// network printer answers on the same socket (Epson ESC/POS reference; TM-i network manuals).
+// A virtual printer (ESC/POS or Star) as a network printer: a TCP server playing the raw print
+// port (9100, "JetDirect"/AppSocket). Bytes received on any connection go to the printer; its
+// status replies (DLE EOT / GS r, or Star's ASB) go back on the connection that sent the query,
+// as a real network printer answers on the same socket (Epson ESC/POS reference; TM-i network
+// manuals; Star Line Mode spec).
 // For child-process end-to-end tests: the test process keeps the printer and watches it
 // print while the device under test connects with the real TcpTransport.
 import net from 'node:net';
-import type { VirtualEscPosPrinter } from './virtual-printer.js';
+import type { ByteDevice } from './model.js';
 
 export interface VirtualPrinterServerOptions {
   /** Default 127.0.0.1: a test printer is not for the network. */
@@ -25,7 +26,7 @@ export interface VirtualPrinterServer {
   close(): Promise<void>;
 }
 
-export async function serveVirtualPrinter(printer: VirtualEscPosPrinter, options: VirtualPrinterServerOptions = {}): Promise<VirtualPrinterServer> {
+export async function serveVirtualPrinter(printer: ByteDevice, options: VirtualPrinterServerOptions = {}): Promise<VirtualPrinterServer> {
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<net.Socket>();
   let replyTo: net.Socket | undefined;

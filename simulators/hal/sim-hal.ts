@@ -210,7 +210,7 @@ async function attachVirtualPrinters(io: ResolvedIo, bus: VirtualSerialBus): Pro
     }
   }
   if (serialPrinters.some((p) => p.star)) {
-    const [{ VirtualStarPrinter }, { asVirtualSerialDevice }] = await Promise.all([import('../star-printer/virtual-printer.js'), import('../star-printer/virtual-serial-device.js')]);
+    const [{ VirtualStarPrinter }, { asVirtualSerialDevice }] = await Promise.all([import('../star-printer/virtual-printer.js'), import('../escpos-printer/virtual-serial-device.js')]);
     for (const { name, path } of serialPrinters.filter((p) => p.star)) {
       const printer = new VirtualStarPrinter();
       bus.attach(path, asVirtualSerialDevice(printer));

@@ -4,10 +4,11 @@
 export { VirtualStarPrinter, type VirtualStarPrinterOptions } from './virtual-printer.js';
 export { StarLineParser, type StarCommand } from './parser.js';
 export { asbReply, enqReply, eotReply, ASB_LENGTH } from './status-replies.js';
-export { asVirtualSerialDevice as asVirtualStarSerialDevice } from './virtual-serial-device.js';
+// The byte pipes are the ESC/POS simulator's: they take any ByteDevice.
+export { asVirtualSerialDevice as asVirtualStarSerialDevice } from '../escpos-printer/virtual-serial-device.js';
 export {
-  serveVirtualStarPrinter,
-  type ByteDevice,
-  type VirtualStarPrinterServer,
-  type VirtualStarPrinterServerOptions,
-} from './tcp-server.js';
+  serveVirtualPrinter as serveVirtualStarPrinter,
+  type VirtualPrinterServer as VirtualStarPrinterServer,
+  type VirtualPrinterServerOptions as VirtualStarPrinterServerOptions,
+} from '../escpos-printer/tcp-server.js';
+export type { ByteDevice } from '../escpos-printer/model.js';
