@@ -53,29 +53,25 @@ export function decodeStatus(replies: StatusReplies): PrinterStatus {
   const errorOccurred = (offlineCause & OFFLINE_ERROR) !== 0;
   const feedButtonPressed = (printer & PRINTER_FEED_BUTTON) !== 0 || (offlineCause & OFFLINE_FEED_BUTTON) !== 0;
 
+  return statusFromFlags(
+    { online, coverOpen, paperOut, paperLow, cutterError, mechanicalError, unrecoverableError, autoRecoverableError, errorOccurred, feedButtonPressed },
+    { printer, offlineCause, errorCause: replies.errorCause, paperSensor: replies.paperSensor },
+  );
+}
+
+/** The condition bits of a status reply, whatever command set it came from. */
+export type StatusFlags = Omit<PrinterStatus, 'ready' | 'faults' | 'raw'>;
+
+/** What the bits mean for printing: the `printer.fault` names and whether a ticket may go out. */
+export function statusFromFlags(flags: StatusFlags, raw: PrinterStatus['raw']): PrinterStatus {
+  const { online, coverOpen, paperOut, paperLow, cutterError, mechanicalError, unrecoverableError, autoRecoverableError, errorOccurred } = flags;
   const faults: PrinterFault[] = [];
   if (paperOut) faults.push('paper-out');
   if (paperLow) faults.push('paper-low');
   if (coverOpen) faults.push('cover-open');
   if (cutterError) faults.push('cutter');
   if (!online && !paperOut && !coverOpen && !cutterError) faults.push('offline');
-
   const ready =
     online && !coverOpen && !paperOut && !cutterError && !mechanicalError && !unrecoverableError && !autoRecoverableError && !errorOccurred;
-
-  return {
-    online,
-    coverOpen,
-    paperOut,
-    paperLow,
-    cutterError,
-    mechanicalError,
-    unrecoverableError,
-    autoRecoverableError,
-    errorOccurred,
-    feedButtonPressed,
-    ready,
-    faults,
-    raw: { printer, offlineCause, errorCause: replies.errorCause, paperSensor: replies.paperSensor },
-  };
+  return { ...flags, ready, faults, raw };
 }

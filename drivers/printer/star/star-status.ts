@@ -10,7 +10,9 @@
 import { HalError } from '../../hal/types.js';
 import { DEFAULT_STATUS_TIMEOUT_MS } from '../status-reader.js';
 import type { PrinterTransport } from '../transport.js';
-import type { PrinterFault, PrinterStatus } from '../types.js';
+import { PendingReply } from '../pending-reply.js';
+import type { PrinterStatus } from '../types.js';
+import { statusFromFlags } from '../status-decoder.js';
 import { STATUS_REQUEST } from './star-commands.js';
 
 /** Header, header 2, printer status 1–4: the least a block must carry to say paper-out. */
@@ -71,35 +73,21 @@ export function decodeStarStatus(asb: Uint8Array): PrinterStatus {
   const autoRecoverableError = (s2 & S2_HEAD_TOO_HOT) !== 0;
   const errorOccurred = (s3 & S3_ERRORS) !== 0;
 
-  const faults: PrinterFault[] = [];
-  if (paperOut) faults.push('paper-out');
-  if (paperLow) faults.push('paper-low');
-  if (coverOpen) faults.push('cover-open');
-  if (cutterError) faults.push('cutter');
-  if (!online && !paperOut && !coverOpen && !cutterError) faults.push('offline');
-
-  const ready =
-    online && !coverOpen && !paperOut && !cutterError && !mechanicalError && !unrecoverableError && !autoRecoverableError && !errorOccurred;
-
-  return {
-    online,
-    coverOpen,
-    paperOut,
-    paperLow,
-    cutterError,
-    mechanicalError,
-    unrecoverableError,
-    autoRecoverableError,
-    errorOccurred,
-    feedButtonPressed: false, // ASB has no feed-button bit; status 1 bit 6 is "offline by switch" (→ offline)
-    ready,
-    faults,
-    raw: { printer: s1, offlineCause: s2, errorCause: s3, paperSensor: s4 },
-  };
-}
-
-interface Waiter {
-  resolve(block: Buffer): void;
+  return statusFromFlags(
+    {
+      online,
+      coverOpen,
+      paperOut,
+      paperLow,
+      cutterError,
+      mechanicalError,
+      unrecoverableError,
+      autoRecoverableError,
+      errorOccurred,
+      feedButtonPressed: false, // ASB has no feed-button bit; status 1 bit 6 is "offline by switch" (→ offline)
+    },
+    { printer: s1, offlineCause: s2, errorCause: s3, paperSensor: s4 },
+  );
 }
 
 /** Collects one ASB block from arbitrary chunks. */
@@ -139,58 +127,33 @@ class AsbAssembler {
 }
 
 export class StarStatusReader {
-  private waiter: Waiter | null = null;
+  private readonly pending: PendingReply<Buffer>;
   private readonly assembler = new AsbAssembler();
   private readonly unsubscribe: () => void;
   /** Bytes that arrived when no request was waiting (late replies after a timeout, unsolicited ASB), or before a header. */
   strayBytes = 0;
 
-  constructor(
-    private readonly transport: PrinterTransport,
-    private readonly timeoutMs: number = DEFAULT_STATUS_TIMEOUT_MS,
-  ) {
+  constructor(transport: PrinterTransport, timeoutMs: number = DEFAULT_STATUS_TIMEOUT_MS) {
+    this.pending = new PendingReply(transport, timeoutMs);
     this.unsubscribe = transport.onData((chunk) => this.onChunk(chunk));
   }
 
   private onChunk(chunk: Buffer): void {
     for (const byte of chunk) {
-      if (!this.waiter) {
+      if (!this.pending.waiting) {
         this.strayBytes += 1;
         continue;
       }
       const block = this.assembler.push(byte);
       if (block === false) this.strayBytes += 1; // XON/XOFF, noise before the header
-      else if (block) {
-        const waiter = this.waiter;
-        this.waiter = null;
-        waiter.resolve(block);
-      }
+      else if (block) this.pending.settle(block);
     }
   }
 
   /** One ESC ACK SOH round trip; resolves with the raw block. Callers must not overlap requests. */
-  async query(): Promise<Buffer> {
-    if (this.waiter) throw new HalError('IO', 'a status request is already waiting for its reply');
-    this.assembler.reset();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const reply = new Promise<Buffer>((resolve, reject) => {
-      this.waiter = { resolve };
-      timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new HalError('TIMEOUT', `printer did not answer ESC ACK SOH within ${this.timeoutMs} ms (${this.transport.description})`));
-      }, this.timeoutMs);
-    });
-    try {
-      // The waiter is in place before the bytes leave, so a reply faster than write()'s promise is not lost.
-      await this.transport.write(STATUS_REQUEST);
-      return await reply;
-    } catch (err) {
-      this.waiter = null;
-      reply.catch(() => undefined);
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
+  query(): Promise<Buffer> {
+    if (!this.pending.waiting) this.assembler.reset(); // a second request is refused below, without touching the first's block
+    return this.pending.request(STATUS_REQUEST, 'ESC ACK SOH');
   }
 
   async read(): Promise<PrinterStatus> {
@@ -199,6 +162,6 @@ export class StarStatusReader {
 
   dispose(): void {
     this.unsubscribe();
-    this.waiter = null;
+    this.pending.cancel();
   }
 }
