@@ -1,18 +1,15 @@
 // A byte-level virtual ESC/POS printer: it parses what the real driver sends, keeps a model of
 // the paper, and answers status queries the way a printer does. Command set: Epson ESC/POS
 // Command Reference + Chinese-model FS commands (SP91/HPRT manuals); see hardware.md §2.
-//
-// Offline behaviour. A real printer that goes offline (paper out, cover open, cutter error)
-// keeps *receiving* into its buffer and prints that data after recovery — so a ticket sent
-// to an empty printer comes out minutes later for a citizen long gone. This simulator instead
-// drops every non-real-time byte received while offline (counted in `droppedBytes`, noted in
-// `log`) and discards the half-built line when a fault starts, so a test can show that
-// nothing was printed; the driver's job is to ask DLE EOT before each ticket and not send.
-// DLE EOT is real-time and answered while offline (unless `noReply`).
-import iconv from 'iconv-lite';
+// The paper, the faults and the offline rule (bytes received offline are dropped, never
+// printed later) are shared with the Star simulator: paper-printer.ts. DLE EOT is real-time
+// and answered while offline (unless `noReply`).
 import { EscPosParser, type EscPosCommand } from './parser.js';
-import { NO_FAULTS, type Align, type PrintedItem, type PrintedTicket, type PrinterFaults, type TextItem } from './model.js';
-import { isOffline, realTimeStatusByte, transmitStatusByte } from './status-replies.js';
+import type { Align } from './model.js';
+import { realTimeStatusByte, transmitStatusByte } from './status-replies.js';
+import { VirtualPaperPrinter, type QrLevel } from './paper-printer.js';
+
+export type { ByteLinkEnd } from './paper-printer.js';
 
 export interface VirtualPrinterOptions {
   /** Chinese mode after power-on and ESC @: on for SP91/HCC-style printers, off for HPRT (default off, so a driver that forgets FS & is caught). */
@@ -21,15 +18,8 @@ export interface VirtualPrinterOptions {
   onLog?: (line: string) => void;
 }
 
-/** The two ends of a byte pipe the printer can sit on (a SerialLink has both). */
-export interface ByteLinkEnd {
-  write(bytes: Uint8Array): Promise<void>;
-  onData(listener: (chunk: Buffer) => void): () => void;
-}
-
 const SINGLE_BYTE_TABLES: Record<number, string> = { 0: 'cp437', 2: 'cp850', 16: 'windows1252', 17: 'cp866', 18: 'cp852', 19: 'cp858' };
 const EC_LEVELS = ['L', 'M', 'Q', 'H'] as const;
-const MAX_LOG_LINES = 1000;
 
 interface Modes {
   align: Align;
@@ -41,40 +31,18 @@ interface Modes {
   codeTable: number;
 }
 
-interface Run {
-  chinese: boolean;
-  codeTable: number;
-  chunks: Buffer[];
-}
-
 function alignOf(n: number): Align {
   const v = n >= 48 ? n - 48 : n;
   return v === 1 ? 'center' : v === 2 ? 'right' : 'left';
 }
 
-export class VirtualEscPosPrinter {
-  /** Everything printed, in order, cuts included. */
-  readonly items: PrintedItem[] = [];
-  /** Unknown commands, skipped images, drops while offline, … */
-  readonly log: string[] = [];
-  receivedBytes = 0;
-  /** Bytes received while offline and thrown away (never printed later). */
-  droppedBytes = 0;
-  /** DLE EOT queries received, answered or not. */
-  statusQueries = 0;
-
-  private faults: PrinterFaults = { ...NO_FAULTS };
+export class VirtualEscPosPrinter extends VirtualPaperPrinter {
   private modes: Modes;
-  private runs: Run[] = [];
-  private lineStyle: Omit<TextItem, 'type' | 'text'> | null = null;
   private qr = { moduleDots: 3, errorCorrection: 'L' as QrLevel, data: null as Buffer | null };
-  private readonly replyListeners = new Set<(bytes: Buffer) => void>();
-  private readonly ticketListeners = new Set<(ticket: PrintedTicket) => void>();
-  private lastCutAt = 0;
   private readonly parser = new EscPosParser((command, length) => this.execute(command, length));
-  private droppingSince: number | null = null;
 
   constructor(private readonly options: VirtualPrinterOptions = {}) {
+    super(options.onLog);
     this.modes = this.powerOnModes();
   }
 
@@ -82,101 +50,8 @@ export class VirtualEscPosPrinter {
     return { align: 'left', w: 1, h: 1, bold: false, underline: false, chinese: this.options.chineseModeAtPowerOn ?? false, codeTable: 0 };
   }
 
-  private note(line: string): void {
-    if (this.log.length >= MAX_LOG_LINES) this.log.shift();
-    this.log.push(line);
-    this.options.onLog?.(line);
-  }
-
-  /** Bytes from the host, in any chunking. Never throws. */
-  receive(bytes: Uint8Array): void {
-    this.receivedBytes += bytes.length;
+  protected parse(bytes: Uint8Array): void {
     this.parser.push(bytes);
-  }
-
-  /** Bytes the printer sends back (status replies). */
-  onReply(listener: (bytes: Buffer) => void): () => void {
-    this.replyListeners.add(listener);
-    return () => this.replyListeners.delete(listener);
-  }
-
-  /** Sits on the device end of a link: receives what the host writes, answers through the link. Returns detach. */
-  attach(link: ByteLinkEnd): () => void {
-    const offData = link.onData((chunk) => this.receive(chunk));
-    const offReply = this.onReply((bytes) => {
-      link.write(bytes).catch((err: unknown) => this.note(`reply not delivered: ${(err as Error).message}`));
-    });
-    return () => {
-      offData();
-      offReply();
-    };
-  }
-
-  /** Called with each ticket as its cut comes in (the demo log, tests that wait for a print). */
-  onTicket(listener: (ticket: PrintedTicket) => void): () => void {
-    this.ticketListeners.add(listener);
-    return () => this.ticketListeners.delete(listener);
-  }
-
-  private ticketCut(partial: boolean): void {
-    const items = this.items.slice(this.lastCutAt, this.items.length - 1);
-    this.lastCutAt = this.items.length;
-    for (const listener of this.ticketListeners) listener({ items, partialCut: partial });
-  }
-
-  getFaults(): PrinterFaults {
-    return { ...this.faults };
-  }
-
-  /** Injects or clears faults. When the printer goes offline, the half-built line is discarded. */
-  setFaults(change: Partial<PrinterFaults>): void {
-    const wasOffline = isOffline(this.faults);
-    this.faults = { ...this.faults, ...change };
-    const offline = isOffline(this.faults);
-    if (!wasOffline && offline) {
-      if (this.runs.length > 0) this.note('offline: unprinted line discarded');
-      this.runs = [];
-      this.lineStyle = null;
-    }
-    if (wasOffline && !offline && this.droppingSince !== null) {
-      this.note(`back online: ${this.droppedBytes - this.droppingSince} bytes received while offline were dropped`);
-      this.droppingSince = null;
-    }
-  }
-
-  get offline(): boolean {
-    return isOffline(this.faults);
-  }
-
-  /** Tickets completed by a cut. */
-  tickets(): PrintedTicket[] {
-    const tickets: PrintedTicket[] = [];
-    let current: PrintedItem[] = [];
-    for (const item of this.items) {
-      if (item.type === 'cut') {
-        tickets.push({ items: current, partialCut: item.partial });
-        current = [];
-      } else {
-        current.push(item);
-      }
-    }
-    return tickets;
-  }
-
-  /** Printed after the last cut (a ticket still hanging out of the printer). */
-  pendingItems(): PrintedItem[] {
-    const lastCut = this.items.map((i) => i.type).lastIndexOf('cut');
-    return this.items.slice(lastCut + 1);
-  }
-
-  /** Tears the paper off: forgets printed items and counters, keeps faults and modes. */
-  clearPaper(): void {
-    this.items.length = 0;
-    this.lastCutAt = 0;
-    this.log.length = 0;
-    this.receivedBytes = 0;
-    this.droppedBytes = 0;
-    this.statusQueries = 0;
   }
 
   private reply(byte: number | null, what: string): void {
@@ -184,9 +59,7 @@ export class VirtualEscPosPrinter {
       this.note(`${what}: not answered by this printer`);
       return;
     }
-    if (this.faults.noReply) return;
-    const bytes = Buffer.from([byte]);
-    for (const listener of this.replyListeners) listener(bytes);
+    this.sendReply(Buffer.from([byte]));
   }
 
   private execute(command: EscPosCommand, length: number): void {
@@ -199,14 +72,7 @@ export class VirtualEscPosPrinter {
       this.note(`DLE ENQ ${command.n} (recovery request) ignored`);
       return;
     }
-    if (isOffline(this.faults)) {
-      if (this.droppingSince === null) {
-        this.droppingSince = this.droppedBytes;
-        this.note('offline: dropping received data');
-      }
-      this.droppedBytes += length;
-      return;
-    }
+    if (this.droppedOffline(length)) return;
     this.apply(command);
   }
 
@@ -214,10 +80,10 @@ export class VirtualEscPosPrinter {
     const m = this.modes;
     switch (c.op) {
       case 'text':
-        this.addText(c.bytes);
+        this.text(c.bytes);
         break;
       case 'ht':
-        this.addText(Buffer.from(' '));
+        this.text(Buffer.from(' '));
         break;
       case 'lf':
         this.flushLine(true);
@@ -225,9 +91,8 @@ export class VirtualEscPosPrinter {
       case 'cr':
         break;
       case 'init':
-        if (this.runs.length > 0) this.note('ESC @: unprinted line discarded');
-        this.runs = [];
-        this.lineStyle = null;
+        if (this.hasUnprintedLine()) this.note('ESC @: unprinted line discarded');
+        this.discardLine();
         this.modes = this.powerOnModes();
         break;
       case 'chineseMode':
@@ -267,9 +132,7 @@ export class VirtualEscPosPrinter {
         this.qrFunction(c.fn, c.params);
         break;
       case 'cut':
-        this.flushLine(false);
-        this.items.push({ type: 'cut', partial: c.partial });
-        this.ticketCut(c.partial);
+        this.cut(c.partial);
         break;
       case 'transmitStatus':
         this.reply(transmitStatusByte(c.n, this.faults), `GS r ${c.n}`);
@@ -301,48 +164,18 @@ export class VirtualEscPosPrinter {
       case 0x50:
         this.qr.data = Buffer.from(params.subarray(3));
         break;
-      case 0x51: {
-        const data = this.qr.data;
-        if (!data) {
-          this.note('QR print with no stored data');
-          break;
-        }
-        this.flushLine(false);
-        this.items.push({
-          type: 'qr',
-          data: new TextDecoder('utf-8').decode(data),
-          bytes: data,
-          moduleDots: this.qr.moduleDots,
-          errorCorrection: this.qr.errorCorrection,
-          align: this.modes.align,
-        });
+      case 0x51:
+        this.printQr(this.qr.data, this.qr.moduleDots, this.qr.errorCorrection, this.modes.align);
         break;
-      }
       default:
         this.note(`QR function 0x${fn.toString(16)} skipped`);
     }
   }
 
-  private addText(bytes: Buffer): void {
+  private text(bytes: Buffer): void {
     const m = this.modes;
-    if (!this.lineStyle) this.lineStyle = { align: m.align, w: m.w, h: m.h, bold: m.bold, underline: m.underline, chinese: m.chinese };
-    const last = this.runs[this.runs.length - 1];
-    if (last && last.chinese === m.chinese && last.codeTable === m.codeTable) last.chunks.push(bytes);
-    else this.runs.push({ chinese: m.chinese, codeTable: m.codeTable, chunks: [bytes] });
-  }
-
-  private flushLine(feedWhenEmpty: boolean): void {
-    if (this.runs.length === 0 || !this.lineStyle) {
-      if (feedWhenEmpty) this.items.push({ type: 'feed', lines: 1 });
-      return;
-    }
-    const text = this.runs
-      .map((run) => iconv.decode(Buffer.concat(run.chunks), run.chinese ? 'gb18030' : (SINGLE_BYTE_TABLES[run.codeTable] ?? 'cp437')))
-      .join('');
-    this.items.push({ type: 'text', text, ...this.lineStyle });
-    this.runs = [];
-    this.lineStyle = null;
+    const encoding = m.chinese ? 'gb18030' : (SINGLE_BYTE_TABLES[m.codeTable] ?? 'cp437');
+    this.addText(bytes, encoding, { align: m.align, w: m.w, h: m.h, bold: m.bold, underline: m.underline, chinese: m.chinese });
   }
 }
 
-type QrLevel = 'L' | 'M' | 'Q' | 'H';
