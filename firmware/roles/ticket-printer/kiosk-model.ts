@@ -53,7 +53,7 @@ export class KioskModel implements KioskBackend {
     if (key === this.last) return;
     this.last = key;
     this.rev += 1;
-    const view = this.view();
+    const view: KioskView = { ...shown, rev: this.rev };
     for (const l of this.viewListeners) l(view);
   }
 

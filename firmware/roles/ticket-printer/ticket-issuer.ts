@@ -3,7 +3,8 @@
 // unreachable or too slow, commit the number with its `ticket.issued` event, then print.
 // One take at a time: the printer is one device and numbers must come out in order.
 import { newId } from '../../../protocol/ids.js';
-import type { TicketIssued, TicketTakeResponse } from '../../../protocol/ticket-printer.js';
+import { TicketTakeResponse, type TicketIssued } from '../../../protocol/ticket-printer.js';
+import { validate } from '../../../protocol/validate.js';
 import { PrinterNotReadyError } from '../../../drivers/printer/errors.js';
 import type { TicketFields, TicketPrinter } from '../../../drivers/printer/types.js';
 import { RequestError } from '../../link/device-link.js';
@@ -163,13 +164,12 @@ export class TicketIssuer {
     try {
       const data = { takeId, category: request.category, priority: request.priority, ...(request.appointment ? { appointment: request.appointment } : {}) };
       const res = await ctx.link.request('ticket.take', data, config.takeTimeoutMs);
-      const number = res['number'];
-      const waiting = res['waiting'];
-      if (typeof number !== 'string' || !/^[A-Za-z0-9-]{1,16}$/.test(number) || typeof waiting !== 'number' || waiting < 0) {
-        ctx.log.warn({ res }, 'server answered ticket.take without a valid number/waiting; issuing offline');
+      const check = validate(TicketTakeResponse, res);
+      if (!check.ok) {
+        ctx.log.warn({ res, errors: check.errors }, 'server answered ticket.take with an invalid response; issuing offline');
         return {};
       }
-      return { response: res as TicketTakeResponse };
+      return { response: check.value };
     } catch (err) {
       if (err instanceof RequestError && (err.code === 'TIMEOUT' || err.code === 'OFFLINE')) {
         ctx.log.warn({ takeId, reason: err.message }, 'server did not answer ticket.take; issuing offline');

@@ -94,14 +94,14 @@ export async function kioskFixture(t: Teardown, options: { role?: Record<string,
       const s = server.client.status('kiosk-1');
       return s?.online === true && s.boot === boot;
     });
-    fixture.url = await waitFor('kiosk page url', () => kioskUrl(server, boot));
+    fixture.url = await waitFor('kiosk page url', () => urls.get(boot));
   };
-  const states = new Map<number, string>();
+  /** The kiosk page URL each boot published in its retained state (port 0: a new one per boot). */
+  const urls = new Map<number, string>();
   server.client.onState((device, role, state) => {
     const url = state.data['kiosk'];
-    if (device === 'kiosk-1' && role === 'ticket-printer' && typeof url === 'string') states.set(fixture.runtime?.boot ?? 0, url);
+    if (device === 'kiosk-1' && role === 'ticket-printer' && typeof url === 'string') urls.set(fixture.runtime?.boot ?? 0, url);
   });
-  const kioskUrl = (_s: ReferenceServer, boot: number) => states.get(boot);
   Object.assign(fixture, {
     server,
     broker,
