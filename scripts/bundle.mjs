@@ -3,12 +3,16 @@
 // spends ~150 ms resolving and linking the hundreds of small ESM files of our code and
 // typebox at every start; one file loads in a fraction of that (bench/startup.ts).
 // Native and optional packages stay external and load from node_modules as before.
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const external = [
   'sqlite3', 'serialport', '@serialport/*', 'onoff', 'epoll', 'i2c-bus', 'johnny-five', 'firmata-io', 'mock-firmata',
   'rpi-led-matrix', 'aedes', 'node-thermal-printer', 'iconv-lite', 'pngjs', 'playwright-core',
 ];
+
+// Chunk names carry a content hash: clear the old ones so dist/ does not pile them up.
+await rm('dist/chunks', { recursive: true, force: true });
 
 await build({
   // Split at dynamic imports: drivers, the printer stack and the demo's broker load only when used.

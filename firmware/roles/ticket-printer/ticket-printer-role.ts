@@ -1,14 +1,9 @@
 // The ticket-printer role (取号机): PROTOCOL.md's req `ticket.take`, cmds `print`, `pause`,
 // `resume`, evts `ticket.issued`, `ticket.unprinted`, `printer.fault`, `printer.ok`.
-import { Type } from '@sinclair/typebox';
-import { PauseCommand, PrintCommand, ResumeCommand } from '../../../protocol/ticket-printer.js';
-import { newId } from '../../../protocol/ids.js';
-import { CommandError, command } from '../../link/command-types.js';
+// The manifest is all a device without the role loads; the implementation is imported on start.
 import { defineRole, type PartNames } from '../role-module.js';
 import { configProblems, TicketPrinterConfigSchema, type TicketPrinterConfig } from './config.js';
-import { TicketKiosk } from './ticket-kiosk.js';
-import { issuedEvent } from './ticket-issuer.js';
-import { LEDGER_MIGRATIONS, TicketLedger, type LedgerTicket } from './ticket-ledger.js';
+import { LEDGER_MIGRATIONS } from './ticket-ledger.js';
 
 /** Problems with the HAL parts a config names (the schema cannot know the board). */
 function partProblems(parts: PartNames, config: TicketPrinterConfig): string[] {
@@ -32,127 +27,7 @@ export const ticketPrinterRole = defineRole({
   async start(ctx, initial) {
     const problems = sectionProblems(initial, ctx.hal.describe());
     if (problems.length > 0) throw new Error(`roles.ticket-printer: ${problems.join('; ')}`);
-    const ledger = await TicketLedger.open(ctx.store);
-    const paused = await ledger.paused();
-    let kiosk = await TicketKiosk.start(ctx, initial, ledger, paused);
-
-    const category = (id: string) => {
-      const c = kiosk.config.categories.find((x) => x.id === id);
-      if (!c) throw new CommandError('NOT_FOUND', `no category "${id}" (have ${kiosk.config.categories.map((x) => x.id).join(', ')})`);
-      return c;
-    };
-
-    return {
-      commands: {
-        print: command({
-          schema: PrintCommand,
-          effect: 'hardware',
-          timeoutMs: 15_000,
-          run: async (data, cmd) => {
-            let ticket: LedgerTicket;
-            if (data.mode === 'reprint') {
-              const last = await kiosk.issuer.lastPrinted();
-              if (!last) throw new CommandError('NOT_FOUND', 'this kiosk has printed no ticket to reprint');
-              ticket = last;
-            } else {
-              const c = category(data.category);
-              const day = await kiosk.issuer.refreshDay();
-              ticket = {
-                ticketId: newId('k'),
-                takeId: cmd.id,
-                day,
-                number: data.number,
-                category: c.id,
-                priority: false,
-                appointment: null,
-                offline: false,
-                reissue: true,
-                waiting: data.waiting ?? null,
-                window: data.window ?? c.window ?? null,
-                qrUrl: data.qrUrl ?? null,
-                issuedAt: ctx.clock.bestGuess(),
-              };
-            }
-            const health = await kiosk.health.check();
-            if (!health.ready) throw new CommandError('HARDWARE', `printer not ready: ${health.detail}`, { faults: health.faults });
-            if (ticket.reissue && data.mode === 'reissue') await ctx.link.emit('ticket.issued', issuedEvent(ticket), { statements: [ledger.insertStatement(ticket)] });
-            const printed = await kiosk.issuer.reprint(ticket);
-            if (!printed) throw new CommandError('HARDWARE', `printer refused the ticket: ${kiosk.health.state.detail}`, { faults: kiosk.health.state.faults });
-            return { number: ticket.number, mode: data.mode };
-          },
-        }),
-        pause: command({
-          schema: PauseCommand,
-          effect: 'state',
-          run: async (data, cmd) => {
-            category(data.category);
-            cmd.record(ledger.pauseStatement(data.category, data.reason ?? '', ctx.clock.bestGuess()));
-            paused.set(data.category, data.reason ?? '');
-            kiosk.changed();
-            return { category: data.category, state: 'paused' };
-          },
-        }),
-        resume: command({
-          schema: ResumeCommand,
-          effect: 'state',
-          run: async (data, cmd) => {
-            category(data.category);
-            cmd.record(ledger.resumeStatement(data.category));
-            paused.delete(data.category);
-            kiosk.changed();
-            return { category: data.category, state: kiosk.issuer.categoryState(category(data.category)) };
-          },
-        }),
-        'test-print': command({
-          schema: Type.Object({}),
-          effect: 'hardware',
-          timeoutMs: 15_000,
-          run: async () => {
-            const printer = await kiosk.health.open();
-            await printer.testPrint().catch((err: unknown) => {
-              throw new CommandError('HARDWARE', (err as Error).message);
-            });
-            return { printed: true };
-          },
-        }),
-      },
-      selfTests: {
-        printer: async () => {
-          const h = await kiosk.health.check();
-          return { name: 'printer', ok: h.ready, detail: h.detail, data: { faults: h.faults, reachable: h.reachable } };
-        },
-        kiosk: async () => ({
-          name: 'kiosk',
-          ok: !kiosk.config.kiosk.enabled || kiosk.url !== null,
-          detail: kiosk.url ?? (kiosk.config.kiosk.enabled ? `page not served: ${kiosk.pageError ?? 'unknown'}` : 'page disabled'),
-        }),
-      },
-      manualSelfTests: {
-        'test-print': async () => {
-          try {
-            await (await kiosk.health.open()).testPrint();
-            return { name: 'test-print', ok: true, detail: 'self-test ticket printed' };
-          } catch (err) {
-            return { name: 'test-print', ok: false, detail: (err as Error).message };
-          }
-        },
-      },
-      async checkConfig(next) {
-        return sectionProblems(next, ctx.hal.describe());
-      },
-      async reconfigure(next) {
-        await kiosk.stop();
-        try {
-          kiosk = await TicketKiosk.start(ctx, next, ledger, paused);
-        } catch (err) {
-          // Keep a working kiosk: the runtime puts the previous config back through reconfigure.
-          ctx.log.error({ err: (err as Error).message }, 'new ticket-printer config failed to start');
-          throw err;
-        }
-      },
-      async stop() {
-        await kiosk.stop();
-      },
-    };
+    const { startTicketPrinter } = await import('./ticket-printer-instance.js');
+    return startTicketPrinter(ctx, initial, sectionProblems);
   },
 });
