@@ -20,9 +20,13 @@ export class TrustedClock {
     this.anchor = { ts: serverTs, mono: this.clock.monotonicMs() };
   }
 
-  /** Trusted epoch ms, or undefined when nothing trustworthy is known yet. */
+  /**
+   * Trusted epoch ms, or undefined when nothing trustworthy is known yet. Whole milliseconds:
+   * the monotonic clock is fractional, and every `ts` of the protocol is an integer (a server
+   * drops a request whose ts is 1795441067783.7).
+   */
   now(): number | undefined {
-    if (this.anchor) return this.anchor.ts + (this.clock.monotonicMs() - this.anchor.mono);
+    if (this.anchor) return Math.round(this.anchor.ts + (this.clock.monotonicMs() - this.anchor.mono));
     return this.source === 'system' ? this.clock.now() : undefined;
   }
 

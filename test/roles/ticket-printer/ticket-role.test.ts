@@ -26,6 +26,16 @@ t.test('online: the server\'s number is printed with Chinese text and the QR, an
   const second = await k.take('social', true);
   t.ok(second.ok && second.ticket.number === 'A002' && second.ticket.priority, 'green-channel ticket');
   t.equal(second.ok && second.ticket.waiting, 1, 'waiting count from the server');
+
+  // After the hall's time beacon the device stamps requests from it: still answered online.
+  await k.server.client.publishTime();
+  await waitFor('beacon received', async () => {
+    const diag = await k.server.client.command('kiosk-1', 'sys/diag', {});
+    const clock = diag.ok ? ((diag.data?.['link'] as Record<string, unknown>)?.['clock'] as Record<string, unknown> | undefined) : undefined;
+    return clock?.['beaconAgeMs'] !== undefined;
+  });
+  const third = await k.take('social');
+  t.equal(third.ok && third.ticket.number, 'A003', 'online after the beacon');
 });
 
 t.test('server too slow: the kiosk issues from its offline range, marks the ticket, reports offline:true', async (t) => {
