@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMosquitto, mosquittoPath, freePort } from '../test/helpers/mosquitto.js';
-import { waitFor } from '../test/helpers/wait.js';
+import { startMosquitto, mosquittoPath, freePort } from '../testkit/mosquitto.js';
+import { waitFor } from '../testkit/wait.js';
 import { connect } from 'node:net';
 
 export interface BenchBroker {

@@ -12,7 +12,7 @@ import { parseConfig } from '../firmware/config/load.js';
 import { Runtime } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';
 import { HallClient } from '../protocol/hall-client.js';
-import { waitFor } from '../test/helpers/wait.js';
+import { waitFor } from '../testkit/wait.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
 const BACKLOG = Number(process.env['BENCH_BACKLOG'] ?? 100_000);

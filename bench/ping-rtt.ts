@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Socket } from 'node:net';
 import { HallClient } from '../protocol/hall-client.js';
-import { CLI } from '../test/helpers/device-process.js';
-import { waitFor } from '../test/helpers/wait.js';
+import { CLI } from '../testkit/device-process.js';
+import { waitFor } from '../testkit/wait.js';
 import { benchBroker } from './broker.js';
 import { summary, report } from './stats.js';
 

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { CLI } from '../test/helpers/device-process.js';
+import { CLI } from '../testkit/device-process.js';
 import { benchBroker } from './broker.js';
 import { report, median } from './stats.js';
 

@@ -5,10 +5,22 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Value } from '@sinclair/typebox/value';
-import { BoardSchema, PART_NAME_PATTERN, type BoardDefinition } from '../drivers/hal/config.js';
-import { HalError } from '../drivers/hal/types.js';
+import { BoardSchema, PART_NAME_PATTERN, type BoardDefinition } from './board-schema.js';
 
-export type { BoardDefinition } from '../drivers/hal/config.js';
+export { BoardSchema, GpioBackendKindSchema, type BoardDefinition, type GpioBackendKind } from './board-schema.js';
+
+/**
+ * A board file that is missing, unreadable or invalid. `code` is BAD_CONFIG like the HAL's
+ * config errors (boards/ imports nothing of ours, so it has its own class); the assembly
+ * layer turns it into a HalError.
+ */
+export class BoardError extends Error {
+  readonly code = 'BAD_CONFIG' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BoardError';
+  }
+}
 
 const SCHEMA_FILE = 'board.schema.json';
 const ID_RE = new RegExp(PART_NAME_PATTERN);
@@ -46,7 +58,7 @@ export interface BoardSummary {
 /**
  * Checks a parsed board file: the schema, then what the schema cannot say (header pins that
  * point outside the GPIO lines, a default backend that is not allowed, a Pi backend without a
- * chip to look for). Throws HalError BAD_CONFIG naming the file and every problem.
+ * chip to look for). Throws BoardError (code BAD_CONFIG) naming the file and every problem.
  */
 export function parseBoard(raw: unknown, source: string): BoardDefinition {
   const value: unknown = Value.Default(BoardSchema, structuredClone(raw));
@@ -65,7 +77,7 @@ export function parseBoard(raw: unknown, source: string): BoardDefinition {
     if (board.gpio.allowedBackends.includes('firmata') && !board.firmata) problems.push('/firmata: the firmata backend needs the port (path, baudRate)');
     if (problems.length === 0) return board;
   }
-  throw new HalError('BAD_CONFIG', `board definition ${source} is invalid:\n- ${problems.join('\n- ')}`);
+  throw new BoardError(`board definition ${source} is invalid:\n- ${problems.join('\n- ')}`);
 }
 
 async function boardIds(dir: string): Promise<string[]> {
@@ -76,28 +88,28 @@ async function boardIds(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Loads and validates boards/<id>.json. Unknown id → HalError BAD_CONFIG listing the known ones. */
+/** Loads and validates boards/<id>.json. Unknown id → BoardError BAD_CONFIG listing the known ones. */
 export async function loadBoard(id: string, options: BoardOptions = {}): Promise<BoardDefinition> {
   const dir = options.dir ?? defaultBoardsDir();
   // The id becomes a file name: only plain names, never a path.
-  if (!ID_RE.test(id)) throw new HalError('BAD_CONFIG', `board id "${id}" is not valid: 1-32 characters of a-z 0-9 -`);
+  if (!ID_RE.test(id)) throw new BoardError(`board id "${id}" is not valid: 1-32 characters of a-z 0-9 -`);
   const file = join(dir, `${id}.json`);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new HalError('BAD_CONFIG', `board definition ${file} cannot be read`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new BoardError(`board definition ${file} cannot be read`, { cause: err });
     const known = await boardIds(dir).catch(() => []);
-    throw new HalError('BAD_CONFIG', `no board "${id}" in ${dir} (known boards: ${known.join(', ') || 'none'})`, { cause: err });
+    throw new BoardError(`no board "${id}" in ${dir} (known boards: ${known.join(', ') || 'none'})`, { cause: err });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new HalError('BAD_CONFIG', `board definition ${file} is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new BoardError(`board definition ${file} is not JSON: ${(err as Error).message}`, { cause: err });
   }
   const board = parseBoard(raw, file);
-  if (board.id !== id) throw new HalError('BAD_CONFIG', `board definition ${file} says id "${board.id}"; the file name and the id must match`);
+  if (board.id !== id) throw new BoardError(`board definition ${file} says id "${board.id}"; the file name and the id must match`);
   return board;
 }
 

@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     .action(async (opts: { port: string; data?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: expected a port number 0-65535, got "${opts.port}"`);
-      const { runDemo } = await import('../simulators/hall/demo.js');
+      const { runDemo } = await import('./hall/demo.js');
       await runDemo({ port, ...(opts.data !== undefined ? { dataDir: opts.data } : {}) });
     });
 

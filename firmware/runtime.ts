@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import { createHal } from '../drivers/hal/create-hal.js';
+import { createHal } from '../assembly/create-hal.js';
 import type { Hal, SelfTestResult } from '../drivers/hal/types.js';
 import { toPublicKey } from '../protocol/signing.js';
 import { validate } from '../protocol/validate.js';

@@ -5,8 +5,8 @@
 // rather than by number (it moved from gpiochip4 to gpiochip0 on Pi 5 images).
 import { runToCompletion, type CommandResult, type CommandRunner } from '../process/command-runner.js';
 import { HalError } from '../hal/types.js';
-import type { BoardDefinition, Pull } from '../hal/config-schema.js';
-import type { InputSpec, OutputSpec } from '../hal/resolve-io.js';
+import type { BoardFacts, Pull } from '../hal/part-specs.js';
+import type { InputSpec, OutputSpec } from '../hal/part-specs.js';
 import { DebouncedInput } from './debounced-input.js';
 import { LineOutput } from './line-output.js';
 import { failedParts } from './failed-parts.js';
@@ -16,7 +16,7 @@ import { GpiodInputMonitor } from './gpiod-monitor.js';
 import { GpiosetLine } from './gpiod-output.js';
 
 export interface ChardevBackendOptions {
-  board: BoardDefinition;
+  board: BoardFacts;
   ctx: GpioContext;
   runner: CommandRunner;
   restartDelayMs?: number;
@@ -40,7 +40,7 @@ async function tool(runner: CommandRunner, command: string, args: string[]): Pro
 }
 
 /** Finds the tools' major version and the chip carrying the board's header lines. */
-export async function detectGpiod(runner: CommandRunner, board: BoardDefinition): Promise<GpiodTarget> {
+export async function detectGpiod(runner: CommandRunner, board: BoardFacts): Promise<GpiodTarget> {
   const v = await tool(runner, 'gpiomon', ['--version']);
   const version = parseGpiodVersion(v.stdout);
   if (!version) throw new HalError('UNAVAILABLE', `cannot tell the libgpiod version from "gpiomon --version": ${(v.stdout || v.stderr).trim().slice(0, 120)}`);

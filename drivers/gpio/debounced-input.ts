@@ -2,7 +2,7 @@
 // clock and timers. A level counts once it has held for debounceMs with no further edge, so a
 // contact that bounces ten times inside the window, or a button held down, yields exactly one
 // transition, stamped with the time of the edge that started it.
-import type { InputSpec } from '../hal/resolve-io.js';
+import type { InputSpec } from '../hal/part-specs.js';
 import type { TimerHandle } from '../clock/timers.js';
 import { activeLevel, type GpioContext, type GpioInput, type Level, type PartHealth } from './gpio-backend.js';
 

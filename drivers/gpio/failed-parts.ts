@@ -2,8 +2,8 @@
 // input stays inactive and never fires, a failed output rejects writes, and both say why in
 // the self-test instead of crashing the runtime.
 import { HalError } from '../hal/types.js';
-import type { InputSpec, OutputSpec } from '../hal/resolve-io.js';
-import type { GpioBackendKind } from '../hal/config-schema.js';
+import type { InputSpec, OutputSpec } from '../hal/part-specs.js';
+import type { GpioBackendKind } from '../hal/part-specs.js';
 import type { GpioInput, GpioOutput, GpioParts, PartHealth } from './gpio-backend.js';
 
 function errorText(err: unknown): string {

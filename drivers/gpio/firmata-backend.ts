@@ -5,7 +5,7 @@
 // injectable factory: on a board it is firmata-io over OUR serialport 13 port
 // (firmata-transport.ts), in tests mock-firmata.
 import { HalError } from '../hal/types.js';
-import type { InputSpec, OutputSpec } from '../hal/resolve-io.js';
+import type { InputSpec, OutputSpec } from '../hal/part-specs.js';
 import type { TimerHandle } from '../clock/timers.js';
 import { DebouncedInput } from './debounced-input.js';
 import { LineOutput } from './line-output.js';

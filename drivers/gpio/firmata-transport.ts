@@ -2,7 +2,7 @@
 // johnny-five and firmata pull in serialport 8 with its own native build; we never load it:
 // firmata-io is given an open SerialPort from the serialport version the rest of halld uses,
 // with an optional binding so the same path runs on a virtual port in tests.
-import type { SerialBinding } from '../serial/serial-binding.js';
+import type { SerialBinding } from '../hal/bus-handles.js';
 import { HalError } from '../hal/types.js';
 import type { FirmataIo, FirmataIoFactory } from './firmata-backend.js';
 

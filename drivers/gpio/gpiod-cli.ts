@@ -5,7 +5,7 @@
 //   v1: gpiomon [opts] <chip> <offset>...     prints "event:  RISING EDGE offset: 17 timestamp: [  1234.000000001]"
 //   v2: gpiomon [opts] -c <chip> <offset>...  prints "1234.000000001\trising\tgpiochip0 17 \"GPIO17\""
 // and v1 writes bias values "disable" where v2 writes "disabled". Pure functions, no I/O.
-import type { Pull } from '../hal/config-schema.js';
+import type { Pull } from '../hal/part-specs.js';
 import type { Level } from './gpio-backend.js';
 
 export type GpiodMajor = 1 | 2;

@@ -8,7 +8,7 @@
 import { ChildWatch, runToCompletion, stopChild, spawned, type CommandRunner, type RunningCommand } from '../process/command-runner.js';
 import type { TimerHandle } from '../clock/timers.js';
 import { HalError } from '../hal/types.js';
-import type { Pull } from '../hal/config-schema.js';
+import type { Pull } from '../hal/part-specs.js';
 import type { DebouncedInput } from './debounced-input.js';
 import type { GpioContext } from './gpio-backend.js';
 import { gpiogetArgs, gpiomonArgs, parseGpioget, parseGpiomonLine, type GpiodMajor } from './gpiod-cli.js';

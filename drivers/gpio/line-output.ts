@@ -1,7 +1,7 @@
 // A DigitalOutput over a backend's raw writer: logical level to electrical level (active-low
 // handled here), writes serialised so a slow backend (gpioset restart) never reorders them.
 import { HalError } from '../hal/types.js';
-import type { OutputSpec } from '../hal/resolve-io.js';
+import type { OutputSpec } from '../hal/part-specs.js';
 import { levelFor, type GpioOutput, type Level, type PartHealth } from './gpio-backend.js';
 
 export interface LineOutputDriver {

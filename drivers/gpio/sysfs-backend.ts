@@ -5,8 +5,8 @@
 // cannot set pull resistors (onoff README "Configuring Pullup and Pulldown Resistors"): a
 // configured pull is reported in diagnostics, to be set in config.txt instead.
 import { HalError } from '../hal/types.js';
-import type { BoardDefinition } from '../hal/config-schema.js';
-import type { InputSpec, OutputSpec } from '../hal/resolve-io.js';
+import type { BoardFacts } from '../hal/part-specs.js';
+import type { InputSpec, OutputSpec } from '../hal/part-specs.js';
 import { DebouncedInput } from './debounced-input.js';
 import { LineOutput } from './line-output.js';
 import { FailedInput, FailedOutput, failedParts } from './failed-parts.js';
@@ -39,7 +39,7 @@ export async function loadOnoff(): Promise<SysfsGpioFactory> {
 }
 
 export interface SysfsBackendOptions {
-  board: BoardDefinition;
+  board: BoardFacts;
   ctx: GpioContext;
   /** Injectable for tests that build a fake tree in a temp dir. */
   root?: string;

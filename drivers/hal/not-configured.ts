@@ -1,6 +1,6 @@
 // The one error for "the config has no such part", worded the same everywhere so a person
 // reading a log sees the name asked for and the names that exist.
-import { HalError } from './types.js';
+import { HalError } from './hal-error.js';
 
 export type PartSection = 'inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners';
 

@@ -1,6 +1,6 @@
 // What a part says about itself for the self-test: can it be used right now, and if not, why.
 // Every driver part implements health() (synchronous, from what it already knows) or
-// check() (asynchronous, doing a real transfer); the HAL turns them into SelfTestResults.
+// check() (asynchronous, doing a real transfer); the assembly turns them into SelfTestResults.
 
 export interface PartHealth {
   ok: boolean;
@@ -8,7 +8,7 @@ export interface PartHealth {
   data?: Record<string, unknown>;
 }
 
-/** A part that can test itself with real I/O (an I2C read, a tool's --version). */
+/** A part that can test itself with real I/O (an I2C read, a tool's --version). Never rejects for a missing part: ok false says why. */
 export interface SelfChecking {
   check(): Promise<PartHealth>;
 }

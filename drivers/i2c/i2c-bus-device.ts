@@ -3,21 +3,12 @@
 // openPromisified() succeeds even when /dev/i2c-N does not exist; the first transfer fails
 // (verified, notes/hardware.md §1.5), so probe() does a real one-byte read.
 import { HalError, type I2cDevice } from '../hal/types.js';
+import type { I2cBus, I2cBusOpener } from '../hal/bus-handles.js';
 
 /** SMBus block transfers carry at most 32 bytes (SMBus 2.0 §5.5.7; I2C_SMBUS_BLOCK_MAX). */
 export const SMBUS_BLOCK_MAX_BYTES = 32;
 
-/** The subset of i2c-bus's PromisifiedBus used here; the simulator implements the same. */
-export interface I2cBus {
-  readByte(address: number, command: number): Promise<number>;
-  writeByte(address: number, command: number, byte: number): Promise<void>;
-  readI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }>;
-  writeI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesWritten: number; buffer: Buffer }>;
-  receiveByte(address: number): Promise<number>;
-  close(): Promise<void>;
-}
-
-export type I2cBusOpener = (bus: number) => Promise<I2cBus>;
+export type { I2cBus, I2cBusOpener } from '../hal/bus-handles.js';
 
 /** The real opener: i2c-bus, loaded on first use. */
 export const openNativeI2cBus: I2cBusOpener = async (bus) => {

@@ -1,5 +1,5 @@
 // The ticket printed when the server has pushed no template: a Chinese queue ticket (取号凭条).
-import type { TicketTemplate } from './ticket-template.js';
+import type { TicketTemplate } from '../hal/ticket-template.js';
 
 export const DEFAULT_TICKET_TEMPLATE: TicketTemplate = {
   version: 1,

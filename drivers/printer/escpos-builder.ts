@@ -17,7 +17,7 @@
 import nodeThermalPrinter from 'node-thermal-printer';
 import { CHINESE_MODE_ON, INITIALIZE, characterSize, feedLines, qrCode, type QrErrorCorrection } from './escpos-commands.js';
 import { encodeGb18030 } from './gb18030.js';
-import type { TextAlign } from './ticket-template.js';
+import type { TextAlign } from '../hal/ticket-template.js';
 
 const { ThermalPrinter, PrinterTypes } = nodeThermalPrinter;
 

@@ -6,9 +6,9 @@ import type { StatusQuery } from './escpos-commands.js';
 import { renderTicketBytes } from './render-ticket.js';
 import { SerialisedTicketPrinter, selfTestFields, type TicketPrinterOptions } from './serialised-ticket-printer.js';
 import { ALL_STATUS_QUERIES, DEFAULT_STATUS_TIMEOUT_MS, StatusReader } from './status-reader.js';
-import type { TicketTemplate } from './ticket-template.js';
+import type { TicketTemplate } from '../hal/ticket-template.js';
 import type { PrinterTransport } from './transport.js';
-import type { PrinterStatus, TicketFields } from './types.js';
+import type { PrinterStatus, TicketFields } from '../hal/ticket-printer.js';
 
 export type { PrinterLogger } from './serialised-ticket-printer.js';
 

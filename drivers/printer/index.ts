@@ -1,6 +1,6 @@
-// The ticket-printer driver's public surface.
-export type { TicketPrinter, PrinterStatus, PrinterFault, TicketDocument, TicketFields } from './types.js';
-export { PrinterNotReadyError, TemplateError } from './errors.js';
+// The ticket-printer driver's public surface (with the interface and its errors from drivers/hal).
+export type { TicketPrinter, PrinterStatus, PrinterFault, TicketDocument, TicketFields } from '../hal/ticket-printer.js';
+export { PrinterNotReadyError, TemplateError } from '../hal/ticket-printer.js';
 export type { PrinterTransport } from './transport.js';
 export { serialLinkTransport } from './serial-transport.js';
 export { TcpTransport, RAW_PRINT_PORT, type TcpTransportOptions } from './tcp-transport.js';
@@ -13,7 +13,7 @@ export {
   type TicketTemplate,
   type TicketBlock,
   type TextAlign,
-} from './ticket-template.js';
+} from '../hal/ticket-template.js';
 export { DEFAULT_TICKET_TEMPLATE } from './default-template.js';
 export { fieldValues, fillPlaceholders, formatLocalDateTime, DEFAULT_TIME_ZONE, DEFAULT_OFFLINE_MARKER } from './ticket-fields.js';
 export { decodeStatus, isStatusByte, type StatusReplies } from './status-decoder.js';

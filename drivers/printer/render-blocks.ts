@@ -2,11 +2,11 @@
 // (render-ticket.ts) and the Star Line Mode renderer (star/render-star-ticket.ts): placeholders,
 // `when`, wrapping and the default sizes are the same on both; only the bytes differ, and those
 // are the builder's business. Pure: no I/O, no clock.
-import { TemplateError } from './errors.js';
+import { TemplateError } from '../hal/ticket-printer.js';
 import { charColumns, wrapText } from './text-columns.js';
 import { fieldValues, fillPlaceholders, isWanted, type FieldOptions } from './ticket-fields.js';
-import type { TextAlign, TicketBlock, TicketTemplate } from './ticket-template.js';
-import type { TicketFields } from './types.js';
+import type { TextAlign, TicketBlock, TicketTemplate } from '../hal/ticket-template.js';
+import type { TicketFields } from '../hal/ticket-printer.js';
 
 /** Font A columns at size 1×1: 48 on 80 mm paper (576 dots), 32 on 58 mm (384 dots). */
 export const DEFAULT_PAPER_COLUMNS = 48;

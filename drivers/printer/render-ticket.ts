@@ -3,8 +3,8 @@
 // block walking (placeholders, wrapping, default sizes) is shared with Star: render-blocks.ts.
 import { EscPosBuilder } from './escpos-builder.js';
 import { paperColumns, walkTicketBlocks, type RenderOptions } from './render-blocks.js';
-import type { TicketTemplate } from './ticket-template.js';
-import type { TicketFields } from './types.js';
+import type { TicketTemplate } from '../hal/ticket-template.js';
+import type { TicketFields } from '../hal/ticket-printer.js';
 
 export { DEFAULT_PAPER_COLUMNS, DEFAULT_QR_MODULE_DOTS, type RenderOptions } from './render-blocks.js';
 

@@ -4,11 +4,11 @@
 // Star) supplies how a ticket becomes bytes and how status is asked.
 import { HalError, type Clock } from '../hal/types.js';
 import { DEFAULT_TICKET_TEMPLATE } from './default-template.js';
-import { PrinterNotReadyError } from './errors.js';
+import { PrinterNotReadyError } from '../hal/ticket-printer.js';
 import type { RenderOptions } from './render-blocks.js';
-import { validateTemplate, type TicketTemplate } from './ticket-template.js';
+import { validateTemplate, type TicketTemplate } from '../hal/ticket-template.js';
 import type { PrinterTransport } from './transport.js';
-import type { PrinterStatus, TicketDocument, TicketFields, TicketPrinter } from './types.js';
+import type { PrinterStatus, TicketDocument, TicketFields, TicketPrinter } from '../hal/ticket-printer.js';
 
 /** The subset of a pino logger the printer uses. */
 export interface PrinterLogger {

@@ -2,7 +2,7 @@
 // real-time status" (TM-T88III / TM-L60II tables), cross-checked with Samsung/Bixolon SRP-350,
 // Citizen iDP-3221 and HPRT TP809 manuals; summary in /work/shared/notes/hardware.md §2.
 // Every reply byte has bit 1 = 1, bit 4 = 1 and bit 7 = 0.
-import type { PrinterFault, PrinterStatus } from './types.js';
+import type { PrinterFault, PrinterStatus } from '../hal/ticket-printer.js';
 
 const STATUS_BYTE_MASK = 0x93;
 const STATUS_BYTE_FIXED_BITS = 0x12;

@@ -5,7 +5,7 @@ import { realTimeStatusRequest, type StatusQuery } from './escpos-commands.js';
 import { decodeStatus, isStatusByte, type StatusReplies } from './status-decoder.js';
 import type { PrinterTransport } from './transport.js';
 import { PendingReply } from './pending-reply.js';
-import type { PrinterStatus } from './types.js';
+import type { PrinterStatus } from '../hal/ticket-printer.js';
 
 export const DEFAULT_STATUS_TIMEOUT_MS = 500;
 export const ALL_STATUS_QUERIES: readonly StatusQuery[] = [1, 2, 3, 4];

@@ -1,7 +1,7 @@
 // Placeholder values for a ticket template: "{number}" → "A023". Times are formatted in the
 // hall's time zone with Intl (Node's full ICU), so the result does not depend on the board's TZ.
-import { TemplateError } from './errors.js';
-import type { TicketFields } from './types.js';
+import { TemplateError } from '../hal/ticket-printer.js';
+import type { TicketFields } from '../hal/ticket-printer.js';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 export const DEFAULT_OFFLINE_MARKER = '※ 离线取号 ※';

@@ -4,7 +4,7 @@
 // and the USB stack cuts the stream into chunks anywhere, even between CR and LF. This works
 // one byte at a time, so chunk boundaries never matter and a line cannot grow past
 // maxLength: garbage on the line costs at most maxLength bytes of memory.
-import type { ScannerSuffix } from '../hal/config-schema.js';
+import type { ScannerSuffix } from '../hal/part-specs.js';
 
 const CR = 0x0d;
 const LF = 0x0a;

@@ -4,9 +4,9 @@
 // (GB 18030-2005). A scanner is input only, so nothing would notice an unplugged one: the
 // scanner watches its port and reopens it every RECONNECT_INTERVAL_MS until it is back.
 import { HalError, type Clock, type Scanner, type SerialLink } from '../hal/types.js';
-import type { ScannerEncoding, ScannerSuffix } from '../hal/config-schema.js';
+import type { ScannerEncoding, ScannerSuffix } from '../hal/part-specs.js';
 import type { PartHealth } from '../hal/part-health.js';
-import { warnListenerError } from '../hal/listener-error.js';
+import { warnListenerError } from '../listener-error.js';
 import { globalTimers, type TimerHandle, type Timers } from '../clock/timers.js';
 import { ScanFramer } from './scan-framer.js';
 

@@ -3,8 +3,8 @@
 // simulators, so the code CI runs is the code the board runs.
 import type { SerialPort } from 'serialport';
 import { HalError, type SerialLink } from '../hal/types.js';
-import type { SerialSpec } from '../hal/resolve-io.js';
-import type { SerialBinding } from './serial-binding.js';
+import type { SerialSpec } from '../hal/part-specs.js';
+import type { SerialBinding } from '../hal/bus-handles.js';
 
 export interface SerialLinkOptions extends SerialSpec {
   /** Leave out for the OS serial ports; a MockBinding or a VirtualSerialBus binding in tests. */

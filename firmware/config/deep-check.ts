@@ -8,8 +8,8 @@ import { ROLE_MODULES } from '../roles/index.js';
 import type { PartNames } from '../roles/role-module.js';
 
 export async function deepConfigProblems(config: DeviceConfig): Promise<string[]> {
-  const { loadBoard } = await import('../../boards/index.js');
-  const { parseIoConfig, resolveIo, IoConfigError } = await import('../../drivers/hal/resolve-io.js');
+  const { loadBoard } = await import('../../assembly/load-board.js');
+  const { parseIoConfig, resolveIo, IoConfigError } = await import('../../assembly/resolve-io.js');
   let parts: PartNames;
   try {
     const board = await loadBoard(config.board);

@@ -1,4 +1,4 @@
 // The `io` section: the named parts of this board (buttons, outputs, serial ports, I2C
 // devices, speaker). Its schema belongs to the HAL; re-exported here so the config does not
 // reach into driver internals.
-export { IoConfigSchema } from '../../drivers/hal/config.js';
+export { IoConfigSchema } from '../../assembly/config.js';

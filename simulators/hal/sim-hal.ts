@@ -1,30 +1,23 @@
-// The whole HAL in memory, for the sim board, CI and the hall simulator's devices: GPIO from
-// the sim backend, serial ports on a private VirtualSerialBus (the real SerialLink driver
-// runs on it), I2C register files behind the real I2C driver, a recording speaker. A printer
+// The whole board in memory, for the sim board, CI and the hall simulator's devices: GPIO from
+// the sim backend, serial ports on a private VirtualSerialBus (the assembly runs the real
+// SerialLink driver on its binding), I2C register files (under the real I2C driver), a
+// recording speaker. This is the "sim" backend (simulators/backends.ts); assembly/ builds the
+// Hal on the parts it returns and attaches `sim` (the controls) to it. A printer
 // on a serial part gets the byte-level virtual ESC/POS printer on that port (the virtual Star
 // printer when its commandSet is 'star'), a scanner a
 // virtual scanner, both under the real drivers; a TCP or USB printer uses the real transport
 // (point it at serveVirtualPrinter). `sim` is the test's side: press buttons, read what
 // outputs did, plug devices into serial ports, read tickets, scan codes.
-import { AssembledHal } from '../../drivers/hal/assembled-hal.js';
-import type { ResolvedIo } from '../../drivers/hal/resolve-io.js';
-import type { BoardDefinition } from '../../drivers/hal/config-schema.js';
+import type { BackendRequest, BoardParts, Level } from '../../drivers/hal/backend.js';
+import type { ResolvedIo, ScannerSuffix } from '../../drivers/hal/part-specs.js';
 import { notConfigured } from '../../drivers/hal/not-configured.js';
-import { warnListenerError } from '../../drivers/hal/listener-error.js';
-import type { Clock, Hal } from '../../drivers/hal/types.js';
-import { systemClock } from '../../drivers/clock/system-clock.js';
-import { globalTimers, type Timers } from '../../drivers/clock/timers.js';
-import { SimGpioBackend, type OutputLevelChange } from '../../drivers/gpio/sim-backend.js';
-import type { Level } from '../../drivers/gpio/gpio-backend.js';
-import { openSerialLink } from '../../drivers/serial/serial-link.js';
-import { I2cBusDevice } from '../../drivers/i2c/i2c-bus-device.js';
+import { HalError, type Hal } from '../../drivers/hal/types.js';
+import { SimGpioBackend, type OutputLevelChange } from '../gpio/sim-gpio-backend.js';
 import { VirtualSerialBus, type VirtualAttachment } from '../serial/virtual-serial-bus.js';
 import type { VirtualSerialDevice } from '../serial/virtual-device.js';
 import { SimI2cBus } from '../i2c/sim-i2c-bus.js';
 import { SimSpeaker, type SpeakerEvent } from '../speaker/sim-speaker.js';
 import { VirtualScanner, type ScanOptions, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
-import type { ScannerSuffix } from '../../drivers/hal/config-schema.js';
-import { HalError } from '../../drivers/hal/types.js';
 import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js';
 import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 
@@ -76,17 +69,10 @@ export interface SimHal extends Hal {
   readonly sim: SimControls;
 }
 
-export interface SimHalOptions {
-  clock?: Clock;
-  timers?: Timers;
-  onListenerError?: (part: string, err: unknown) => void;
-}
-
-/** Builds a SimHal for an already resolved io section (createHal's path for backend "sim"). */
-export async function assembleSimHal(board: BoardDefinition, io: ResolvedIo, options: SimHalOptions = {}): Promise<SimHal> {
-  const clock = options.clock ?? systemClock;
-  const timers = options.timers ?? globalTimers;
-  const gpioBackend = new SimGpioBackend({ clock, timers, onListenerError: options.onListenerError ?? warnListenerError });
+/** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
+export async function openSimBoard(request: BackendRequest): Promise<BoardParts & { controls: SimControls }> {
+  const { io, clock, timers, onListenerError } = request;
+  const gpioBackend = new SimGpioBackend({ clock, timers, onListenerError });
   const gpio = await gpioBackend.open(io.inputs, io.outputs);
 
   const serialBus = new VirtualSerialBus();
@@ -165,19 +151,14 @@ export async function assembleSimHal(board: BoardDefinition, io: ResolvedIo, opt
     virtualScanner: (name) => scannerOf(name),
   };
 
-  const hal = new AssembledHal({
-    board: board.id,
-    clock,
-    io,
+  return {
     gpio,
-    openSerial: (spec) => openSerialLink({ ...spec, binding: serialBus.binding }),
+    serialBinding: serialBus.binding,
     // Each device gets the bus without ownership: the simulated bus lives as long as the HAL.
-    openI2c: async (spec) => new I2cBusDevice(spec.name, spec.bus, spec.address, busFor(spec.bus), async () => undefined),
+    i2c: { openBus: async (bus) => busFor(bus), closeWithLastDevice: false },
     speaker,
-    timers,
-    ...(options.onListenerError ? { onListenerError: options.onListenerError } : {}),
-  });
-  return Object.assign(hal, { sim }) as AssembledHal & { sim: SimControls };
+    controls: sim,
+  };
 }
 
 /** 'auto' accepts any ending; the virtual scanner sends CR LF, the one that needs joining across chunks. */

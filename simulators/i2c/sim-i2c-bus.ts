@@ -3,7 +3,7 @@
 // and NACK injection. Failures look like Linux's: EREMOTEIO "Remote I/O error" when nothing
 // acknowledges. It implements the same I2cBus surface as i2c-bus, so the real driver
 // (I2cBusDevice) runs on it unchanged.
-import type { I2cBus } from '../../drivers/i2c/i2c-bus-device.js';
+import type { I2cBus } from '../../drivers/hal/bus-handles.js';
 
 export interface SimI2cTransfer {
   address: number;

@@ -2,12 +2,20 @@
 // computed from injected faults. Source: "STAR Line Mode Command Specifications" Appendix 2
 // (ENQ status, EOT status, automatic status). The block is the 9 bytes TSP100/TSP650/
 // TSP700II send: header 1 = 0x23 (9 bytes), header 2 = version 3, no extended status.
-import { asbHeader } from '../../drivers/printer/star/star-status.js';
 import type { PrinterFaults } from '../escpos-printer/model.js';
 import { isOffline } from '../escpos-printer/status-replies.js';
 
 export const ASB_LENGTH = 9;
 const ASB_VERSION = 3;
+
+/**
+ * Header 1: bit 0 set, bits 4 and 7 clear, the block length's bits 0-2 in bits 1-3 and its
+ * bits 3-4 in bits 5-6 (9 bytes: 0x23). Written here from the spec rather than taken from the driver,
+ * so a misreading in the driver's decoder is not mirrored by the simulator.
+ */
+function asbHeader(length: number): number {
+  return 0x01 | ((length & 0x07) << 1) | ((length & 0x18) << 2);
+}
 
 /** Header 2: version in bits 1–3 and 5, bit 7 clear (no extended status follows). */
 function header2(version: number): number {

@@ -1,11 +1,11 @@
 // Board definitions (boards/*.json) and what is resolved against them: the io section's
-// schema and defaults (drivers/hal/config.ts), pins to lines, and the line-used-twice checks.
+// schema and defaults (assembly/config.ts), pins to lines, and the line-used-twice checks.
 import t from 'tap';
 import { defaultBoardsDir, listBoards, loadBoard, parseBoard } from '../../boards/index.js';
-import { BoardSchema, IoConfigError, IoConfigSchema, parseIoConfig, resolveIo, resolvePin } from '../../drivers/hal/config.js';
+import { BoardSchema, IoConfigError, IoConfigSchema, parseIoConfig, resolveIo, resolvePin } from '../../assembly/config.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDir } from '../helpers/temp.js';
+import { tempDir } from '../../testkit/temp.js';
 
 t.test('every shipped board loads, validates and says its backend', async (t) => {
   const boards = await listBoards();

@@ -5,13 +5,13 @@ import t from 'tap';
 import { createRequire } from 'node:module';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHal, createSimHal, isSimHal } from '../../drivers/hal/create-hal.js';
+import { createHal, createSimHal, isSimHal } from '../../assembly/create-hal.js';
 import { FakeGpiod, piHeaderChip } from '../../simulators/gpiod/fake-gpiod.js';
 import { FakeRunner } from '../../simulators/process/fake-child.js';
 import { VirtualSerialBus } from '../../simulators/serial/virtual-serial-bus.js';
 import { SimI2cBus } from '../../simulators/i2c/sim-i2c-bus.js';
 import type { SysfsGpio } from '../../drivers/gpio/sysfs-backend.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempDir } from '../../testkit/temp.js';
 import { useFakeTime, settle } from './fake-time.js';
 
 const io = {

@@ -5,7 +5,7 @@ import { DebouncedInput } from '../../drivers/gpio/debounced-input.js';
 import { systemClock } from '../../drivers/clock/system-clock.js';
 import { globalTimers } from '../../drivers/clock/timers.js';
 import type { GpioContext } from '../../drivers/gpio/gpio-backend.js';
-import type { InputSpec } from '../../drivers/hal/resolve-io.js';
+import type { InputSpec } from '../../assembly/resolve-io.js';
 import { useFakeTime, type Teardown } from './fake-time.js';
 import { ManualClock } from '../../simulators/clock/manual-clock.js';
 

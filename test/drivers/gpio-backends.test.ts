@@ -12,13 +12,13 @@ import { loadBoard } from '../../boards/index.js';
 import { systemClock } from '../../drivers/clock/system-clock.js';
 import { globalTimers } from '../../drivers/clock/timers.js';
 import type { Level } from '../../drivers/gpio/gpio-backend.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempDir } from '../../testkit/temp.js';
 import { createRequire } from 'node:module';
 import { EventEmitter } from 'node:events';
 import { FirmataGpioBackend, loadJohnnyFive, type FirmataIo } from '../../drivers/gpio/firmata-backend.js';
-import type { InputSpec, OutputSpec } from '../../drivers/hal/resolve-io.js';
+import type { InputSpec, OutputSpec } from '../../assembly/resolve-io.js';
 import { useFakeTime, settle, type Teardown } from './fake-time.js';
-import { createHal } from '../../drivers/hal/create-hal.js';
+import { createHal } from '../../assembly/create-hal.js';
 import { VirtualSerialBus } from '../../simulators/serial/virtual-serial-bus.js';
 import { FirmataDevice, FIRMATA_MODE } from '../../simulators/firmata/firmata-device.js';
 

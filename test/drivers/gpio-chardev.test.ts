@@ -19,7 +19,7 @@ import { loadBoard } from '../../boards/index.js';
 import { FakeGpiod, piHeaderChip } from '../../simulators/gpiod/fake-gpiod.js';
 import { systemClock } from '../../drivers/clock/system-clock.js';
 import { globalTimers } from '../../drivers/clock/timers.js';
-import type { InputSpec, OutputSpec } from '../../drivers/hal/resolve-io.js';
+import type { InputSpec, OutputSpec } from '../../assembly/resolve-io.js';
 import { useFakeTime, settle, type Teardown } from './fake-time.js';
 
 t.test('version: v1 and v2 banners', async (t) => {

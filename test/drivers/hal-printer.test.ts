@@ -4,15 +4,15 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { createHal, createSimHal } from '../../drivers/hal/create-hal.js';
-import { IoConfigError, parseIoConfig, resolveIo } from '../../drivers/hal/config.js';
+import { createHal, createSimHal } from '../../assembly/create-hal.js';
+import { IoConfigError, parseIoConfig, resolveIo } from '../../assembly/config.js';
 import { loadBoard } from '../../boards/index.js';
 import { PrinterNotReadyError, type TicketPrinter } from '../../drivers/printer/index.js';
 import { serveVirtualPrinter, VirtualEscPosPrinter, type PrintedTicket } from '../../simulators/escpos-printer/index.js';
 import { SAMPLE_FIELDS } from './printer/rig.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempDir } from '../../testkit/temp.js';
 import { settle } from './fake-time.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor } from '../../testkit/wait.js';
 
 const IO = {
   serial: { 'printer-port': { path: '/dev/ttyUSB0', baudRate: 115200 }, 'scanner-port': { path: '/dev/ttyACM0' } },

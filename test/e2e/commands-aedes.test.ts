@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempDir } from '../../testkit/temp.js';
 import { commandSuite } from './suites/commands.js';
 
 t.test('commands through aedes (in-process broker)', async (t) => {

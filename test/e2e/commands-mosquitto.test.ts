@@ -1,6 +1,6 @@
 import t from 'tap';
-import { startMosquitto, mosquittoPath } from '../helpers/mosquitto.js';
-import { tempDir } from '../helpers/temp.js';
+import { startMosquitto, mosquittoPath } from '../../testkit/mosquitto.js';
+import { tempDir } from '../../testkit/temp.js';
 import { commandSuite } from './suites/commands.js';
 
 t.test('commands through Mosquitto (separate process)', { skip: mosquittoPath() ? false : 'mosquitto not installed (apt-get install mosquitto)' }, async (t) => {

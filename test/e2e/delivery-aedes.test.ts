@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startAedesBroker, type EmbeddedBroker } from '../../simulators/hall/aedes-broker.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempDir } from '../../testkit/temp.js';
 import { brokerRestartSuite, sigkillSuite, staleWillSuite } from './suites/delivery.js';
 
 async function restartable(t: { teardown(fn: () => unknown): void }) {

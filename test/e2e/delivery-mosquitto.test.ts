@@ -1,6 +1,6 @@
 import t from 'tap';
-import { startMosquitto, mosquittoPath } from '../helpers/mosquitto.js';
-import { tempDir } from '../helpers/temp.js';
+import { startMosquitto, mosquittoPath } from '../../testkit/mosquitto.js';
+import { tempDir } from '../../testkit/temp.js';
 import { brokerRestartSuite, sigkillSuite, serverAwaySuite } from './suites/delivery.js';
 
 const skip = mosquittoPath() ? false : 'mosquitto not installed (apt-get install mosquitto)';

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
 import { ReferenceServer } from '../../simulators/hall/reference-server.js';
 import { VirtualEscPosPrinter, serveVirtualPrinter } from '../../simulators/escpos-printer/index.js';
-import { deviceProcess } from '../helpers/device-process.js';
-import { tempDir } from '../helpers/temp.js';
-import { waitFor } from '../helpers/wait.js';
+import { deviceProcess } from '../../testkit/device-process.js';
+import { tempDir } from '../../testkit/temp.js';
+import { waitFor } from '../../testkit/wait.js';
 import { deviceConfig } from './suites/device-config.js';
-import { seqProblems } from '../helpers/hall-server.js';
+import { seqProblems } from '../../testkit/hall-server.js';
 
 t.test('kiosk child process: SIGKILL mid-rush, restart, no duplicate number, no lost ticket', async (t) => {
   const dir = await tempDir(t);

@@ -2,8 +2,8 @@
 import t from 'tap';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../helpers/device-process.js';
-import { tempDir } from '../helpers/temp.js';
+import { runCli } from '../../testkit/device-process.js';
+import { tempDir } from '../../testkit/temp.js';
 
 const good = { hall: 'hall-1', device: 'kiosk-1', board: 'sim', dataDir: './data', roles: { sys: {} } };
 

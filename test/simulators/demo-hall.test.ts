@@ -1,8 +1,8 @@
 // `halld demo` in-process: the kiosk device prints to the ESC/POS simulator and the demo log
 // shows the rendered ticket and the server's view of it.
 import t from 'tap';
-import { runDemo } from '../../simulators/hall/demo.js';
-import { tempDir } from '../helpers/temp.js';
+import { runDemo } from '../../firmware/hall/demo.js';
+import { tempDir } from '../../testkit/temp.js';
 
 t.test('the demo hall issues a ticket and logs the rendered ticket', async (t) => {
   const lines: string[] = [];

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { EscPosTicketPrinter, PrinterNotReadyError, TcpTransport } from '../../drivers/printer/index.js';
 import { serveVirtualPrinter, VirtualEscPosPrinter } from '../../simulators/escpos-printer/index.js';
 import { SAMPLE_FIELDS } from '../drivers/printer/rig.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor } from '../../testkit/wait.js';
 
 function tcpPrinter(t: { teardown(fn: () => unknown): void }, port: number): EscPosTicketPrinter {
   const printer = new EscPosTicketPrinter(new TcpTransport({ host: '127.0.0.1', port }), { statusTimeoutMs: 1000 });

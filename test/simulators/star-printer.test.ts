@@ -2,8 +2,8 @@
 // the TCP server with the real TcpTransport, and the sim board's star printer behind hal.printer().
 import t from 'tap';
 import { PNG } from 'pngjs';
-import { createSimHal } from '../../drivers/hal/create-hal.js';
-import { IoConfigError, parseIoConfig } from '../../drivers/hal/config.js';
+import { createSimHal } from '../../assembly/create-hal.js';
+import { IoConfigError, parseIoConfig } from '../../assembly/config.js';
 import {
   DEFAULT_TICKET_TEMPLATE,
   PrinterNotReadyError,
@@ -16,7 +16,7 @@ import { renderTicketPng, renderTicketText, type PrintedItem } from '../../simul
 import { ASB_LENGTH, StarLineParser, VirtualStarPrinter, asbReply, serveVirtualStarPrinter } from '../../simulators/star-printer/index.js';
 import { NO_FAULTS } from '../../simulators/escpos-printer/model.js';
 import { SAMPLE_FIELDS } from '../drivers/printer/rig.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor } from '../../testkit/wait.js';
 
 const ticketBytes = (): Buffer =>
   Buffer.concat([starCommands.STATUS_REQUEST, renderStarTicketBytes(DEFAULT_TICKET_TEMPLATE, SAMPLE_FIELDS), starCommands.STATUS_REQUEST]);

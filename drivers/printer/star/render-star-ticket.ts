@@ -1,8 +1,8 @@
 // Template + ticket fields → the Star Line Mode bytes of one ticket. Pure, like
 // render-ticket.ts, and the same block walking (render-blocks.ts): only the builder differs.
 import { paperColumns, walkTicketBlocks, type RenderOptions } from '../render-blocks.js';
-import type { TicketTemplate } from '../ticket-template.js';
-import type { TicketFields } from '../types.js';
+import type { TicketTemplate } from '../../hal/ticket-template.js';
+import type { TicketFields } from '../../hal/ticket-printer.js';
 import { MAX_STAR_MAGNIFICATION } from './star-commands.js';
 import { StarLineBuilder } from './star-builder.js';
 

@@ -3,7 +3,7 @@
 // multi-byte mode (ESC $ 1), which init() turns on after every ESC @.
 import { encodeGb18030 } from '../gb18030.js';
 import type { TicketBuilder } from '../render-blocks.js';
-import type { TextAlign } from '../ticket-template.js';
+import type { TextAlign } from '../../hal/ticket-template.js';
 import {
   BOLD_OFF,
   BOLD_ON,

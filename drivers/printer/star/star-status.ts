@@ -11,7 +11,7 @@ import { HalError } from '../../hal/types.js';
 import { DEFAULT_STATUS_TIMEOUT_MS } from '../status-reader.js';
 import type { PrinterTransport } from '../transport.js';
 import { PendingReply } from '../pending-reply.js';
-import type { PrinterStatus } from '../types.js';
+import type { PrinterStatus } from '../../hal/ticket-printer.js';
 import { statusFromFlags } from '../status-decoder.js';
 import { STATUS_REQUEST } from './star-commands.js';
 

@@ -4,9 +4,9 @@
 // sent unless ready. Command set and sources: README.md in this folder.
 import { SerialisedTicketPrinter, selfTestFields, type TicketPrinterOptions } from '../serialised-ticket-printer.js';
 import { DEFAULT_STATUS_TIMEOUT_MS } from '../status-reader.js';
-import type { TicketTemplate } from '../ticket-template.js';
+import type { TicketTemplate } from '../../hal/ticket-template.js';
 import type { PrinterTransport } from '../transport.js';
-import type { PrinterStatus, TicketFields } from '../types.js';
+import type { PrinterStatus, TicketFields } from '../../hal/ticket-printer.js';
 import { renderStarTicketBytes } from './render-star-ticket.js';
 import { StarStatusReader } from './star-status.js';
 

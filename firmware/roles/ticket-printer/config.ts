@@ -2,7 +2,7 @@
 // config, or in the file): categories with prefixes, hours and quotas, the offline range,
 // the ticket template, and which HAL parts the kiosk uses.
 import { Type, type Static } from '@sinclair/typebox';
-import { TicketTemplateSchema } from '../../../drivers/printer/ticket-template.js';
+import { TicketTemplateSchema } from '../../../drivers/hal/types.js';
 
 const Clock = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'HH:MM, hall local time (24:00 = end of day)' });
 const PartName = Type.String({ pattern: '^[a-z0-9-]{1,32}$' });

@@ -2,8 +2,7 @@
 // turns the answers into `printer.fault` / `printer.ok` events when the set of faults
 // changes, and tells the kiosk whether it may issue at all. A printer that cannot be opened
 // or does not answer is `offline`.
-import type { Hal } from '../../../drivers/hal/types.js';
-import type { PrinterFault, PrinterStatus, TicketPrinter } from '../../../drivers/printer/types.js';
+import type { Hal, PrinterFault, PrinterStatus, TicketPrinter } from '../../../drivers/hal/types.js';
 import type { Logger } from '../../log.js';
 import type { KioskBlock } from './kiosk/kiosk-types.js';
 

@@ -5,8 +5,7 @@
 import { newId } from '../../../protocol/ids.js';
 import { TicketTakeResponse, type TicketIssued } from '../../../protocol/ticket-printer.js';
 import { validate } from '../../../protocol/validate.js';
-import { PrinterNotReadyError } from '../../../drivers/printer/errors.js';
-import type { TicketFields, TicketPrinter } from '../../../drivers/printer/types.js';
+import { PrinterNotReadyError, type TicketFields, type TicketPrinter } from '../../../drivers/hal/types.js';
 import { RequestError } from '../../link/device-link.js';
 import type { RoleContext } from '../role-module.js';
 import { isOpen, localMoment } from './business-day.js';

@@ -8,7 +8,7 @@ import { startKioskServer, type KioskServer } from './kiosk/kiosk-server.js';
 import { PrinterHealth, type PrinterHealthState } from './printer-health.js';
 import { TicketIssuer } from './ticket-issuer.js';
 import type { TicketLedger } from './ticket-ledger.js';
-import type { PrinterFault } from '../../../drivers/printer/types.js';
+import type { PrinterFault } from '../../../drivers/hal/types.js';
 
 export class TicketKiosk {
   readonly health: PrinterHealth;

@@ -3,9 +3,9 @@
 import type { Test } from 'tap';
 import { join } from 'node:path';
 import { generateSigningKeys, signEnvelope } from '../../../protocol/signing.js';
-import { deviceProcess } from '../../helpers/device-process.js';
-import { testServer } from '../../helpers/hall-server.js';
-import { waitFor, sleep } from '../../helpers/wait.js';
+import { deviceProcess } from '../../../testkit/device-process.js';
+import { testServer } from '../../../testkit/hall-server.js';
+import { waitFor, sleep } from '../../../testkit/wait.js';
 import { deviceConfig } from './device-config.js';
 
 export async function commandSuite(t: Test, url: string, dir: string): Promise<void> {

@@ -3,9 +3,9 @@
 // (past Mosquitto's queue limit), and a stale will after a reconnect.
 import type { Test } from 'tap';
 import { join } from 'node:path';
-import { deviceProcess } from '../../helpers/device-process.js';
-import { testServer, seqProblems, type TestServer } from '../../helpers/hall-server.js';
-import { waitFor, sleep } from '../../helpers/wait.js';
+import { deviceProcess } from '../../../testkit/device-process.js';
+import { testServer, seqProblems, type TestServer } from '../../../testkit/hall-server.js';
+import { waitFor, sleep } from '../../../testkit/wait.js';
 import { deviceConfig } from './device-config.js';
 import type { Ack } from '../../../protocol/messages.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Store } from '../../../firmware/store/store.js';
-import { tempDir } from '../../helpers/temp.js';
+import { tempDir } from '../../../testkit/temp.js';
 
 t.test('boot counter increases on every open and seq never restarts', async (t) => {
   const dir = await tempDir(t);

@@ -12,8 +12,8 @@ import { isSimHal, type SimHal } from '../../../simulators/hal/sim-hal.js';
 import type { VirtualEscPosPrinter } from '../../../simulators/escpos-printer/index.js';
 import type { DeviceEvent } from '../../../protocol/hall-client.js';
 import type { TakeResult, KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
-import { tempDir } from '../../helpers/temp.js';
-import { waitFor } from '../../helpers/wait.js';
+import { tempDir } from '../../../testkit/temp.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;

@@ -5,7 +5,7 @@ import t from 'tap';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { kioskFixture, ticketText } from './kiosk-fixture.js';
-import { waitFor } from '../../helpers/wait.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 t.setTimeout(120_000);

@@ -9,8 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
 import type { KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
-import { tempDir } from '../../helpers/temp.js';
-import { waitFor } from '../../helpers/wait.js';
+import { tempDir } from '../../../testkit/temp.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const PORTRAIT = { width: 1080, height: 1920 };

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPublicDir, KioskServerError, MAX_BODY_BYTES, startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
-import { waitFor } from '../../helpers/wait.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;

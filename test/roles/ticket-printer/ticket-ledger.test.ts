@@ -2,7 +2,7 @@
 import t, { type Test } from 'tap';
 import { Store } from '../../../firmware/store/store.js';
 import { LEDGER_MIGRATIONS, TicketLedger, type LedgerTicket } from '../../../firmware/roles/ticket-printer/ticket-ledger.js';
-import { tempDir } from '../../helpers/temp.js';
+import { tempDir } from '../../../testkit/temp.js';
 
 function ticket(day: string, number: string, extra: Partial<LedgerTicket> = {}): LedgerTicket {
   return { ticketId: `k-${day}-${number}`, takeId: 't', day, number, category: 'social', priority: false, appointment: null, offline: true, reissue: false, waiting: null, window: null, qrUrl: null, issuedAt: 0, ...extra };

@@ -2,7 +2,7 @@
 // printer simulator, the reference server answering ticket.take through a real broker.
 import t from 'tap';
 import { kioskFixture, ticketText } from './kiosk-fixture.js';
-import { waitFor, sleep } from '../../helpers/wait.js';
+import { waitFor, sleep } from '../../../testkit/wait.js';
 
 t.test('online: the server\'s number is printed with Chinese text and the QR, and reported', async (t) => {
   const k = await kioskFixture(t);

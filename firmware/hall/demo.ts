@@ -3,12 +3,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAedesBroker } from './aedes-broker.js';
-import { ReferenceServer } from './reference-server.js';
-import { parseConfig } from '../../firmware/config/load.js';
-import { Runtime } from '../../firmware/runtime.js';
-import { createLogger } from '../../firmware/log.js';
-import { ROLE_MODULES } from '../../firmware/roles/index.js';
+import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
+import { ReferenceServer } from '../../simulators/hall/reference-server.js';
+import { parseConfig } from '../config/load.js';
+import { Runtime } from '../runtime.js';
+import { createLogger } from '../log.js';
+import { ROLE_MODULES } from '../roles/index.js';
 import { DEMO_DEVICES, DEMO_PREFIXES } from './demo-devices.js';
 
 export interface DemoOptions {

@@ -1,8 +1,9 @@
 // The ticket template the server pushes in the device config: a list of blocks with
-// {placeholders}. One TypeBox schema gives the TypeScript type and the JSON Schema.
+// {placeholders}. One TypeBox schema gives the TypeScript type and the JSON Schema. It is
+// part of the TicketPrinter interface (print() takes one), so it lives with the interface.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { TemplateError } from './errors.js';
+import { TemplateError } from './ticket-printer.js';
 
 const Align = Type.Union([Type.Literal('left'), Type.Literal('center'), Type.Literal('right')]);
 const Magnification = Type.Integer({ minimum: 1, maximum: 8, description: 'GS ! magnification, 1–8' });

@@ -1,7 +1,8 @@
 // Turns a pin as a person writes it in the config (17, "GPIO17", "P1-11") into the board's
 // line number, using the board definition's header map and line-name prefixes.
-import type { BoardDefinition, Pin } from './config-schema.js';
-import { HalError } from './types.js';
+import type { BoardDefinition } from '../boards/board-schema.js';
+import type { Pin } from '../drivers/hal/part-specs.js';
+import { HalError } from '../drivers/hal/hal-error.js';
 
 function describePin(pin: Pin): string {
   return typeof pin === 'number' ? `pin ${pin}` : `pin "${pin}"`;

@@ -2,8 +2,8 @@
 // serialLinkTransport, which wraps one link for good, this asks the HAL for the part on
 // every write: the HAL hands back the open link, or reopens a port that closed (a USB-serial
 // cable pulled and put back), so the printer a role holds keeps working after a replug.
-import type { PrinterTransport } from '../printer/transport.js';
-import { HalError, type SerialLink } from './types.js';
+import type { PrinterTransport } from '../drivers/printer/transport.js';
+import { HalError, type SerialLink } from '../drivers/hal/types.js';
 
 export class HalSerialPrinterTransport implements PrinterTransport {
   readonly description: string;

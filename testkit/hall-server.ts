@@ -1,6 +1,6 @@
 // A test-side central server: a HallClient that records every delivered event and status.
-import { HallClient, type DeviceEvent, type HallClientOptions } from '../../protocol/hall-client.js';
-import type { Status, StatusOnline } from '../../protocol/messages.js';
+import { HallClient, type DeviceEvent, type HallClientOptions } from '../protocol/hall-client.js';
+import type { Status, StatusOnline } from '../protocol/messages.js';
 import { waitFor } from './wait.js';
 
 interface Teardown {

@@ -1,6 +1,7 @@
-// The ticket printer as a role sees it: tickets in, status out, no bytes. The ESC/POS
-// implementation is escpos-ticket-printer.ts; the byte-level simulator is in
-// simulators/escpos-printer/.
+// The ticket printer as a role sees it: tickets in, status out, no bytes, and the two errors
+// a role branches on. The ESC/POS and Star implementations are in drivers/printer/; the
+// byte-level simulators in simulators/escpos-printer/ and simulators/star-printer/.
+import { HalError } from './hal-error.js';
 import type { TicketTemplate } from './ticket-template.js';
 
 /** The fault names of PROTOCOL.md's `printer.fault` event. */
@@ -63,6 +64,16 @@ export interface TicketDocument {
   template?: TicketTemplate;
 }
 
+/**
+ * A ticket printer (ESC/POS or Star Line Mode; serial, TCP or usblp).
+ * Rules for every implementation, beside those on each method:
+ * - Calls are serialised: a print() waits for the one before it, so two tickets never
+ *   interleave their bytes.
+ * - Nothing is queued in the printer for later: a ticket either goes out now or the call
+ *   rejects and no byte of it was sent.
+ * - Errors are HalErrors: TIMEOUT, CLOSED, IO, PrinterNotReadyError (UNAVAILABLE),
+ *   TemplateError (BAD_CONFIG).
+ */
 export interface TicketPrinter {
   readonly name: string;
   /**
@@ -82,4 +93,28 @@ export interface TicketPrinter {
   testPrint(): Promise<void>;
   /** Stops using the transport; later calls reject with HalError `CLOSED`. */
   close(): Promise<void>;
+}
+
+/** The printer answered but cannot print now; nothing was sent. */
+export class PrinterNotReadyError extends HalError {
+  readonly status: PrinterStatus;
+  readonly faults: PrinterFault[];
+  constructor(status: PrinterStatus) {
+    const reasons = status.faults.filter((f) => f !== 'paper-low');
+    super('UNAVAILABLE', `printer not ready: ${reasons.length > 0 ? reasons.join(', ') : 'error reported'}`);
+    this.name = 'PrinterNotReadyError';
+    this.status = status;
+    this.faults = status.faults;
+  }
+}
+
+/** A template that does not validate, or a placeholder without a value. */
+export class TemplateError extends HalError {
+  /** "path: message" lines, or the placeholder names that had no value. */
+  readonly details: string[];
+  constructor(message: string, details: string[] = [], options?: { cause?: unknown }) {
+    super('BAD_CONFIG', details.length > 0 ? `${message}: ${details.join('; ')}` : message, options);
+    this.name = 'TemplateError';
+    this.details = details;
+  }
 }

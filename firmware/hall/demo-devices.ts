@@ -1,8 +1,8 @@
 // What each simulated device of the demo hall runs with: its io section on the sim board and
 // its role section, plus a little life (a visitor pressing a kiosk button now and then).
-import type { Runtime } from '../../firmware/runtime.js';
-import { isSimHal } from '../hal/sim-hal.js';
-import { renderTicketText } from '../escpos-printer/render-text.js';
+import type { Runtime } from '../runtime.js';
+import { isSimHal } from '../../simulators/hal/sim-hal.js';
+import { renderTicketText } from '../../simulators/escpos-printer/render-text.js';
 
 export interface DemoDevice {
   io?: Record<string, unknown>;

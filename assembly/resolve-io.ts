@@ -1,4 +1,4 @@
-// From the `io` section to a wiring plan: defaults filled, every pin resolved to a line of
+// From the `io` section to a wiring plan (drivers/hal/part-specs.ts): defaults filled, every pin resolved to a line of
 // the board, and the cross-checks a schema cannot express (one line used by two parts, a
 // button on the I2C pins, two parts on one serial port or I2C address, a printer with two
 // transports, a printer or scanner on a serial part that does not exist or that another
@@ -25,87 +25,20 @@ import {
   SerialConfigSchema,
   SpeakerConfigSchema,
   FirmataConfigSchema,
-  type BoardDefinition,
   type IoConfig,
   type Pin,
-  type PrinterCommandSet,
-  type Pull,
-  type ScannerEncoding,
-  type ScannerSuffix,
-  type SerialConfig,
-  type SpeakerConfig,
-} from './config-schema.js';
+} from './io-schema.js';
+import type { BoardDefinition, GpioBackendKind as BoardBackendKind } from '../boards/board-schema.js';
+import type { GpioBackendKind, I2cSpec, InputSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import { HalError } from '../drivers/hal/hal-error.js';
 import { resolvePin } from './resolve-pin.js';
-import { HalError } from './types.js';
 
-export interface InputSpec {
-  name: string;
-  pin: Pin;
-  line: number;
-  /** Left out: keep the bias the firmware or device tree set. */
-  pull?: Pull;
-  activeLow: boolean;
-  debounceMs: number;
-}
+export type { I2cSpec, InputSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 
-export interface OutputSpec {
-  name: string;
-  pin: Pin;
-  line: number;
-  activeLow: boolean;
-  initial: boolean;
-}
-
-export interface SerialSpec {
-  name: string;
-  path: string;
-  baudRate: number;
-  dataBits?: SerialConfig['dataBits'];
-  stopBits?: SerialConfig['stopBits'];
-  parity?: SerialConfig['parity'];
-}
-
-export interface I2cSpec {
-  name: string;
-  bus: number;
-  address: number;
-}
-
-/** How the HAL reaches a printer: one of the io.serial parts, a TCP raw port, or a usblp node. */
-export type PrinterTransportSpec = { kind: 'serial'; serial: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'usb'; path: string };
-
-export interface PrinterSpec {
-  name: string;
-  transport: PrinterTransportSpec;
-  columns: number;
-  /** DLE EOT n to send; always includes 1 and 2. */
-  statusQueries: Array<1 | 2 | 3 | 4>;
-  statusTimeoutMs: number;
-  /** Only present for 'star'; left out means ESC/POS (the schema default), so existing specs read the same. */
-  commandSet?: Exclude<PrinterCommandSet, 'escpos'>;
-}
-
-export interface ScannerSpec {
-  name: string;
-  /** The io.serial part it is on. */
-  serial: string;
-  suffix: ScannerSuffix;
-  encoding: ScannerEncoding;
-  /** Bytes; a longer line without a suffix is discarded. */
-  maxLength: number;
-}
-
-/** The io section resolved against one board: what the HAL opens. */
-export interface ResolvedIo {
-  inputs: InputSpec[];
-  outputs: OutputSpec[];
-  serial: SerialSpec[];
-  i2c: I2cSpec[];
-  printers: PrinterSpec[];
-  scanners: ScannerSpec[];
-  speaker?: SpeakerConfig;
-  firmata?: { path?: string; baudRate: number };
-}
+// The board schema (boards/) and the drivers' plan (drivers/hal) name the same GPIO backends;
+// neither may import the other, so this line fails to compile when they drift apart.
+const SAME_BACKEND_KINDS: [GpioBackendKind, BoardBackendKind] extends [BoardBackendKind, GpioBackendKind] ? true : never = true;
+void SAME_BACKEND_KINDS;
 
 /** A config the HAL cannot use; `issues` lists every problem, one sentence each. */
 export class IoConfigError extends HalError {

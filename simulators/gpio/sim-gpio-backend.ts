@@ -1,11 +1,13 @@
 // The in-memory GPIO backend for the sim board: input lines a test (or the demo) drives with
 // press/release/bounce, outputs that remember every level written. The debounce and
-// active-low logic are the same objects the real backends use.
-import { notConfigured } from '../hal/not-configured.js';
-import type { InputSpec, OutputSpec } from '../hal/resolve-io.js';
-import { DebouncedInput } from './debounced-input.js';
-import { LineOutput } from './line-output.js';
-import { activeLevel, levelFor, type GpioBackend, type GpioContext, type GpioParts, type Level } from './gpio-backend.js';
+// active-low logic are the same objects the real backends use (drivers/gpio's shared,
+// hardware-independent helpers), so the sim board debounces exactly like a Pi.
+import { notConfigured } from '../../drivers/hal/not-configured.js';
+import type { InputSpec, OutputSpec } from '../../drivers/hal/part-specs.js';
+import { DebouncedInput } from '../../drivers/gpio/debounced-input.js';
+import { LineOutput } from '../../drivers/gpio/line-output.js';
+import type { GpioBackend, GpioContext, GpioParts, Level } from '../../drivers/hal/backend.js';
+import { activeLevel, levelFor } from '../../drivers/gpio/gpio-backend.js';
 
 /** One level an output was driven to, in order. */
 export interface OutputLevelChange {

@@ -2,14 +2,13 @@
 // drivers or simulators). It looks parts up by name, opens serial ports, I2C devices,
 // printers and scanners on first use, turns every part's health into self-test results, and
 // closes everything once. The printer and scanner drivers are imported when first opened.
-import { HalError, type Clock, type DigitalInput, type DigitalOutput, type Hal, type I2cDevice, type Scanner, type SelfTestResult, type SerialLink, type Speaker } from './types.js';
-import type { I2cSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from './resolve-io.js';
-import type { GpioParts } from '../gpio/gpio-backend.js';
-import type { PartHealth, SelfChecking } from './part-health.js';
-import type { TicketPrinter } from '../printer/types.js';
-import type { SerialScanner } from '../scanner/serial-scanner.js';
-import type { Timers } from '../clock/timers.js';
-import { notConfigured } from './not-configured.js';
+import { HalError, type Clock, type DigitalInput, type DigitalOutput, type Hal, type I2cDevice, type Scanner, type SelfTestResult, type SerialLink, type Speaker, type TicketPrinter } from '../drivers/hal/types.js';
+import type { I2cSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import type { GpioParts } from '../drivers/hal/backend.js';
+import type { PartHealth, SelfChecking } from '../drivers/hal/part-health.js';
+import type { SerialScanner } from '../drivers/scanner/serial-scanner.js';
+import type { Timers } from '../drivers/clock/timers.js';
+import { notConfigured } from '../drivers/hal/not-configured.js';
 
 /** An I2cDevice that can also do a bare read to see if the chip answers. */
 export type ProbingI2cDevice = I2cDevice & { probe?(): Promise<number> };
@@ -153,7 +152,7 @@ export class AssembledHal implements Hal {
     const spec = this.scannerSpecs.get(name);
     if (!spec) throw notConfigured('scanners', name, this.scannerSpecs.keys());
     return cachedOpen(this.scanners, name, async () => {
-      const { SerialScanner } = await import('../scanner/serial-scanner.js');
+      const { SerialScanner } = await import('../drivers/scanner/serial-scanner.js');
       return SerialScanner.open({
         name,
         openLink: () => this.serial(spec.serial),

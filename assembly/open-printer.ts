@@ -2,10 +2,10 @@
 // set (ESC/POS by default, Star Line Mode for `commandSet: 'star'`).
 // Imported by the HAL only when a role first asks for a printer, so the printer driver (and
 // iconv-lite under it) stay off the runtime's startup path.
-import { EscPosTicketPrinter, StarTicketPrinter, TcpTransport, UsbLpTransport, type PrinterTransport, type TicketPrinter } from '../printer/index.js';
-import type { PrinterSpec, PrinterTransportSpec } from './resolve-io.js';
+import { EscPosTicketPrinter, StarTicketPrinter, TcpTransport, UsbLpTransport, type PrinterTransport, type TicketPrinter } from '../drivers/printer/index.js';
+import type { PrinterSpec, PrinterTransportSpec } from '../drivers/hal/part-specs.js';
 import { HalSerialPrinterTransport } from './printer-serial-transport.js';
-import type { Clock, SerialLink } from './types.js';
+import type { Clock, SerialLink } from '../drivers/hal/types.js';
 
 export interface PrinterContext {
   /** The HAL's serial(part): opens the port, or reopens it after it closed. */

@@ -1,16 +1,15 @@
-// The HAL's part of the device config (`io`) and the board definition, as TypeBox schemas:
-// one source for the TypeScript types, the defaults, validation and the JSON Schema files.
-// IoConfigSchema is merged into the full device config; boards/*.json are checked against
-// BoardSchema when loaded.
+// The HAL's part of the device config (`io`) as TypeBox schemas: one source for the
+// TypeScript types, the defaults, validation and the JSON Schema files. IoConfigSchema is
+// merged into the full device config. The board definition's schema is boards/board-schema.ts.
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN } from '../boards/board-schema.js';
 
-/** A part's name as roles use it ("cat-1", "printer"). */
-export const PART_NAME_PATTERN = '^[a-z0-9-]{1,32}$';
+export { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN, type GpioBackendKind } from '../boards/board-schema.js';
+
 const PartName = Type.String({ pattern: PART_NAME_PATTERN, description: '1-32 characters of a-z 0-9 -' });
 
 export const DEFAULT_DEBOUNCE_MS = 30;
 export const DEFAULT_BAUD_RATE = 9600;
-export const DEFAULT_FIRMATA_BAUD_RATE = 57600;
 /** Raw print port of network printers ("JetDirect"/AppSocket); same value as drivers/printer RAW_PRINT_PORT. */
 export const DEFAULT_PRINTER_TCP_PORT = 9100;
 /** The Linux usblp node; same value as drivers/printer DEFAULT_USB_PRINTER_PATH. */
@@ -20,11 +19,6 @@ export const DEFAULT_PRINTER_COLUMNS = 48;
 /** Per DLE EOT query; same value as drivers/printer DEFAULT_STATUS_TIMEOUT_MS. */
 export const DEFAULT_PRINTER_STATUS_TIMEOUT_MS = 500;
 export const DEFAULT_SCANNER_MAX_LENGTH = 512;
-
-export const GpioBackendKindSchema = Type.Union([Type.Literal('sim'), Type.Literal('chardev'), Type.Literal('sysfs'), Type.Literal('firmata')], {
-  description: "sim: in memory; chardev: Debian's gpiod tools over /dev/gpiochipN; sysfs: onoff over /sys/class/gpio (removed on newer kernels); firmata: an Arduino running StandardFirmata",
-});
-export type GpioBackendKind = Static<typeof GpioBackendKindSchema>;
 
 export const PinSchema = Type.Union(
   [
@@ -187,61 +181,3 @@ export type I2cConfig = Static<typeof I2cConfigSchema>;
 export type SpeakerConfig = Static<typeof SpeakerConfigSchema>;
 export type PrinterConfig = Static<typeof PrinterConfigSchema>;
 export type ScannerConfig = Static<typeof ScannerConfigSchema>;
-
-// ---------------------------------------------------------------------------------------
-// Board definitions (boards/*.json)
-
-const LineNumber = Type.Integer({ minimum: 0, maximum: 1023 });
-const PowerPin = Type.Union([Type.Literal('GND'), Type.Literal('3V3'), Type.Literal('5V'), Type.Literal('VIN'), Type.Literal('AREF'), Type.Literal('RESET')]);
-
-export const BoardSchema = Type.Object(
-  {
-    $schema: Type.Optional(Type.String()),
-    id: Type.String({ pattern: PART_NAME_PATTERN }),
-    name: Type.String({ minLength: 1 }),
-    description: Type.Optional(Type.String()),
-    gpio: Type.Object(
-      {
-        backend: GpioBackendKindSchema,
-        allowedBackends: Type.Array(GpioBackendKindSchema, { minItems: 1, uniqueItems: true, description: 'backends a config may choose instead of the default' }),
-        chipLabel: Type.Optional(Type.String({ minLength: 1, description: 'label of the GPIO chip that carries the header lines (gpiodetect, /sys/class/gpio/gpiochip*/label)' })),
-        chipByLineName: Type.Optional(Type.String({ minLength: 1, description: 'fallback: the chip that has a line with this name' })),
-        linePrefixes: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'prefixes of line names, "GPIO" accepts "GPIO17"' }),
-        lines: Type.Object({ first: LineNumber, last: LineNumber }, { additionalProperties: false }),
-        reservedLines: Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.String(), { default: {}, description: 'line number -> why config may not use it' }),
-      },
-      { additionalProperties: false },
-    ),
-    header: Type.Record(Type.String({ minLength: 1 }), Type.Union([LineNumber, PowerPin]), { description: 'physical pin name -> line number (or a power pin)' }),
-    serial: Type.Object(
-      {
-        default: Type.Optional(Type.String()),
-        ports: Type.Record(
-          Type.String({ minLength: 1 }),
-          Type.Object({ tx: Type.Optional(LineNumber), rx: Type.Optional(LineNumber), description: Type.Optional(Type.String()) }, { additionalProperties: false }),
-          { default: {} },
-        ),
-      },
-      { additionalProperties: false },
-    ),
-    i2c: Type.Object(
-      {
-        defaultBus: Type.Optional(Type.Integer({ minimum: 0 })),
-        buses: Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.Object({ sda: LineNumber, scl: LineNumber }, { additionalProperties: false }), { default: {} }),
-      },
-      { additionalProperties: false },
-    ),
-    firmata: Type.Optional(
-      Type.Object(
-        {
-          path: Type.String({ minLength: 1 }),
-          baudRate: Type.Integer({ default: DEFAULT_FIRMATA_BAUD_RATE }),
-          readyTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false, $id: 'https://halld.dev/schema/board.json', title: 'halld board definition' },
-);
-export type BoardDefinition = Static<typeof BoardSchema>;

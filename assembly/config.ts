@@ -1,6 +1,7 @@
 // The HAL's configuration surface in one import: the `io` section's schema and type, the
 // board definition schema, and the functions that turn pins into lines and check that no
-// line is used twice. The schemas live in config-schema.ts; the checks in their own files.
-export * from './config-schema.js';
+// line is used twice. The io schema lives in io-schema.ts, the board schema in boards/.
+export * from './io-schema.js';
+export { BoardSchema, GpioBackendKindSchema, type BoardDefinition } from '../boards/board-schema.js';
 export { resolvePin } from './resolve-pin.js';
 export { parseIoConfig, resolveIo, IoConfigError, type ResolvedIo, type InputSpec, type OutputSpec, type SerialSpec, type I2cSpec } from './resolve-io.js';

@@ -1,0 +1,48 @@
+// The whole board as a role sees it: parts by the names the device config gives them.
+import type { Clock } from './clock.js';
+import type { DigitalInput, DigitalOutput } from './digital-io.js';
+import type { I2cDevice } from './i2c-device.js';
+import type { Scanner } from './scanner.js';
+import type { SerialLink } from './serial-link.js';
+import type { Speaker } from './speaker.js';
+import type { TicketPrinter } from './ticket-printer.js';
+
+/** One self-test result, as shown in `sys/diag`. */
+export interface SelfTestResult {
+  name: string;
+  ok: boolean;
+  detail?: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * The parts of one board, by the names the device config gives them.
+ * A role asks for "the button named cat-1", never for a pin.
+ * Rules for every implementation:
+ * - A name the config does not have throws (or rejects with) HalError NOT_CONFIGURED naming
+ *   the configured ones.
+ * - Parts that are absent on this machine do not make the Hal fail: the part reports why in
+ *   selfTest() and its calls reject with UNAVAILABLE or IO.
+ * - serial(), i2c(), printer() and scanner() open on first use and hand out the same object
+ *   afterwards; a failed open is retried on the next call.
+ * - selfTest() never rejects; close() closes every part once and is idempotent; any call
+ *   after close() fails with HalError CLOSED.
+ */
+export interface Hal {
+  readonly board: string;
+  readonly clock: Clock;
+  input(name: string): DigitalInput;
+  output(name: string): DigitalOutput;
+  serial(name: string): Promise<SerialLink>;
+  i2c(name: string): Promise<I2cDevice>;
+  speaker(): Speaker;
+  /** The ticket printer named in io.printers, opened on first use (over serial, TCP or /dev/usb/lp). */
+  printer(name: string): Promise<TicketPrinter>;
+  /** The scanner named in io.scanners, over one of the serial parts. */
+  scanner(name: string): Promise<Scanner>;
+  /** Names of every configured part, for diagnostics. */
+  describe(): { inputs: string[]; outputs: string[]; serial: string[]; i2c: string[]; printers: string[]; scanners: string[] };
+  /** One result per configured part: can it be reached right now. */
+  selfTest(): Promise<SelfTestResult[]>;
+  close(): Promise<void>;
+}

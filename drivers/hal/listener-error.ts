@@ -1,5 +1,0 @@
-// Where a role's onChange listener exception goes when the runtime gives no logger: a process
-// warning (printed once per occurrence), never an uncaught exception that ends the device.
-export function warnListenerError(part: string, err: unknown): void {
-  process.emitWarning(`a listener of ${part} threw: ${err instanceof Error ? err.message : String(err)}`, { code: 'HALLD_LISTENER_ERROR' });
-}

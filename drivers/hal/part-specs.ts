@@ -1,0 +1,102 @@
+// The wiring plan a backend opens: every part of the device config's `io` section resolved
+// against the board (defaults filled, pins turned into line numbers, cross-checked). The
+// assembly layer (assembly/resolve-io.ts) builds it from the config; drivers and simulators
+// only read it. Plain types, so neither needs the config schema (assembly/io-schema.ts,
+// whose static types must stay assignable to these: resolve-io.ts fails to compile if not).
+
+/** sim: in memory; chardev: gpiod tools; sysfs: onoff; firmata: an Arduino running StandardFirmata. */
+export type GpioBackendKind = 'sim' | 'chardev' | 'sysfs' | 'firmata';
+/** A pin as written in a config: a line number, a line name ("GPIO17") or a header pin ("P1-11"). */
+export type Pin = number | string;
+/** Bias resistor; left out means keep what the firmware or device tree set. */
+export type Pull = 'up' | 'down' | 'none';
+export type ScannerSuffix = 'cr' | 'lf' | 'crlf' | 'auto';
+export type ScannerEncoding = 'utf8' | 'gb18030';
+/** escpos: Epson ESC/POS (and printers in ESC/POS emulation); star: Star Line Mode. */
+export type PrinterCommandSet = 'escpos' | 'star';
+export type SpeakerKind = 'none' | 'espeak' | 'sim';
+
+export interface InputSpec {
+  name: string;
+  pin: Pin;
+  line: number;
+  /** Left out: keep the bias the firmware or device tree set. */
+  pull?: Pull;
+  activeLow: boolean;
+  debounceMs: number;
+}
+
+export interface OutputSpec {
+  name: string;
+  pin: Pin;
+  line: number;
+  activeLow: boolean;
+  initial: boolean;
+}
+
+export interface SerialSpec {
+  name: string;
+  path: string;
+  baudRate: number;
+  dataBits?: 5 | 6 | 7 | 8;
+  stopBits?: 1 | 1.5 | 2;
+  parity?: 'none' | 'even' | 'odd' | 'mark' | 'space';
+}
+
+export interface I2cSpec {
+  name: string;
+  bus: number;
+  address: number;
+}
+
+/** How the HAL reaches a printer: one of the io.serial parts, a TCP raw port, or a usblp node. */
+export type PrinterTransportSpec = { kind: 'serial'; serial: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'usb'; path: string };
+
+export interface PrinterSpec {
+  name: string;
+  transport: PrinterTransportSpec;
+  columns: number;
+  /** DLE EOT n to send; always includes 1 and 2. */
+  statusQueries: Array<1 | 2 | 3 | 4>;
+  statusTimeoutMs: number;
+  /** Only present for 'star'; left out means ESC/POS (the schema default), so existing specs read the same. */
+  commandSet?: Exclude<PrinterCommandSet, 'escpos'>;
+}
+
+export interface ScannerSpec {
+  name: string;
+  /** The io.serial part it is on. */
+  serial: string;
+  suffix: ScannerSuffix;
+  encoding: ScannerEncoding;
+  /** Bytes; a longer line without a suffix is discarded. */
+  maxLength: number;
+}
+
+export interface SpeakerSpec {
+  kind: SpeakerKind;
+  /** ALSA device for aplay -D, e.g. plughw:1,0. */
+  device?: string;
+}
+
+/** The io section resolved against one board: what the HAL opens. */
+export interface ResolvedIo {
+  inputs: InputSpec[];
+  outputs: OutputSpec[];
+  serial: SerialSpec[];
+  i2c: I2cSpec[];
+  printers: PrinterSpec[];
+  scanners: ScannerSpec[];
+  speaker?: SpeakerSpec;
+  firmata?: { path?: string; baudRate: number };
+}
+
+/**
+ * What a driver may know of the board (boards/*.json has the full definition): its id, how
+ * to find its GPIO chip, and where its Firmata board is. A board definition is assignable to it.
+ */
+export interface BoardFacts {
+  id: string;
+  gpio: { chipLabel?: string; chipByLineName?: string };
+  firmata?: { path: string; baudRate: number; readyTimeoutMs: number };
+}
