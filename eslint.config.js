@@ -1,33 +1,99 @@
-// Lint: typescript-eslint's recommended rules, warnings fail CI, and roles may not import
-// concrete drivers (only the HAL interfaces).
+// Lint: typescript-eslint's recommended rules plus the type-checked promise and switch rules,
+// warnings fail CI, and the "may import" column of the architecture (README's folder table)
+// as import restrictions per folder. Import cycles are checked by scripts/import-cycles.mjs
+// (run by `npm run lint` after eslint).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// Top-level folders of ours. A relative import names one after its run of `../`; a subfolder
+// with the same name as a top-level one exists only under test/, which may import anything.
+const OURS = ['firmware', 'protocol', 'drivers', 'boards', 'assembly', 'simulators', 'provisioning', 'testkit', 'test', 'bench'];
+
+/** An import of any of these top-level folders (or anything under them). */
+function folders(names) {
+  return `^(\\.\\./)+(${names.join('|')})(/|$)`;
+}
+
+/** An import of drivers/ other than the listed paths (relative to drivers/, without .js). */
+function driversExcept(allowed) {
+  return `^(\\.\\./)+drivers/(?!(${allowed.join('|')})\\.js$)`;
+}
+
+/** no-restricted-imports with one message per pattern; `types` patterns allow `import type`. */
+function restrict(files, patterns) {
+  return {
+    files,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: patterns.map(({ regex, message, types }) => ({ regex, message, ...(types ? { allowTypeImports: true } : {}) })) },
+      ],
+    },
+  };
+}
+
+const others = (...allowed) => OURS.filter((f) => !allowed.includes(f));
+
+// Driver-independent helpers a simulator may run: the HAL interfaces, the clocks, and the
+// GPIO debounce / line logic the real backends share (so the sim board debounces like a Pi).
+const SIMULATOR_DRIVER_HELPERS = ['hal/.+', 'clock/.+', 'gpio/gpio-backend', 'gpio/debounced-input', 'gpio/line-output'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'protocol/schema/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', performance: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', performance: 'readonly', URL: 'readonly' },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // tap runs a top-level t.test() itself and reports its failure; awaiting it would only serialise the file.
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', name: 'test', package: '@tapjs/test' }] }],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
     },
   },
+  // Plain JS (this file, scripts/) is outside tsconfig.json: no type information there.
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+
+  // --- Import boundaries: what each folder may import (README, "Folders").
+  restrict(['protocol/**/*.ts'], [{ regex: folders(OURS), message: 'protocol/ imports nothing of ours' }]),
+  restrict(['boards/**/*.ts'], [{ regex: folders(OURS), message: 'boards/ is data and its loader: it imports nothing of ours' }]),
+  restrict(['drivers/**/*.ts'], [{ regex: folders(others('drivers')), message: 'drivers/ imports packages and drivers/ only (never simulators/, firmware/, assembly/, boards/ or protocol/)' }]),
+  restrict(['drivers/hal/**/*.ts'], [
+    { regex: folders(others('drivers')), message: 'drivers/hal/ is the interface package: it imports only itself' },
+    { regex: '^\\.\\./(?!clock/timers\\.js$)', message: 'drivers/hal/ is the interface package: it imports only itself (and the Timers interface in drivers/clock/timers.ts)' },
+  ]),
+  restrict(['simulators/**/*.ts'], [
+    { regex: folders(others('drivers', 'simulators', 'protocol')), message: 'simulators/ import the HAL interfaces, driver-independent helpers and protocol/, never firmware/, assembly/ or boards/' },
+    {
+      regex: driversExcept(SIMULATOR_DRIVER_HELPERS),
+      types: true,
+      message: `a simulator runs no driver code: values only from drivers/{${SIMULATOR_DRIVER_HELPERS.join(', ')}}; from other driver modules \`import type\` (an interface the simulator implements)`,
+    },
+  ]),
+  restrict(['assembly/**/*.ts'], [{ regex: folders(others('drivers', 'simulators', 'boards', 'assembly')), message: 'assembly/ composes drivers/, simulators/ and boards/ into a Hal; it imports nothing else of ours' }]),
+  restrict(['firmware/**/*.ts'], [
+    { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'simulators')), message: 'firmware/ imports protocol/, the HAL interfaces, boards/ and assembly/' },
+    { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
+  ]),
+  // The demo hall composes the runtime with simulators (firmware/hall/), so only the rest of firmware/ is kept off simulators/.
   {
-    files: ['firmware/roles/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        // The printer's interface files (its types, its errors, the template contract) do no I/O.
-        {
-          patterns: [
-            {
-              regex: 'drivers/(?!hal/types\\.js$|printer/(types|errors|ticket-template)\\.js$)',
-              message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/printer/{types,errors,ticket-template}.js), never a concrete driver',
-            },
-          ],
-        },
-      ],
-    },
+    ...restrict(['firmware/**/*.ts'], [
+      { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly')), message: 'firmware/ never imports simulators/ (only the demo hall in firmware/hall/ does)' },
+      { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
+    ]),
+    ignores: ['firmware/hall/**'],
   },
+  restrict(['firmware/roles/**/*.ts'], [
+    { regex: folders(others('firmware', 'protocol', 'drivers')), message: 'a role sees the HAL interfaces, the link, the store and protocol/ only' },
+    { regex: driversExcept(['hal/types', 'clock/timers']), message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/clock/timers.js), never a concrete driver' },
+  ]),
+  restrict(['provisioning/**/*.ts'], [{ regex: folders(others('protocol', 'boards', 'provisioning')), message: 'provisioning/ imports protocol/ and boards/ only' }]),
+  restrict(['testkit/**/*.ts'], [{ regex: folders(['test', 'bench']), message: 'testkit/ is shared by test/ and bench/ and imports neither' }]),
+  restrict(['bench/**/*.ts'], [{ regex: folders(['test']), message: 'bench/ takes shared helpers from testkit/, never from test/' }]),
+  restrict(['test/**/*.ts'], [{ regex: folders(['bench']), message: 'test/ never imports bench/; shared helpers live in testkit/' }]),
 );

@@ -3,7 +3,7 @@
 // part of the TicketPrinter interface (print() takes one), so it lives with the interface.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { TemplateError } from './ticket-printer.js';
+import { TemplateError } from './printer-errors.js';
 
 const Align = Type.Union([Type.Literal('left'), Type.Literal('center'), Type.Literal('right')]);
 const Magnification = Type.Integer({ minimum: 1, maximum: 8, description: 'GS ! magnification, 1–8' });

@@ -176,13 +176,13 @@ t.test('print command: re-issue a missed number and reprint the last ticket', as
 
 t.test('appointment check-in at the scanner prints the appointment\'s ticket', async (t) => {
   const k = await kioskFixture(t, { desk: { appointments: { 'APT-2026-0001': 'tax' } } });
-  k.hal.sim.scan('scan', 'APT-2026-0001');
+  await k.hal.sim.scan('scan', 'APT-2026-0001');
   await waitFor('check-in ticket', () => k.printer.tickets().length >= 1);
   t.match(ticketText(k.printer), /B001/);
   t.match(ticketText(k.printer), /税务登记/);
   const event = await waitFor('event', () => k.events('ticket.issued')[0]);
   t.match(event.message.data, { appointment: 'APT-2026-0001', category: 'tax' });
-  k.hal.sim.scan('scan', 'NOT-BOOKED');
+  await k.hal.sim.scan('scan', 'NOT-BOOKED');
   await sleep(300);
   t.equal(k.printer.tickets().length, 1, 'an unknown appointment prints nothing');
 });
