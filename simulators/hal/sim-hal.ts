@@ -8,66 +8,21 @@
 // virtual scanner, both under the real drivers; a TCP or USB printer uses the real transport
 // (point it at serveVirtualPrinter). `sim` is the test's side: press buttons, read what
 // outputs did, plug devices into serial ports, read tickets, scan codes.
-import type { BackendRequest, BoardParts, Level } from '../../drivers/hal/backend.js';
+import type { BackendRequest, BoardParts } from '../../drivers/hal/backend.js';
 import type { ResolvedIo, ScannerSuffix } from '../../drivers/hal/part-specs.js';
 import { notConfigured } from '../../drivers/hal/not-configured.js';
-import { HalError, type Hal } from '../../drivers/hal/types.js';
-import { SimGpioBackend, type OutputLevelChange } from '../gpio/sim-gpio-backend.js';
-import { VirtualSerialBus, type VirtualAttachment } from '../serial/virtual-serial-bus.js';
-import type { VirtualSerialDevice } from '../serial/virtual-device.js';
+import { HalError } from '../../drivers/hal/types.js';
+import type { SimControls } from './sim-controls.js';
+
+export { isSimHal, type SimControls, type SimHal } from './sim-controls.js';
+import { SimGpioBackend } from '../gpio/sim-gpio-backend.js';
+import { VirtualSerialBus } from '../serial/virtual-serial-bus.js';
 import { SimI2cBus } from '../i2c/sim-i2c-bus.js';
-import { SimSpeaker, type SpeakerEvent } from '../speaker/sim-speaker.js';
-import { VirtualScanner, type ScanOptions, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
 import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js';
 import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
+import { SimSpeaker } from '../speaker/sim-speaker.js';
+import { VirtualScanner, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
 
-export interface SimControls {
-  /** Presses the button: one clean edge to its active level (debounced like real input). */
-  press(input: string): void;
-  release(input: string): void;
-  /** `times` raw toggles inside the debounce window, then the line settles at `settle`. */
-  bounce(input: string, times: number, settle?: 'active' | 'inactive'): void;
-  /** Sets the raw electrical level of an input line. */
-  setLevel(input: string, level: Level): void;
-  /** Every level the output was driven to, starting with the one at open. */
-  outputHistory(output: string): readonly OutputLevelChange[];
-  /** Plugs a byte-level device into the serial part's port. */
-  attachSerialDevice(name: string, device: VirtualSerialDevice): VirtualAttachment;
-  /** Every byte the host wrote to the serial part's port. */
-  serialWritten(name: string): Buffer;
-  /** Pulls the adapter out: the open link closes with an error, reopening fails until replug. */
-  unplugSerial(name: string): void;
-  replugSerial(name: string): void;
-  /** Texts the speaker said, in order. */
-  spoken(): string[];
-  speakerEvents(): readonly SpeakerEvent[];
-  /** The live register file of the I2C part (read and write it to script the chip). */
-  i2cRegisters(name: string): Uint8Array;
-  /** The I2C part stops acknowledging for `count` transfers (Infinity: until 0 is passed). */
-  i2cNack(name: string, count?: number): void;
-  /** The simulated bus itself, for transfer logs. */
-  i2cBus(bus: number): SimI2cBus;
-  /**
-   * The virtual ESC/POS printer behind a printer on a serial part: read its tickets(), inject
-   * faults with setFaults(). A TCP or USB printer has none (NOT_CONFIGURED says so), nor has
-   * a Star printer (use starPrinter()).
-   */
-  printer(name: string): VirtualEscPosPrinter;
-  /** The virtual Star Line Mode printer behind a serial printer with `commandSet: 'star'`; same model and fault injection. */
-  starPrinter(name: string): VirtualStarPrinter;
-  /**
-   * The virtual scanner on the scanner's port sends `code` and its suffix (CR LF for suffix
-   * 'auto', else the configured one). Resolves when the bytes are handed to the port; rejects
-   * when nobody has opened the scanner yet (call hal.scanner(name) first).
-   */
-  scan(name: string, code: string | Uint8Array, options?: ScanOptions): Promise<void>;
-  /** The virtual scanner itself (raw noise with sendRaw(), what the host wrote). */
-  virtualScanner(name: string): VirtualScanner;
-}
-
-export interface SimHal extends Hal {
-  readonly sim: SimControls;
-}
 
 /** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
 export async function openSimBoard(request: BackendRequest): Promise<BoardParts & { controls: SimControls }> {
@@ -211,6 +166,3 @@ function noVirtualPrinter(io: ResolvedIo, name: string, asked: 'escpos' | 'star'
   return new HalError('NOT_CONFIGURED', `printer "${name}" has commandSet "${spec.commandSet ?? 'escpos'}": its virtual printer is ${other}`);
 }
 
-export function isSimHal(hal: Hal): hal is SimHal {
-  return typeof (hal as Partial<SimHal>).sim === 'object';
-}

@@ -1,0 +1,64 @@
+// The test's side of a simulated board, as the Hal carries it (`hal.sim`). Its own small file
+// (types and one guard) so that code asking "is this a SimHal?" does not load the simulators.
+import type { Level } from '../../drivers/hal/backend.js';
+import type { Hal } from '../../drivers/hal/types.js';
+import type { OutputLevelChange } from '../gpio/sim-gpio-backend.js';
+import type { VirtualAttachment } from '../serial/virtual-serial-bus.js';
+import type { VirtualSerialDevice } from '../serial/virtual-device.js';
+import type { SimI2cBus } from '../i2c/sim-i2c-bus.js';
+import type { SpeakerEvent } from '../speaker/sim-speaker.js';
+import type { ScanOptions, VirtualScanner } from '../scanner/virtual-scanner.js';
+import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js';
+import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
+
+export interface SimControls {
+  /** Presses the button: one clean edge to its active level (debounced like real input). */
+  press(input: string): void;
+  release(input: string): void;
+  /** `times` raw toggles inside the debounce window, then the line settles at `settle`. */
+  bounce(input: string, times: number, settle?: 'active' | 'inactive'): void;
+  /** Sets the raw electrical level of an input line. */
+  setLevel(input: string, level: Level): void;
+  /** Every level the output was driven to, starting with the one at open. */
+  outputHistory(output: string): readonly OutputLevelChange[];
+  /** Plugs a byte-level device into the serial part's port. */
+  attachSerialDevice(name: string, device: VirtualSerialDevice): VirtualAttachment;
+  /** Every byte the host wrote to the serial part's port. */
+  serialWritten(name: string): Buffer;
+  /** Pulls the adapter out: the open link closes with an error, reopening fails until replug. */
+  unplugSerial(name: string): void;
+  replugSerial(name: string): void;
+  /** Texts the speaker said, in order. */
+  spoken(): string[];
+  speakerEvents(): readonly SpeakerEvent[];
+  /** The live register file of the I2C part (read and write it to script the chip). */
+  i2cRegisters(name: string): Uint8Array;
+  /** The I2C part stops acknowledging for `count` transfers (Infinity: until 0 is passed). */
+  i2cNack(name: string, count?: number): void;
+  /** The simulated bus itself, for transfer logs. */
+  i2cBus(bus: number): SimI2cBus;
+  /**
+   * The virtual ESC/POS printer behind a printer on a serial part: read its tickets(), inject
+   * faults with setFaults(). A TCP or USB printer has none (NOT_CONFIGURED says so), nor has
+   * a Star printer (use starPrinter()).
+   */
+  printer(name: string): VirtualEscPosPrinter;
+  /** The virtual Star Line Mode printer behind a serial printer with `commandSet: 'star'`; same model and fault injection. */
+  starPrinter(name: string): VirtualStarPrinter;
+  /**
+   * The virtual scanner on the scanner's port sends `code` and its suffix (CR LF for suffix
+   * 'auto', else the configured one). Resolves when the bytes are handed to the port; rejects
+   * when nobody has opened the scanner yet (call hal.scanner(name) first).
+   */
+  scan(name: string, code: string | Uint8Array, options?: ScanOptions): Promise<void>;
+  /** The virtual scanner itself (raw noise with sendRaw(), what the host wrote). */
+  virtualScanner(name: string): VirtualScanner;
+}
+
+export interface SimHal extends Hal {
+  readonly sim: SimControls;
+}
+
+export function isSimHal(hal: Hal): hal is SimHal {
+  return typeof (hal as Partial<SimHal>).sim === 'object';
+}
