@@ -16,6 +16,12 @@ export interface HeardRequest extends SimRequest {
 export class VirtualLockBus implements VirtualSerialDevice {
   /** Every well-formed request seen on the line, in order. */
   readonly heard: HeardRequest[] = [];
+  /**
+   * The line's traffic as the boards see it: each request when heard, each reply as it starts
+   * going out. On a serialised bus a request never follows another request
+   * that is still waiting for its reply.
+   */
+  readonly wire: Array<{ from: 'host' | 'board'; address: number; bytes: Buffer }> = [];
   private readonly boards = new Map<number, VirtualLockBoard>();
   private rx: Buffer = Buffer.alloc(0);
   private line: VirtualLine | undefined;
@@ -63,6 +69,7 @@ export class VirtualLockBus implements VirtualSerialDevice {
   }
 
   private handle(request: SimRequest): void {
+    this.wire.push({ from: 'host', address: request.address, bytes: request.bytes });
     const board = this.boards.get(request.address);
     const faults = board?.faults;
     if (!board || !faults || faults.silent) {
@@ -89,7 +96,9 @@ export class VirtualLockBus implements VirtualSerialDevice {
     const split = faults.split;
     const line = this.line;
     this.sending = this.sending.then(async () => {
-      if (line?.isOpen()) await line.send(bytes, split ?? {});
+      if (!line?.isOpen()) return;
+      this.wire.push({ from: 'board', address: board.address, bytes });
+      await line.send(bytes, split ?? {});
     });
   }
 }
