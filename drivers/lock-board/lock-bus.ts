@@ -80,6 +80,8 @@ export class LockBus {
   async transact<T>(exchange: Exchange<T>, timeoutMs: number): Promise<BusOutcome<T>> {
     if (this.closed) return { ok: false, code: 'CLOSED', message: `cannot send ${exchange.what}: ${this.link.name} is closed`, sent: false };
     await this.quiet();
+    // A second transaction at once would take the first one's reply: exclusive() prevents it.
+    if (this.current) return { ok: false, code: 'IO', message: `cannot send ${exchange.what}: ${this.link.name} is busy (transact() called outside exclusive())`, sent: false };
     if (this.closed) return { ok: false, code: 'CLOSED', message: `cannot send ${exchange.what}: ${this.link.name} is closed`, sent: false };
     return new Promise<BusOutcome<T>>((resolve) => {
       const pending: Pending = {
