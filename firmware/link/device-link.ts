@@ -17,7 +17,7 @@ import { canonicalJson, verifyForTopic, type SecureTimeLimits } from '../../prot
 import { newId } from '../../protocol/ids.js';
 import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 import type { Store, Statement, OutboxEvent } from '../store/store.js';
-import { MqttConnection, type BrokerOptions } from './mqtt-connection.js';
+import { MqttConnection, type BrokerOptions, type ConnectionHandlers, type LinkConnection } from './mqtt-connection.js';
 import { OutboxPublisher, type PublisherOptions } from './outbox-publisher.js';
 import { CommandDispatcher } from './command-dispatcher.js';
 import type { CommandSpec } from './command-types.js';
@@ -49,6 +49,8 @@ export interface DeviceLinkOptions {
   configRev: () => number;
   /** Applies a desired config atomically, or refuses it with reasons. */
   applyConfig: (rev: number, data: Record<string, unknown>) => Promise<ConfigVerdict>;
+  /** Makes the connection; an MqttConnection to `broker` unless a test hands in its own. */
+  connect?: (handlers: ConnectionHandlers) => LinkConnection;
 }
 
 interface PendingRequest {
@@ -65,7 +67,7 @@ const NEVER_RETAINED = new Set(['command', 'hall-command', 'response', 'event-ac
 
 export class DeviceLink {
   readonly dispatcher: CommandDispatcher;
-  private readonly connection: MqttConnection;
+  private readonly connection: LinkConnection;
   private readonly publisher: OutboxPublisher;
   private readonly states = new Map<Role, { ts: number; data: Record<string, unknown> }>();
   private readonly pending = new Map<string, PendingRequest>();
@@ -94,19 +96,14 @@ export class DeviceLink {
       log,
     });
     this.publisher = new OutboxPublisher(o.store, (event, prev, replay) => this.publishEvent(event, prev, replay), o.publisher, log, o.timers);
-    this.connection = new MqttConnection(
-      o.address.device,
-      o.broker,
-      {
-        willFor: (attempt) => ({ topic: topics.status(this.root), payload: JSON.stringify(this.offlineStatus(attempt, 'connection lost')) }),
-        onConnect: (attempt) => this.onConnect(attempt),
-        onDisconnect: (reason) => this.onDisconnect(reason),
-        onMessage: (topic, payload, retained) => this.onMessage(topic, payload, retained),
-        subscriptions: () => this.subscriptions(),
-      },
-      log,
-      o.timers,
-    );
+    const handlers: ConnectionHandlers = {
+      willFor: (attempt) => ({ topic: topics.status(this.root), payload: JSON.stringify(this.offlineStatus(attempt, 'connection lost')) }),
+      onConnect: (attempt) => this.onConnect(attempt),
+      onDisconnect: (reason) => this.onDisconnect(reason),
+      onMessage: (topic, payload, retained) => this.onMessage(topic, payload, retained),
+      subscriptions: () => this.subscriptions(),
+    };
+    this.connection = o.connect ? o.connect(handlers) : new MqttConnection(o.address.device, o.broker, handlers, log, o.timers);
   }
 
   get connected(): boolean {

@@ -43,7 +43,16 @@ export interface ConnectionHandlers {
   subscriptions(): string[];
 }
 
-export class MqttConnection {
+/** What the link needs of its connection (MqttConnection; tests hand the link a fake). */
+export interface LinkConnection {
+  readonly connected: boolean;
+  start(): void;
+  publish(topic: string, payload: string, options?: { retain?: boolean }): Promise<void>;
+  stop(last?: { topic: string; payload: string }): Promise<void>;
+  destroy(): void;
+}
+
+export class MqttConnection implements LinkConnection {
   private client: MqttClient | undefined;
   private attempt = 0;
   private failures = 0;

@@ -9,7 +9,7 @@ import type { CommandEffect, CommandSpec } from '../../../firmware/link/command-
 import { Store } from '../../../firmware/store/store.js';
 import type { Ack } from '../../../protocol/messages.js';
 import { tempDir } from '../../helpers/temp.js';
-import { fakeLinkTime, settle, type FakeLinkTime } from './fake-link-time.js';
+import { fakeLinkTime, settle, until, type FakeLinkTime } from './fake-link-time.js';
 
 const TOPIC = 'halld/v1/h1/d1/cmd/sys/work';
 
@@ -35,12 +35,6 @@ function rig(store: Store, time = fakeLinkTime()): Rig {
     log: () => undefined,
   });
   return { dispatcher, acks, errors, time };
-}
-
-/** Lets real I/O (SQLite) run until `done` holds. */
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 10_000 && !done(); i++) await settle(1);
-  if (!done()) throw new Error('condition never held');
 }
 
 /** A promise the test opens when it wants; lets copies of one command really overlap. */

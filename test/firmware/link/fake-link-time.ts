@@ -45,3 +45,15 @@ export function fakeLinkTime(now = 1_800_000_000_000): FakeLinkTime {
 export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Lets real I/O run until `done` holds (SQLite answers from its thread pool, so how many turns
+ * of the event loop that takes depends on the machine's load). Fails loudly if it never does.
+ */
+export async function until(done: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 200_000; i++) {
+    if (done()) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`${what} never held`);
+}

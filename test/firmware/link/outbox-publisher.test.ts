@@ -5,7 +5,7 @@ import t from 'tap';
 import { OutboxPublisher } from '../../../firmware/link/outbox-publisher.js';
 import { Store, type OutboxEvent } from '../../../firmware/store/store.js';
 import { tempDir } from '../../helpers/temp.js';
-import { fakeLinkTime, settle } from './fake-link-time.js';
+import { fakeLinkTime, until } from './fake-link-time.js';
 
 async function rig(t: { teardown(fn: () => unknown): void }) {
   const store = await Store.open(await tempDir(t));
@@ -19,9 +19,7 @@ async function rig(t: { teardown(fn: () => unknown): void }) {
   const publisher = new OutboxPublisher(store, publish, { window: 10, resendMs: 10_000, batch: 100 }, () => undefined, time.timers);
   t.teardown(() => publisher.stop());
   const emit = (n: number) => store.commit([], Array.from({ length: n }, (_, i) => ({ role: 'sys', name: 'ticket', data: { i }, durable: true })));
-  const drained = async (count: number) => {
-    for (let i = 0; i < 500 && sent.length < count; i++) await settle(1);
-  };
+  const drained = (count: number) => until(() => sent.length >= count, `${count} events sent`);
   return { store, publisher, sent, emit, drained, time };
 }
 
