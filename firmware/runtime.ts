@@ -15,6 +15,7 @@ import type { DeviceConfig } from './config/schema.js';
 import { Store } from './store/store.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
 import { TrustedClock } from './link/trusted-clock.js';
+import { globalTimers } from '../drivers/clock/timers.js';
 import { ROLE_MODULES } from './roles/index.js';
 import type { DiagnosticReport, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
 import type { Logger } from './log.js';
@@ -83,9 +84,11 @@ export class Runtime {
         broker: config.broker,
         store,
         clock,
+        timers: globalTimers,
         publisher: { window: config.outbox.window, resendMs: config.outbox.resendMs, batch: 1000 },
         serverPublicKey: config.security.serverPublicKey ? toPublicKey(config.security.serverPublicKey) : undefined,
         extraSecure: new Set(config.security.secureCommands),
+        security: { maxSecureLifetimeMs: config.security.maxSecureLifetimeMs, maxClockSkewMs: config.security.maxClockSkewMs },
         log: log.child({ mod: 'link' }),
         configRev: () => self.runtime?.configRev ?? 0,
         applyConfig: (rev, data) => (self.runtime ? self.runtime.applyConfig(rev, data) : Promise.resolve({ ok: false, reasons: ['device starting'] })),

@@ -2,7 +2,8 @@
 // the demo and the tests): command a device and await its ack, receive events in seq order
 // exactly once (de-duplicated, gaps waited for) and acknowledge them with evt-ack, follow
 // device status while ignoring stale wills, answer device requests, push retained configs
-// and the time beacon, and sign secure commands.
+// and the time beacon, and sign (PROTOCOL.md "Signed messages": `to` = the exact topic) secure
+// commands and, whenever it holds the key, every config and time beacon.
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
@@ -23,7 +24,7 @@ export interface HallClientOptions {
   clientId?: string;
   username?: string;
   password?: string;
-  /** Ed25519 private key (PEM) for commands that must be signed. */
+  /** Ed25519 private key (PEM): signs secure commands, and every config and time beacon. */
   signingKey?: string | KeyObject;
   /** `role/name` of commands to sign; `locker/open` always is. */
   secureCommands?: string[];
@@ -157,14 +158,15 @@ export class HallClient {
     const [role, name] = splitCommand(command);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const id = options.id ?? newId('c');
-    const payload = this.buildCommand(command, data, id, options, timeoutMs);
+    const topic = topics.command(this.address(device), role, name);
+    const payload = this.buildCommand(command, topic, data, id, options, timeoutMs);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(`${device}:${id}`);
         reject(new CommandTimeoutError(device, command, id, timeoutMs));
       }, timeoutMs);
       this.pending.set(`${device}:${id}`, { resolve, reject, timer });
-      this.mqtt().publish(topics.command(this.address(device), role, name), payload, { qos: 1 }, (err) => {
+      this.mqtt().publish(topic, payload, { qos: 1 }, (err) => {
         if (err) {
           clearTimeout(timer);
           this.pending.delete(`${device}:${id}`);
@@ -184,19 +186,26 @@ export class HallClient {
   async hallCommand(command: `${Role}/${string}`, data: Record<string, unknown> = {}, options: CommandOptions = {}): Promise<string> {
     const [role, name] = splitCommand(command);
     const id = options.id ?? newId('c');
-    await this.mqtt().publishAsync(topics.hallCommand(this.o.hall, role, name), this.buildCommand(command, data, id, options, options.timeoutMs ?? 10_000), { qos: 1 });
+    const topic = topics.hallCommand(this.o.hall, role, name);
+    await this.mqtt().publishAsync(topic, this.buildCommand(command, topic, data, id, options, options.timeoutMs ?? 10_000), { qos: 1 });
     return id;
   }
 
-  private buildCommand(command: string, data: Record<string, unknown>, id: string, options: CommandOptions, timeoutMs: number): string {
+  private buildCommand(command: string, topic: string, data: Record<string, unknown>, id: string, options: CommandOptions, timeoutMs: number): string {
     const ts = options.ts ?? Date.now();
     const envelope: Record<string, unknown> = { v: 1, id, ts, exp: ts + (options.expiresInMs ?? timeoutMs), data };
     const sign = options.sign ?? this.secure.has(command);
     if (sign) {
       if (!this.signingKey) throw new Error(`${command} must be signed but the HallClient has no signingKey`);
-      return JSON.stringify(signEnvelope(envelope, this.signingKey));
+      return this.signedFor(topic, envelope);
     }
     return JSON.stringify(envelope);
+  }
+
+  /** Binds the message to `topic` and signs it: a device refuses it on any other topic. */
+  private signedFor(topic: string, message: Record<string, unknown>): string {
+    if (!this.signingKey) return JSON.stringify(message);
+    return JSON.stringify(signEnvelope({ ...message, to: topic }, this.signingKey));
   }
 
   onEvent(handler: (e: DeviceEvent) => void | Promise<void>): () => void {
@@ -237,12 +246,16 @@ export class HallClient {
     return { ...this.counters };
   }
 
+  /** Retained desired config; signed (with `to`) when this client has the key. */
   async publishConfig(device: string, rev: number, data: Record<string, unknown>): Promise<void> {
-    await this.mqtt().publishAsync(topics.config(this.address(device)), JSON.stringify({ v: 1, rev, data }), { qos: 1, retain: true });
+    const topic = topics.config(this.address(device));
+    await this.mqtt().publishAsync(topic, this.signedFor(topic, { v: 1, rev, data }), { qos: 1, retain: true });
   }
 
+  /** The hall's time beacon (never retained: a stored beacon is a stale time); signed when this client has the key. */
   async publishTime(ts = Date.now()): Promise<void> {
-    await this.mqtt().publishAsync(topics.time(this.o.hall), JSON.stringify({ v: 1, ts }), { qos: 1 });
+    const topic = topics.time(this.o.hall);
+    await this.mqtt().publishAsync(topic, this.signedFor(topic, { v: 1, ts }), { qos: 1 });
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,12 @@ const V = Type.Literal(1, { description: 'Protocol version; any other value is r
 const EpochMs = Type.Integer({ minimum: 0, description: 'Unix epoch milliseconds' });
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', description: 'Unique message id' });
 const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'Message-specific payload' });
+const To = Type.String({
+  minLength: 1,
+  maxLength: 256,
+  description: 'Signed messages: the exact topic the signer published on; the device refuses a signed message that arrived on any other',
+});
+const Sig = Type.String({ description: 'base64 Ed25519 signature over the canonical message without sig (keys sorted at every level, no whitespace)' });
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -109,7 +115,8 @@ export const CommandMessage = Type.Object(
     ts: EpochMs,
     exp: EpochMs,
     data: Data,
-    sig: Type.Optional(Type.String({ description: 'base64 Ed25519 signature over the canonical envelope without sig' })),
+    to: Type.Optional(To),
+    sig: Type.Optional(Sig),
   },
   { $id: 'Command', description: '{root}/cmd/{role}/{command} and halld/v1/{hall}/all/cmd/{role}/{command}' },
 );
@@ -128,12 +135,12 @@ export const EventAckMessage = Type.Object(
 export type EventAckMessage = Static<typeof EventAckMessage>;
 
 export const ConfigMessage = Type.Object(
-  { v: V, rev: Type.Integer({ minimum: 1 }), data: Data },
+  { v: V, rev: Type.Integer({ minimum: 1, description: 'Must be newer than the applied revision' }), data: Data, to: Type.Optional(To), sig: Type.Optional(Sig) },
   { $id: 'Config', description: 'Retained {root}/config: desired role configuration' },
 );
 export type ConfigMessage = Static<typeof ConfigMessage>;
 
-export const TimeBeacon = Type.Object({ v: V, ts: EpochMs }, { $id: 'Time', description: 'halld/v1/{hall}/time' });
+export const TimeBeacon = Type.Object({ v: V, ts: EpochMs, to: Type.Optional(To), sig: Type.Optional(Sig) }, { $id: 'Time', description: 'halld/v1/{hall}/time' });
 export type TimeBeacon = Static<typeof TimeBeacon>;
 
 /** Every message schema, by the file name it is exported under. */

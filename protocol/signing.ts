@@ -1,7 +1,9 @@
-// Ed25519 signatures for secure commands (PROTOCOL.md "Commands"): the signature covers the
-// canonical form of the envelope without `sig` — keys sorted at every level, no whitespace,
-// numbers as JSON.stringify writes them — so a Java, Go or Python server can produce the
-// same bytes.
+// Ed25519 signatures (PROTOCOL.md "Signed messages"): the signature covers the canonical form
+// of the message without `sig` — keys sorted at every level, no whitespace, numbers as
+// JSON.stringify writes them — so a Java, Go or Python server can produce the same bytes.
+// A signature is bound to where it was sent: the signer puts the exact topic in `to`, and the
+// receiver refuses a signed message that arrived on any other topic, so a signature for one
+// command or one device is worth nothing on another.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
@@ -56,4 +58,30 @@ export function generateSigningKeys(): { privateKeyPem: string; publicKeyPem: st
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
+}
+
+export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+
+/** Verifies the signature and that the message was signed for `topic`, the topic it arrived on. */
+export function verifyForTopic(message: Record<string, unknown>, publicKey: string | KeyObject, topic: string): SignatureCheck {
+  if (typeof message['sig'] !== 'string' || message['sig'].length === 0) return { ok: false, reason: `must be signed (sig missing)` };
+  if (!verifyEnvelope(message, publicKey)) return { ok: false, reason: 'signature does not verify' };
+  const to = message['to'];
+  if (typeof to !== 'string') return { ok: false, reason: 'signed without `to`: a signature must name the topic it is for' };
+  if (to !== topic) return { ok: false, reason: `signed for ${to}, arrived on ${topic}` };
+  return { ok: true };
+}
+
+export interface SecureTimeLimits {
+  /** Longest `exp - ts` a signed command may have. */
+  maxSecureLifetimeMs: number;
+  /** How far a signed command's `ts` may be ahead of the receiver's time. */
+  maxClockSkewMs: number;
+}
+
+/** A signed command lives at most maxSecureLifetimeMs and does not come from the future. */
+export function checkSecureTimes(ts: number, exp: number, now: number, limits: SecureTimeLimits): SignatureCheck {
+  if (exp - ts > limits.maxSecureLifetimeMs) return { ok: false, reason: `signed lifetime exp - ts = ${exp - ts} ms exceeds ${limits.maxSecureLifetimeMs} ms` };
+  if (ts - now > limits.maxClockSkewMs) return { ok: false, reason: `signed ts ${ts} is ${ts - now} ms ahead of the device's time ${now} (at most ${limits.maxClockSkewMs})` };
+  return { ok: true };
 }

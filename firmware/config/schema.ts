@@ -53,6 +53,16 @@ export const ConfigSchema = Type.Object(
           default: [],
           description: 'role/command names that must be signed, on top of those the roles mark secure (locker/open)',
         }),
+        maxSecureLifetimeMs: Type.Integer({
+          minimum: 1_000,
+          default: 300_000,
+          description: 'longest lifetime (exp - ts) a signed command may have; a longer one is refused UNAUTHORIZED, so a captured signature is soon worthless',
+        }),
+        maxClockSkewMs: Type.Integer({
+          minimum: 0,
+          default: 60_000,
+          description: "how far a signed command's ts may be ahead of the device's time before it is refused UNAUTHORIZED",
+        }),
       },
       { default: {} },
     ),

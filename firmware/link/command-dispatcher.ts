@@ -2,42 +2,61 @@
 // exactly one ack; a repeated id gets the stored ack with dup:true and runs nothing; a command
 // past its expiry, with a bad signature or bad data never runs; a command that was moving
 // hardware when the device died answers INDETERMINATE after restart.
+//
+// Concurrent copies of one id (a QoS 1 redelivery, a server retry) are one command: the first
+// copy claims the id synchronously, before its first await (the journal lookup), and the others
+// wait for that claim. A claim that ends in an ack hands it to them with dup:true; a claim that
+// ran nothing (refused: expired, unsigned, bad data) lets each waiting copy be judged on its
+// own, so a forged copy that arrives first cannot speak for the real one.
 import type { Store, Statement, NewEvent } from '../store/store.js';
 import type { Ack, ErrorBody, ErrorCode } from '../../protocol/messages.js';
 import { CommandMessage } from '../../protocol/messages.js';
 import { validate, parseJsonObject } from '../../protocol/validate.js';
-import { verifyEnvelope } from '../../protocol/signing.js';
+import { checkSecureTimes, verifyForTopic, type SecureTimeLimits } from '../../protocol/signing.js';
 import type { KeyObject } from 'node:crypto';
+import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 import type { TrustedClock } from './trusted-clock.js';
-import { CommandError, type CommandContext, type CommandSpec } from './command-types.js';
+import type { CommandContext, CommandSpec } from './command-types.js';
+import { DeviceError } from './device-error.js';
 
 export interface DispatcherOptions {
   store: Store;
   clock: TrustedClock;
+  timers: Timers;
   publishAck: (ackJson: string) => void;
   protocolError: (data: Record<string, unknown>) => void;
   /** The hall server's Ed25519 public key; without it every secure command is refused. */
   serverPublicKey: KeyObject | undefined;
   /** `role/name` of commands that need a signature on top of those their role marks secure. */
   extraSecure: ReadonlySet<string>;
+  /** Bounds on signed commands' `ts` and `exp` (config `security`). */
+  security: SecureTimeLimits;
   log: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const RECENT_ACKS = 2_000;
+const ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-interface Incoming {
+export interface IncomingCommand {
   role: string;
   name: string;
   hallWide: boolean;
+  /** The exact topic it arrived on: a signed command must have been signed for it. */
+  topic: string;
 }
+
+/** How a claim ended: the ack every copy gets, or nothing (refused before it ran: judge each copy). */
+type ClaimResult = string | undefined;
 
 export class CommandDispatcher {
   private readonly commands = new Map<string, CommandSpec>();
   /** Recent acks by id, so duplicates of fast commands need no disk read. */
   private readonly recent = new Map<string, string>();
-  private readonly running = new Map<string, Promise<void>>();
+  /** Ids being handled now; set before the first await of the copy that claimed it. */
+  private readonly claims = new Map<string, Promise<ClaimResult>>();
   private executed = 0;
+  private duplicates = 0;
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -55,8 +74,8 @@ export class CommandDispatcher {
     return [...this.commands.keys()].sort();
   }
 
-  stats(): { executed: number; running: number } {
-    return { executed: this.executed, running: this.running.size };
+  stats(): { executed: number; running: number; duplicates: number } {
+    return { executed: this.executed, running: this.claims.size, duplicates: this.duplicates };
   }
 
   /**
@@ -83,7 +102,7 @@ export class CommandDispatcher {
   }
 
   /** Handles one command payload; never throws. */
-  async handle(incoming: Incoming, payload: Buffer): Promise<void> {
+  async handle(incoming: IncomingCommand, payload: Buffer): Promise<void> {
     try {
       await this.dispatch(incoming, payload);
     } catch (err) {
@@ -91,7 +110,7 @@ export class CommandDispatcher {
     }
   }
 
-  private async dispatch(incoming: Incoming, payload: Buffer): Promise<void> {
+  private async dispatch(incoming: IncomingCommand, payload: Buffer): Promise<void> {
     const { role, name } = incoming;
     const parsed = parseJsonObject(payload);
     if (!parsed.ok) {
@@ -99,7 +118,7 @@ export class CommandDispatcher {
       return;
     }
     const raw = parsed.value;
-    const id = typeof raw['id'] === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(raw['id']) ? raw['id'] : undefined;
+    const id = typeof raw['id'] === 'string' && ID_RE.test(raw['id']) ? raw['id'] : undefined;
     if (id === undefined) {
       this.o.protocolError({ topic: `cmd/${role}/${name}`, reason: 'command has no readable id (1-64 of A-Z a-z 0-9 _ . : -)' });
       return;
@@ -114,56 +133,58 @@ export class CommandDispatcher {
       return;
     }
 
-    // A repeated id: answer what was answered, run nothing.
-    const inFlight = this.running.get(id);
-    if (inFlight) await inFlight;
-    const known = this.recent.get(id) ?? (await this.o.store.journalGet(id))?.ack ?? undefined;
-    if (known) {
-      this.reply(id, withDup(known));
-      return;
-    }
-
-    const key = `${role}/${name}`;
-    const spec = this.commands.get(key);
-    if (!spec) {
-      this.reply(id, fail('UNKNOWN_COMMAND', `this device has no command ${key}; it answers: ${this.list().join(', ')}`));
-      return;
-    }
-    const now = this.o.clock.now();
-    if (now === undefined) {
-      this.reply(id, fail('EXPIRED', 'the device has no trusted time yet (no time beacon received) and cannot check the expiry; refused'));
-      return;
-    }
-    if (now > envelope.value.exp) {
-      this.reply(id, fail('EXPIRED', `command expired ${now - envelope.value.exp} ms ago (exp ${envelope.value.exp}, device time ${now})`));
-      return;
-    }
-    if (spec.secure === true || this.o.extraSecure.has(key)) {
-      if (!this.o.serverPublicKey) {
-        this.reply(id, fail('UNAUTHORIZED', `${key} needs a signature, and this device has no server public key configured`));
-        return;
-      }
-      if (!verifyEnvelope(raw, this.o.serverPublicKey)) {
-        this.reply(id, fail('UNAUTHORIZED', typeof raw['sig'] === 'string' ? 'signature does not verify' : `${key} must be signed (sig missing)`));
+    // Another copy of this id is being handled: its answer is ours, unless it ran nothing.
+    for (let claim = this.claims.get(id); claim; claim = this.claims.get(id)) {
+      const answered = await claim;
+      if (answered !== undefined) {
+        this.answerDuplicate(id, answered);
         return;
       }
     }
-    const data = validate(spec.schema, envelope.value.data);
-    if (!data.ok) {
-      this.reply(id, fail('BAD_REQUEST', `bad data for ${key}: ${data.errors.join('; ')}`));
+    const known = this.recent.get(id);
+    if (known !== undefined) {
+      this.answerDuplicate(id, known);
       return;
     }
 
-    const run = this.execute(id, incoming, spec, data.value);
-    this.running.set(id, run);
+    // Claim the id now, synchronously: every later copy waits for this one.
+    let settle!: (result: ClaimResult) => void;
+    this.claims.set(id, new Promise<ClaimResult>((resolve) => (settle = resolve)));
+    let result: ClaimResult;
     try {
-      await run;
+      result = await this.judgeAndRun(id, incoming, raw, envelope.value);
     } finally {
-      this.running.delete(id);
+      this.claims.delete(id);
+      settle(result);
     }
   }
 
-  private async execute(id: string, incoming: Incoming, spec: CommandSpec, data: unknown): Promise<void> {
+  /** Runs the claimed command if nothing refuses it; returns its ack, or undefined when it was refused. */
+  private async judgeAndRun(id: string, incoming: IncomingCommand, raw: Record<string, unknown>, envelope: CommandMessage): Promise<ClaimResult> {
+    const journaled = (await this.o.store.journalGet(id))?.ack ?? undefined;
+    if (journaled !== undefined && journaled !== null) {
+      this.answerDuplicate(id, journaled);
+      return journaled;
+    }
+    const key = `${incoming.role}/${incoming.name}`;
+    const spec = this.commands.get(key);
+    if (!spec) return this.refuse(id, 'UNKNOWN_COMMAND', `this device has no command ${key}; it answers: ${this.list().join(', ')}`);
+    const now = this.o.clock.now();
+    if (now === undefined) return this.refuse(id, 'EXPIRED', 'the device has no trusted time yet (no time beacon received) and cannot check the expiry; refused');
+    if (now > envelope.exp) return this.refuse(id, 'EXPIRED', `command expired ${now - envelope.exp} ms ago (exp ${envelope.exp}, device time ${now})`);
+    if (spec.secure === true || this.o.extraSecure.has(key)) {
+      if (!this.o.serverPublicKey) return this.refuse(id, 'UNAUTHORIZED', `${key} needs a signature, and this device has no server public key configured`);
+      const signature = verifyForTopic(raw, this.o.serverPublicKey, incoming.topic);
+      if (!signature.ok) return this.refuse(id, 'UNAUTHORIZED', `${key}: ${signature.reason}`);
+      const times = checkSecureTimes(envelope.ts, envelope.exp, now, this.o.security);
+      if (!times.ok) return this.refuse(id, 'UNAUTHORIZED', `${key}: ${times.reason}`);
+    }
+    const data = validate(spec.schema, envelope.data);
+    if (!data.ok) return this.refuse(id, 'BAD_REQUEST', `bad data for ${key}: ${data.errors.join('; ')}`);
+    return this.execute(id, incoming, spec, data.value);
+  }
+
+  private async execute(id: string, incoming: IncomingCommand, spec: CommandSpec, data: unknown): Promise<string> {
     const { role, name } = incoming;
     const store = this.o.store;
     if (spec.effect !== 'none') await store.journalBegin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
@@ -180,26 +201,29 @@ export class CommandDispatcher {
     };
     let ack: Ack;
     const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | undefined;
     try {
       const result = await Promise.race([
         spec.run(data as never, ctx),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new CommandError(spec.effect === 'hardware' ? 'INDETERMINATE' : 'TIMEOUT', `${role}/${name} did not finish within ${timeoutMs} ms`)), timeoutMs);
+          timer = this.o.timers.setTimeout(
+            () => reject(new DeviceError(spec.effect === 'hardware' ? 'INDETERMINATE' : 'TIMEOUT', `${role}/${name} did not finish within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
       ack = result ? { v: 1, id, ok: true, data: result } : { v: 1, id, ok: true };
     } catch (err) {
       statements.length = 0;
       events.length = 0;
-      if (err instanceof CommandError) {
-        ack = { v: 1, id, ok: false, error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+      if (err instanceof DeviceError) {
+        ack = { v: 1, id, ok: false, error: err.toErrorBody() };
       } else {
         this.o.log('command handler threw', { role, name, err: (err as Error).stack ?? String(err) });
         ack = { v: 1, id, ok: false, error: { code: spec.effect === 'hardware' ? 'HARDWARE' : 'INTERNAL', message: (err as Error).message || String(err) } };
       }
     } finally {
-      if (timer) clearTimeout(timer);
+      this.o.timers.clearTimeout(timer);
     }
     this.executed += 1;
     const ackJson = JSON.stringify(ack);
@@ -209,7 +233,7 @@ export class CommandDispatcher {
       // Nothing durable depends on a read-only command: answer at once, journal behind.
       this.o.publishAck(ackJson);
       finish.catch((err: unknown) => this.o.log('journal write failed', { id, err: (err as Error).message }));
-      return;
+      return ackJson;
     }
     try {
       await finish;
@@ -218,9 +242,21 @@ export class CommandDispatcher {
       const failed = JSON.stringify(fail('INTERNAL', `result could not be stored: ${(err as Error).message}`, id));
       this.remember(id, failed);
       this.o.publishAck(failed);
-      return;
+      return failed;
     }
     this.o.publishAck(ackJson);
+    return ackJson;
+  }
+
+  /** Answers a refusal; nothing ran and nothing is recorded, so the claim hands back no ack. */
+  private refuse(id: string, code: ErrorCode, message: string): undefined {
+    this.reply(id, fail(code, message));
+    return undefined;
+  }
+
+  private answerDuplicate(id: string, ackJson: string): void {
+    this.duplicates += 1;
+    this.reply(id, withDup(ackJson));
   }
 
   private reply(id: string, ack: Omit<Ack, 'id'> | string): void {

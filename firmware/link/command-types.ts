@@ -1,7 +1,6 @@
 // What a role declares for each command it answers (its manifest entry), and the error a
-// handler throws to answer with a specific code.
+// handler throws to answer with a specific code (DeviceError, under its command-side name).
 import type { TSchema, Static } from '@sinclair/typebox';
-import type { ErrorCode } from '../../protocol/messages.js';
 import type { Statement } from '../store/store.js';
 
 /**
@@ -38,16 +37,8 @@ export interface CommandSpec<S extends TSchema = TSchema> {
   run(data: Static<S>, ctx: CommandContext): Promise<Record<string, unknown> | void>;
 }
 
-export class CommandError extends Error {
-  readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.name = 'CommandError';
-    this.code = code;
-    this.details = details;
-  }
-}
+/** What a handler throws to answer with a specific code: the link's one error type. */
+export { DeviceError as CommandError } from './device-error.js';
 
 /** Lets a role declare a command with its data type inferred from the schema. */
 export function command<S extends TSchema>(spec: CommandSpec<S>): CommandSpec<S> {

@@ -2,19 +2,32 @@
 // every retained state on each reconnect, since a restarted broker may have lost them),
 // commands through the dispatcher, events through the outbox, requests with responses,
 // the retained desired config, and the hall's time beacon.
-import type { KeyObject } from 'node:crypto';
+//
+// What it believes (PROTOCOL.md "What the device trusts"; the broker ACL is the first line,
+// this is the second, and holds on an open broker): retained copies of cmd, res, evt-ack and
+// time are stale by definition and ignored; a res only answers a request still waiting, once;
+// an evt-ack above what was published is refused (OutboxPublisher); a config must be newer
+// than the applied one; with the server's key, configs and beacons must be signed for the
+// topic they arrive on. docs/trust.md says what the broker must do on top.
+import { createHash, type KeyObject } from 'node:crypto';
 import { topics, parseTopic, type DeviceAddress, type Role } from '../../protocol/topics.js';
 import { ConfigMessage, EventAckMessage, ResponseMessage, TimeBeacon } from '../../protocol/messages.js';
 import type { EventMessage, StatusOffline, StatusOnline } from '../../protocol/messages.js';
-import { parseJsonObject, validate } from '../../protocol/validate.js';
+import { canonicalJson, verifyForTopic, type SecureTimeLimits } from '../../protocol/signing.js';
 import { newId } from '../../protocol/ids.js';
+import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 import type { Store, Statement, OutboxEvent } from '../store/store.js';
-import { MqttConnection, type BrokerOptions } from './mqtt-connection.js';
+import { MqttConnection, type BrokerOptions, type ConnectionHandlers, type LinkConnection } from './mqtt-connection.js';
 import { OutboxPublisher, type PublisherOptions } from './outbox-publisher.js';
 import { CommandDispatcher } from './command-dispatcher.js';
 import type { CommandSpec } from './command-types.js';
 import type { TrustedClock } from './trusted-clock.js';
+import { DeviceError } from './device-error.js';
+import { readMessage } from './read-message.js';
 import type { Logger } from '../log.js';
+
+/** What `request()` rejects with: the link's one error type (code TIMEOUT, OFFLINE, or the server's). */
+export { DeviceError as RequestError } from './device-error.js';
 
 export type ConfigVerdict = { ok: true } | { ok: false; reasons: string[] };
 
@@ -26,36 +39,35 @@ export interface DeviceLinkOptions {
   broker: BrokerOptions;
   store: Store;
   clock: TrustedClock;
+  timers: Timers;
   publisher: PublisherOptions;
   serverPublicKey: KeyObject | undefined;
   extraSecure: ReadonlySet<string>;
+  /** Bounds on signed commands (config `security`). */
+  security: SecureTimeLimits;
   log: Logger;
   configRev: () => number;
   /** Applies a desired config atomically, or refuses it with reasons. */
   applyConfig: (rev: number, data: Record<string, unknown>) => Promise<ConfigVerdict>;
-}
-
-export class RequestError extends Error {
-  readonly code: string;
-  /** The server's error.details, e.g. `{ reason: 'exhausted' }` for a refused ticket. */
-  readonly details: unknown;
-  constructor(code: string, message: string, details?: unknown) {
-    super(message);
-    this.name = 'RequestError';
-    this.code = code;
-    this.details = details;
-  }
+  /** Makes the connection; an MqttConnection to `broker` unless a test hands in its own. */
+  connect?: (handlers: ConnectionHandlers) => LinkConnection;
 }
 
 interface PendingRequest {
   resolve: (data: Record<string, unknown>) => void;
-  reject: (err: RequestError) => void;
-  timer: NodeJS.Timeout;
+  reject: (err: DeviceError) => void;
+  timer: TimerHandle;
 }
+
+/** Meta key of the applied config's revision and content digest (to tell a re-delivery from a rival). */
+const APPLIED_CONFIG_META = 'link.appliedConfig';
+
+/** Server messages that are never retained on purpose: a retained copy is a stale or planted one. */
+const NEVER_RETAINED = new Set(['command', 'hall-command', 'response', 'event-ack', 'time']);
 
 export class DeviceLink {
   readonly dispatcher: CommandDispatcher;
-  private readonly connection: MqttConnection;
+  private readonly connection: LinkConnection;
   private readonly publisher: OutboxPublisher;
   private readonly states = new Map<Role, { ts: number; data: Record<string, unknown> }>();
   private readonly pending = new Map<string, PendingRequest>();
@@ -64,7 +76,10 @@ export class DeviceLink {
   private recoveredAcks: string[] = [];
   private readonly root: DeviceAddress;
   private configQueue: Promise<void> = Promise.resolve();
-  private lastConfigSeen = 0;
+  /** `rev:digest` of the last config handled, so a retained one re-delivered on reconnect is quiet. */
+  private lastConfigSeen = '';
+  private appliedDigest: { rev: number; digest: string } | undefined;
+  private readonly counters = { retainedIgnored: 0, unexpectedResponses: 0 };
 
   constructor(private readonly o: DeviceLinkOptions) {
     this.root = o.address;
@@ -72,25 +87,23 @@ export class DeviceLink {
     this.dispatcher = new CommandDispatcher({
       store: o.store,
       clock: o.clock,
+      timers: o.timers,
       publishAck: (json) => this.publishQuiet(topics.ack(this.root), json),
       protocolError: (data) => void this.emit('sys', 'protocol.error', data, { durable: false }).catch(() => undefined),
       serverPublicKey: o.serverPublicKey,
       extraSecure: o.extraSecure,
+      security: o.security,
       log,
     });
-    this.publisher = new OutboxPublisher(o.store, (event, prev, replay) => this.publishEvent(event, prev, replay), o.publisher, log);
-    this.connection = new MqttConnection(
-      o.address.device,
-      o.broker,
-      {
-        willFor: (attempt) => ({ topic: topics.status(this.root), payload: JSON.stringify(this.offlineStatus(attempt, 'connection lost')) }),
-        onConnect: (attempt) => this.onConnect(attempt),
-        onDisconnect: (reason) => this.onDisconnect(reason),
-        onMessage: (topic, payload) => this.onMessage(topic, payload),
-        subscriptions: () => this.subscriptions(),
-      },
-      log,
-    );
+    this.publisher = new OutboxPublisher(o.store, (event, prev, replay) => this.publishEvent(event, prev, replay), o.publisher, log, o.timers);
+    const handlers: ConnectionHandlers = {
+      willFor: (attempt) => ({ topic: topics.status(this.root), payload: JSON.stringify(this.offlineStatus(attempt, 'connection lost')) }),
+      onConnect: (attempt) => this.onConnect(attempt),
+      onDisconnect: (reason) => this.onDisconnect(reason),
+      onMessage: (topic, payload, retained) => this.onMessage(topic, payload, retained),
+      subscriptions: () => this.subscriptions(),
+    };
+    this.connection = o.connect ? o.connect(handlers) : new MqttConnection(o.address.device, o.broker, handlers, log, o.timers);
   }
 
   get connected(): boolean {
@@ -104,6 +117,8 @@ export class DeviceLink {
 
   async start(): Promise<void> {
     this.recoveredAcks = await this.dispatcher.recoverUnfinished();
+    const applied = await this.o.store.getMeta(APPLIED_CONFIG_META);
+    if (applied !== undefined) this.appliedDigest = JSON.parse(applied) as { rev: number; digest: string };
     this.connection.start();
   }
 
@@ -127,19 +142,19 @@ export class DeviceLink {
 
   /** Asks the server; rejects with code OFFLINE at once when not connected, TIMEOUT after `timeoutMs`. */
   request(name: string, data: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>> {
-    if (!this.connected) return Promise.reject(new RequestError('OFFLINE', 'not connected to the broker'));
+    if (!this.connected) return Promise.reject(new DeviceError('OFFLINE', 'not connected to the broker'));
     const id = newId('r');
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.o.timers.setTimeout(() => {
         this.pending.delete(id);
-        reject(new RequestError('TIMEOUT', `no answer to ${name} within ${timeoutMs} ms`));
+        reject(new DeviceError('TIMEOUT', `no answer to ${name} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       const payload = JSON.stringify({ v: 1, id, ts: this.o.clock.bestGuess(), data });
       this.connection.publish(topics.request(this.root, name), payload).catch((err: unknown) => {
-        clearTimeout(timer);
+        this.o.timers.clearTimeout(timer);
         this.pending.delete(id);
-        reject(new RequestError('OFFLINE', `request not sent: ${(err as Error).message}`));
+        reject(new DeviceError('OFFLINE', `request not sent: ${(err as Error).message}`, undefined, { cause: err }));
       });
     });
   }
@@ -162,6 +177,7 @@ export class DeviceLink {
       publisher: this.publisher.stats(),
       commands: this.dispatcher.stats(),
       pendingRequests: this.pending.size,
+      ...this.counters,
       clock: this.o.clock.describe(),
     };
   }
@@ -169,8 +185,8 @@ export class DeviceLink {
   async stop(reason = 'stopped'): Promise<void> {
     this.publisher.stop();
     for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new RequestError('OFFLINE', 'device stopping'));
+      this.o.timers.clearTimeout(p.timer);
+      p.reject(new DeviceError('OFFLINE', 'device stopping'));
       this.pending.delete(id);
     }
     const offline: StatusOffline = { ...this.offlineStatus(this.conn || 1, reason), ts: this.o.clock.bestGuess() };
@@ -222,23 +238,29 @@ export class DeviceLink {
   private onDisconnect(reason: string): void {
     this.publisher.onDisconnect();
     for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new RequestError('OFFLINE', `connection lost before the answer: ${reason}`));
+      this.o.timers.clearTimeout(p.timer);
+      p.reject(new DeviceError('OFFLINE', `connection lost before the answer: ${reason}`));
       this.pending.delete(id);
     }
     this.o.log.warn({ reason }, 'disconnected');
     for (const l of this.connectListeners) l(false);
   }
 
-  private onMessage(topic: string, payload: Buffer): void {
+  private onMessage(topic: string, payload: Buffer, retained: boolean): void {
     const t = parseTopic(topic);
     if (!t) return;
+    if (retained && NEVER_RETAINED.has(t.kind)) {
+      // Someone published it retained: it would fire again on every reconnect. Not a command.
+      this.counters.retainedIgnored += 1;
+      if (payload.length > 0) this.o.log.warn({ topic }, 'retained copy ignored');
+      return;
+    }
     switch (t.kind) {
       case 'command':
-        if (t.device === this.root.device) void this.dispatcher.handle({ role: t.role, name: t.name, hallWide: false }, payload);
+        if (t.device === this.root.device) void this.dispatcher.handle({ role: t.role, name: t.name, hallWide: false, topic }, payload);
         return;
       case 'hall-command':
-        void this.dispatcher.handle({ role: t.role, name: t.name, hallWide: true }, payload);
+        void this.dispatcher.handle({ role: t.role, name: t.name, hallWide: true, topic }, payload);
         return;
       case 'response':
         this.onResponse(payload);
@@ -247,10 +269,10 @@ export class DeviceLink {
         this.onEventAck(payload);
         return;
       case 'config':
-        this.configQueue = this.configQueue.then(() => this.onConfig(payload));
+        this.configQueue = this.configQueue.then(() => this.onConfig(topic, payload)).catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'config handling failed'));
         return;
       case 'time':
-        this.onTime(payload);
+        this.onTime(topic, payload);
         return;
       default:
         return;
@@ -258,57 +280,75 @@ export class DeviceLink {
   }
 
   private onResponse(payload: Buffer): void {
-    const parsed = parseJsonObject(payload);
-    const msg = parsed.ok ? validate(ResponseMessage, parsed.value) : undefined;
-    if (!msg?.ok) {
-      this.protocolError('res', parsed.ok ? (msg && !msg.ok ? msg.errors.join('; ') : 'invalid') : parsed.error);
+    const msg = readMessage(ResponseMessage, payload);
+    if (!msg.ok) return this.protocolError('res', msg.reasons.join('; '));
+    const p = this.pending.get(msg.value.id);
+    if (!p) {
+      // Late (after the timeout), a duplicate, or forged: only a waiting request takes an answer.
+      this.counters.unexpectedResponses += 1;
       return;
     }
-    const p = this.pending.get(msg.value.id);
-    if (!p) return; // answered after the timeout: the caller already moved on
     this.pending.delete(msg.value.id);
-    clearTimeout(p.timer);
+    this.o.timers.clearTimeout(p.timer);
     if (msg.value.ok) p.resolve(msg.value.data ?? {});
-    else p.reject(new RequestError(msg.value.error?.code ?? 'INTERNAL', msg.value.error?.message ?? 'server refused the request', msg.value.error?.details));
+    else p.reject(new DeviceError(msg.value.error?.code ?? 'INTERNAL', msg.value.error?.message ?? 'server refused the request', msg.value.error?.details));
   }
 
   private onEventAck(payload: Buffer): void {
-    const parsed = parseJsonObject(payload);
-    const msg = parsed.ok ? validate(EventAckMessage, parsed.value) : undefined;
-    if (!msg?.ok) {
-      this.protocolError('evt-ack', parsed.ok ? (msg && !msg.ok ? msg.errors.join('; ') : 'invalid') : parsed.error);
-      return;
-    }
-    void this.publisher.onAck(msg.value.upTo).catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'evt-ack handling failed'));
+    const msg = readMessage(EventAckMessage, payload);
+    if (!msg.ok) return this.protocolError('evt-ack', msg.reasons.join('; '));
+    void this.publisher
+      .onAck(msg.value.upTo)
+      .then((verdict) => {
+        if (verdict.ok) return;
+        this.o.log.warn({ upTo: msg.value.upTo }, verdict.reason);
+        this.protocolError('evt-ack', verdict.reason);
+      })
+      .catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'evt-ack handling failed'));
   }
 
-  private async onConfig(payload: Buffer): Promise<void> {
+  private async onConfig(topic: string, payload: Buffer): Promise<void> {
     if (payload.length === 0) return; // retained config cleared
-    const parsed = parseJsonObject(payload);
-    const msg = parsed.ok ? validate(ConfigMessage, parsed.value) : undefined;
-    if (!msg?.ok) {
-      const reasons = parsed.ok ? (msg && !msg.ok ? msg.errors : ['invalid']) : [parsed.error];
-      await this.emit('sys', 'config.rejected', { rev: null, reasons }).catch(() => undefined);
+    const msg = readMessage(ConfigMessage, payload);
+    if (!msg.ok) {
+      await this.emit('sys', 'config.rejected', { rev: null, reasons: msg.reasons }).catch(() => undefined);
       return;
     }
     const { rev, data } = msg.value;
-    if (rev === this.o.configRev() || rev === this.lastConfigSeen) return; // re-delivered retained message
-    this.lastConfigSeen = rev;
-    const verdict = await this.o.applyConfig(rev, data);
-    if (verdict.ok) {
-      await this.emit('sys', 'config.applied', { rev });
-      this.republishBirth();
-    } else {
-      this.o.log.warn({ rev, reasons: verdict.reasons }, 'config rejected');
-      await this.emit('sys', 'config.rejected', { rev, reasons: verdict.reasons });
+    const digest = createHash('sha256').update(canonicalJson(data)).digest('hex');
+    const seen = `${rev}:${digest}`;
+    if (seen === this.lastConfigSeen) return; // the retained config again, after a reconnect
+    this.lastConfigSeen = seen;
+    const appliedRev = this.o.configRev();
+    const reject = async (reasons: string[]) => {
+      this.o.log.warn({ rev, appliedRev, reasons }, 'config rejected');
+      await this.emit('sys', 'config.rejected', { rev, appliedRev, reasons });
+    };
+    if (this.o.serverPublicKey) {
+      const signature = verifyForTopic(msg.raw, this.o.serverPublicKey, topic);
+      if (!signature.ok) return reject([`config rev ${rev}: ${signature.reason}; this device has the server's key and takes only signed configs`]);
     }
+    if (rev < appliedRev) return reject([`rev ${rev} is older than the applied rev ${appliedRev}; a config must be newer than the one in force`]);
+    if (rev === appliedRev) {
+      const known = this.appliedDigest?.rev === rev ? this.appliedDigest.digest : undefined;
+      if (known === undefined || known === digest) return; // the applied config, re-delivered
+      return reject([`same revision ${rev} as the applied config, but different content; publish it as a new revision`]);
+    }
+    const verdict = await this.o.applyConfig(rev, data);
+    if (!verdict.ok) return reject(verdict.reasons);
+    this.appliedDigest = { rev, digest };
+    await this.emit('sys', 'config.applied', { rev }, { statements: [this.o.store.setMetaStatement(APPLIED_CONFIG_META, JSON.stringify(this.appliedDigest))] });
+    this.republishBirth();
   }
 
-  private onTime(payload: Buffer): void {
-    const parsed = parseJsonObject(payload);
-    const msg = parsed.ok ? validate(TimeBeacon, parsed.value) : undefined;
-    if (msg?.ok) this.o.clock.beacon(msg.value.ts);
-    else this.protocolError('time', parsed.ok ? 'bad time beacon' : parsed.error);
+  private onTime(topic: string, payload: Buffer): void {
+    const msg = readMessage(TimeBeacon, payload);
+    if (!msg.ok) return this.protocolError('time', `bad time beacon: ${msg.reasons.join('; ')}`);
+    if (this.o.serverPublicKey) {
+      const signature = verifyForTopic(msg.raw, this.o.serverPublicKey, topic);
+      if (!signature.ok) return this.protocolError('time', `time beacon refused: ${signature.reason}`);
+    }
+    this.o.clock.beacon(msg.value.ts);
   }
 
   private protocolError(topic: string, reason: string): void {

@@ -7,10 +7,14 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import type { Timers } from '../../drivers/clock/timers.js';
 
 // mqtt's ESM entry costs ~270 ms and ~18 MB at start on this machine, its CommonJS build
 // ~90 ms and ~11 MB (bench/startup.ts); a board restarts often enough for that to matter.
 const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
+
+/** How long a clean stop waits for the offline status to be PUBACKed before disconnecting anyway. */
+const CLEAN_STOP_PUBLISH_MS = 1000;
 
 export interface BrokerOptions {
   url: string;
@@ -31,11 +35,24 @@ export interface ConnectionHandlers {
   /** Called after every successful connect with the attempt number whose will is armed. */
   onConnect(attempt: number): void | Promise<void>;
   onDisconnect(reason: string): void;
-  onMessage(topic: string, payload: Buffer): void;
+  /**
+   * `retained`: the broker delivered a stored retained message (MQTT 3.1.1 §3.3.1.3: the flag
+   * is set only for messages sent because a subscription was made, never on live delivery).
+   */
+  onMessage(topic: string, payload: Buffer, retained: boolean): void;
   subscriptions(): string[];
 }
 
-export class MqttConnection {
+/** What the link needs of its connection (MqttConnection; tests hand the link a fake). */
+export interface LinkConnection {
+  readonly connected: boolean;
+  start(): void;
+  publish(topic: string, payload: string, options?: { retain?: boolean }): Promise<void>;
+  stop(last?: { topic: string; payload: string }): Promise<void>;
+  destroy(): void;
+}
+
+export class MqttConnection implements LinkConnection {
   private client: MqttClient | undefined;
   private attempt = 0;
   private failures = 0;
@@ -46,6 +63,7 @@ export class MqttConnection {
     private readonly broker: BrokerOptions,
     private readonly handlers: ConnectionHandlers,
     private readonly log: (msg: string, extra?: Record<string, unknown>) => void,
+    private readonly timers: Timers,
   ) {}
 
   get connected(): boolean {
@@ -89,7 +107,7 @@ export class MqttConnection {
         this.log('on-connect handler failed', { err: (err as Error).message }),
       );
     });
-    client.on('message', (topic, payload) => this.handlers.onMessage(topic, payload));
+    client.on('message', (topic, payload, packet) => this.handlers.onMessage(topic, payload, packet.retain));
     client.on('close', () => {
       if (this.stopping) return;
       this.handlers.onDisconnect('connection closed');
@@ -118,7 +136,12 @@ export class MqttConnection {
     const client = this.client;
     if (!client) return;
     if (last && client.connected) {
-      await Promise.race([this.publish(last.topic, last.payload, { retain: true }).catch(() => undefined), delay(1000)]);
+      let timer: ReturnType<Timers['setTimeout']> | undefined;
+      const giveUp = new Promise<void>((resolve) => {
+        timer = this.timers.setTimeout(resolve, CLEAN_STOP_PUBLISH_MS);
+      });
+      await Promise.race([this.publish(last.topic, last.payload, { retain: true }).catch(() => undefined), giveUp]);
+      this.timers.clearTimeout(timer);
     }
     this.stopping = true;
     await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
@@ -131,8 +154,4 @@ export class MqttConnection {
     this.client?.end(true);
     this.client = undefined;
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }

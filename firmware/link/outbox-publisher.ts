@@ -7,7 +7,12 @@
 // Each event names `prev`, the event this connection sent before it (0 at the start of a
 // pass: everything older is acknowledged or was dropped by the outbox bound), so the server
 // can tell a gap to wait for from telemetry the device dropped on purpose.
+//
+// The server's watermark is believed only up to the highest seq this device may have sent:
+// an evt-ack above it (forged, or from a server that lost its mind) would delete events nobody
+// stored, tickets included, so it is refused whole (PROTOCOL.md "What the device trusts").
 import type { OutboxEvent, Store } from '../store/store.js';
+import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 
 export interface PublisherOptions {
   /** Unacknowledged PUBLISHes in flight at once. */
@@ -20,6 +25,8 @@ export interface PublisherOptions {
 
 export type PublishEvent = (event: OutboxEvent, prev: number, replay: boolean) => Promise<void>;
 
+export type AckVerdict = { ok: true } | { ok: false; reason: string };
+
 export class OutboxPublisher {
   private connected = false;
   private pass = 0;
@@ -31,7 +38,13 @@ export class OutboxPublisher {
   private ackedUpTo = 0;
   /** Events up to this seq may have reached the server before: they go out with replay:true. */
   private replayUpTo: number;
-  private resendTimer: NodeJS.Timeout | undefined;
+  /**
+   * Highest seq that may have reached the server: everything an earlier boot left (it may have
+   * sent it), then every event this boot handed to the broker.
+   */
+  private highestSent: number;
+  private refusedAcks = 0;
+  private resendTimer: TimerHandle | undefined;
   private resendDelayMs: number;
   private sent = 0;
 
@@ -40,8 +53,10 @@ export class OutboxPublisher {
     private readonly publish: PublishEvent,
     private readonly options: PublisherOptions,
     private readonly log: (msg: string, extra?: Record<string, unknown>) => void,
+    private readonly timers: Timers,
   ) {
     this.replayUpTo = store.outboxStats().lastSeq;
+    this.highestSent = this.replayUpTo;
     this.resendDelayMs = options.resendMs;
     store.onEvents(() => this.kick());
   }
@@ -58,17 +73,30 @@ export class OutboxPublisher {
     this.replayUpTo = Math.max(this.replayUpTo, this.cursor);
   }
 
-  /** The server stored every event up to `upTo`. */
-  async onAck(upTo: number): Promise<void> {
-    if (upTo <= this.ackedUpTo) return;
+  /** The server stored every event up to `upTo`; refused whole when it claims more than was sent. */
+  async onAck(upTo: number): Promise<AckVerdict> {
+    if (upTo > this.highestSent) {
+      this.refusedAcks += 1;
+      return { ok: false, reason: `evt-ack upTo ${upTo} is above the highest seq this device has published (${this.highestSent}); nothing deleted` };
+    }
+    if (upTo <= this.ackedUpTo) return { ok: true };
     this.ackedUpTo = upTo;
     this.resendDelayMs = this.options.resendMs;
     await this.store.acknowledgeUpTo(upTo);
     this.armResend();
+    return { ok: true };
   }
 
-  stats(): { connected: boolean; cursor: number; ackedUpTo: number; inflight: number; sent: number } {
-    return { connected: this.connected, cursor: this.cursor, ackedUpTo: this.ackedUpTo, inflight: this.inflight, sent: this.sent };
+  stats(): { connected: boolean; cursor: number; ackedUpTo: number; highestSent: number; refusedAcks: number; inflight: number; sent: number } {
+    return {
+      connected: this.connected,
+      cursor: this.cursor,
+      ackedUpTo: this.ackedUpTo,
+      highestSent: this.highestSent,
+      refusedAcks: this.refusedAcks,
+      inflight: this.inflight,
+      sent: this.sent,
+    };
   }
 
   stop(): void {
@@ -106,6 +134,7 @@ export class OutboxPublisher {
           const prev = this.prev;
           this.prev = row.seq;
           this.cursor = row.seq;
+          if (row.seq > this.highestSent) this.highestSent = row.seq;
           this.inflight += 1;
           this.sent += 1;
           this.publish(row, prev, row.seq <= this.replayUpTo)
@@ -126,7 +155,7 @@ export class OutboxPublisher {
     this.clearResend();
     if (!this.connected) return;
     if (this.store.outboxStats().pending === 0) return;
-    this.resendTimer = setTimeout(() => {
+    this.resendTimer = this.timers.setTimeout(() => {
       this.resendTimer = undefined;
       if (!this.connected || this.store.outboxStats().pending === 0) return;
       this.log('no evt-ack progress; sending unacknowledged events again', { ackedUpTo: this.ackedUpTo, pending: this.store.outboxStats().pending });
@@ -138,7 +167,7 @@ export class OutboxPublisher {
   }
 
   private clearResend(): void {
-    if (this.resendTimer) clearTimeout(this.resendTimer);
+    this.timers.clearTimeout(this.resendTimer);
     this.resendTimer = undefined;
   }
 }

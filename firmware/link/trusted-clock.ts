@@ -1,23 +1,46 @@
 // Knows whether the board's idea of "now" can be trusted to check a command's expiry.
-// A Pi has no real-time clock: until NTP or the hall's time beacon sets it, Date.now() may be
-// decades off. With source 'system' the OS clock is trusted (RTC or NTP in place); with
-// 'beacon' only the hall server's beacon is, carried forward by the monotonic clock so a
-// later jump of the OS clock cannot reopen an expired command.
+// A Pi has no real-time clock: until NTP or the hall's time beacon sets it, the OS clock may be
+// decades off. With source 'system' the OS clock is trusted (RTC or NTP in place) and a beacon
+// never moves it: anyone who can publish on the hall's time topic could otherwise reopen
+// expired commands or move the business day (PROTOCOL.md "What the device trusts"); the
+// beacon's distance from the OS clock is only reported as drift. With 'beacon' only the hall
+// server's beacon is trusted, carried forward by the monotonic clock so a later jump of the OS
+// clock cannot reopen an expired command. Whether a beacon is authentic (signed, not retained)
+// is the link's decision before it calls beacon().
 import type { Clock } from '../../drivers/hal/types.js';
 
 export type ClockSource = 'system' | 'beacon';
 
+export interface ClockDescription {
+  source: ClockSource;
+  trusted: boolean;
+  beaconAgeMs?: number;
+  /** Last beacon's time minus the device's trusted time when it arrived (system source: drift of the OS clock). */
+  driftMs?: number;
+  beacons: number;
+}
+
 export class TrustedClock {
   private anchor: { ts: number; mono: number } | undefined;
+  private lastBeacon: { mono: number; driftMs: number | undefined } | undefined;
+  private beacons = 0;
 
   constructor(
     private readonly source: ClockSource,
     private readonly clock: Clock,
   ) {}
 
-  /** Records a beacon (server epoch ms) received now. */
+  get clockSource(): ClockSource {
+    return this.source;
+  }
+
+  /** Records a beacon (server epoch ms) received now: sets the time (beacon source) or only measures drift (system). */
   beacon(serverTs: number): void {
-    this.anchor = { ts: serverTs, mono: this.clock.monotonicMs() };
+    const before = this.now();
+    const mono = this.clock.monotonicMs();
+    this.beacons += 1;
+    this.lastBeacon = { mono, driftMs: before === undefined ? undefined : serverTs - before };
+    if (this.source === 'beacon') this.anchor = { ts: serverTs, mono };
   }
 
   /**
@@ -35,8 +58,14 @@ export class TrustedClock {
     return this.now() ?? this.clock.now();
   }
 
-  describe(): { source: ClockSource; trusted: boolean; beaconAgeMs?: number } {
-    const age = this.anchor ? this.clock.monotonicMs() - this.anchor.mono : undefined;
-    return { source: this.source, trusted: this.now() !== undefined, ...(age !== undefined ? { beaconAgeMs: age } : {}) };
+  describe(): ClockDescription {
+    const last = this.lastBeacon;
+    return {
+      source: this.source,
+      trusted: this.now() !== undefined,
+      beacons: this.beacons,
+      ...(last ? { beaconAgeMs: Math.round(this.clock.monotonicMs() - last.mono) } : {}),
+      ...(last?.driftMs !== undefined ? { driftMs: last.driftMs } : {}),
+    };
   }
 }

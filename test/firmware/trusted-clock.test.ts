@@ -22,11 +22,25 @@ t.test('after a beacon, time is the beacon plus monotonic time, in whole millise
   t.equal(validate(RequestMessage, request).ok, true, 'a request stamped with it is valid');
 });
 
-t.test('system source: the OS clock until a beacon arrives', async (t) => {
+t.test('system source: the OS clock is trusted and a beacon never moves it; the drift is reported', async (t) => {
   const hw = fakeClock(1_700_000_000_000, 5.5);
   const clock = new TrustedClock('system', hw);
   t.equal(clock.now(), 1_700_000_000_000);
   clock.beacon(1_800_000_000_000);
   hw.mono += 0.4;
-  t.equal(clock.now(), 1_800_000_000_000);
+  t.equal(clock.now(), 1_700_000_000_000, 'a beacon far ahead is not the time');
+  clock.beacon(0);
+  t.equal(clock.now(), 1_700_000_000_000, 'nor is a beacon of 0');
+  t.match(clock.describe(), { source: 'system', trusted: true, driftMs: -1_700_000_000_000, beacons: 2 });
+});
+
+t.test('beacon source: each beacon sets the time; the drift from the previous time is reported', async (t) => {
+  const hw = fakeClock(0, 0);
+  const clock = new TrustedClock('beacon', hw);
+  clock.beacon(1_800_000_000_000);
+  t.notOk('driftMs' in clock.describe(), 'no drift to report before the first anchor');
+  hw.mono += 1000;
+  clock.beacon(1_800_000_001_250);
+  t.equal(clock.now(), 1_800_000_001_250);
+  t.match(clock.describe(), { source: 'beacon', trusted: true, driftMs: 250, beacons: 2 });
 });

@@ -40,6 +40,31 @@ export async function commandSuite(t: Test, url: string, dir: string): Promise<v
     t.equal(server.events.filter((e) => e.message.data['tag'] === 'dup').length, 3, 'the duplicate emitted nothing');
   });
 
+  t.test('bursts of identical ids run once each, for read-only and state commands', async (t) => {
+    const acks: { id: string; ok: boolean; dup?: boolean }[] = [];
+    const off = server.client.onAck((d, a) => void (d === 'dev-1' && a.id.startsWith('burst-') && acks.push(a)));
+    t.teardown(off);
+    const envelope = (id: string, data: Record<string, unknown>) => JSON.stringify({ v: 1, id, ts: Date.now(), exp: Date.now() + 30_000, data });
+    for (let i = 0; i < 10; i++) {
+      for (let copy = 0; copy < 3; copy++) {
+        await server.client.publishRawCommand('dev-1', 'sys/test-events', envelope(`burst-ev-${i}`, { count: 2, tag: 'burst' }));
+        await server.client.publishRawCommand('dev-1', 'sys/ping', envelope(`burst-ping-${i}`, { i }));
+      }
+    }
+    await waitFor('60 acks', () => acks.length >= 60, 20_000);
+    for (const prefix of ['burst-ev-', 'burst-ping-']) {
+      for (let i = 0; i < 10; i++) {
+        const got = acks.filter((a) => a.id === `${prefix}${i}`);
+        t.equal(got.length, 3, `${prefix}${i}: one ack per copy`);
+        t.equal(got.filter((a) => a.dup !== true).length, 1, `${prefix}${i}: exactly one first answer`);
+      }
+    }
+    // Barrier: events arrive in seq order, so once this later one is in, every burst event is.
+    await server.client.command('dev-1', 'sys/test-events', { count: 1, tag: 'burst-barrier' });
+    await waitFor('barrier event', () => server.events.some((e) => e.message.data['tag'] === 'burst-barrier'));
+    t.equal(server.events.filter((e) => e.message.data['tag'] === 'burst').length, 20, '10 ids x 2 events: every id ran once');
+  });
+
   t.test('an expired command is refused, not run', async (t) => {
     const ack = await server.client.command('dev-1', 'sys/test-events', { count: 1, tag: 'expired' }, { ts: Date.now() - 60_000, expiresInMs: 1_000 });
     t.equal(ack.ok, false);
