@@ -3,7 +3,7 @@
 // Listeners hear each change of state once; one that throws is reported, never propagated.
 import type { LockBoardFaultCode, LockBoardHealth } from '../hal/lock-board.js';
 import type { Clock } from '../hal/types.js';
-import { warnListenerError } from '../hal/listener-error.js';
+import { warnListenerError } from '../listener-error.js';
 
 export class BoardHealth {
   private current: LockBoardHealth;

@@ -8,10 +8,10 @@ import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
 import { VirtualEscPosPrinter, serveVirtualPrinter, type ByteDevice } from '../../simulators/escpos-printer/index.js';
 import { Sqlite } from '../../firmware/store/sqlite.js';
 import type { Ack } from '../../protocol/messages.js';
-import { deviceProcess } from '../helpers/device-process.js';
-import { testServer } from '../helpers/hall-server.js';
-import { tempDir } from '../helpers/temp.js';
-import { waitFor } from '../helpers/wait.js';
+import { deviceProcess } from '../../testkit/device-process.js';
+import { testServer } from '../../testkit/hall-server.js';
+import { tempDir } from '../../testkit/temp.js';
+import { waitFor } from '../../testkit/wait.js';
 import { deviceConfig } from './suites/device-config.js';
 
 /** The virtual printer behind a switch: while held it swallows bytes and answers nothing (a jammed printer). */

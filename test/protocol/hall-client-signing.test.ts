@@ -7,7 +7,7 @@ import { HallClient } from '../../protocol/hall-client.js';
 import { generateSigningKeys, verifyEnvelope } from '../../protocol/signing.js';
 import { parseJsonObject } from '../../protocol/validate.js';
 import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor } from '../../testkit/wait.js';
 
 const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 

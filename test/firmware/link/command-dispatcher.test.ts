@@ -8,7 +8,7 @@ import { TrustedClock } from '../../../firmware/link/trusted-clock.js';
 import type { CommandEffect, CommandSpec } from '../../../firmware/link/command-types.js';
 import { Store } from '../../../firmware/store/store.js';
 import type { Ack } from '../../../protocol/messages.js';
-import { tempDir } from '../../helpers/temp.js';
+import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime, settle, until, type FakeLinkTime } from './fake-link-time.js';
 
 const TOPIC = 'halld/v1/h1/d1/cmd/sys/work';

@@ -3,7 +3,7 @@
 // back, or move the clock.
 import t from 'tap';
 import { generateSigningKeys, signEnvelope, toPublicKey } from '../../../protocol/signing.js';
-import { waitFor } from '../../helpers/wait.js';
+import { waitFor } from '../../../testkit/wait.js';
 import { linkRig, ROOT } from './link-rig.js';
 
 const HOUR = 3_600_000;

@@ -9,7 +9,7 @@ import { TrustedClock } from '../../../firmware/link/trusted-clock.js';
 import type { ConnectionHandlers, LinkConnection } from '../../../firmware/link/mqtt-connection.js';
 import { Store } from '../../../firmware/store/store.js';
 import { silentLogger } from '../../../firmware/log.js';
-import { tempDir } from '../../helpers/temp.js';
+import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime, until } from './fake-link-time.js';
 
 const ROOT = 'halld/v1/h1/d1';

@@ -14,8 +14,8 @@ import { silentLogger } from '../../../firmware/log.js';
 import { globalTimers } from '../../../drivers/clock/timers.js';
 import { startAedesBroker } from '../../../simulators/hall/aedes-broker.js';
 import { parseJsonObject } from '../../../protocol/validate.js';
-import { tempDir } from '../../helpers/temp.js';
-import { waitFor } from '../../helpers/wait.js';
+import { tempDir } from '../../../testkit/temp.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { OutboxPublisher } from '../../../firmware/link/outbox-publisher.js';
 import { Store, type OutboxEvent } from '../../../firmware/store/store.js';
-import { tempDir } from '../../helpers/temp.js';
+import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime, until } from './fake-link-time.js';
 
 async function rig(t: { teardown(fn: () => unknown): void }) {

@@ -7,7 +7,7 @@ import { TrustedClock } from '../../../firmware/link/trusted-clock.js';
 import { Store } from '../../../firmware/store/store.js';
 import { generateSigningKeys, signEnvelope, toPublicKey } from '../../../protocol/signing.js';
 import type { Ack } from '../../../protocol/messages.js';
-import { tempDir } from '../../helpers/temp.js';
+import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime } from './fake-link-time.js';
 
 const keys = generateSigningKeys();

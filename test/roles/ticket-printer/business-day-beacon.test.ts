@@ -3,7 +3,7 @@
 // drift and moves neither the day nor the numbering.
 import t from 'tap';
 import { kioskFixture } from './kiosk-fixture.js';
-import { waitFor } from '../../helpers/wait.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 const DAY = 86_400_000;
 
