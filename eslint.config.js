@@ -22,8 +22,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: 'drivers/(?!hal/types\\.js$|printer/(types|errors|ticket-template)\\.js$)',
-              message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/printer/{types,errors,ticket-template}.js), never a concrete driver',
+              regex: 'drivers/(?!hal/types\\.js$|clock/timers\\.js$|printer/(types|errors|ticket-template)\\.js$)',
+              message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/clock/timers.js, drivers/printer/{types,errors,ticket-template}.js), never a concrete driver',
             },
           ],
         },
