@@ -10,7 +10,7 @@ export interface PageLimits {
   requestTimeoutMs: number;
   /** A kept-alive socket with no new request is closed after this. */
   keepAliveTimeoutMs: number;
-  /** A socket with nothing sent either way for this long is closed; event streams are exempt (they idle by design). */
+  /** A socket with nothing sent either way for this long is closed; event streams are exempt (they idle by design). Above the longest take (takeTimeoutMs ≤ 30 s, then printing). */
   idleTimeoutMs: number;
   /** How often the header and request deadlines are checked (Node checks every 30 s by default: slowloris sockets lived that long). */
   timeoutCheckMs: number;
@@ -24,7 +24,7 @@ export const DEFAULT_PAGE_LIMITS: Readonly<PageLimits> = Object.freeze({
   headersTimeoutMs: 5_000,
   requestTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
-  idleTimeoutMs: 30_000,
+  idleTimeoutMs: 60_000,
   timeoutCheckMs: 1_000,
   maxStreams: 4,
   maxBodyBytes: 4 * 1024,
