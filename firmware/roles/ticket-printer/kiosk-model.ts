@@ -6,6 +6,7 @@ import type { TicketPrinterConfig } from './config.js';
 import type { KioskBackend, KioskView, ScanOutcome, TakeResult } from './kiosk/kiosk-types.js';
 import type { PrinterHealth } from './printer-health.js';
 import type { TicketIssuer } from './ticket-issuer.js';
+import { PageChannel } from '../../pages/page-channel.js';
 
 export interface KioskModelDeps {
   config: TicketPrinterConfig;
@@ -16,8 +17,8 @@ export interface KioskModelDeps {
 
 export class KioskModel implements KioskBackend {
   private rev = 0;
-  private readonly viewListeners = new Set<(view: KioskView) => void>();
-  private readonly scanListeners = new Set<(outcome: ScanOutcome) => void>();
+  private readonly views = new PageChannel<KioskView>();
+  private readonly scans = new PageChannel<ScanOutcome>();
   private last = '';
 
   constructor(private readonly d: KioskModelDeps) {}
@@ -54,22 +55,20 @@ export class KioskModel implements KioskBackend {
     this.last = key;
     this.rev += 1;
     const view: KioskView = { ...shown, rev: this.rev };
-    for (const l of this.viewListeners) l(view);
+    this.views.emit(view);
   }
 
   onViewChange(listener: (view: KioskView) => void): () => void {
-    this.viewListeners.add(listener);
-    return () => this.viewListeners.delete(listener);
+    return this.views.on(listener);
   }
 
   onScan(listener: (outcome: ScanOutcome) => void): () => void {
-    this.scanListeners.add(listener);
-    return () => this.scanListeners.delete(listener);
+    return this.scans.on(listener);
   }
 
   async scanned(code: string): Promise<TakeResult> {
     const result = await this.checkIn(code);
-    for (const l of this.scanListeners) l({ code, result });
+    this.scans.emit({ code, result });
     return result;
   }
 

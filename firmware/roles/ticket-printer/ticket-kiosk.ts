@@ -9,6 +9,7 @@ import { PrinterHealth, type PrinterHealthState } from './printer-health.js';
 import { TicketIssuer } from './ticket-issuer.js';
 import type { TicketLedger } from './ticket-ledger.js';
 import type { PrinterFault } from '../../../drivers/hal/types.js';
+import { globalTimers } from '../../../drivers/clock/timers.js';
 
 export class TicketKiosk {
   readonly health: PrinterHealth;
@@ -50,7 +51,8 @@ export class TicketKiosk {
       kiosk.ticker.unref();
       if (config.kiosk.enabled) {
         // Without the page the buttons and the scanner still issue: a busy port is a fault to report, not a dead kiosk.
-        kiosk.server = await startKioskServer({ backend: kiosk.model, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }) }).catch(
+        // The page server takes its timers injected (ctx.timers once RoleContext carries them).
+        kiosk.server = await startKioskServer({ backend: kiosk.model, timers: globalTimers, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }) }).catch(
           (err: unknown) => {
             kiosk.pageError = (err as Error).message;
             ctx.log.error({ err: kiosk.pageError, port: config.kiosk.port }, 'kiosk page not served');

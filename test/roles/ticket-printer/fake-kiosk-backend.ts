@@ -1,6 +1,7 @@
 // An in-memory KioskBackend for the kiosk server and page tests: a hall with real-looking
 // categories, tickets numbered per prefix, appointments by code, and knobs to push view changes
 // and scans, hold a take open, or make the backend throw.
+import { PageChannel } from '../../../firmware/pages/page-channel.js';
 import type { IssuedTicket, KioskBackend, KioskCategory, KioskView, ScanOutcome, TakeResult } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
 
 function cat(id: string, prefix: string, name: string, nameEn: string, extra: Partial<KioskCategory> = {}): KioskCategory {
@@ -68,15 +69,15 @@ export class FakeKioskBackend implements KioskBackend {
   /** When set, take() and checkIn() throw this. */
   failWith: Error | null = null;
   private readonly counters = new Map<string, number>();
-  private readonly viewListeners = new Set<(view: KioskView) => void>();
-  private readonly scanListeners = new Set<(outcome: ScanOutcome) => void>();
+  private readonly views = new PageChannel<KioskView>();
+  private readonly scans = new PageChannel<ScanOutcome>();
 
   constructor(view: Partial<KioskView> = {}) {
     this.current = hallView(view);
   }
 
   get listenerCount(): number {
-    return this.viewListeners.size + this.scanListeners.size;
+    return this.views.size + this.scans.size;
   }
 
   view(): KioskView {
@@ -84,19 +85,17 @@ export class FakeKioskBackend implements KioskBackend {
   }
 
   onViewChange(listener: (view: KioskView) => void): () => void {
-    this.viewListeners.add(listener);
-    return () => this.viewListeners.delete(listener);
+    return this.views.on(listener);
   }
 
   onScan(listener: (outcome: ScanOutcome) => void): () => void {
-    this.scanListeners.add(listener);
-    return () => this.scanListeners.delete(listener);
+    return this.scans.on(listener);
   }
 
   /** Changes the view (rev + 1) and tells every listener. */
   update(patch: Partial<KioskView>): KioskView {
     this.current = { ...this.current, ...patch, rev: this.current.rev + 1 };
-    for (const l of this.viewListeners) l(this.view());
+    this.views.emit(this.view());
     return this.current;
   }
 
@@ -107,7 +106,7 @@ export class FakeKioskBackend implements KioskBackend {
   /** A code read at the scanner: checks it in and pushes the outcome like the role does. */
   scan(code: string): ScanOutcome {
     const outcome = { code, result: this.checkInNow(code) };
-    for (const l of this.scanListeners) l(structuredClone(outcome));
+    this.scans.emit(structuredClone(outcome));
     return outcome;
   }
 

@@ -2,27 +2,17 @@
 // headless Chromium, the role asks the reference server, the real ESC/POS driver prints to
 // the byte-level simulator; paper-out replaces the menu and the refill brings it back.
 import t from 'tap';
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { kioskFixture, ticketText } from './kiosk-fixture.js';
 import { waitFor } from '../../../testkit/wait.js';
+import { launchChromium, openTouchPage } from '../../../testkit/chromium.js';
 
-const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 t.setTimeout(120_000);
 
-if (!existsSync(executablePath)) {
-  t.fail(`Chromium not found at ${executablePath}: apt-get install chromium, or set CHROMIUM_PATH`);
-} else {
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
-  t.teardown(() => browser.close());
-
+const browser = await launchChromium(t);
+if (browser) {
   t.test('tap a category → the server\'s number on screen and on paper', async (t) => {
     const k = await kioskFixture(t);
-    const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true, locale: 'zh-CN' });
-    t.teardown(() => context.close());
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
+    const { page, tid } = await openTouchPage(t, browser);
     await page.goto(k.url);
     await tid('cat-social').waitFor();
     t.match((await tid('cat-social').textContent()) ?? '', /社保业务/);

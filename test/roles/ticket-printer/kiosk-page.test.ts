@@ -2,19 +2,16 @@
 // what a visitor sees and touches, against the kiosk server and a fake backend. Waits are
 // Playwright's own (waitFor / waitForSelector) or polls with a deadline, never fixed sleeps.
 import t from 'tap';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
 import type { KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
+import { globalTimers } from '../../../drivers/clock/timers.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { waitFor } from '../../../testkit/wait.js';
-
-const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const PORTRAIT = { width: 1080, height: 1920 };
-const LANDSCAPE = { width: 1920, height: 1080 };
+import { LANDSCAPE, launchChromium, openTouchPage, PORTRAIT } from '../../../testkit/chromium.js';
 
 interface Test {
   teardown(fn: () => unknown): void;
@@ -33,21 +30,10 @@ interface Kiosk {
 
 async function openKiosk(t: Test, browser: Browser, options: { view?: Partial<KioskView>; viewport?: { width: number; height: number } } = {}): Promise<Kiosk> {
   const backend = new FakeKioskBackend(options.view);
-  const server = await startKioskServer({ backend });
+  const server = await startKioskServer({ backend, timers: globalTimers });
   t.teardown(() => server.close());
-  const context = await browser.newContext({ viewport: options.viewport ?? PORTRAIT, deviceScaleFactor: 1, hasTouch: true, locale: 'zh-CN' });
-  t.teardown(() => context.close());
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  const kiosk: Kiosk = {
-    page,
-    backend,
-    server,
-    takeRequests: 0,
-    errors: [],
-    tid: (id) => page.locator(`[data-testid="${id}"]`),
-  };
-  page.on('pageerror', (err) => kiosk.errors.push(err.message));
+  const { page, errors, tid } = await openTouchPage(t, browser, { viewport: options.viewport });
+  const kiosk: Kiosk = { page, backend, server, takeRequests: 0, errors, tid };
   page.on('request', (req) => {
     if (req.method() === 'POST' && req.url().endsWith('/api/take')) kiosk.takeRequests += 1;
   });
@@ -65,13 +51,8 @@ async function text(k: Kiosk, id: string): Promise<string> {
 // A real browser and a dozen page loads: more than tap's default 30 s per file on a slow board.
 t.setTimeout(180_000);
 
-if (!existsSync(executablePath)) {
-  t.fail(
-    `Chromium not found at ${executablePath}. The kiosk page tests drive a real browser: install it with \`apt-get install chromium\` (Debian/Raspberry Pi OS), or set CHROMIUM_PATH to a Chromium binary.`,
-  );
-} else {
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
-  t.teardown(() => browser.close());
+const browser = await launchChromium(t);
+if (browser) {
   const shotsDir = process.env['KIOSK_SCREENSHOT_DIR'] ?? (await tempDir(t, 'halld-kiosk-shots-'));
   await mkdir(shotsDir, { recursive: true });
 
@@ -340,7 +321,7 @@ if (!existsSync(executablePath)) {
     await k.server.close();
     t.equal(await text(k, 'reconnecting'), '连接中…');
     const backend = new FakeKioskBackend({ hallName: '城关镇便民服务中心(新)', rev: 1 });
-    const server = await startKioskServer({ backend, port: k.server.port });
+    const server = await startKioskServer({ backend, timers: globalTimers, port: k.server.port });
     t.teardown(() => server.close());
     await k.page.locator('[data-testid="hall-name"]', { hasText: '(新)' }).waitFor();
     t.pass('the view of the restarted role is taken although its rev is lower');

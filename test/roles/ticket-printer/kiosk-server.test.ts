@@ -2,87 +2,23 @@
 // event stream, take and check-in passed to the backend, a specific 4xx for every bad request,
 // loopback only, and a close() that does not hang on an open event stream.
 import t from 'tap';
-import { request, type IncomingMessage } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPublicDir, KioskServerError, MAX_BODY_BYTES, startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
+import { globalTimers } from '../../../drivers/clock/timers.js';
 import { waitFor } from '../../../testkit/wait.js';
+import { openEvents, postJson, raw } from '../../../testkit/page-http.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
 async function serve(t: Teardown, backend = new FakeKioskBackend(), extra: { keepAliveMs?: number } = {}): Promise<{ server: KioskServer; backend: FakeKioskBackend }> {
-  const server = await startKioskServer({ backend, ...extra });
+  const server = await startKioskServer({ backend, timers: globalTimers, ...extra });
   t.teardown(() => server.close());
   return { server, backend };
-}
-
-interface RawResponse {
-  status: number;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A request exactly as written (fetch would normalise paths and headers). */
-function raw(url: string, options: { method?: string; path: string; headers?: Record<string, string | number>; body?: string | Buffer; chunks?: Buffer[] }): Promise<RawResponse> {
-  const { hostname, port } = new URL(url);
-  return new Promise((ok, fail) => {
-    const req = request({ host: hostname, port, method: options.method ?? 'GET', path: options.path, headers: options.headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    if (options.chunks) {
-      for (const c of options.chunks) req.write(c);
-      req.end();
-    } else req.end(options.body);
-  });
-}
-
-/** An open /api/events stream that collects parsed events. */
-function openEvents(url: string): Promise<{ events: { event: string; data: unknown }[]; comments: string[]; res: IncomingMessage; ended: Promise<void>; close(): void }> {
-  return new Promise((ok, fail) => {
-    const req = request(new URL('/api/events', url), { agent: false }, (res) => {
-      const events: { event: string; data: unknown }[] = [];
-      const comments: string[] = [];
-      let buffer = '';
-      res.setEncoding('utf8');
-      const ended = new Promise<void>((done) => {
-        res.on('end', done);
-        res.on('close', done);
-      });
-      res.on('data', (d: string) => {
-        buffer += d;
-        let at: number;
-        while ((at = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, at);
-          buffer = buffer.slice(at + 2);
-          let event = 'message';
-          let data = '';
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comments.push(line);
-            else if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          if (data !== '') events.push({ event, data: JSON.parse(data) as unknown });
-        }
-      });
-      ok({ events, comments, res, ended, close: () => req.destroy() });
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
-
-async function postJson(url: string, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(new URL(path, url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
 }
 
 t.test('binds 127.0.0.1 on an ephemeral port and nothing else', async (t) => {
@@ -237,7 +173,7 @@ t.test('every bad request gets its own 4xx and message, and the server keeps goi
 
 t.test('close() resolves promptly with an event stream open', async (t) => {
   const backend = new FakeKioskBackend();
-  const server = await startKioskServer({ backend });
+  const server = await startKioskServer({ backend, timers: globalTimers });
   const stream = await openEvents(server.url);
   await waitFor('the initial view', () => stream.events.length >= 1);
   const started = Date.now();
@@ -262,7 +198,7 @@ t.test('the page folder is found from dist/ and from the bundle; a missing one i
   t.equal(findPublicDir(join(root, 'dist', 'halld.mjs')), expected, 'from dist/halld.mjs');
   t.equal(findPublicDir('/nowhere/at/all.js'), null, 'outside the package');
 
-  const err = await startKioskServer({ backend: new FakeKioskBackend(), publicDir: join(root, 'nope') }).then(
+  const err = await startKioskServer({ backend: new FakeKioskBackend(), timers: globalTimers, publicDir: join(root, 'nope') }).then(
     () => null,
     (e: unknown) => e,
   );
@@ -270,7 +206,7 @@ t.test('the page folder is found from dist/ and from the bundle; a missing one i
   t.match(err, { code: 'NO_PUBLIC_DIR', message: /nope\/index\.html does not exist/ });
 
   const { server } = await serve(t);
-  const busy = await startKioskServer({ backend: new FakeKioskBackend(), port: server.port }).then(
+  const busy = await startKioskServer({ backend: new FakeKioskBackend(), timers: globalTimers, port: server.port }).then(
     () => null,
     (e: unknown) => e,
   );

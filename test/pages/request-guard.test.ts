@@ -1,0 +1,35 @@
+// The guard's rules on plain request shapes, including what the loopback-only tests cannot
+// produce: a peer on another machine (a page bound to a LAN address by mistake) with a forged
+// loopback Host.
+import t from 'tap';
+import { checkRequestSource, isLoopbackAddress, loopbackHosts, type RequestSource } from '../../firmware/pages/request-guard.js';
+import { PageRequestError } from '../../firmware/pages/page-errors.js';
+
+function refusal(req: RequestSource, port = 8080): { status: number; message: string } | null {
+  try {
+    checkRequestSource(req, port);
+    return null;
+  } catch (err) {
+    if (!(err instanceof PageRequestError)) throw err;
+    return { status: err.status, message: err.message };
+  }
+}
+
+t.test('loopback peers only, whatever Host they claim', async (t) => {
+  for (const address of ['127.0.0.1', '127.8.9.1', '::1', '::ffff:127.0.0.1']) t.ok(isLoopbackAddress(address), `${address} is this board`);
+  for (const address of ['192.168.1.20', '::ffff:10.0.0.5', 'fe80::1', '0.0.0.0', '::', undefined]) t.notOk(isLoopbackAddress(address), `${String(address)} is not`);
+  t.same(refusal({ headers: { host: '127.0.0.1:8080' }, socket: { remoteAddress: '192.168.1.20' } }), {
+    status: 403,
+    message: "requests from 192.168.1.20 are not accepted: this page is for the board's own screen",
+  });
+  t.equal(refusal({ headers: { host: 'localhost:8080' }, socket: { remoteAddress: '::ffff:127.0.0.1' } }), null, 'a mapped loopback peer is served');
+});
+
+t.test('Host names and ports', async (t) => {
+  t.same(loopbackHosts(8080), ['127.0.0.1:8080', 'localhost:8080']);
+  t.same(loopbackHosts(80), ['127.0.0.1:80', 'localhost:80', '127.0.0.1', 'localhost'], 'port 80 may be left out, as browsers do');
+  const local = { remoteAddress: '127.0.0.1' };
+  t.equal(refusal({ headers: { host: 'LOCALHOST:8080' }, socket: local }), null, 'host names are case-insensitive');
+  t.match(refusal({ headers: { host: '127.0.0.1' }, socket: local }), { status: 421 }, 'the port is part of the Host');
+  t.match(refusal({ headers: { host: '[::1]:8080' }, socket: local }), { status: 421 }, 'the server is not bound to ::1');
+});
