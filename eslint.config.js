@@ -13,6 +13,11 @@ const TIME_PENDING = [
   'firmware/store/store.ts', // limits: store faults
   'firmware/roles/ticket-printer/kiosk/kiosk-server.ts', // pages: replaced by the shared page server
 ];
+// `new Date(text)` parses and is fine; `new Date()` and `Date()` read the wall clock.
+const WALL_CLOCK_SYNTAX = [
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: INJECTED_TIME },
+  { selector: "CallExpression[callee.name='Date']", message: INJECTED_TIME },
+];
 const injectedTime = {
   files: ['firmware/**/*.ts'],
   ignores: ['firmware/cli.ts', ...TIME_PENDING],
@@ -24,14 +29,11 @@ const injectedTime = {
       { object: 'Date', property: 'now', message: INJECTED_TIME },
       { object: 'performance', property: 'now', message: INJECTED_TIME },
     ],
-    // `new Date(text)` parses and is fine; `new Date()` and `Date()` read the wall clock.
-    'no-restricted-syntax': [
-      'error',
-      { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: INJECTED_TIME },
-      { selector: "CallExpression[callee.name='Date']", message: INJECTED_TIME },
-    ],
+    'no-restricted-syntax': ['error', ...WALL_CLOCK_SYNTAX, { selector: "ImportSpecifier[imported.name=/^(globalTimers|systemClock)$/]", message: `${INJECTED_TIME}; only the runtime defaults to the real ones` }],
   },
 };
+// The runtime holds the defaults (globalTimers) that the entry points rely on.
+const runtimeDefaultsTime = { files: ['firmware/runtime.ts'], rules: { 'no-restricted-syntax': ['error', ...WALL_CLOCK_SYNTAX] } };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'protocol/schema/**'] },
@@ -48,12 +50,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        // The printer's interface files (its types, its errors, the template contract) do no I/O.
+        // The printer's interface files (its types, its errors, the template contract) and the
+        // Timers interface (injected time) do no I/O.
         {
           patterns: [
             {
-              regex: 'drivers/(?!hal/types\\.js$|printer/(types|errors|ticket-template)\\.js$)',
-              message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/printer/{types,errors,ticket-template}.js), never a concrete driver',
+              regex: 'drivers/(?!hal/types\\.js$|clock/timers\\.js$|printer/(types|errors|ticket-template)\\.js$)',
+              message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/clock/timers.js, drivers/printer/{types,errors,ticket-template}.js), never a concrete driver',
             },
           ],
         },
@@ -61,4 +64,5 @@ export default tseslint.config(
     },
   },
   injectedTime,
+  runtimeDefaultsTime,
 );

@@ -1,6 +1,8 @@
 // One running configuration of the kiosk: printer health, the issuer, the touchscreen page,
 // the category buttons and the appointment scanner, wired to the link. A new config from the
 // server stops this and starts another; the ledger (and so the numbers) carries over.
+import type { TicketPrinterContract } from '../../../protocol/ticket-printer.js';
+import type { TimerHandle } from '../../../drivers/clock/timers.js';
 import type { RoleContext } from '../role-module.js';
 import type { TicketPrinterConfig } from './config.js';
 import { KioskModel } from './kiosk-model.js';
@@ -10,18 +12,21 @@ import { TicketIssuer } from './ticket-issuer.js';
 import type { TicketLedger } from './ticket-ledger.js';
 import type { PrinterFault } from '../../../drivers/printer/types.js';
 
+/** How often the kiosk looks whether service hours or the business day changed. */
+const DAY_CHECK_MS = 30_000;
+
 export class TicketKiosk {
   readonly health: PrinterHealth;
   readonly issuer: TicketIssuer;
   readonly model: KioskModel;
   private server: KioskServer | undefined;
   private readonly cleanups: (() => void)[] = [];
-  private ticker: NodeJS.Timeout | undefined;
+  private ticker: TimerHandle | undefined;
   /** Why the touchscreen page is not served (port taken, files missing), for diagnostics. */
   pageError: string | null = null;
 
   private constructor(
-    private readonly ctx: RoleContext,
+    private readonly ctx: RoleContext<TicketPrinterContract>,
     readonly config: TicketPrinterConfig,
     private readonly ledger: TicketLedger,
     private readonly paused: Map<string, string>,
@@ -30,6 +35,7 @@ export class TicketKiosk {
       hal: ctx.hal,
       printerName: config.printer,
       pollMs: config.statusPollMs,
+      timers: ctx.timers,
       log: ctx.log.child({ part: 'printer' }),
       onFaultsChanged: (next, added, cleared) => this.faultsChanged(next, added, cleared),
     });
@@ -37,7 +43,7 @@ export class TicketKiosk {
     this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected });
   }
 
-  static async start(ctx: RoleContext, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>): Promise<TicketKiosk> {
+  static async start(ctx: RoleContext<TicketPrinterContract>, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>): Promise<TicketKiosk> {
     const kiosk = new TicketKiosk(ctx, config, ledger, paused);
     try {
       await kiosk.issuer.refreshDay();
@@ -46,7 +52,7 @@ export class TicketKiosk {
       await kiosk.wireScanner();
       kiosk.cleanups.push(ctx.link.onConnectionChange(() => kiosk.changed()));
       // Service hours open and close, and the business day turns over, with nobody touching anything.
-      kiosk.ticker = setInterval(() => void kiosk.issuer.refreshDay().then(() => kiosk.changed()).catch(() => undefined), 30_000);
+      kiosk.ticker = ctx.timers.setInterval(() => void kiosk.issuer.refreshDay().then(() => kiosk.changed()).catch(() => undefined), DAY_CHECK_MS);
       kiosk.ticker.unref();
       if (config.kiosk.enabled) {
         // Without the page the buttons and the scanner still issue: a busy port is a fault to report, not a dead kiosk.
@@ -131,7 +137,7 @@ export class TicketKiosk {
   }
 
   async stop(): Promise<void> {
-    if (this.ticker) clearInterval(this.ticker);
+    this.ctx.timers.clearInterval(this.ticker);
     this.health.stop();
     for (const c of this.cleanups.splice(0)) c();
     await this.server?.close();
