@@ -3,6 +3,14 @@
 // place a name lives: the device's emit/request/command handlers, the server's HallClient
 // and the JSON Schema files are all typed or generated from it, so a misspelled name or a
 // missing field is a compile error, not a message the other side drops.
+//
+// A new role (see protocol/ticket-printer.ts and firmware/roles/ticket-printer/):
+//   protocol/evaluator.ts   export const evaluatorContract = defineContract({ role: 'evaluator',
+//                             events: { 'rating.submitted': RatingSubmitted }, commands: { request: RatingRequest },
+//                             requests: { 'staff.photo': { data: PhotoRequest, result: PhotoAnswer } } });
+//   protocol/contracts.ts   one line in CONTRACTS (types HallClient, exports protocol/schema/evaluator/*.json)
+//   the role module         defineRole({ role: 'evaluator', contract: evaluatorContract, ... }), start(ctx) gets
+//                           ctx.link.emit/request typed; commands: roleCommands(evaluatorContract, { request: { effect, run } })
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Role } from './topics.js';
 
