@@ -58,6 +58,15 @@ export async function benchTicketPress(): Promise<void> {
       if (firstByteAt === undefined && bytes[0] === 0x1b) firstByteAt = performance.now();
       receive(bytes);
     };
+    // A take is still finishing after its bytes reach the printer (it records the print, then
+    // publishes the role's state), and a press while it is in flight is ignored by design: under
+    // load that outlasted the release + 40 ms and the next press was lost. The state carrying
+    // the new count is the barrier.
+    let issuedSeen = 0;
+    server.client.onState((device, role, state) => {
+      const n = (state.data['issued'] as Record<string, unknown> | undefined)?.['social'];
+      if (device === 'kiosk-bench' && role === 'ticket-printer' && typeof n === 'number') issuedSeen = n;
+    });
     const samples: number[] = [];
     for (let i = 0; i < ROUNDS + 5; i++) {
       const printed = printer.tickets().length;
@@ -65,6 +74,7 @@ export async function benchTicketPress(): Promise<void> {
       const pressedAt = performance.now();
       hal.sim.press('btn-social');
       await waitUntil(() => printer.tickets().length > printed);
+      await waitUntil(() => issuedSeen >= i + 1);
       hal.sim.release('btn-social');
       await new Promise((r) => setTimeout(r, DEBOUNCE_MS * 2));
       if (i >= 5 && firstByteAt !== undefined) samples.push(firstByteAt - pressedAt);

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { createHal } from '../assembly/create-hal.js';
-import type { Hal, SelfTestResult } from '../drivers/hal/types.js';
+import type { Clock, Hal, SelfTestResult } from '../drivers/hal/types.js';
+import { globalTimers, type Timers } from '../drivers/clock/timers.js';
+import type { WireContract } from '../protocol/contract.js';
 import { toPublicKey } from '../protocol/signing.js';
 import { validate } from '../protocol/validate.js';
 import type { Role } from '../protocol/topics.js';
@@ -15,9 +17,9 @@ import type { DeviceConfig } from './config/schema.js';
 import { Store } from './store/store.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
 import { TrustedClock } from './link/trusted-clock.js';
-import { globalTimers } from '../drivers/clock/timers.js';
 import { ROLE_MODULES } from './roles/index.js';
 import type { DiagnosticReport, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
+import { createRoleLink } from './roles/role-link.js';
 import type { Logger } from './log.js';
 
 /** The package version, found by walking up from this file (works from dist/ and from the bundle). */
@@ -38,8 +40,15 @@ export const FIRMWARE_VERSION: string = packageVersion();
 
 export interface RuntimeOptions {
   log: Logger;
-  /** Use this HAL instead of building one from the board (tests, the demo's simulated devices). */
+  /** Use this HAL instead of building one from the board (tests, the demo's simulated devices); its clock is the device's. */
   hal?: Hal;
+  /**
+   * The one pair of time sources for the whole device (HAL, roles): a test passes fake ones
+   * to drive time; only the entry points choose the real ones (the defaults).
+   */
+  timers?: Timers;
+  /** The board's clock, for the HAL this runtime builds (default: the system clock). */
+  clock?: Clock;
   /** Called when `sys/restart` asks for a restart; the default restarts in-process. */
   onRestartRequest?: (reason: string) => void;
 }
@@ -54,7 +63,7 @@ export class Runtime {
   private readonly roles = new Map<Role, RunningRole>();
   private configRev = 0;
   private stopped = false;
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
 
   private constructor(
     readonly config: DeviceConfig,
@@ -64,12 +73,21 @@ export class Runtime {
     readonly clock: TrustedClock,
     private readonly log: Logger,
     private readonly options: RuntimeOptions,
-  ) {}
+    private readonly timers: Timers,
+  ) {
+    this.startedAt = hal.clock.monotonicMs();
+  }
 
   static async start(config: DeviceConfig, options: RuntimeOptions): Promise<Runtime> {
     const log = options.log.child({ hall: config.hall, device: config.device });
-    const hal = options.hal ?? (await createHal({ board: config.board, io: config.io }));
-    const store = await Store.open(config.dataDir, { maxOutbox: config.outbox.max });
+    const timers = options.timers ?? globalTimers;
+    const hal = options.hal ?? (await createHal({ board: config.board, io: config.io, timers, ...(options.clock ? { clock: options.clock } : {}) }));
+    const bootedAt = hal.clock.monotonicMs();
+    const store = await Store.open(config.dataDir, {
+      maxOutbox: config.outbox.max,
+      now: () => hal.clock.now(),
+      uptimeMs: () => Math.floor(hal.clock.monotonicMs() - bootedAt),
+    });
     try {
       const clock = new TrustedClock(config.clock.source, hal.clock);
       const roleNames = runningRoles(config);
@@ -93,7 +111,7 @@ export class Runtime {
         configRev: () => self.runtime?.configRev ?? 0,
         applyConfig: (rev, data) => (self.runtime ? self.runtime.applyConfig(rev, data) : Promise.resolve({ ok: false, reasons: ['device starting'] })),
       });
-      const runtime = new Runtime(config, hal, store, link, clock, log, options);
+      const runtime = new Runtime(config, hal, store, link, clock, log, options, timers);
       self.runtime = runtime;
       runtime.configRev = remote?.rev ?? 0;
       await runtime.startRoles(roleNames, remote?.roles ?? {});
@@ -120,25 +138,17 @@ export class Runtime {
     };
   }
 
-  private context(role: Role): RoleContext {
-    const link = this.link;
+  private context(contract: WireContract): RoleContext {
     return {
       hall: this.config.hall,
       device: this.config.device,
       hal: this.hal,
       store: this.store,
       clock: this.clock,
-      log: this.log.child({ role }),
+      timers: this.timers,
+      log: this.log.child({ role: contract.role }),
       runtime: this.services(),
-      link: {
-        get connected() {
-          return link.connected;
-        },
-        emit: (name, data, opts) => link.emit(role, name, data, opts),
-        setState: (data) => link.setState(role, data),
-        request: (name, data, timeoutMs) => link.request(name, data, timeoutMs),
-        onConnectionChange: (l) => link.onConnectionChange(l),
-      },
+      link: createRoleLink(contract, this.link),
     };
   }
 
@@ -149,7 +159,7 @@ export class Runtime {
       const fileSection = (this.config.roles as Record<string, unknown>)[name] ?? {};
       const section = sectionWithDefaults(module.configSchema, remoteSections[name] ?? fileSection);
       if (module.migrations) await this.store.migrate(name, module.migrations);
-      const instance = await module.start(this.context(name), section);
+      const instance = await module.start(this.context(module.contract), section);
       for (const [cmd, spec] of Object.entries(instance.commands)) this.link.registerCommand(name, cmd, spec);
       this.roles.set(name, { module, instance, config: section });
     }
@@ -244,14 +254,16 @@ export class Runtime {
       const out = this.hal.output(led);
       via.push(`output:${led}`);
       let on = false;
-      const blink = setInterval(() => {
+      const blink = this.timers.setInterval(() => {
         on = !on;
         void out.write(on).catch(() => undefined);
       }, 250);
-      setTimeout(() => {
-        clearInterval(blink);
-        void out.write(false).catch(() => undefined);
-      }, durationMs).unref();
+      this.timers
+        .setTimeout(() => {
+          this.timers.clearInterval(blink);
+          void out.write(false).catch(() => undefined);
+        }, durationMs)
+        .unref();
     }
     await this.hal.speaker().beep(200).then(
       () => via.push('speaker'),
@@ -268,7 +280,7 @@ export class Runtime {
       board: this.hal.board,
       fw: FIRMWARE_VERSION,
       boot: this.store.boot,
-      uptimeMs: Date.now() - this.startedAt,
+      uptimeMs: Math.floor(this.hal.clock.monotonicMs() - this.startedAt),
       roles: [...this.roles.keys()],
       configRev: this.configRev,
       parts: this.hal.describe(),

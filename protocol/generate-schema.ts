@@ -1,4 +1,4 @@
-// Writes one JSON Schema file per protocol message (and the device config) to
+// Writes one JSON Schema file per protocol message and per role contract entry to
 // protocol/schema/, from the same TypeBox source the code uses. `npm run schema`; a test
 // fails when the checked-in files are out of date.
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -6,11 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { join, dirname } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { MESSAGE_SCHEMAS } from './messages.js';
-import { TICKET_PRINTER_SCHEMAS } from './ticket-printer.js';
+import { contractEntries } from './contract.js';
+import { CONTRACTS } from './contracts.js';
 
 export function schemaFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  const groups: [string, Record<string, TSchema>][] = [['', MESSAGE_SCHEMAS], ['ticket-printer/', TICKET_PRINTER_SCHEMAS]];
+  const groups: [string, Record<string, TSchema>][] = [['', MESSAGE_SCHEMAS]];
+  // Each role's contract, one folder per role (file names: contractEntries).
+  for (const contract of Object.values(CONTRACTS)) groups.push([`${contract.role}/`, Object.fromEntries(contractEntries(contract).map((e) => [e.file, e.schema]))]);
   for (const [folder, schemas] of groups) {
     for (const [name, schema] of Object.entries(schemas)) {
       const doc = { $schema: 'https://json-schema.org/draft/2020-12/schema', ...schema, $id: `https://halld.dev/schema/v1/${folder}${name}.json` };

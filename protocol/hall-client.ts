@@ -13,6 +13,7 @@ import { Ack, EventMessage, RequestMessage, Status, StateMessage, type ErrorCode
 import { parseJsonObject, validate } from './validate.js';
 import { signEnvelope, toPrivateKey } from './signing.js';
 import { newId } from './ids.js';
+import { contractOf, requestContract, type AnyRequestData, type AnyRequestName, type AnyRequestResult, type CommandKey, type CommandKeyData, type ContractEventData, type ContractEventName, type ContractRole } from './contracts.js';
 
 // mqtt's ESM entry is its browser-oriented bundle; the CommonJS build loads ~3x faster.
 const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
@@ -110,7 +111,7 @@ export class HallClient {
   private readonly cursorStore: CursorStore;
   private readonly signingKey: KeyObject | undefined;
   private readonly secure: Set<string>;
-  private readonly counters = { events: 0, duplicates: 0, buffered: 0, staleStatus: 0, badMessages: 0 };
+  private readonly counters = { events: 0, duplicates: 0, buffered: 0, staleStatus: 0, badMessages: 0, invalidEvents: 0 };
 
   constructor(private readonly o: HallClientOptions) {
     const memory = new Map<string, number>();
@@ -153,8 +154,16 @@ export class HallClient {
     return { hall: this.o.hall, device };
   }
 
-  /** Sends a command and resolves with its ack (ok or not); rejects only when no ack came in time. */
-  command(device: string, command: `${Role}/${string}`, data: Record<string, unknown> = {}, options: CommandOptions = {}): Promise<Ack> {
+  /**
+   * Sends a command and resolves with its ack (ok or not); rejects only when no ack came in
+   * time. The name and `data` are checked at compile time against the role's contract.
+   */
+  command<K extends CommandKey>(device: string, command: K, data: CommandKeyData<K>, options: CommandOptions = {}): Promise<Ack> {
+    return this.commandUnchecked(device, command, data, options);
+  }
+
+  /** command() without the contract's compile-time check: tests of bad data and unknown commands. */
+  commandUnchecked(device: string, command: `${Role}/${string}`, data: Record<string, unknown>, options: CommandOptions = {}): Promise<Ack> {
     const [role, name] = splitCommand(command);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const id = options.id ?? newId('c');
@@ -183,7 +192,7 @@ export class HallClient {
   }
 
   /** Sends a command to every device of the hall with that role; acks arrive through onAck. */
-  async hallCommand(command: `${Role}/${string}`, data: Record<string, unknown> = {}, options: CommandOptions = {}): Promise<string> {
+  async hallCommand<K extends CommandKey>(command: K, data: CommandKeyData<K>, options: CommandOptions = {}): Promise<string> {
     const [role, name] = splitCommand(command);
     const id = options.id ?? newId('c');
     const topic = topics.hallCommand(this.o.hall, role, name);
@@ -213,6 +222,24 @@ export class HallClient {
     return () => this.eventHandlers.delete(handler);
   }
 
+  /**
+   * One event of one role, its `data` typed by the role's contract and checked against its
+   * schema; an event that does not fit is counted in stats().invalidEvents and not handed on.
+   */
+  onEventOf<R extends ContractRole, N extends ContractEventName<R>>(role: R, name: N, handler: (data: ContractEventData<R, N>, e: DeviceEvent) => void | Promise<void>): () => void {
+    const schema = contractOf(role)?.events[name];
+    if (!schema) throw new TypeError(`role ${role} has no event ${name} in its contract`);
+    return this.onEvent((e) => {
+      if (e.role !== role || e.name !== name) return;
+      const check = validate(schema, e.message.data);
+      if (!check.ok) {
+        this.counters.invalidEvents += 1;
+        return;
+      }
+      return handler(check.value as ContractEventData<R, N>, e);
+    });
+  }
+
   onStatus(handler: (s: DeviceStatus) => void): () => void {
     this.statusHandlers.add(handler);
     return () => this.statusHandlers.delete(handler);
@@ -228,9 +255,20 @@ export class HallClient {
     return () => this.ackHandlers.delete(handler);
   }
 
-  /** Answers `req/{name}` from devices; a throw becomes an error response (RequestFailure keeps its code). */
-  onRequest(name: string, handler: RequestHandler): void {
-    this.requestHandlers.set(name, handler);
+  /**
+   * Answers `req/{name}` from devices; a throw becomes an error response (RequestFailure keeps
+   * its code). The request's `data` is checked against its contract schema first: what does
+   * not fit is answered BAD_REQUEST without calling the handler.
+   */
+  onRequest<N extends AnyRequestName>(name: N, handler: (device: string, data: AnyRequestData<N>) => Promise<AnyRequestResult<N>> | AnyRequestResult<N>): void {
+    const schema = requestContract(name)?.requests[name]?.data;
+    if (!schema) throw new TypeError(`no contract declares request ${name}`);
+    this.requestHandlers.set(name, async (device, data) => {
+      const check = validate(schema, data);
+      if (!check.ok) throw new RequestFailure('BAD_REQUEST', `${name}: ${check.errors.join('; ')}`);
+      // A result schema is an object (the `res` envelope's data); the contract typed it.
+      return (await handler(device, check.value as AnyRequestData<N>)) as Record<string, unknown>;
+    });
   }
 
   /** The newest status seen for a device (stale wills never replace a newer birth). */

@@ -1,7 +1,9 @@
 // The ticket-printer role's messages (PROTOCOL.md "Role messages"): the `data` of its request,
 // response, commands and events. Same single source as messages.ts: TypeScript types here,
-// JSON Schema files in protocol/schema/ticket-printer/ via `npm run schema`.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+// JSON Schema files in protocol/schema/ticket-printer/ via `npm run schema`. The contract at
+// the end maps each name to its schema.
+import { Type, type Static } from '@sinclair/typebox';
+import { defineContract } from './contract.js';
 
 const CategoryId = Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'service category id from the role config' });
 const TicketNumber = Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9-]+$', description: 'the number as called, e.g. "A023"' });
@@ -105,14 +107,24 @@ export const PauseCommand = Type.Object(
 );
 export const ResumeCommand = Type.Object({ category: CategoryId }, { $id: 'TicketResumeCommand', description: 'cmd/ticket-printer/resume data' });
 
-export const TICKET_PRINTER_SCHEMAS: Record<string, TSchema> = {
-  'ticket-take-request': TicketTakeRequest,
-  'ticket-take-response': TicketTakeResponse,
-  'ticket-issued': TicketIssued,
-  'ticket-unprinted': TicketUnprinted,
-  'printer-fault': PrinterFaultEvent,
-  'printer-ok': PrinterOkEvent,
-  'cmd-print': PrintCommand,
-  'cmd-pause': PauseCommand,
-  'cmd-resume': ResumeCommand,
-};
+export const TestPrintCommand = Type.Object({}, { $id: 'TicketTestPrintCommand', description: 'cmd/ticket-printer/test-print data: print the printer\'s self-test ticket' });
+
+export const ticketPrinterContract = defineContract({
+  role: 'ticket-printer',
+  events: {
+    'ticket.issued': TicketIssued,
+    'ticket.unprinted': TicketUnprinted,
+    'printer.fault': PrinterFaultEvent,
+    'printer.ok': PrinterOkEvent,
+  },
+  commands: {
+    print: PrintCommand,
+    pause: PauseCommand,
+    resume: ResumeCommand,
+    'test-print': TestPrintCommand,
+  },
+  requests: {
+    'ticket.take': { data: TicketTakeRequest, result: TicketTakeResponse },
+  },
+});
+export type TicketPrinterContract = typeof ticketPrinterContract;

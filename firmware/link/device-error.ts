@@ -1,10 +1,11 @@
 // The one error type of the link: a command handler throws it to answer with a specific code,
 // and `request()` rejects with it. Its code is the protocol's (PROTOCOL.md "Error codes") plus
-// OFFLINE, which only a request can meet: the question never left the device. A command that
-// fails because a request it made was OFFLINE is answered INTERNAL (see toErrorBody).
+// two only a request can meet: OFFLINE (the question never left the device) and BAD_RESPONSE
+// (the server's answer does not fit the role's wire contract). A command that fails because
+// a request it made met either is answered INTERNAL (see toErrorBody).
 import type { ErrorBody, ErrorCode } from '../../protocol/messages.js';
 
-export type DeviceErrorCode = ErrorCode | 'OFFLINE';
+export type DeviceErrorCode = ErrorCode | 'OFFLINE' | 'BAD_RESPONSE';
 
 export class DeviceError extends Error {
   readonly code: DeviceErrorCode;
@@ -17,10 +18,11 @@ export class DeviceError extends Error {
     this.details = details;
   }
 
-  /** The ack's error body: OFFLINE is not a code a server knows, so it goes out as INTERNAL. */
+  /** The ack's error body: OFFLINE and BAD_RESPONSE are not codes a server knows, so they go out as INTERNAL. */
   toErrorBody(): ErrorBody {
-    const code: ErrorCode = this.code === 'OFFLINE' ? 'INTERNAL' : this.code;
-    const message = this.code === 'OFFLINE' ? `offline: ${this.message}` : this.message;
+    const requestOnly = this.code === 'OFFLINE' || this.code === 'BAD_RESPONSE';
+    const code: ErrorCode = requestOnly ? 'INTERNAL' : this.code;
+    const message = requestOnly ? `${this.code === 'OFFLINE' ? 'offline' : 'bad response'}: ${this.message}` : this.message;
     return { code, message, ...(this.details !== undefined ? { details: this.details } : {}) };
   }
 }

@@ -3,19 +3,65 @@
 // A role sees HAL interfaces and its slice of the link, never a concrete driver.
 import type { TSchema, Static } from '@sinclair/typebox';
 import type { Hal, SelfTestResult } from '../../drivers/hal/types.js';
-import type { Role } from '../../protocol/topics.js';
 import type { Store, Statement, OutboxEvent } from '../store/store.js';
-import type { CommandSpec } from '../link/command-types.js';
+import type { Timers } from '../../drivers/clock/timers.js';
+import type {
+  CommandData,
+  CommandName,
+  EventData,
+  EventName,
+  RequestData,
+  RequestName,
+  RequestResult,
+  WireContract,
+} from '../../protocol/contract.js';
+import type { CommandContext, CommandSpec } from '../link/command-types.js';
 import type { TrustedClock } from '../link/trusted-clock.js';
 import type { Logger } from '../log.js';
 
-/** The link as one role sees it: its own events, state and requests. */
-export interface RoleLink {
+/**
+ * The link as one role sees it: its own events, state and requests, each name and `data`
+ * checked at compile time against the role's contract in protocol/.
+ */
+export interface RoleLink<K extends WireContract = WireContract> {
   readonly connected: boolean;
-  emit(name: string, data: Record<string, unknown>, options?: { durable?: boolean; statements?: Statement[] }): Promise<OutboxEvent>;
+  emit<N extends EventName<K>>(name: N, data: EventData<K, N>, options?: { durable?: boolean; statements?: Statement[] }): Promise<OutboxEvent>;
   setState(data: Record<string, unknown>): void;
-  request(name: string, data: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>>;
+  /**
+   * Asks the server. The answer is checked against the contract's `result` schema: a
+   * RequestError with code TIMEOUT or OFFLINE when none came, BAD_RESPONSE when it does not
+   * fit, else the server's own error code.
+   */
+  request<N extends RequestName<K>>(name: N, data: RequestData<K, N>, timeoutMs: number): Promise<RequestResult<K, N>>;
   onConnectionChange(listener: (connected: boolean) => void): () => void;
+}
+
+/** A command handler's context whose `emit` is checked against the role's contract. */
+export type RoleCommandContext<K extends WireContract> = Omit<CommandContext, 'emit'> & {
+  emit<N extends EventName<K>>(name: N, data: EventData<K, N>, options?: { durable?: boolean }): void;
+};
+
+/** What a role writes for one of its contract's commands (the schema comes from the contract). */
+export type RoleCommandSpec<K extends WireContract, N extends CommandName<K>> = Omit<CommandSpec<K['commands'][N]>, 'schema' | 'run'> & {
+  run(data: CommandData<K, N>, cmd: RoleCommandContext<K>): Promise<Record<string, unknown> | void>;
+};
+
+/** One handler per command of the contract: a missing or an extra one is a compile error. */
+export type RoleCommands<K extends WireContract> = { [N in CommandName<K>]: CommandSpec<K['commands'][N]> };
+
+/** Builds a role's `commands` from its contract: each handler gets its schema and typed data. */
+export function roleCommands<K extends WireContract>(contract: K, specs: { [N in CommandName<K>]: RoleCommandSpec<K, N> }): RoleCommands<K> {
+  const commands: Record<string, CommandSpec> = {};
+  for (const name of Object.keys(contract.commands) as CommandName<K>[]) {
+    const spec: RoleCommandSpec<K, typeof name> = specs[name];
+    commands[name] = {
+      ...spec,
+      schema: contract.commands[name] as K['commands'][typeof name],
+      // The dispatcher's context emits any name; the contract narrows what this role may pass.
+      run: (data, cmd) => spec.run(data as CommandData<K, typeof name>, cmd as unknown as RoleCommandContext<K>),
+    };
+  }
+  return commands as RoleCommands<K>;
 }
 
 /** What the runtime offers the `sys` role (and technicians' tools). */
@@ -34,19 +80,22 @@ export interface DiagnosticReport {
   link: Record<string, unknown>;
 }
 
-export interface RoleContext {
+export interface RoleContext<K extends WireContract = WireContract> {
   readonly hall: string;
   readonly device: string;
   readonly hal: Hal;
-  readonly link: RoleLink;
+  readonly link: RoleLink<K>;
   readonly store: Store;
   readonly clock: TrustedClock;
+  /** The runtime's timers: a role never calls the global setTimeout/setInterval (tests drive these). */
+  readonly timers: Timers;
   readonly log: Logger;
   readonly runtime: RuntimeServices;
 }
 
-export interface RoleInstance<C = unknown> {
-  commands: Record<string, CommandSpec>;
+export interface RoleInstance<C = unknown, K extends WireContract = WireContract> {
+  /** Build with roleCommands(contract, {...}). */
+  commands: RoleCommands<K>;
   selfTests?: Record<string, () => Promise<SelfTestResult>>;
   /** Self-tests that use something up (a test print costs paper): run only when `sys/diag` names them in `include`. */
   manualSelfTests?: Record<string, () => Promise<SelfTestResult>>;
@@ -67,8 +116,10 @@ export interface PartNames {
   scanners: string[];
 }
 
-export interface RoleModule<S extends TSchema = TSchema> {
-  role: Role;
+export interface RoleModule<S extends TSchema = TSchema, K extends WireContract = WireContract> {
+  role: K['role'];
+  /** The role's wire contract (protocol/<role>.ts): names and schemas of its events, commands and requests. */
+  contract: K;
   configSchema: S;
   /**
    * Problems the schema cannot see (a button on an input that does not exist, prefixes used
@@ -78,9 +129,9 @@ export interface RoleModule<S extends TSchema = TSchema> {
   sectionProblems?(section: Static<S>, parts: PartNames): string[];
   /** This role's own tables, applied in order once each. */
   migrations?: string[];
-  start(ctx: RoleContext, config: Static<S>): Promise<RoleInstance<Static<S>>>;
+  start(ctx: RoleContext<K>, config: Static<S>): Promise<RoleInstance<Static<S>, K>>;
 }
 
-export function defineRole<S extends TSchema>(module: RoleModule<S>): RoleModule<S> {
+export function defineRole<S extends TSchema, K extends WireContract>(module: RoleModule<S, K>): RoleModule<S, K> {
   return module;
 }

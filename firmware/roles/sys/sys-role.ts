@@ -1,8 +1,8 @@
 // The `sys` role every device has: ping, diag, identify, restart (PROTOCOL.md "Commands every
 // device answers").
 import { Type } from '@sinclair/typebox';
-import { defineRole } from '../role-module.js';
-import { command } from '../../link/command-types.js';
+import { sysContract } from '../../../protocol/sys.js';
+import { defineRole, roleCommands } from '../role-module.js';
 
 const SysConfig = Type.Object(
   {
@@ -11,60 +11,51 @@ const SysConfig = Type.Object(
   { default: {} },
 );
 
+/** Time for the ack (and its journal row) to go out before the runtime restarts. */
+const RESTART_AFTER_ACK_MS = 200;
+
 export const sysRole = defineRole({
   role: 'sys',
+  contract: sysContract,
   configSchema: SysConfig,
   async start(ctx, config) {
     let identifyMs = config.identifyMs;
     return {
-      commands: {
-        ping: command({
-          schema: Type.Record(Type.String(), Type.Unknown()),
+      commands: roleCommands(sysContract, {
+        ping: {
           effect: 'none',
           timeoutMs: 1_000,
           run: async (data) => data,
-        }),
-        diag: command({
-          schema: Type.Object({
-            include: Type.Optional(
-              Type.Array(Type.String({ pattern: '^[a-z-]+/[a-z0-9.-]+$' }), { maxItems: 32, description: 'manual self-tests to run too, e.g. "ticket-printer/test-print"' }),
-            ),
-          }),
+        },
+        diag: {
           effect: 'none',
           timeoutMs: 30_000,
           run: async (data) => ({ ...(await ctx.runtime.diagnose(data.include ?? [])) }),
-        }),
-        identify: command({
-          schema: Type.Object({ durationMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })) }),
+        },
+        identify: {
           effect: 'none',
           timeoutMs: 5_000,
           run: async (data) => ({ ...(await ctx.runtime.identify(data.durationMs ?? identifyMs)), durationMs: data.durationMs ?? identifyMs }),
-        }),
+        },
         // Lets a technician (and the delivery tests) push N events through the whole path —
         // outbox, broker, server, evt-ack — and watch them arrive in order.
-        'test-events': command({
-          schema: Type.Object({
-            count: Type.Integer({ minimum: 1, maximum: 10_000 }),
-            durable: Type.Optional(Type.Boolean()),
-            tag: Type.Optional(Type.String({ maxLength: 64 })),
-          }),
+        'test-events': {
           effect: 'state',
           timeoutMs: 60_000,
           run: async (data, cmd) => {
             for (let i = 0; i < data.count; i++) cmd.emit('test-event', { i, of: data.count, cmd: cmd.id, ...(data.tag ? { tag: data.tag } : {}) }, { durable: data.durable ?? true });
             return { emitted: data.count };
           },
-        }),
-        restart: command({
-          schema: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }),
+        },
+        restart: {
           effect: 'state',
           run: async (data) => {
             // Restart after the ack is out: the journal row is committed with the ack first.
-            setTimeout(() => ctx.runtime.restart(data.reason ?? 'sys/restart'), 200).unref();
+            ctx.timers.setTimeout(() => ctx.runtime.restart(data.reason ?? 'sys/restart'), RESTART_AFTER_ACK_MS).unref();
             return { restarting: true };
           },
-        }),
-      },
+        },
+      }),
       async reconfigure(next) {
         identifyMs = next.identifyMs;
       },

@@ -3,6 +3,7 @@
 // changes, and tells the kiosk whether it may issue at all. A printer that cannot be opened
 // or does not answer is `offline`.
 import type { Hal, PrinterFault, PrinterStatus, TicketPrinter } from '../../../drivers/hal/types.js';
+import type { IntervalHandle, Timers } from '../../../drivers/clock/timers.js';
 import type { Logger } from '../../log.js';
 import type { KioskBlock } from './kiosk/kiosk-types.js';
 
@@ -20,6 +21,7 @@ export interface PrinterHealthOptions {
   hal: Hal;
   printerName: string;
   pollMs: number;
+  timers: Timers;
   log: Logger;
   /** A change in the fault set: the role emits the event (durably) and refreshes its state. */
   onFaultsChanged(next: PrinterHealthState, added: PrinterFault[], cleared: PrinterFault[]): void;
@@ -29,7 +31,7 @@ const UNKNOWN: PrinterHealthState = { reachable: false, faults: [], ready: false
 
 export class PrinterHealth {
   private current: PrinterHealthState = UNKNOWN;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: IntervalHandle | undefined;
   private checking: Promise<PrinterHealthState> | undefined;
   private printer: TicketPrinter | undefined;
   private stopped = false;
@@ -50,13 +52,13 @@ export class PrinterHealth {
 
   async start(): Promise<void> {
     await this.check();
-    this.timer = setInterval(() => void this.check().catch(() => undefined), this.o.pollMs);
+    this.timer = this.o.timers.setInterval(() => void this.check().catch(() => undefined), this.o.pollMs);
     this.timer.unref();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.o.timers.clearInterval(this.timer);
   }
 
   /** The printer, opened on first use (and again after it failed to open). */

@@ -3,8 +3,7 @@
 // unreachable or too slow, commit the number with its `ticket.issued` event, then print.
 // One take at a time: the printer is one device and numbers must come out in order.
 import { newId } from '../../../protocol/ids.js';
-import { TicketTakeResponse, type TicketIssued } from '../../../protocol/ticket-printer.js';
-import { validate } from '../../../protocol/validate.js';
+import type { TicketIssued, TicketPrinterContract, TicketTakeResponse } from '../../../protocol/ticket-printer.js';
 import { PrinterNotReadyError, type TicketFields, type TicketPrinter } from '../../../drivers/hal/types.js';
 import { RequestError } from '../../link/device-link.js';
 import type { RoleContext } from '../role-module.js';
@@ -36,7 +35,7 @@ export function refusal(reason: TakeRefusal, message = REFUSALS[reason]): TakeRe
 }
 
 export interface IssuerDeps {
-  ctx: RoleContext;
+  ctx: RoleContext<TicketPrinterContract>;
   config: TicketPrinterConfig;
   ledger: TicketLedger;
   health: PrinterHealth;
@@ -162,14 +161,12 @@ export class TicketIssuer {
     if (!ctx.link.connected) return {};
     try {
       const data = { takeId, category: request.category, priority: request.priority, ...(request.appointment ? { appointment: request.appointment } : {}) };
-      const res = await ctx.link.request('ticket.take', data, config.takeTimeoutMs);
-      const check = validate(TicketTakeResponse, res);
-      if (!check.ok) {
-        ctx.log.warn({ res, errors: check.errors }, 'server answered ticket.take with an invalid response; issuing offline');
+      return { response: await ctx.link.request('ticket.take', data, config.takeTimeoutMs) };
+    } catch (err) {
+      if (err instanceof RequestError && err.code === 'BAD_RESPONSE') {
+        ctx.log.warn({ details: err.details }, 'server answered ticket.take with an invalid response; issuing offline');
         return {};
       }
-      return { response: check.value };
-    } catch (err) {
       if (err instanceof RequestError && (err.code === 'TIMEOUT' || err.code === 'OFFLINE')) {
         ctx.log.warn({ takeId, reason: err.message }, 'server did not answer ticket.take; issuing offline');
         return {};

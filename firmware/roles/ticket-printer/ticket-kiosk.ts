@@ -1,6 +1,8 @@
 // One running configuration of the kiosk: printer health, the issuer, the touchscreen page,
 // the category buttons and the appointment scanner, wired to the link. A new config from the
 // server stops this and starts another; the ledger (and so the numbers) carries over.
+import type { TicketPrinterContract } from '../../../protocol/ticket-printer.js';
+import type { TimerHandle } from '../../../drivers/clock/timers.js';
 import type { RoleContext } from '../role-module.js';
 import type { TicketPrinterConfig } from './config.js';
 import { KioskModel } from './kiosk-model.js';
@@ -9,7 +11,9 @@ import { PrinterHealth, type PrinterHealthState } from './printer-health.js';
 import { TicketIssuer } from './ticket-issuer.js';
 import type { TicketLedger } from './ticket-ledger.js';
 import type { PrinterFault } from '../../../drivers/hal/types.js';
-import { globalTimers } from '../../../drivers/clock/timers.js';
+
+/** How often the kiosk looks whether service hours or the business day changed. */
+const DAY_CHECK_MS = 30_000;
 
 export class TicketKiosk {
   readonly health: PrinterHealth;
@@ -17,12 +21,12 @@ export class TicketKiosk {
   readonly model: KioskModel;
   private server: KioskServer | undefined;
   private readonly cleanups: (() => void)[] = [];
-  private ticker: NodeJS.Timeout | undefined;
+  private ticker: TimerHandle | undefined;
   /** Why the touchscreen page is not served (port taken, files missing), for diagnostics. */
   pageError: string | null = null;
 
   private constructor(
-    private readonly ctx: RoleContext,
+    private readonly ctx: RoleContext<TicketPrinterContract>,
     readonly config: TicketPrinterConfig,
     private readonly ledger: TicketLedger,
     private readonly paused: Map<string, string>,
@@ -31,6 +35,7 @@ export class TicketKiosk {
       hal: ctx.hal,
       printerName: config.printer,
       pollMs: config.statusPollMs,
+      timers: ctx.timers,
       log: ctx.log.child({ part: 'printer' }),
       onFaultsChanged: (next, added, cleared) => this.faultsChanged(next, added, cleared),
     });
@@ -38,7 +43,7 @@ export class TicketKiosk {
     this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected });
   }
 
-  static async start(ctx: RoleContext, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>): Promise<TicketKiosk> {
+  static async start(ctx: RoleContext<TicketPrinterContract>, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>): Promise<TicketKiosk> {
     const kiosk = new TicketKiosk(ctx, config, ledger, paused);
     try {
       await kiosk.issuer.refreshDay();
@@ -47,12 +52,11 @@ export class TicketKiosk {
       await kiosk.wireScanner();
       kiosk.cleanups.push(ctx.link.onConnectionChange(() => kiosk.changed()));
       // Service hours open and close, and the business day turns over, with nobody touching anything.
-      kiosk.ticker = setInterval(() => void kiosk.issuer.refreshDay().then(() => kiosk.changed()).catch(() => undefined), 30_000);
+      kiosk.ticker = ctx.timers.setInterval(() => void kiosk.issuer.refreshDay().then(() => kiosk.changed()).catch(() => undefined), DAY_CHECK_MS);
       kiosk.ticker.unref();
       if (config.kiosk.enabled) {
         // Without the page the buttons and the scanner still issue: a busy port is a fault to report, not a dead kiosk.
-        // The page server takes its timers injected (ctx.timers once RoleContext carries them).
-        kiosk.server = await startKioskServer({ backend: kiosk.model, timers: globalTimers, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }) }).catch(
+        kiosk.server = await startKioskServer({ backend: kiosk.model, timers: ctx.timers, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }) }).catch(
           (err: unknown) => {
             kiosk.pageError = (err as Error).message;
             ctx.log.error({ err: kiosk.pageError, port: config.kiosk.port }, 'kiosk page not served');
@@ -133,7 +137,7 @@ export class TicketKiosk {
   }
 
   async stop(): Promise<void> {
-    if (this.ticker) clearInterval(this.ticker);
+    this.ctx.timers.clearInterval(this.ticker);
     this.health.stop();
     for (const c of this.cleanups.splice(0)) c();
     await this.server?.close();

@@ -1,20 +1,19 @@
 // The running ticket-printer role: its commands, self-tests and reconfiguration around one
 // TicketKiosk. Loaded only when a device has the role (ticket-printer-role.ts is the manifest).
-import { Type } from '@sinclair/typebox';
-import { PauseCommand, PrintCommand, ResumeCommand } from '../../../protocol/ticket-printer.js';
+import { ticketPrinterContract, type TicketPrinterContract } from '../../../protocol/ticket-printer.js';
 import { newId } from '../../../protocol/ids.js';
-import { CommandError, command } from '../../link/command-types.js';
-import type { PartNames, RoleContext, RoleInstance } from '../role-module.js';
+import { CommandError } from '../../link/command-types.js';
+import { roleCommands, type PartNames, type RoleContext, type RoleInstance } from '../role-module.js';
 import type { TicketPrinterConfig } from './config.js';
 import { TicketKiosk } from './ticket-kiosk.js';
 import { issuedEvent } from './ticket-issuer.js';
 import { TicketLedger, type LedgerTicket } from './ticket-ledger.js';
 
 export async function startTicketPrinter(
-  ctx: RoleContext,
+  ctx: RoleContext<TicketPrinterContract>,
   initial: TicketPrinterConfig,
   sectionProblems: (config: TicketPrinterConfig, parts: PartNames) => string[],
-): Promise<RoleInstance<TicketPrinterConfig>> {
+): Promise<RoleInstance<TicketPrinterConfig, TicketPrinterContract>> {
   const ledger = await TicketLedger.open(ctx.store);
   const paused = await ledger.paused();
   let kiosk = await TicketKiosk.start(ctx, initial, ledger, paused);
@@ -26,9 +25,8 @@ export async function startTicketPrinter(
   };
 
   return {
-    commands: {
-      print: command({
-        schema: PrintCommand,
+    commands: roleCommands(ticketPrinterContract, {
+      print: {
         effect: 'hardware',
         timeoutMs: 15_000,
         run: async (data, cmd) => {
@@ -63,9 +61,8 @@ export async function startTicketPrinter(
           if (!printed) throw new CommandError('HARDWARE', `printer refused the ticket: ${kiosk.health.state.detail}`, { faults: kiosk.health.state.faults });
           return { number: ticket.number, mode: data.mode };
         },
-      }),
-      pause: command({
-        schema: PauseCommand,
+      },
+      pause: {
         effect: 'state',
         run: async (data, cmd) => {
           category(data.category);
@@ -74,9 +71,8 @@ export async function startTicketPrinter(
           kiosk.changed();
           return { category: data.category, state: 'paused' };
         },
-      }),
-      resume: command({
-        schema: ResumeCommand,
+      },
+      resume: {
         effect: 'state',
         run: async (data, cmd) => {
           category(data.category);
@@ -85,9 +81,8 @@ export async function startTicketPrinter(
           kiosk.changed();
           return { category: data.category, state: kiosk.issuer.categoryState(category(data.category)) };
         },
-      }),
-      'test-print': command({
-        schema: Type.Object({}),
+      },
+      'test-print': {
         effect: 'hardware',
         timeoutMs: 15_000,
         run: async () => {
@@ -97,8 +92,8 @@ export async function startTicketPrinter(
           });
           return { printed: true };
         },
-      }),
-    },
+      },
+    }),
     selfTests: {
       printer: async () => {
         const h = await kiosk.health.check();

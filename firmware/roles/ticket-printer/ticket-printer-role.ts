@@ -1,6 +1,7 @@
 // The ticket-printer role (取号机): PROTOCOL.md's req `ticket.take`, cmds `print`, `pause`,
 // `resume`, evts `ticket.issued`, `ticket.unprinted`, `printer.fault`, `printer.ok`.
 // The manifest is all a device without the role loads; the implementation is imported on start.
+import { ticketPrinterContract } from '../../../protocol/ticket-printer.js';
 import { defineRole, type PartNames } from '../role-module.js';
 import { configProblems, TicketPrinterConfigSchema, type TicketPrinterConfig } from './config.js';
 import { LEDGER_MIGRATIONS } from './ticket-ledger.js';
@@ -21,6 +22,7 @@ function sectionProblems(config: TicketPrinterConfig, parts: PartNames): string[
 
 export const ticketPrinterRole = defineRole({
   role: 'ticket-printer',
+  contract: ticketPrinterContract,
   configSchema: TicketPrinterConfigSchema,
   migrations: LEDGER_MIGRATIONS,
   sectionProblems,

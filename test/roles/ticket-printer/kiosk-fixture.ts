@@ -12,6 +12,7 @@ import { isSimHal, type SimHal } from '../../../simulators/hal/sim-hal.js';
 import type { VirtualEscPosPrinter } from '../../../simulators/escpos-printer/index.js';
 import type { DeviceEvent } from '../../../protocol/hall-client.js';
 import type { TakeResult, KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
+import type { DeviceTime } from '../../../testkit/device-time.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { waitFor } from '../../../testkit/wait.js';
 
@@ -46,7 +47,10 @@ export interface KioskFixture {
   restart(): Promise<void>;
 }
 
-export async function kioskFixture(t: Teardown, options: { role?: Record<string, unknown>; desk?: TicketDeskOptions } = {}): Promise<KioskFixture> {
+export async function kioskFixture(
+  t: Teardown,
+  options: { role?: Record<string, unknown>; desk?: TicketDeskOptions; /** The device's timers and clock (the broker and server keep real time). */ time?: DeviceTime } = {},
+): Promise<KioskFixture> {
   const dir = await tempDir(t, 'halld-kiosk-');
   const broker = await startAedesBroker({ port: 0 });
   t.teardown(() => broker.close());
@@ -84,7 +88,7 @@ export async function kioskFixture(t: Teardown, options: { role?: Record<string,
 
   const fixture = {} as KioskFixture;
   const boot = async () => {
-    const runtime = await Runtime.start(config, { log: silentLogger() });
+    const runtime = await Runtime.start(config, { log: silentLogger(), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
     if (!isSimHal(runtime.hal)) throw new Error('expected the sim board');
     fixture.runtime = runtime;
     fixture.hal = runtime.hal;

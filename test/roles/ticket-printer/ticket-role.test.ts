@@ -2,7 +2,14 @@
 // printer simulator, the reference server answering ticket.take through a real broker.
 import t from 'tap';
 import { kioskFixture, ticketText } from './kiosk-fixture.js';
-import { waitFor, sleep } from '../../../testkit/wait.js';
+import type { VirtualEscPosPrinter } from '../../../simulators/escpos-printer/index.js';
+import { deviceTime } from '../../../testkit/device-time.js';
+import { waitFor } from '../../../testkit/wait.js';
+
+/** The ticket numbers the printer has printed, in order (A001, BK002, ...). */
+function printedNumbers(printer: VirtualEscPosPrinter): string[] {
+  return printer.tickets().map((_, i) => /\b[A-Z]K?\d{3}\b/.exec(ticketText(printer, i))?.[0] ?? '?');
+}
 
 t.test('online: the server\'s number is printed with Chinese text and the QR, and reported', async (t) => {
   const k = await kioskFixture(t);
@@ -99,11 +106,13 @@ t.test('paper out: refuses and reports; after the refill printer.ok and nothing 
   const ok = await waitFor('printer.ok', () => k.events('printer.ok')[0]);
   t.ok((ok.message.data['cleared'] as string[]).includes('paper-out'));
   t.equal((await k.view()).blocked, null);
-  await sleep(200);
-  t.equal(k.printer.tickets().length, 1, 'no stale ticket printed after the refill');
+  // Barrier: tickets go to the printer one at a time, in order, so anything stale from before
+  // the refill would have printed ahead of the next ticket.
   const next = await k.take('social');
   t.equal(next.ok && next.ticket.number, 'A002');
+  t.equal(k.printer.tickets().length - 1, 1, 'no stale ticket printed after the refill');
   t.equal(k.printer.tickets().length, 2);
+  t.same(printedNumbers(k.printer), ['A001', 'A002'], 'the refill printed nothing of its own');
 });
 
 t.test('quota, hours and unknown categories are refused with the reason', async (t) => {
@@ -139,21 +148,39 @@ t.test('the server refusing a take is shown, not replaced by an offline number',
 });
 
 t.test('a button pressed ten times or bouncing prints one ticket per guard window', async (t) => {
-  const k = await kioskFixture(t);
-  for (let i = 0; i < 10; i++) {
-    k.hal.sim.press('btn-social');
-    await sleep(25);
-    k.hal.sim.release('btn-social');
-    await sleep(25);
-  }
+  // The device runs on fake time (debounce, repeat guard); the broker and server do not.
+  const time = deviceTime(t);
+  const k = await kioskFixture(t, { time });
+  const click = (input: string) => {
+    k.hal.sim.press(input);
+    time.tick(25); // past the 20 ms debounce
+    k.hal.sim.release(input);
+    time.tick(25);
+  };
+  click('btn-social');
+  click('btn-social'); // while the first take is still in flight
+  click('btn-social');
   await waitFor('first ticket', () => k.printer.tickets().length >= 1);
-  await sleep(300);
-  t.equal(k.printer.tickets().length, 1, 'ten presses inside the 10 s guard window: one ticket');
+  for (let i = 0; i < 7; i++) click('btn-social'); // after it, inside the 10 s guard window
+  // Barrier: takes run one at a time in order, so once this later take from the page has
+  // printed, every take the presses started has finished.
+  const barrier = await k.take('social');
+  t.equal(barrier.ok && barrier.ticket.number, 'A002', 'the page take after the presses');
+  t.equal(k.printer.tickets().length - 1, 1, 'ten presses inside the 10 s guard window: one ticket');
+  t.same(printedNumbers(k.printer), ['A001', 'A002']);
+
+  time.tick(10_000);
+  click('btn-social');
+  await waitFor('a press after the guard window', () => k.printer.tickets().length >= 3);
+  t.same(printedNumbers(k.printer), ['A001', 'A002', 'A003'], 'once the guard window has passed the button issues again');
+
   k.hal.sim.bounce('btn-tax', 12, 'active');
-  await waitFor('tax ticket', () => k.printer.tickets().length >= 2);
-  await sleep(300);
-  t.equal(k.printer.tickets().length, 2, 'a bouncing contact held down: one ticket');
-  t.match(ticketText(k.printer), /B001/);
+  time.tick(25);
+  await waitFor('tax ticket', () => k.printer.tickets().length >= 4);
+  const barrier2 = await k.take('social');
+  t.equal(barrier2.ok && barrier2.ticket.number, 'A004', 'the page take after the bounce');
+  t.equal(printedNumbers(k.printer).filter((n) => n.startsWith('B')).length, 1, 'a bouncing contact held down: one ticket');
+  t.match(ticketText(k.printer, 3), /B001/);
 });
 
 t.test('print command: re-issue a missed number and reprint the last ticket', async (t) => {
@@ -175,7 +202,7 @@ t.test('print command: re-issue a missed number and reprint the last ticket', as
 });
 
 t.test('appointment check-in at the scanner prints the appointment\'s ticket', async (t) => {
-  const k = await kioskFixture(t, { desk: { appointments: { 'APT-2026-0001': 'tax' } } });
+  const k = await kioskFixture(t, { desk: { appointments: { 'APT-2026-0001': 'tax', 'APT-2026-0002': 'tax' } } });
   await k.hal.sim.scan('scan', 'APT-2026-0001');
   await waitFor('check-in ticket', () => k.printer.tickets().length >= 1);
   t.match(ticketText(k.printer), /B001/);
@@ -183,8 +210,12 @@ t.test('appointment check-in at the scanner prints the appointment\'s ticket', a
   const event = await waitFor('event', () => k.events('ticket.issued')[0]);
   t.match(event.message.data, { appointment: 'APT-2026-0001', category: 'tax' });
   await k.hal.sim.scan('scan', 'NOT-BOOKED');
-  await sleep(300);
-  t.equal(k.printer.tickets().length, 1, 'an unknown appointment prints nothing');
+  // Barrier: scans are taken in the order they arrive, one at a time, so once the next
+  // (booked) one has printed, the unknown one has been answered.
+  await k.hal.sim.scan('scan', 'APT-2026-0002');
+  await waitFor('the next check-in ticket', () => k.printer.tickets().length >= 2);
+  t.equal(k.printer.tickets().length - 1, 1, 'an unknown appointment prints nothing');
+  t.same(printedNumbers(k.printer), ['B001', 'B002']);
 });
 
 t.test('diagnostics: printer status always, the test print only when asked', async (t) => {
