@@ -3,6 +3,7 @@
 // (a real driver over onoff / gpiod / johnny-five / i2c-bus / serialport, or a simulator).
 
 import type { TicketPrinter } from '../printer/types.js';
+export type { LockBoard, LockBoardFailure, LockBoardFaultCode, LockBoardHealth, LockBoardProtocol, LockBoardResult, LockState, UnlockAck } from './lock-board.js';
 
 /** A debounced digital input (button, door sensor, keypad key) addressed by name. */
 export interface DigitalInput {

@@ -29,7 +29,7 @@ async function ptyRig(t: Test, line: VirtualLockBus, baudRate: number, boards: R
   return { pty, link, boards: opened };
 }
 
-t.test('8a80 on a pty: status, one unlock frame, a forced door, a dead board as a fault', { skip }, async (t) => {
+void t.test('8a80 on a pty: status, one unlock frame, a forced door, a dead board as a fault', { skip }, async (t) => {
   const line = new VirtualLockBus(sim8a80());
   const sim = line.addBoard({ address: 1, locks: 24 });
   const dead = line.addBoard({ address: 2, locks: 8 });
@@ -57,7 +57,7 @@ t.test('8a80 on a pty: status, one unlock frame, a forced door, a dead board as 
   t.same([a.health().state, b.health().state], ['ok', 'fault']);
 });
 
-t.test('kerong-cu on a pty at 19200: split, garbage-prefixed and corrupted replies', { skip }, async (t) => {
+void t.test('kerong-cu on a pty at 19200: split, garbage-prefixed and corrupted replies', { skip }, async (t) => {
   const line = new VirtualLockBus(simKerongCu());
   const sim = line.addBoard({ address: 0, locks: 16, infrared: true });
   const r = await ptyRig(t, line, 19200, { 'cab-k': { serial: 'rs485', protocol: 'kerong-cu', address: 0, locks: 16 } });

@@ -37,7 +37,7 @@ async function open(t: Test, line: VirtualLockBus): Promise<SerialLink> {
   return link;
 }
 
-t.test('8a80 simulator: the documented replies', async (t) => {
+void t.test('8a80 simulator: the documented replies', async (t) => {
   const line = new VirtualLockBus(sim8a80());
   const board = line.addBoard({ address: 1, locks: 24 });
   const link = await open(t, line);
@@ -57,7 +57,7 @@ t.test('8a80 simulator: the documented replies', async (t) => {
   t.equal(await reply, '8001011191', 'query lock 1: 80 01 01 11 91');
 });
 
-t.test('8a80 simulator: split requests, junk, bad BCC and strangers', async (t) => {
+void t.test('8a80 simulator: split requests, junk, bad BCC and strangers', async (t) => {
   const line = new VirtualLockBus(sim8a80());
   const board = line.addBoard({ address: 1, locks: 24 });
   const link = await open(t, line);
@@ -75,7 +75,7 @@ t.test('8a80 simulator: split requests, junk, bad BCC and strangers', async (t) 
   ]);
 });
 
-t.test('kerong-cu simulator: the documented frames, on serialport\'s SerialPortMock', async (t) => {
+void t.test('kerong-cu simulator: the documented frames, on serialport\'s SerialPortMock', async (t) => {
   const path = '/dev/ttyKERONG-mock';
   SerialPortMock.binding.createPort(path);
   t.teardown(() => SerialPortMock.binding.reset());
