@@ -37,7 +37,7 @@ void t.test('bytes that arrive while nothing waits are dropped and counted, neve
   t.same(outcome.ok ? 'ok' : outcome.code, 'TIMEOUT', 'the stale reply did not answer it');
 });
 
-void t.test('a request waits for the line to be quiet for the frame gap first', async (t) => {
+void t.test('after stray bytes a request waits for the line to be quiet for the frame gap; after a clean reply it does not', async (t) => {
   const r = rig(t);
   await r.device.write(Buffer.from([0x00, 0x13])); // noise, still arriving
   await settle();
@@ -54,6 +54,12 @@ void t.test('a request waits for the line to be quiet for the frame gap first', 
   await settle();
   const outcome = await pending;
   t.same(outcome, { ok: true, value: { lock: 1, open: true } });
+  const again = r.bus.exclusive(() => r.bus.transact(codec.status(1), 500));
+  await settle();
+  t.equal(r.requests.length, 2, 'after a clean reply the next request goes out at once, with no time passing');
+  await r.device.write(STATUS_1_REPLY);
+  await settle();
+  t.ok((await again).ok);
 });
 
 void t.test('the line closing mid-transaction ends it CLOSED (sent), and later ones CLOSED (not sent)', async (t) => {
