@@ -20,7 +20,8 @@
 //   CHECKSUM and BAD_REPLY up to the configured number of retries before they fail.
 // - A call that fails with TIMEOUT, CHECKSUM, BAD_REPLY, IO or CLOSED marks the board faulted;
 //   the next valid reply marks it ok again. onHealth() hears each change of `state`, once.
-// - After close(), every call resolves `{ ok: false, code: 'CLOSED', sent: false }`.
+// - After close(), every call not yet on the wire resolves `{ ok: false, code: 'CLOSED', sent: false }`;
+//   one already waiting for its reply finishes as it would have.
 
 /** Which byte protocol a board speaks; chosen per board in io.lockBoards. */
 export type LockBoardProtocol = '8a80' | 'kerong-cu';
@@ -95,6 +96,6 @@ export interface LockBoard {
   health(): LockBoardHealth;
   /** Called on every change of health().state. A listener that throws is reported, not propagated. */
   onHealth(listener: (health: LockBoardHealth) => void): () => void;
-  /** Pending and later calls resolve CLOSED; the serial line closes with its last board. */
+  /** Queued and later calls resolve CLOSED; the serial line closes with the last board on it. */
   close(): Promise<void>;
 }

@@ -14,3 +14,4 @@ export type { Scanner } from './scanner.js';
 export { PrinterNotReadyError, TemplateError, type PrinterFault, type PrinterStatus, type TicketDocument, type TicketFields, type TicketPrinter } from './ticket-printer.js';
 export { TicketTemplateSchema, validateTemplate, type TicketTemplate, type TicketBlock, type TextAlign } from './ticket-template.js';
 export type { Hal, SelfTestResult } from './hal.js';
+export type { LockBoard, LockBoardFailure, LockBoardFaultCode, LockBoardHealth, LockBoardProtocol, LockBoardResult, LockState, UnlockAck } from './lock-board.js';

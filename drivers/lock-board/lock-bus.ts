@@ -4,8 +4,9 @@
 // checksum where the length is fixed and by the inter-byte quiet gap where it is not, the way
 // Open-Locker frames them (ADR-0035/0061) and serialport's InterByteTimeoutParser would.
 // Bytes that arrive while no request is waiting (a late reply, line noise) are dropped and
-// counted, and a request waits for FRAME_GAP_MS of silence before it goes out, so the tail of
-// a late reply cannot be read as the answer to the next request.
+// counted. After anything but a clean reply (a timeout, a bad frame, stray bytes) the next
+// request waits for FRAME_GAP_MS of silence before it goes out, so the tail of a late reply
+// cannot be read as the answer to it; after a clean reply it goes out at once.
 import { HalError, type Clock, type SerialLink } from '../hal/types.js';
 import { globalTimers, type TimerHandle, type Timers } from '../clock/timers.js';
 import { hex, type Decoded, type Exchange } from './codec.js';
@@ -43,6 +44,8 @@ export class LockBus {
   private tail: Promise<unknown> = Promise.resolve();
   private current: Pending | undefined;
   private lastRxMs = Number.NEGATIVE_INFINITY;
+  /** The line may still carry bytes nobody asked for: wait for the gap before the next request. */
+  private unsettled = false;
   private closed = false;
   private readonly detach: Array<() => void> = [];
   /** Bytes received while no request was waiting for them. */
@@ -93,6 +96,7 @@ export class LockBus {
           this.current = undefined;
           this.timers.clearTimeout(pending.gap);
           this.timers.clearTimeout(pending.deadline);
+          if (!outcome.ok) this.unsettled = true;
           resolve(outcome as BusOutcome<T>);
         },
       };
@@ -124,6 +128,7 @@ export class LockBus {
     const pending = this.current;
     if (!pending) {
       this.discardedBytes += chunk.length;
+      this.unsettled = true;
       return;
     }
     pending.rx = Buffer.concat([pending.rx, chunk]);
@@ -168,12 +173,14 @@ export class LockBus {
     pending?.finish({ ok: false, code: 'CLOSED', message: `${this.link.name} closed while waiting for the reply to ${pending.exchange.what}${err ? ` (${err.message})` : ''}`, sent: pending.sent, ...(err ? { cause: err } : {}) });
   }
 
-  /** Waits until nothing has arrived for the frame gap (half-duplex turnaround, late replies). */
+  /** After an unclean exchange, waits until nothing has arrived for the frame gap (late replies, noise). */
   private async quiet(): Promise<void> {
+    if (!this.unsettled) return;
     for (;;) {
       const waitMs = this.lastRxMs + this.gapMs - this.clock.monotonicMs();
-      if (waitMs <= 0 || this.closed) return;
+      if (waitMs <= 0 || this.closed) break;
       await new Promise<void>((resolve) => this.timers.setTimeout(resolve, waitMs));
     }
+    this.unsettled = false;
   }
 }

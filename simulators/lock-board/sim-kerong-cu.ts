@@ -3,13 +3,18 @@
 // (status) with a 0x35 status frame and 0x32 (status all) with 0x36, 9 bytes each:
 // 02 ADDR CMD L1 L2 I1 I2 03 SUM; lock-hook bit 1 = closed, infrared bit 1 = item present.
 import { flipLastByte, takeFixed, type SimProtocol, type SimRequest } from './sim-protocol.js';
-import type { VirtualLockBoard } from './virtual-lock-board.js';
+import type { VirtualLockBoard, VirtualRequestKind } from './virtual-lock-board.js';
 
 export interface SimKerongOptions {
   /** What the hook bit means: default 'set-is-closed' (the driver's default). */
   polarity?: 'set-is-open' | 'set-is-closed';
 }
 
+const REQUEST_KINDS = new Map<number, VirtualRequestKind>([
+  [0x31, 'unlock'],
+  [0x30, 'status'],
+  [0x32, 'status-all'],
+]);
 const sum = (bytes: number[]): number => bytes.reduce((a, b) => a + b, 0) & 0xff;
 const withSum = (bytes: number[]): Buffer => Buffer.from([...bytes, sum(bytes)]);
 
@@ -32,16 +37,8 @@ export function simKerongCu(options: SimKerongOptions = {}): SimProtocol {
         const addr = f[1] ?? 0;
         const address = addr >> 4;
         const lock = (addr & 0x0f) + 1;
-        switch (f[2]) {
-          case 0x31:
-            return { address, kind: 'unlock', lock, bytes: f };
-          case 0x30:
-            return { address, kind: 'status', lock, bytes: f };
-          case 0x32:
-            return { address, kind: 'status-all', lock: 0, bytes: f };
-          default:
-            return undefined;
-        }
+        const kind = REQUEST_KINDS.get(f[2] ?? -1);
+        return kind ? { address, kind, lock: kind === 'status-all' ? 0 : lock, bytes: f } : undefined;
       }),
     reply(board, request) {
       const addr = request.bytes[1] ?? 0;

@@ -9,7 +9,7 @@ import { createMemoryLinkPair } from '../../../simulators/escpos-printer/memory-
 import { systemClock } from '../../../drivers/clock/system-clock.js';
 import { lockRig } from './rig.js';
 
-t.test('schema: the issue example is valid, mistakes are not', async (t) => {
+void t.test('schema: the issue example is valid, mistakes are not', async (t) => {
   t.ok(Value.Check(LockBoardsConfigSchema, { 'cab-a': { serial: 'rs485', protocol: '8a80', address: 1, locks: 24 } }), 'the example from issue 11');
   t.ok(Value.Check(LockBoardConfigSchema, { serial: 'rs485', protocol: 'kerong-cu', address: 2, locks: 16, statusPolarity: 'set-is-open', retries: 0, replyTimeoutMs: 300 }));
   for (const [what, entry] of [
@@ -22,7 +22,7 @@ t.test('schema: the issue example is valid, mistakes are not', async (t) => {
   }
 });
 
-t.test('resolve: defaults per protocol, and the kerong limits', async (t) => {
+void t.test('resolve: defaults per protocol, and the kerong limits', async (t) => {
   const a = resolveLockBoardSettings('cab-a', { serial: 'rs485', protocol: '8a80', address: 1, locks: 24 });
   t.same(a, { serial: 'rs485', protocol: '8a80', address: 1, locks: 24, statusPolarity: 'set-is-open', statusByteOrder: 'ch1-last', retries: 2, replyTimeoutMs: 1000, frameGapMs: 30 });
   const k = resolveLockBoardSettings('cab-k', { serial: 'rs485', protocol: 'kerong-cu', address: 0, locks: 16, retries: 0 });
@@ -31,15 +31,15 @@ t.test('resolve: defaults per protocol, and the kerong limits', async (t) => {
   t.throws(() => resolveLockBoardSettings('cab-k', { serial: 'rs485', protocol: 'kerong-cu', address: 0, locks: 24 }), /at most 16 locks/);
 });
 
-t.test('two boards with one address on one line are refused', async (t) => {
+void t.test('two boards with one address on one line are refused', async (t) => {
   const { host } = createMemoryLinkPair();
   const s = resolveLockBoardSettings('x', { serial: 'rs485', protocol: '8a80', address: 3, locks: 8 });
   t.throws(() => lockBoardsOnLink({ link: host, boards: { 'cab-a': s, 'cab-b': s }, clock: systemClock }), /io\.lockBoards\.cab-b: cab-a already has 8a80 address 3/);
 });
 
-t.test('polarity: the setting must match the board; a mismatch reads every door inverted', async (t) => {
+void t.test('polarity: the setting must match the board; a mismatch reads every door inverted', async (t) => {
   for (const polarity of ['set-is-open', 'set-is-closed'] as const) {
-    t.test(`${polarity} on both sides`, async (t) => {
+    void t.test(`${polarity} on both sides`, async (t) => {
       const r = await lockRig(t, { family: '8a80', sim: { polarity }, boards: [{ name: 'cab-a', address: 1, locks: 24, settings: { statusPolarity: polarity } }] });
       r.sim.forceOpen(4);
       const all = await r.run(r.board.statusAll());
@@ -48,28 +48,28 @@ t.test('polarity: the setting must match the board; a mismatch reads every door 
       t.same(one.ok && one.value.open, true);
     });
   }
-  t.test('mismatch', async (t) => {
+  void t.test('mismatch', async (t) => {
     const wrong = await lockRig(t, { family: 'kerong-cu', sim: { polarity: 'set-is-closed' }, boards: [{ name: 'cab-a', address: 0, locks: 4, settings: { statusPolarity: 'set-is-open' } }] });
     const all = await wrong.run(wrong.board.statusAll());
     t.same(all.ok && all.value.map((s) => s.open), [true, true, true, true], 'closed doors read open: why commissioning checks one door by hand');
   });
 });
 
-t.test('8a80 status byte order and count follow the settings, not the channel count', async (t) => {
-  t.test('ch1-first', async (t) => {
+void t.test('8a80 status byte order and count follow the settings, not the channel count', async (t) => {
+  void t.test('ch1-first', async (t) => {
     const first = await lockRig(t, { family: '8a80', sim: { statusByteOrder: 'ch1-first' }, boards: [{ name: 'cab-a', address: 1, locks: 24, settings: { statusByteOrder: 'ch1-first' } }] });
     first.sim.forceOpen(2);
     first.sim.forceOpen(17);
     const a = await first.run(first.board.statusAll());
     t.same(a.ok && a.value.filter((s) => s.open).map((s) => s.lock), [2, 17]);
   });
-  t.test('one status byte', async (t) => {
+  void t.test('one status byte', async (t) => {
     const one = await lockRig(t, { family: '8a80', sim: { statusBytes: 1 }, boards: [{ name: 'cab-a', address: 1, locks: 8 }] });
     one.sim.forceOpen(8);
     const b = await one.run(one.board.statusAll());
     t.same(b.ok && b.value.filter((s) => s.open).map((s) => s.lock), [8], 'a one-byte reply for an 8-lock board');
   });
-  t.test('too few status bytes', async (t) => {
+  void t.test('too few status bytes', async (t) => {
     const short = await lockRig(t, { family: '8a80', sim: { statusBytes: 1 }, boards: [{ name: 'cab-a', address: 1, locks: 12 }] });
     const c = await short.run(short.board.statusAll());
     t.match(c, { ok: false, code: 'BAD_REPLY', message: /1 status bytes \(8 channels\), the board is configured with 12 locks/ }, 'a reply that cannot cover the configured locks');

@@ -28,7 +28,7 @@ function cuts(bytes: Buffer): Buffer[][] {
 
 const board1 = create8a80Codec({ address: 1, locks: 24, polarity: 'set-is-open', statusByteOrder: 'ch1-last' });
 
-t.test('8a80 requests: the documented frames', async (t) => {
+void t.test('8a80 requests: the documented frames', async (t) => {
   t.equal(hex(board1.unlock(1).request), '8a 01 01 11 9b', 'open lock 1 on board 1');
   t.equal(hex(board1.status(1).request), '80 01 01 33 b3', 'query lock 1');
   t.equal(hex(board1.statusAll().request), '80 01 00 33 b2', 'query all');
@@ -37,7 +37,7 @@ t.test('8a80 requests: the documented frames', async (t) => {
   t.equal(xorBcc(h('8a 01 01 11')), 0x9b);
 });
 
-t.test('8a80 replies: unlock ack and single-lock status, with either polarity', async (t) => {
+void t.test('8a80 replies: unlock ack and single-lock status, with either polarity', async (t) => {
   t.same(feed(board1.unlock(1).decode, [h('8a 01 01 00 8a')]), { kind: 'frame', value: undefined }, 'unlock ack 8A 01 01 00 8A');
   t.same(feed(board1.status(1).decode, [h('80 01 01 11 91')]), { kind: 'frame', value: { lock: 1, open: true } }, '80 01 01 11 91, set-is-open');
   t.same(feed(board1.status(1).decode, [h('80 01 01 00 80')]), { kind: 'frame', value: { lock: 1, open: false } });
@@ -46,7 +46,7 @@ t.test('8a80 replies: unlock ack and single-lock status, with either polarity', 
   t.match(feed(board1.status(1).decode, [h('80 01 01 22 a2')]), { kind: 'invalid', code: 'BAD_REPLY' }, 'a status byte that is neither 00 nor 11');
 });
 
-t.test('8a80 query-all: captured frames, lengths the channel count does not predict, byte order', async (t) => {
+void t.test('8a80 query-all: captured frames, lengths the channel count does not predict, byte order', async (t) => {
   const eight = create8a80Codec({ address: 1, locks: 8, polarity: 'set-is-open', statusByteOrder: 'ch1-last' });
   const verified = feed(eight.statusAll().decode, [h('80 01 00 00 00 33 b2')]);
   t.same(verified.kind === 'frame' && verified.value.filter((s) => s.open), [], "Open-Locker's verified 8-channel board: 3 status bytes, all closed");
@@ -65,7 +65,7 @@ t.test('8a80 query-all: captured frames, lengths the channel count does not pred
   t.same(board1.statusAll().decode(h('80 01 00 00 02 33 b0'), 'data'), { kind: 'incomplete' }, 'no end byte: the frame ends only when the line goes quiet');
 });
 
-t.test('8a80: split frames and garbage before them, every way they can be cut', async (t) => {
+void t.test('8a80: split frames and garbage before them, every way they can be cut', async (t) => {
   for (const [what, decode, frame, expected] of [
     ['unlock ack', board1.unlock(1).decode, h('8a 01 01 00 8a'), undefined],
     ['status', board1.status(1).decode, h('80 01 01 11 91'), { lock: 1, open: true }],
@@ -78,7 +78,7 @@ t.test('8a80: split frames and garbage before them, every way they can be cut', 
   }
 });
 
-t.test('8a80: a wrong BCC is CHECKSUM once the line is quiet, never a frame', async (t) => {
+void t.test('8a80: a wrong BCC is CHECKSUM once the line is quiet, never a frame', async (t) => {
   t.same(board1.status(1).decode(h('80 01 01 11 92'), 'data'), { kind: 'incomplete' }, 'more bytes could still come');
   t.match(board1.status(1).decode(h('80 01 01 11 92'), 'quiet'), { kind: 'invalid', code: 'CHECKSUM' });
   t.match(feed(board1.statusAll().decode, [h('80 01 00 00 02 33 b1')]), { kind: 'invalid', code: 'CHECKSUM' });
@@ -89,7 +89,7 @@ t.test('8a80: a wrong BCC is CHECKSUM once the line is quiet, never a frame', as
 
 const kerong0 = createKerongCodec({ address: 0, locks: 16, polarity: 'set-is-closed' });
 
-t.test('kerong-cu requests: the documented frames', async (t) => {
+void t.test('kerong-cu requests: the documented frames', async (t) => {
   t.equal(hex(kerong0.unlock(1).request), '02 00 31 03 36', 'unlock lock index 0');
   for (let n = 0; n < 16; n++) t.equal(hex(kerong0.unlock(n + 1).request), hex(Buffer.from([0x02, n, 0x31, 0x03, n + 0x36])), `unlock n=${n}: 02 n 31 03 (n+36)`);
   t.equal(hex(kerong0.statusAll().request), '02 00 32 03 37', 'query all');
@@ -99,7 +99,7 @@ t.test('kerong-cu requests: the documented frames', async (t) => {
   t.equal(sumChecksum(h('02 22 31 03')), 0x58);
 });
 
-t.test('kerong-cu replies: hook and infrared bits', async (t) => {
+void t.test('kerong-cu replies: hook and infrared bits', async (t) => {
   // L1=05 (locks 1 and 3 hooked), L2=80 (lock 16 hooked), I1=01 (item in 1); SUM = C1.
   const reply = h('02 00 36 05 80 01 00 03 c1');
   const all = feed(kerong0.statusAll().decode, [reply]);

@@ -11,7 +11,7 @@ export interface ContractRig extends LockRig {
 }
 
 export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => Promise<ContractRig>): void {
-  t.test(`${name}: statusAll reads every door, and item sensors where the board has them`, async (t) => {
+  void t.test(`${name}: statusAll reads every door, and item sensors where the board has them`, async (t) => {
     const r = await makeRig(t);
     r.sim.forceOpen(2);
     r.sim.forceOpen(r.board.locks);
@@ -25,7 +25,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.same(r.board.health().state, 'ok');
   });
 
-  t.test(`${name}: status(lock) follows the door both ways`, async (t) => {
+  void t.test(`${name}: status(lock) follows the door both ways`, async (t) => {
     const r = await makeRig(t);
     const closed = await r.run(r.board.status(5));
     t.same(closed.ok && closed.value, r.infrared ? { lock: 5, open: false, itemPresent: false } : { lock: 5, open: false });
@@ -38,7 +38,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.equal(r.line.unlocksHeard().length, 0, 'reading status sends no unlock');
   });
 
-  t.test(`${name}: open() writes exactly the one documented unlock frame and the door opens`, async (t) => {
+  void t.test(`${name}: open() writes exactly the one documented unlock frame and the door opens`, async (t) => {
     const r = await makeRig(t);
     const result = await r.run(r.board.open(1));
     t.ok(result.ok, 'acknowledged');
@@ -49,7 +49,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.same(after.ok && after.value.open, true, 'the sensor confirms');
   });
 
-  t.test(`${name}: a jammed lock acknowledges, the sensor says closed`, async (t) => {
+  void t.test(`${name}: a jammed lock acknowledges, the sensor says closed`, async (t) => {
     const r = await makeRig(t);
     r.sim.jam(4);
     const result = await r.run(r.board.open(4));
@@ -59,7 +59,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.equal(r.line.unlocksHeard().length, 1);
   });
 
-  t.test(`${name}: a door forced open shows up with no unlock sent`, async (t) => {
+  void t.test(`${name}: a door forced open shows up with no unlock sent`, async (t) => {
     const r = await makeRig(t);
     r.sim.forceOpen(6);
     const all = await r.run(r.board.statusAll());
@@ -67,7 +67,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.equal(r.line.unlocksHeard().length, 0);
   });
 
-  t.test(`${name}: a lock number outside 1..locks is refused with nothing on the wire`, async (t) => {
+  void t.test(`${name}: a lock number outside 1..locks is refused with nothing on the wire`, async (t) => {
     const r = await makeRig(t);
     for (const lock of [0, -1, r.board.locks + 1, 1.5, Number.NaN]) {
       const result = await r.board.open(lock);
@@ -79,7 +79,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.equal(r.board.health().state, 'unknown', 'a refused call says nothing about the board');
   });
 
-  t.test(`${name}: an unanswered unlock is not resent; TIMEOUT with sent:true, and the door may well be open`, async (t) => {
+  void t.test(`${name}: an unanswered unlock is not resent; TIMEOUT with sent:true, and the door may well be open`, async (t) => {
     const r = await makeRig(t);
     r.sim.faults.dropReplies = 1; // executed, reply lost
     const result = await r.run(r.board.open(2));
@@ -92,7 +92,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.equal(r.line.unlocksHeard().length, 1);
   });
 
-  t.test(`${name}: an unlock lost on the way in is not resent either`, async (t) => {
+  void t.test(`${name}: an unlock lost on the way in is not resent either`, async (t) => {
     const r = await makeRig(t);
     r.sim.faults.ignoreRequests = 1;
     const result = await r.run(r.board.open(2));
@@ -101,7 +101,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.same(r.sim.pulses, []);
   });
 
-  t.test(`${name}: a garbled unlock reply is CHECKSUM, not a retry`, async (t) => {
+  void t.test(`${name}: a garbled unlock reply is CHECKSUM, not a retry`, async (t) => {
     const r = await makeRig(t);
     r.sim.faults.corruptReplies = 1;
     const result = await r.run(r.board.open(3));
@@ -110,7 +110,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.same(r.sim.pulses, [3], 'the board did pulse');
   });
 
-  t.test(`${name}: unanswered status queries are retried, then the board is a fault, then ok again`, async (t) => {
+  void t.test(`${name}: unanswered status queries are retried, then the board is a fault, then ok again`, async (t) => {
     const r = await makeRig(t);
     const changes: LockBoardHealth[] = [];
     r.board.onHealth((h) => changes.push(h));
@@ -130,7 +130,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.same(r.board.health(), { ok: true, state: 'ok', sinceMs: r.board.health().sinceMs, consecutiveFailures: 0 });
   });
 
-  t.test(`${name}: one garbled or lost status reply is absorbed by a retry`, async (t) => {
+  void t.test(`${name}: one garbled or lost status reply is absorbed by a retry`, async (t) => {
     const r = await makeRig(t);
     r.sim.faults.corruptReplies = 1;
     const garbled = await r.run(r.board.status(1));
@@ -144,7 +144,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.same(bad.ok ? 'ok' : [bad.code, bad.attempts], ['CHECKSUM', 3]);
   });
 
-  t.test(`${name}: replies cut into pieces and behind line noise are read`, async (t) => {
+  void t.test(`${name}: replies cut into pieces and behind line noise are read`, async (t) => {
     const r = await makeRig(t);
     r.sim.forceOpen(1);
     r.sim.faults.garbagePrefix = Buffer.from([0x00, 0xff, 0x8a, 0x80, 0x02, 0x13]);
@@ -158,7 +158,7 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.same(one.ok && one.value.open, true);
   });
 
-  t.test(`${name}: a health listener that throws is reported, the driver goes on`, async (t) => {
+  void t.test(`${name}: a health listener that throws is reported, the driver goes on`, async (t) => {
     const r = await makeRig(t);
     r.board.onHealth(() => {
       throw new Error('role bug');
@@ -171,12 +171,26 @@ export function lockBoardContract(t: Test, name: string, makeRig: (t: Test) => P
     t.match(r.listenerErrors, [/role bug/]);
   });
 
-  t.test(`${name}: after close() every call is CLOSED and nothing is written`, async (t) => {
+  void t.test(`${name}: after close() every call is CLOSED and nothing is written`, async (t) => {
     const r = await makeRig(t);
     await r.board.close();
     for (const result of [await r.board.open(1), await r.board.status(1), await r.board.statusAll()]) {
       t.same(result.ok ? 'ok' : [result.code, result.sent], ['CLOSED', false]);
     }
     t.equal(r.written().length, 0);
+  });
+
+  void t.test(`${name}: an unlock still queued when close() comes is never sent`, async (t) => {
+    const r = await makeRig(t);
+    r.sim.faults.silent = true;
+    const inFlight = r.board.statusAll();
+    const queued = r.board.open(1);
+    await r.run(Promise.resolve()); // the status request is on the wire, the unlock waits its turn
+    t.equal(r.line.heard.length, 1);
+    await r.board.close();
+    const [first, second] = await r.run(Promise.all([inFlight, queued]));
+    t.same(first.ok ? 'ok' : [first.code, first.sent], ['CLOSED', true], 'the line closed under the request in flight');
+    t.same(second.ok ? 'ok' : [second.code, second.sent], ['CLOSED', false]);
+    t.equal(r.line.unlocksHeard().length, 0, 'no unlock frame');
   });
 }

@@ -23,7 +23,7 @@ function rig(t: Teardown) {
   return { clock, host, device, bus, requests };
 }
 
-t.test('bytes that arrive while nothing waits are dropped and counted, never read as a reply', async (t) => {
+void t.test('bytes that arrive while nothing waits are dropped and counted, never read as a reply', async (t) => {
   const r = rig(t);
   await r.device.write(STATUS_1_REPLY); // a stale reply from before
   await settle();
@@ -37,7 +37,7 @@ t.test('bytes that arrive while nothing waits are dropped and counted, never rea
   t.same(outcome.ok ? 'ok' : outcome.code, 'TIMEOUT', 'the stale reply did not answer it');
 });
 
-t.test('a request waits for the line to be quiet for the frame gap first', async (t) => {
+void t.test('after stray bytes a request waits for the line to be quiet for the frame gap; after a clean reply it does not', async (t) => {
   const r = rig(t);
   await r.device.write(Buffer.from([0x00, 0x13])); // noise, still arriving
   await settle();
@@ -54,9 +54,15 @@ t.test('a request waits for the line to be quiet for the frame gap first', async
   await settle();
   const outcome = await pending;
   t.same(outcome, { ok: true, value: { lock: 1, open: true } });
+  const again = r.bus.exclusive(() => r.bus.transact(codec.status(1), 500));
+  await settle();
+  t.equal(r.requests.length, 2, 'after a clean reply the next request goes out at once, with no time passing');
+  await r.device.write(STATUS_1_REPLY);
+  await settle();
+  t.ok((await again).ok);
 });
 
-t.test('the line closing mid-transaction ends it CLOSED (sent), and later ones CLOSED (not sent)', async (t) => {
+void t.test('the line closing mid-transaction ends it CLOSED (sent), and later ones CLOSED (not sent)', async (t) => {
   const r = rig(t);
   const pending = r.bus.exclusive(() => r.bus.transact(codec.unlock(1), 1000));
   await settle();
@@ -68,7 +74,7 @@ t.test('the line closing mid-transaction ends it CLOSED (sent), and later ones C
   t.ok(r.bus.isClosed());
 });
 
-t.test('a failed write is IO; a decoder that throws is BAD_REPLY; the queue goes on', async (t) => {
+void t.test('a failed write is IO; a decoder that throws is BAD_REPLY; the queue goes on', async (t) => {
   const clock = useFakeTime(t);
   let fail = true;
   const written: string[] = [];

@@ -24,7 +24,7 @@ function assertSerialised(t: Test, r: LockRig): void {
   t.same({ overlaps, wrongReplies }, { overlaps: 0, wrongReplies: 0 }, `one transaction at a time (${r.line.wire.length} frames on the wire)`);
 }
 
-t.test('8a80: three boards on one line, called all at once, each gets its own answer', async (t) => {
+void t.test('8a80: three boards on one line, called all at once, each gets its own answer', async (t) => {
   const r = await lockRig(t, {
     family: '8a80',
     boards: [
@@ -48,7 +48,7 @@ t.test('8a80: three boards on one line, called all at once, each gets its own an
   assertSerialised(t, r);
 });
 
-t.test('8a80: a dead board on the line delays the others but does not break them', async (t) => {
+void t.test('8a80: a dead board on the line delays the others but does not break them', async (t) => {
   const r = await lockRig(t, {
     family: '8a80',
     boards: [
@@ -68,7 +68,7 @@ t.test('8a80: a dead board on the line delays the others but does not break them
   assertSerialised(t, r);
 });
 
-t.test('kerong-cu: two boards by the high nibble of ADDR', async (t) => {
+void t.test('kerong-cu: two boards by the high nibble of ADDR', async (t) => {
   const r = await lockRig(t, {
     family: 'kerong-cu',
     boards: [
@@ -93,7 +93,7 @@ t.test('kerong-cu: two boards by the high nibble of ADDR', async (t) => {
   assertSerialised(t, r);
 });
 
-t.test('a late reply tail is dropped, and the next call reads its own reply', async (t) => {
+void t.test('a late reply tail is dropped, and the next call reads its own reply', async (t) => {
   const r = await lockRig(t, { family: 'kerong-cu' });
   // The first 2 bytes arrive in time, the rest long after the 1000 ms deadline.
   r.sim.faults.split = { chunks: [2], gapMs: 2500 };
