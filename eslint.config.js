@@ -19,7 +19,11 @@ function driversExcept(allowed) {
   return `^(\\.\\./)+drivers/(?!(${allowed.join('|')})\\.js$)`;
 }
 
-/** no-restricted-imports with one message per pattern; `types` patterns allow `import type`. */
+/**
+ * The folder's import restrictions, one message per pattern: no-restricted-imports for
+ * `import`/`export … from` (`types` patterns still allow `import type`), and the same
+ * patterns for `await import()` (always a value import), which that rule does not see.
+ */
 function restrict(files, patterns) {
   return {
     files,
@@ -28,6 +32,8 @@ function restrict(files, patterns) {
         'error',
         { patterns: patterns.map(({ regex, message, types }) => ({ regex, message, ...(types ? { allowTypeImports: true } : {}) })) },
       ],
+      // esquery reads a regex up to the next '/', so the pattern spells '/' as \x2F.
+      'no-restricted-syntax': ['error', ...patterns.map(({ regex, message }) => ({ selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`, message }))],
     },
   };
 }

@@ -5,8 +5,8 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The `halld` bin as installed on a board: the bundled CLI. */
-export const CLI = fileURLToPath(new URL('../../halld.mjs', import.meta.url));
+/** The `halld` bin as installed on a board: the bundled CLI (dist/halld.mjs, beside dist/testkit/). */
+export const CLI = fileURLToPath(new URL('../halld.mjs', import.meta.url));
 
 export interface DeviceProcess {
   readonly configFile: string;

@@ -29,8 +29,8 @@ export interface DigitalInput {
  * A digital output (LED, relay, buzzer) addressed by name.
  * Rules for every implementation:
  * - The line is driven to the configured initial level when the part opens.
- * - write() resolves once the level is on the line; isActive() reports the level last
- *   written successfully.
+ * - write() resolves once the level is on the line; writes take effect in the order they were
+ *   called; isActive() reports the level last written successfully.
  * - A part that could not be opened rejects every write() with a HalError (UNAVAILABLE or IO)
  *   and never throws synchronously.
  * - write() after close() rejects with HalError CLOSED.

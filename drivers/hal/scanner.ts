@@ -4,12 +4,12 @@
  * A barcode/QR scanner in serial (USB-CDC or RS-232) mode: each scan arrives as the code
  * followed by the scanner's suffix (CR, LF or CR LF). Appointment check-in, pickup codes.
  * Rules for every implementation:
- * - onScan fires once per complete code, without its suffix, however the bytes were split
- *   into chunks; an empty line fires nothing.
- * - A line longer than the configured maximum without a suffix is discarded, never delivered
- *   in pieces.
- * - A port that goes away is reopened by the scanner itself; no code is delivered twice.
- * - A listener that throws does not stop delivery to the others.
+ * - onScan fires once per complete code, suffix and surrounding blanks removed, however the
+ *   bytes were split into chunks; an empty or blank line fires nothing.
+ * - A line that grows past the configured maximum without a suffix is dropped up to the next
+ *   suffix, never delivered in pieces.
+ * - A port that goes away is reopened by the scanner itself, and its health says why meanwhile.
+ * - A listener that throws does not stop delivery to the others nor end the process.
  * - After close() no listener is called again.
  */
 export interface Scanner {
