@@ -8,7 +8,7 @@
 // wait for that claim. A claim that ends in an ack hands it to them with dup:true; a claim that
 // ran nothing (refused: expired, unsigned, bad data) lets each waiting copy be judged on its
 // own, so a forged copy that arrives first cannot speak for the real one.
-import type { Store, Statement, NewEvent } from '../store/store.js';
+import type { Store, Statement, NewEvent, JournalRow } from '../store/store.js';
 import type { Ack, ErrorBody, ErrorCode } from '../../protocol/messages.js';
 import { CommandMessage } from '../../protocol/messages.js';
 import { validate, parseJsonObject } from '../../protocol/validate.js';
@@ -89,11 +89,7 @@ export class CommandDispatcher {
     const acks: string[] = [];
     const statements: Statement[] = [];
     for (const row of rows) {
-      const error: ErrorBody =
-        row.state === 'actuating'
-          ? { code: 'INDETERMINATE', message: `the device restarted while ${row.role}/${row.name} was running; its effect is unknown and it will not run again` }
-          : { code: 'INTERNAL', message: `the device restarted before ${row.role}/${row.name} ran; nothing was done` };
-      const ack = JSON.stringify({ v: 1, id: row.id, ok: false, error } satisfies Ack);
+      const ack = JSON.stringify({ v: 1, id: row.id, ok: false, error: unfinishedError(row.state, `${row.role}/${row.name}`) } satisfies Ack);
       statements.push(this.o.store.journalFinishStatement(row.id, row.role, row.name, ack));
       acks.push(ack);
     }
@@ -161,10 +157,16 @@ export class CommandDispatcher {
 
   /** Runs the claimed command if nothing refuses it; returns its ack, or undefined when it was refused. */
   private async judgeAndRun(id: string, incoming: IncomingCommand, raw: Record<string, unknown>, envelope: CommandMessage): Promise<ClaimResult> {
-    const journaled = (await this.o.store.journalGet(id))?.ack ?? undefined;
-    if (journaled !== undefined && journaled !== null) {
-      this.answerDuplicate(id, journaled);
-      return journaled;
+    const row = await this.o.store.journalGet(id);
+    if (row?.ack) {
+      this.answerDuplicate(id, row.ack);
+      return row.ack;
+    }
+    if (row) {
+      // Started before and never finished (its result could not be stored): never run it again.
+      const ack = JSON.stringify({ v: 1, id, ok: false, error: unfinishedError(row.state, `${row.role}/${row.name}`) } satisfies Ack);
+      this.answerDuplicate(id, ack);
+      return ack;
     }
     const key = `${incoming.role}/${incoming.name}`;
     const spec = this.commands.get(key);
@@ -271,6 +273,13 @@ export class CommandDispatcher {
       if (oldest !== undefined) this.recent.delete(oldest);
     }
   }
+}
+
+/** The answer for a journal row that has no result: hardware may have moved (INDETERMINATE), or nothing ran. */
+function unfinishedError(state: JournalRow['state'], command: string): ErrorBody {
+  return state === 'actuating'
+    ? { code: 'INDETERMINATE', message: `${command} was interrupted while running (device restart or storage fault); its effect is unknown and it will not run again` }
+    : { code: 'INTERNAL', message: `${command} was interrupted before it ran (device restart or storage fault); nothing was done` };
 }
 
 function fail(code: ErrorCode, message: string, id = ''): Ack {

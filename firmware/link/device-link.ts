@@ -9,13 +9,13 @@
 // an evt-ack above what was published is refused (OutboxPublisher); a config must be newer
 // than the applied one; with the server's key, configs and beacons must be signed for the
 // topic they arrive on. docs/trust.md says what the broker must do on top.
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { topics, parseTopic, type DeviceAddress, type Role } from '../../protocol/topics.js';
 import { ConfigMessage, EventAckMessage, ResponseMessage, TimeBeacon } from '../../protocol/messages.js';
 import type { EventMessage, StatusOffline, StatusOnline } from '../../protocol/messages.js';
-import { canonicalJson, verifyForTopic, type SecureTimeLimits } from '../../protocol/signing.js';
+import { verifyForTopic, type SecureTimeLimits } from '../../protocol/signing.js';
 import { newId } from '../../protocol/ids.js';
-import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
+import type { Timers } from '../../drivers/clock/timers.js';
 import type { Store, Statement, OutboxEvent } from '../store/store.js';
 import { MqttConnection, type BrokerOptions, type ConnectionHandlers, type LinkConnection } from './mqtt-connection.js';
 import { OutboxPublisher, type PublisherOptions } from './outbox-publisher.js';
@@ -24,6 +24,8 @@ import type { CommandSpec } from './command-types.js';
 import type { TrustedClock } from './trusted-clock.js';
 import { DeviceError } from './device-error.js';
 import { readMessage } from './read-message.js';
+import { ConfigGate } from './config-gate.js';
+import { PendingRequests } from './pending-requests.js';
 import type { Logger } from '../log.js';
 
 /** What `request()` rejects with: the link's one error type (code TIMEOUT, OFFLINE, or the server's). */
@@ -53,15 +55,6 @@ export interface DeviceLinkOptions {
   connect?: (handlers: ConnectionHandlers) => LinkConnection;
 }
 
-interface PendingRequest {
-  resolve: (data: Record<string, unknown>) => void;
-  reject: (err: DeviceError) => void;
-  timer: TimerHandle;
-}
-
-/** Meta key of the applied config's revision and content digest (to tell a re-delivery from a rival). */
-const APPLIED_CONFIG_META = 'link.appliedConfig';
-
 /** Server messages that are never retained on purpose: a retained copy is a stale or planted one. */
 const NEVER_RETAINED = new Set(['command', 'hall-command', 'response', 'event-ack', 'time']);
 
@@ -70,19 +63,19 @@ export class DeviceLink {
   private readonly connection: LinkConnection;
   private readonly publisher: OutboxPublisher;
   private readonly states = new Map<Role, { ts: number; data: Record<string, unknown> }>();
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pending: PendingRequests;
   private readonly connectListeners = new Set<(connected: boolean) => void>();
   private conn = 0;
   private recoveredAcks: string[] = [];
   private readonly root: DeviceAddress;
   private configQueue: Promise<void> = Promise.resolve();
-  /** `rev:digest` of the last config handled, so a retained one re-delivered on reconnect is quiet. */
-  private lastConfigSeen = '';
-  private appliedDigest: { rev: number; digest: string } | undefined;
+  private readonly configGate: ConfigGate;
   private readonly counters = { retainedIgnored: 0, unexpectedResponses: 0 };
 
   constructor(private readonly o: DeviceLinkOptions) {
     this.root = o.address;
+    this.configGate = new ConfigGate(o.store, o.serverPublicKey);
+    this.pending = new PendingRequests(o.timers);
     const log = (msg: string, extra?: Record<string, unknown>) => o.log.warn(extra ?? {}, msg);
     this.dispatcher = new CommandDispatcher({
       store: o.store,
@@ -117,8 +110,7 @@ export class DeviceLink {
 
   async start(): Promise<void> {
     this.recoveredAcks = await this.dispatcher.recoverUnfinished();
-    const applied = await this.o.store.getMeta(APPLIED_CONFIG_META);
-    if (applied !== undefined) this.appliedDigest = JSON.parse(applied) as { rev: number; digest: string };
+    await this.configGate.load();
     this.connection.start();
   }
 
@@ -144,19 +136,12 @@ export class DeviceLink {
   request(name: string, data: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>> {
     if (!this.connected) return Promise.reject(new DeviceError('OFFLINE', 'not connected to the broker'));
     const id = newId('r');
-    return new Promise((resolve, reject) => {
-      const timer = this.o.timers.setTimeout(() => {
-        this.pending.delete(id);
-        reject(new DeviceError('TIMEOUT', `no answer to ${name} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      const payload = JSON.stringify({ v: 1, id, ts: this.o.clock.bestGuess(), data });
-      this.connection.publish(topics.request(this.root, name), payload).catch((err: unknown) => {
-        this.o.timers.clearTimeout(timer);
-        this.pending.delete(id);
-        reject(new DeviceError('OFFLINE', `request not sent: ${(err as Error).message}`, undefined, { cause: err }));
-      });
+    const answered = this.pending.wait(id, name, timeoutMs);
+    const payload = JSON.stringify({ v: 1, id, ts: this.o.clock.bestGuess(), data });
+    void this.connection.publish(topics.request(this.root, name), payload).catch((err: unknown) => {
+      this.pending.fail(id, new DeviceError('OFFLINE', `request not sent: ${(err as Error).message}`, undefined, { cause: err }));
     });
+    return answered;
   }
 
   onConnectionChange(listener: (connected: boolean) => void): () => void {
@@ -184,11 +169,7 @@ export class DeviceLink {
 
   async stop(reason = 'stopped'): Promise<void> {
     this.publisher.stop();
-    for (const [id, p] of this.pending) {
-      this.o.timers.clearTimeout(p.timer);
-      p.reject(new DeviceError('OFFLINE', 'device stopping'));
-      this.pending.delete(id);
-    }
+    this.pending.failAll(new DeviceError('OFFLINE', 'device stopping'));
     const offline: StatusOffline = { ...this.offlineStatus(this.conn || 1, reason), ts: this.o.clock.bestGuess() };
     await this.connection.stop({ topic: topics.status(this.root), payload: JSON.stringify(offline) });
   }
@@ -237,11 +218,7 @@ export class DeviceLink {
 
   private onDisconnect(reason: string): void {
     this.publisher.onDisconnect();
-    for (const [id, p] of this.pending) {
-      this.o.timers.clearTimeout(p.timer);
-      p.reject(new DeviceError('OFFLINE', `connection lost before the answer: ${reason}`));
-      this.pending.delete(id);
-    }
+    this.pending.failAll(new DeviceError('OFFLINE', `connection lost before the answer: ${reason}`));
     this.o.log.warn({ reason }, 'disconnected');
     for (const l of this.connectListeners) l(false);
   }
@@ -282,16 +259,8 @@ export class DeviceLink {
   private onResponse(payload: Buffer): void {
     const msg = readMessage(ResponseMessage, payload);
     if (!msg.ok) return this.protocolError('res', msg.reasons.join('; '));
-    const p = this.pending.get(msg.value.id);
-    if (!p) {
-      // Late (after the timeout), a duplicate, or forged: only a waiting request takes an answer.
-      this.counters.unexpectedResponses += 1;
-      return;
-    }
-    this.pending.delete(msg.value.id);
-    this.o.timers.clearTimeout(p.timer);
-    if (msg.value.ok) p.resolve(msg.value.data ?? {});
-    else p.reject(new DeviceError(msg.value.error?.code ?? 'INTERNAL', msg.value.error?.message ?? 'server refused the request', msg.value.error?.details));
+    // Late (after the timeout), a duplicate, or forged: only a waiting request takes an answer.
+    if (!this.pending.answer(msg.value)) this.counters.unexpectedResponses += 1;
   }
 
   private onEventAck(payload: Buffer): void {
@@ -315,30 +284,26 @@ export class DeviceLink {
       return;
     }
     const { rev, data } = msg.value;
-    const digest = createHash('sha256').update(canonicalJson(data)).digest('hex');
-    const seen = `${rev}:${digest}`;
-    if (seen === this.lastConfigSeen) return; // the retained config again, after a reconnect
-    this.lastConfigSeen = seen;
     const appliedRev = this.o.configRev();
     const reject = async (reasons: string[]) => {
       this.o.log.warn({ rev, appliedRev, reasons }, 'config rejected');
       await this.emit('sys', 'config.rejected', { rev, appliedRev, reasons });
     };
-    if (this.o.serverPublicKey) {
-      const signature = verifyForTopic(msg.raw, this.o.serverPublicKey, topic);
-      if (!signature.ok) return reject([`config rev ${rev}: ${signature.reason}; this device has the server's key and takes only signed configs`]);
+    const judged = this.configGate.judge(topic, msg.raw, rev, data, appliedRev);
+    switch (judged.kind) {
+      case 'quiet':
+        return;
+      case 'reject':
+        return reject(judged.reasons);
+      case 'apply': {
+        const verdict = await this.o.applyConfig(rev, data);
+        if (!verdict.ok) return reject(verdict.reasons);
+        judged.commit();
+        await this.emit('sys', 'config.applied', { rev }, { statements: [judged.applied] });
+        this.republishBirth();
+        return;
+      }
     }
-    if (rev < appliedRev) return reject([`rev ${rev} is older than the applied rev ${appliedRev}; a config must be newer than the one in force`]);
-    if (rev === appliedRev) {
-      const known = this.appliedDigest?.rev === rev ? this.appliedDigest.digest : undefined;
-      if (known === undefined || known === digest) return; // the applied config, re-delivered
-      return reject([`same revision ${rev} as the applied config, but different content; publish it as a new revision`]);
-    }
-    const verdict = await this.o.applyConfig(rev, data);
-    if (!verdict.ok) return reject(verdict.reasons);
-    this.appliedDigest = { rev, digest };
-    await this.emit('sys', 'config.applied', { rev }, { statements: [this.o.store.setMetaStatement(APPLIED_CONFIG_META, JSON.stringify(this.appliedDigest))] });
-    this.republishBirth();
   }
 
   private onTime(topic: string, payload: Buffer): void {

@@ -198,3 +198,21 @@ t.test('a thrown DeviceError keeps its code; OFFLINE from a request goes out as 
   t.match(r.acks[0], { ok: false, error: { code: 'NOT_FOUND', message: 'no such thing', details: { what: 'x' } } });
   t.match(r.acks[1], { ok: false, error: { code: 'INTERNAL', message: /offline/ } });
 });
+
+t.test('an id journaled as started but never finished in this boot (its result could not be stored) never runs again', async (t) => {
+  const store = await Store.open(await tempDir(t));
+  t.teardown(() => store.close());
+  const r = rig(store);
+  const work = counted('hardware');
+  r.dispatcher.register('sys', 'work', work.spec);
+  await store.journalBegin('half-1', 'sys', 'work', 'actuating');
+  await store.journalBegin('half-2', 'sys', 'work', 'received');
+  const now = r.time.clock.now();
+  await r.dispatcher.handle(incoming, envelope('half-1', now));
+  await r.dispatcher.handle(incoming, envelope('half-2', now));
+  t.equal(work.runs(), 0);
+  t.match(r.acks, [
+    { id: 'half-1', ok: false, dup: true, error: { code: 'INDETERMINATE' } },
+    { id: 'half-2', ok: false, dup: true, error: { code: 'INTERNAL', message: /nothing was done/ } },
+  ]);
+});

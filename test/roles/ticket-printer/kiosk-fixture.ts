@@ -49,12 +49,18 @@ export interface KioskFixture {
 
 export async function kioskFixture(
   t: Teardown,
-  options: { role?: Record<string, unknown>; desk?: TicketDeskOptions; /** The device's timers and clock (the broker and server keep real time). */ time?: DeviceTime } = {},
+  options: {
+    role?: Record<string, unknown>;
+    desk?: TicketDeskOptions;
+    /** The device's timers and clock (the broker and server keep real time). */
+    time?: DeviceTime;
+    timeBeaconMs?: number;
+  } = {},
 ): Promise<KioskFixture> {
   const dir = await tempDir(t, 'halld-kiosk-');
   const broker = await startAedesBroker({ port: 0 });
   t.teardown(() => broker.close());
-  const server = new ReferenceServer({ url: broker.url, hall: 'test-hall', desk: { prefixes: { social: 'A', tax: 'B', night: 'C' }, ...options.desk } });
+  const server = new ReferenceServer({ url: broker.url, hall: 'test-hall', desk: { prefixes: { social: 'A', tax: 'B', night: 'C' }, ...options.desk }, ...(options.timeBeaconMs !== undefined ? { timeBeaconMs: options.timeBeaconMs } : {}) });
   await server.start();
   t.teardown(() => server.stop());
   const config = parseConfig({
