@@ -87,7 +87,16 @@ export const EventMessage = Type.Object(
 export type EventMessage = Static<typeof EventMessage>;
 
 export const AckOk = Type.Object(
-  { v: V, id: Id, ok: Type.Literal(true), data: Type.Optional(Data), dup: Type.Optional(Type.Boolean()) },
+  {
+    v: V,
+    id: Id,
+    ok: Type.Literal(true),
+    data: Type.Optional(Data),
+    dup: Type.Optional(Type.Boolean()),
+    dataOmitted: Type.Optional(
+      Type.Literal(true, { description: 'on a dup answer: the first answer carried data too large for the command journal (limits.journalAckMaxBytes); it is not repeated' }),
+    ),
+  },
   { $id: 'AckOk' },
 );
 export const AckError = Type.Object(

@@ -5,11 +5,13 @@
 import type { Store, Statement, NewEvent } from '../store/store.js';
 import type { Ack, ErrorBody, ErrorCode } from '../../protocol/messages.js';
 import { CommandMessage } from '../../protocol/messages.js';
-import { validate, parseJsonObject } from '../../protocol/validate.js';
+import { validate, parseJsonObject, DEFAULT_INPUT_LIMITS, type InputLimits } from '../../protocol/validate.js';
 import { verifyEnvelope } from '../../protocol/signing.js';
 import type { KeyObject } from 'node:crypto';
 import type { TrustedClock } from './trusted-clock.js';
 import { CommandError, type CommandContext, type CommandSpec } from './command-types.js';
+import { DEFAULT_JOURNAL_LIMITS, PRUNE_EVERY, RecentAcks, storedAck, type JournalLimits } from './command-journal.js';
+import { storageFault } from '../store/storage-fault.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -21,10 +23,13 @@ export interface DispatcherOptions {
   /** `role/name` of commands that need a signature on top of those their role marks secure. */
   extraSecure: ReadonlySet<string>;
   log: (msg: string, extra?: Record<string, unknown>) => void;
+  /** Payload size and JSON depth (PROTOCOL.md "Limits"); defaults 256 KiB and 64. */
+  limits?: InputLimits;
+  /** What the journal keeps and for how long (command-journal.ts). */
+  journal?: JournalLimits;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
-const RECENT_ACKS = 2_000;
 
 interface Incoming {
   role: string;
@@ -34,10 +39,10 @@ interface Incoming {
 
 export class CommandDispatcher {
   private readonly commands = new Map<string, CommandSpec>();
-  /** Recent acks by id, so duplicates of fast commands need no disk read. */
-  private readonly recent = new Map<string, string>();
+  private readonly recent = new RecentAcks();
   private readonly running = new Map<string, Promise<void>>();
   private executed = 0;
+  private journaled = 0;
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -55,8 +60,27 @@ export class CommandDispatcher {
     return [...this.commands.keys()].sort();
   }
 
-  stats(): { executed: number; running: number } {
-    return { executed: this.executed, running: this.running.size };
+  stats(): { executed: number; running: number; recentAcks: number; recentBytes: number } {
+    return { executed: this.executed, running: this.running.size, recentAcks: this.recent.size, recentBytes: this.recent.heldBytes };
+  }
+
+  private get journalLimits(): JournalLimits {
+    return this.o.journal ?? DEFAULT_JOURNAL_LIMITS;
+  }
+
+  /** Drops finished journal rows by age and count; failures are logged (the next prune retries). */
+  private async prune(): Promise<void> {
+    const { maxAgeMs, maxRows } = this.journalLimits;
+    try {
+      await this.o.store.journalPrune(maxAgeMs, maxRows);
+    } catch (err) {
+      this.o.log('journal prune failed', { err: (err as Error).message });
+    }
+  }
+
+  private noteJournaled(): void {
+    this.journaled += 1;
+    if (this.journaled % PRUNE_EVERY === 0) void this.prune();
   }
 
   /**
@@ -65,6 +89,7 @@ export class CommandDispatcher {
    * (nothing ran; the server may retry with a new id). Returns the acks to publish.
    */
   async recoverUnfinished(): Promise<string[]> {
+    await this.prune();
     const rows = await this.o.store.journalUnfinished();
     if (rows.length === 0) return [];
     const acks: string[] = [];
@@ -93,8 +118,12 @@ export class CommandDispatcher {
 
   private async dispatch(incoming: Incoming, payload: Buffer): Promise<void> {
     const { role, name } = incoming;
-    const parsed = parseJsonObject(payload);
+    const parsed = parseJsonObject(payload, this.o.limits ?? DEFAULT_INPUT_LIMITS);
     if (!parsed.ok) {
+      if (parsed.id !== undefined && /^[A-Za-z0-9_.:-]{1,64}$/.test(parsed.id)) {
+        this.reply(parsed.id, fail('BAD_REQUEST', parsed.error));
+        return;
+      }
       this.o.protocolError({ topic: `cmd/${role}/${name}`, reason: parsed.error });
       return;
     }
@@ -166,7 +195,19 @@ export class CommandDispatcher {
   private async execute(id: string, incoming: Incoming, spec: CommandSpec, data: unknown): Promise<void> {
     const { role, name } = incoming;
     const store = this.o.store;
-    if (spec.effect !== 'none') await store.journalBegin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
+    if (spec.effect !== 'none') {
+      try {
+        await store.journalBegin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
+      } catch (err) {
+        // Nothing ran. The answer lives in memory only (the disk refused it), so a repeat of
+        // this id meanwhile gets the same answer with dup:true.
+        this.o.log('could not journal command; not run', { id, err: (err as Error).message });
+        const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, `${role}/${name} was not run`), id));
+        this.recent.set(id, failed);
+        this.o.publishAck(failed);
+        return;
+      }
+    }
 
     const statements: Statement[] = [];
     const events: NewEvent[] = [];
@@ -203,8 +244,13 @@ export class CommandDispatcher {
     }
     this.executed += 1;
     const ackJson = JSON.stringify(ack);
-    this.remember(id, ackJson);
-    const finish = store.commit([store.journalFinishStatement(id, role, name, ackJson), ...statements], events);
+    const kept = storedAck(ackJson, this.journalLimits.ackMaxBytes);
+    this.recent.set(id, kept);
+    const finish = store.commit([store.journalFinishStatement(id, role, name, kept), ...statements], events);
+    finish.then(
+      () => this.noteJournaled(),
+      () => undefined,
+    );
     if (spec.effect === 'none') {
       // Nothing durable depends on a read-only command: answer at once, journal behind.
       this.o.publishAck(ackJson);
@@ -215,8 +261,8 @@ export class CommandDispatcher {
       await finish;
     } catch (err) {
       this.o.log('could not record command result', { id, err: (err as Error).message });
-      const failed = JSON.stringify(fail('INTERNAL', `result could not be stored: ${(err as Error).message}`, id));
-      this.remember(id, failed);
+      const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, 'the result could not be stored'), id));
+      this.recent.set(id, failed);
       this.o.publishAck(failed);
       return;
     }
@@ -228,17 +274,17 @@ export class CommandDispatcher {
     this.o.publishAck(json);
   }
 
-  private remember(id: string, ackJson: string): void {
-    this.recent.set(id, ackJson);
-    if (this.recent.size > RECENT_ACKS) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
-    }
-  }
 }
 
 function fail(code: ErrorCode, message: string, id = ''): Ack {
   return { v: 1, id, ok: false, error: { code, message } };
+}
+
+/** "storage full: ..." for a fault of the disk, so a server can tell it from a bug. */
+function storageMessage(err: unknown, what: string): string {
+  const fault = storageFault(err);
+  const detail = (err as Error).message || String(err);
+  return fault ? `${fault.reason}: ${what} (${fault.code})` : `${what}: ${detail}`;
 }
 
 function withDup(ackJson: string): string {
