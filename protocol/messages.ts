@@ -44,6 +44,16 @@ export const StatusOnline = Type.Object(
     board: Type.String(),
     configRev: Type.Integer({ minimum: 0 }),
     ts: EpochMs,
+    store: Type.Optional(
+      Type.Object(
+        {
+          ok: Type.Boolean(),
+          fault: Type.Optional(Type.String({ description: '"storage full", "storage read-only", "storage I/O error" or "storage unavailable"' })),
+          since: Type.Optional(EpochMs),
+        },
+        { description: 'health of the device\'s durable store; re-published when it changes. While not ok, commands that write answer INTERNAL with the fault as message' },
+      ),
+    ),
   },
   { $id: 'StatusOnline', description: 'Retained birth on {root}/status' },
 );

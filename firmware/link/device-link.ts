@@ -6,7 +6,9 @@ import type { KeyObject } from 'node:crypto';
 import { topics, parseTopic, type DeviceAddress, type Role } from '../../protocol/topics.js';
 import { ConfigMessage, EventAckMessage, ResponseMessage, TimeBeacon } from '../../protocol/messages.js';
 import type { EventMessage, StatusOffline, StatusOnline } from '../../protocol/messages.js';
-import { parseJsonObject, validate } from '../../protocol/validate.js';
+import { parseJsonObject, validate, DEFAULT_INPUT_LIMITS, type InputLimits } from '../../protocol/validate.js';
+import type { JournalLimits } from './command-journal.js';
+import type { StoreHealth } from '../store/storage-fault.js';
 import { newId } from '../../protocol/ids.js';
 import type { Store, Statement, OutboxEvent } from '../store/store.js';
 import { MqttConnection, type BrokerOptions } from './mqtt-connection.js';
@@ -33,6 +35,9 @@ export interface DeviceLinkOptions {
   configRev: () => number;
   /** Applies a desired config atomically, or refuses it with reasons. */
   applyConfig: (rev: number, data: Record<string, unknown>) => Promise<ConfigVerdict>;
+  /** PROTOCOL.md "Limits" for every payload the link reads; defaults 256 KiB and depth 64. */
+  inputLimits?: InputLimits;
+  journalLimits?: JournalLimits;
 }
 
 export class RequestError extends Error {
@@ -77,7 +82,11 @@ export class DeviceLink {
       serverPublicKey: o.serverPublicKey,
       extraSecure: o.extraSecure,
       log,
+      ...(o.inputLimits ? { limits: o.inputLimits } : {}),
+      ...(o.journalLimits ? { journal: o.journalLimits } : {}),
     });
+    // A full or read-only disk (and its end) shows in the retained status at once.
+    o.store.onHealthChange(() => this.republishBirth());
     this.publisher = new OutboxPublisher(o.store, (event, prev, replay) => this.publishEvent(event, prev, replay), o.publisher, log);
     this.connection = new MqttConnection(
       o.address.device,
@@ -201,6 +210,7 @@ export class DeviceLink {
       board: this.o.board,
       configRev: this.o.configRev(),
       ts: this.o.clock.bestGuess(),
+      store: storeStatus(this.o.store.health()),
     };
   }
 
@@ -247,7 +257,10 @@ export class DeviceLink {
         this.onEventAck(payload);
         return;
       case 'config':
-        this.configQueue = this.configQueue.then(() => this.onConfig(payload));
+        // One failing config must not wedge the queue for every later one.
+        this.configQueue = this.configQueue
+          .then(() => this.onConfig(payload))
+          .catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'config handling failed'));
         return;
       case 'time':
         this.onTime(payload);
@@ -258,7 +271,7 @@ export class DeviceLink {
   }
 
   private onResponse(payload: Buffer): void {
-    const parsed = parseJsonObject(payload);
+    const parsed = parseJsonObject(payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
     const msg = parsed.ok ? validate(ResponseMessage, parsed.value) : undefined;
     if (!msg?.ok) {
       this.protocolError('res', parsed.ok ? (msg && !msg.ok ? msg.errors.join('; ') : 'invalid') : parsed.error);
@@ -273,7 +286,7 @@ export class DeviceLink {
   }
 
   private onEventAck(payload: Buffer): void {
-    const parsed = parseJsonObject(payload);
+    const parsed = parseJsonObject(payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
     const msg = parsed.ok ? validate(EventAckMessage, parsed.value) : undefined;
     if (!msg?.ok) {
       this.protocolError('evt-ack', parsed.ok ? (msg && !msg.ok ? msg.errors.join('; ') : 'invalid') : parsed.error);
@@ -284,7 +297,7 @@ export class DeviceLink {
 
   private async onConfig(payload: Buffer): Promise<void> {
     if (payload.length === 0) return; // retained config cleared
-    const parsed = parseJsonObject(payload);
+    const parsed = parseJsonObject(payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
     const msg = parsed.ok ? validate(ConfigMessage, parsed.value) : undefined;
     if (!msg?.ok) {
       const reasons = parsed.ok ? (msg && !msg.ok ? msg.errors : ['invalid']) : [parsed.error];
@@ -305,7 +318,7 @@ export class DeviceLink {
   }
 
   private onTime(payload: Buffer): void {
-    const parsed = parseJsonObject(payload);
+    const parsed = parseJsonObject(payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
     const msg = parsed.ok ? validate(TimeBeacon, parsed.value) : undefined;
     if (msg?.ok) this.o.clock.beacon(msg.value.ts);
     else this.protocolError('time', parsed.ok ? 'bad time beacon' : parsed.error);
@@ -325,4 +338,8 @@ export class DeviceLink {
   private publishQuiet(topic: string, payload: string, retain = false): void {
     this.connection.publish(topic, payload, { retain }).catch((err: unknown) => this.o.log.debug({ topic, err: (err as Error).message }, 'publish failed'));
   }
+}
+
+function storeStatus(health: StoreHealth): NonNullable<StatusOnline['store']> {
+  return health.ok ? { ok: true } : { ok: false, fault: health.reason, since: health.since };
 }
