@@ -8,6 +8,7 @@ import { startKioskServer, type KioskServer } from './kiosk/kiosk-server.js';
 import { PrinterHealth, type PrinterHealthState } from './printer-health.js';
 import { TicketIssuer } from './ticket-issuer.js';
 import type { TicketLedger } from './ticket-ledger.js';
+import type { NumberVoider } from './number-voider.js';
 import type { PrinterFault } from '../../../drivers/printer/types.js';
 
 export class TicketKiosk {
@@ -25,6 +26,7 @@ export class TicketKiosk {
     readonly config: TicketPrinterConfig,
     private readonly ledger: TicketLedger,
     private readonly paused: Map<string, string>,
+    voids: NumberVoider,
   ) {
     this.health = new PrinterHealth({
       hal: ctx.hal,
@@ -33,12 +35,12 @@ export class TicketKiosk {
       log: ctx.log.child({ part: 'printer' }),
       onFaultsChanged: (next, added, cleared) => this.faultsChanged(next, added, cleared),
     });
-    this.issuer = new TicketIssuer({ ctx, config, ledger, health: this.health, paused, changed: () => this.changed() });
+    this.issuer = new TicketIssuer({ ctx, config, ledger, health: this.health, paused, voids, changed: () => this.changed() });
     this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected });
   }
 
-  static async start(ctx: RoleContext, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>): Promise<TicketKiosk> {
-    const kiosk = new TicketKiosk(ctx, config, ledger, paused);
+  static async start(ctx: RoleContext, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>, voids: NumberVoider): Promise<TicketKiosk> {
+    const kiosk = new TicketKiosk(ctx, config, ledger, paused, voids);
     try {
       await kiosk.issuer.refreshDay();
       await kiosk.health.start();

@@ -46,7 +46,7 @@ export interface KioskFixture {
   restart(): Promise<void>;
 }
 
-export async function kioskFixture(t: Teardown, options: { role?: Record<string, unknown>; desk?: TicketDeskOptions } = {}): Promise<KioskFixture> {
+export async function kioskFixture(t: Teardown, options: { role?: Record<string, unknown>; desk?: TicketDeskOptions; dataDir?: string } = {}): Promise<KioskFixture> {
   const dir = await tempDir(t, 'halld-kiosk-');
   const broker = await startAedesBroker({ port: 0 });
   t.teardown(() => broker.close());
@@ -57,7 +57,7 @@ export async function kioskFixture(t: Teardown, options: { role?: Record<string,
     hall: 'test-hall',
     device: 'kiosk-1',
     board: 'sim',
-    dataDir: join(dir, 'data'),
+    dataDir: options.dataDir ?? join(dir, 'data'),
     broker: { url: broker.url, reconnectMinMs: 100 },
     io: IO,
     roles: {
