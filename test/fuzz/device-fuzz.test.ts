@@ -31,10 +31,13 @@ const RATE_PER_S = 500;
 const BATCH = 10;
 const MAX_PAYLOAD_BYTES = 262_144;
 // Bounds: the database (with its WAL) after the run, and how much the whole test process
-// (broker, server, device) may grow. Without the limits the journal alone kept every echo
-// (the issue: 60 x 1 MB pings took the database from 7 to 182 MB).
+// (broker, fuzzer, server and device share it) may grow. Measured on the dev machine: 2,000
+// payloads 1.7 MiB / +82 MiB, 10,000 payloads 4.5 MiB / +152 MiB (most of it garbage of
+// the ~1 MB payloads not yet returned to the OS). The RSS bound is a coarse guard against a
+// runaway; the exact memory bounds (journal bytes, recent-ack bytes) are asserted in
+// test/firmware/link/command-limits.test.ts.
 const DB_BOUND_BYTES = 16 * 1024 * 1024;
-const RSS_GROWTH_BOUND_BYTES = 192 * 1024 * 1024;
+const RSS_GROWTH_BOUND_BYTES = 256 * 1024 * 1024;
 
 const HALL = 'fuzz-hall';
 const DEVICE = 'fz-1';
