@@ -50,3 +50,25 @@ t.test('disk full on a running device: answers, diag and status', async (t) => {
   const again = await server.client.command('full-1', 'sys/test-events', { count: 5, tag: 'freed' });
   t.match(again, { ok: true, data: { emitted: 5 } });
 });
+
+t.test('a config that arrives while the disk is full does not wedge config handling', async (t) => {
+  const disk = await smallDisk(t, 16);
+  if ('unavailable' in disk) return void t.plan(0, disk.unavailable);
+  const broker = await startAedesBroker();
+  t.teardown(() => broker.close());
+  const server = await testServer(t, { url: broker.url });
+  const runtime = await Runtime.start(parseConfig({ ...deviceConfig(broker.url, 'full-2'), dataDir: join(disk.dir, 'data') }), { log: silentLogger() });
+  t.teardown(() => runtime.stop('test end'));
+  await server.waitOnline('full-2');
+
+  disk.fill();
+  await server.client.publishConfig('full-2', 5, { roles: { sys: { identifyMs: 3000 } } });
+  // Barrier: diag runs after the config message was taken in (one connection, in order) and finds the disk full.
+  const diag = await server.client.command('full-2', 'sys/diag', {});
+  t.equal(diag.ok && diag.data?.['ok'], false);
+  disk.free();
+  await server.client.publishConfig('full-2', 6, { roles: { sys: { identifyMs: 4000 } } });
+  const applied = await waitFor('config.applied rev 6', () => server.eventsNamed('config.applied').find((e) => e.message.data['rev'] === 6));
+  t.ok(applied, 'the next config is handled');
+  t.equal((server.client.status('full-2') as StatusOnline | undefined)?.configRev, 6);
+});
