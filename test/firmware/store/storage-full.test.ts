@@ -4,6 +4,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import { smallDisk } from '../../helpers/small-disk.js';
 import { dispatcherRig } from '../link/dispatcher-rig.js';
+import { tempDir } from '../../helpers/temp.js';
 
 t.test('disk full: a journaled command answers INTERNAL "storage full" and runs nothing; a ping still answers', async (t) => {
   const disk = await smallDisk(t, 8);
@@ -39,5 +40,18 @@ t.test('an idle store finds the full disk with its probe write', async (t) => {
   disk.fill();
   t.match(await rig.store.probeWrite(), { ok: false, reason: 'storage full' });
   disk.free();
+  t.same(await rig.store.probeWrite(), { ok: true });
+});
+
+t.test('a store that cannot write (SQLITE_READONLY) answers INTERNAL "storage read-only" and says so', async (t) => {
+  const dir = await tempDir(t);
+  const rig = await dispatcherRig(dir);
+  t.teardown(() => rig.store.close());
+  // query_only makes SQLite refuse every write on this connection, as a read-only data dir does.
+  await rig.store.get('PRAGMA query_only = 1');
+  await rig.send('note', 'ro-1', { n: 1 });
+  t.match(rig.acksFor('ro-1'), [{ ok: false, error: { code: 'INTERNAL', message: /^storage read-only/ } }]);
+  t.match(rig.store.health(), { ok: false, reason: 'storage read-only', code: 'SQLITE_READONLY' });
+  await rig.store.get('PRAGMA query_only = 0');
   t.same(await rig.store.probeWrite(), { ok: true });
 });
