@@ -11,7 +11,7 @@ import type { Clock, Hal, SelfTestResult } from '../drivers/hal/types.js';
 import { globalTimers, type Timers } from '../drivers/clock/timers.js';
 import type { WireContract } from '../protocol/contract.js';
 import { toPublicKey } from '../protocol/signing.js';
-import { validate } from '../protocol/validate.js';
+import { validate, MAX_JSON_DEPTH } from '../protocol/validate.js';
 import type { Role } from '../protocol/topics.js';
 import type { DeviceConfig } from './config/schema.js';
 import { Store } from './store/store.js';
@@ -109,6 +109,8 @@ export class Runtime {
         security: { maxSecureLifetimeMs: config.security.maxSecureLifetimeMs, maxClockSkewMs: config.security.maxClockSkewMs },
         log: log.child({ mod: 'link' }),
         configRev: () => self.runtime?.configRev ?? 0,
+        inputLimits: { maxPayloadBytes: config.limits.maxPayloadBytes, maxJsonDepth: MAX_JSON_DEPTH },
+        journalLimits: { ackMaxBytes: config.limits.journalAckMaxBytes, maxAgeMs: config.limits.journalMaxAgeMs, maxRows: config.limits.journalMaxRows },
         applyConfig: (rev, data) => (self.runtime ? self.runtime.applyConfig(rev, data) : Promise.resolve({ ok: false, reasons: ['device starting'] })),
       });
       const runtime = new Runtime(config, hal, store, link, clock, log, options, timers);
@@ -236,11 +238,15 @@ export class Runtime {
     return { ok: results.every((r) => r.ok), ts: this.clock.bestGuess(), results, link: this.link.stats() };
   }
 
+  /** Reads (quick_check) and writes (one probe row): a full or read-only disk fails it. */
   private async storeSelfTest(): Promise<SelfTestResult> {
     try {
+      const health = await this.store.probeWrite();
       const row = await this.store.get<{ quick_check: string }>('PRAGMA quick_check');
-      const ok = row?.quick_check === 'ok';
-      return { name: 'store', ok, detail: ok ? 'database ok' : `quick_check: ${row?.quick_check ?? '?'}`, data: this.store.outboxStats() };
+      const readable = row?.quick_check === 'ok';
+      const ok = readable && health.ok;
+      const detail = !health.ok ? `${health.reason}: ${health.detail}` : readable ? 'database ok' : `quick_check: ${row?.quick_check ?? '?'}`;
+      return { name: 'store', ok, detail, data: { ...this.store.outboxStats(), health } };
     } catch (err) {
       return { name: 'store', ok: false, detail: (err as Error).message };
     }

@@ -50,6 +50,16 @@ export const StatusOnline = Type.Object(
     board: Type.String(),
     configRev: Type.Integer({ minimum: 0 }),
     ts: EpochMs,
+    store: Type.Optional(
+      Type.Object(
+        {
+          ok: Type.Boolean(),
+          fault: Type.Optional(Type.String({ description: '"storage full", "storage read-only", "storage I/O error" or "storage unavailable"' })),
+          since: Type.Optional(EpochMs),
+        },
+        { description: 'health of the device\'s durable store; re-published when it changes. While not ok, commands that write answer INTERNAL with the fault as message' },
+      ),
+    ),
   },
   { $id: 'StatusOnline', description: 'Retained birth on {root}/status' },
 );
@@ -93,7 +103,16 @@ export const EventMessage = Type.Object(
 export type EventMessage = Static<typeof EventMessage>;
 
 export const AckOk = Type.Object(
-  { v: V, id: Id, ok: Type.Literal(true), data: Type.Optional(Data), dup: Type.Optional(Type.Boolean()) },
+  {
+    v: V,
+    id: Id,
+    ok: Type.Literal(true),
+    data: Type.Optional(Data),
+    dup: Type.Optional(Type.Boolean()),
+    dataOmitted: Type.Optional(
+      Type.Literal(true, { description: 'on a dup answer: the first answer carried data too large for the command journal (limits.journalAckMaxBytes); it is not repeated' }),
+    ),
+  },
   { $id: 'AckOk' },
 );
 export const AckError = Type.Object(

@@ -65,6 +65,22 @@ export const TicketUnprinted = Type.Object(
 );
 export type TicketUnprinted = Static<typeof TicketUnprinted>;
 
+export const TicketVoided = Type.Object(
+  {
+    takeId: Type.String({ description: 'the takeId of the req/ticket.take the server answered' }),
+    number: TicketNumber,
+    category: CategoryId,
+    day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'business day the take was made on' }),
+    reason: Type.String({ description: 'why the kiosk could not record the ticket, e.g. "storage full: ..."' }),
+  },
+  {
+    $id: 'TicketVoided',
+    description:
+      'evt/ticket-printer/ticket.voided data: the server allocated `number` for `takeId`, but the kiosk could not record the ticket (its disk refused the write), so nothing was printed: void the number. Sent once the kiosk can write again; if it restarted before that, no event comes, and a number whose takeId never gets a ticket.issued is void all the same',
+  },
+);
+export type TicketVoided = Static<typeof TicketVoided>;
+
 export const PRINTER_FAULTS = ['paper-out', 'paper-low', 'cover-open', 'offline', 'cutter'] as const;
 const Fault = Type.Union(PRINTER_FAULTS.map((f) => Type.Literal(f)));
 
@@ -114,6 +130,7 @@ export const ticketPrinterContract = defineContract({
   events: {
     'ticket.issued': TicketIssued,
     'ticket.unprinted': TicketUnprinted,
+    'ticket.voided': TicketVoided,
     'printer.fault': PrinterFaultEvent,
     'printer.ok': PrinterOkEvent,
   },

@@ -74,6 +74,23 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    limits: Type.Object(
+      {
+        maxPayloadBytes: Type.Integer({
+          minimum: 1024,
+          default: 262_144,
+          description: 'MQTT payloads longer than this are refused before parsing (commands get no ack: no id can be read; evt/sys/protocol.error says why)',
+        }),
+        journalAckMaxBytes: Type.Integer({
+          minimum: 256,
+          default: 4096,
+          description: 'a command answer longer than this is journaled without its data: a repeated id answers dup:true, dataOmitted:true',
+        }),
+        journalMaxAgeMs: Type.Integer({ minimum: 60_000, default: 86_400_000, description: 'finished command journal rows older than this are pruned (keep it above the longest command lifetime)' }),
+        journalMaxRows: Type.Integer({ minimum: 100, default: 50_000, description: 'at most this many finished command journal rows are kept' }),
+      },
+      { default: {}, description: 'PROTOCOL.md "Limits"' },
+    ),
     log: Type.Object({ level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info' }) }, { default: {} }),
     io: IoConfigSchema,
     roles: Type.Object(roleSections(), { default: { sys: {} }, description: 'one section per role this device has' }),

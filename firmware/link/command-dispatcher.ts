@@ -11,13 +11,15 @@
 import type { Store, Statement, NewEvent, JournalRow } from '../store/store.js';
 import type { Ack, ErrorBody, ErrorCode } from '../../protocol/messages.js';
 import { CommandMessage } from '../../protocol/messages.js';
-import { validate, parseJsonObject } from '../../protocol/validate.js';
+import { validate, parseJsonObject, DEFAULT_INPUT_LIMITS, type InputLimits } from '../../protocol/validate.js';
 import { checkSecureTimes, verifyForTopic, type SecureTimeLimits } from '../../protocol/signing.js';
 import type { KeyObject } from 'node:crypto';
 import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 import type { TrustedClock } from './trusted-clock.js';
 import type { CommandContext, CommandSpec } from './command-types.js';
 import { DeviceError } from './device-error.js';
+import { DEFAULT_JOURNAL_LIMITS, PRUNE_EVERY, RecentAcks, storedAck, type JournalLimits } from './command-journal.js';
+import { storageFault } from '../store/storage-fault.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -32,10 +34,13 @@ export interface DispatcherOptions {
   /** Bounds on signed commands' `ts` and `exp` (config `security`). */
   security: SecureTimeLimits;
   log: (msg: string, extra?: Record<string, unknown>) => void;
+  /** Payload size and JSON depth (PROTOCOL.md "Limits"); defaults 256 KiB and 64. */
+  limits?: InputLimits;
+  /** What the journal keeps and for how long (command-journal.ts). */
+  journal?: JournalLimits;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
-const RECENT_ACKS = 2_000;
 const ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export interface IncomingCommand {
@@ -51,12 +56,13 @@ type ClaimResult = string | undefined;
 
 export class CommandDispatcher {
   private readonly commands = new Map<string, CommandSpec>();
-  /** Recent acks by id, so duplicates of fast commands need no disk read. */
-  private readonly recent = new Map<string, string>();
+  /** Recent acks by id (bounded by count and bytes), so duplicates of fast commands need no disk read. */
+  private readonly recent = new RecentAcks();
   /** Ids being handled now; set before the first await of the copy that claimed it. */
   private readonly claims = new Map<string, Promise<ClaimResult>>();
   private executed = 0;
   private duplicates = 0;
+  private journaled = 0;
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -74,8 +80,27 @@ export class CommandDispatcher {
     return [...this.commands.keys()].sort();
   }
 
-  stats(): { executed: number; running: number; duplicates: number } {
-    return { executed: this.executed, running: this.claims.size, duplicates: this.duplicates };
+  stats(): { executed: number; running: number; duplicates: number; recentAcks: number; recentBytes: number } {
+    return { executed: this.executed, running: this.claims.size, duplicates: this.duplicates, recentAcks: this.recent.size, recentBytes: this.recent.heldBytes };
+  }
+
+  private get journalLimits(): JournalLimits {
+    return this.o.journal ?? DEFAULT_JOURNAL_LIMITS;
+  }
+
+  /** Drops finished journal rows by age and count; failures are logged (the next prune retries). */
+  private async prune(): Promise<void> {
+    const { maxAgeMs, maxRows } = this.journalLimits;
+    try {
+      await this.o.store.journalPrune(maxAgeMs, maxRows);
+    } catch (err) {
+      this.o.log('journal prune failed', { err: (err as Error).message });
+    }
+  }
+
+  private noteJournaled(): void {
+    this.journaled += 1;
+    if (this.journaled % PRUNE_EVERY === 0) void this.prune();
   }
 
   /**
@@ -84,6 +109,7 @@ export class CommandDispatcher {
    * (nothing ran; the server may retry with a new id). Returns the acks to publish.
    */
   async recoverUnfinished(): Promise<string[]> {
+    await this.prune();
     const rows = await this.o.store.journalUnfinished();
     if (rows.length === 0) return [];
     const acks: string[] = [];
@@ -108,8 +134,12 @@ export class CommandDispatcher {
 
   private async dispatch(incoming: IncomingCommand, payload: Buffer): Promise<void> {
     const { role, name } = incoming;
-    const parsed = parseJsonObject(payload);
+    const parsed = parseJsonObject(payload, this.o.limits ?? DEFAULT_INPUT_LIMITS);
     if (!parsed.ok) {
+      if (parsed.id !== undefined && ID_RE.test(parsed.id)) {
+        this.reply(parsed.id, fail('BAD_REQUEST', parsed.error));
+        return;
+      }
       this.o.protocolError({ topic: `cmd/${role}/${name}`, reason: parsed.error });
       return;
     }
@@ -189,7 +219,19 @@ export class CommandDispatcher {
   private async execute(id: string, incoming: IncomingCommand, spec: CommandSpec, data: unknown): Promise<string> {
     const { role, name } = incoming;
     const store = this.o.store;
-    if (spec.effect !== 'none') await store.journalBegin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
+    if (spec.effect !== 'none') {
+      try {
+        await store.journalBegin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
+      } catch (err) {
+        // Nothing ran. The answer lives in memory only (the disk refused it), so a repeat of
+        // this id meanwhile gets the same answer with dup:true.
+        this.o.log('could not journal command; not run', { id, err: (err as Error).message });
+        const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, `${role}/${name} was not run`), id));
+        this.recent.set(id, failed);
+        this.o.publishAck(failed);
+        return failed;
+      }
+    }
 
     const statements: Statement[] = [];
     const events: NewEvent[] = [];
@@ -229,8 +271,13 @@ export class CommandDispatcher {
     }
     this.executed += 1;
     const ackJson = JSON.stringify(ack);
-    this.remember(id, ackJson);
-    const finish = store.commit([store.journalFinishStatement(id, role, name, ackJson), ...statements], events);
+    const kept = storedAck(ackJson, this.journalLimits.ackMaxBytes);
+    this.recent.set(id, kept);
+    const finish = store.commit([store.journalFinishStatement(id, role, name, kept), ...statements], events);
+    finish.then(
+      () => this.noteJournaled(),
+      () => undefined,
+    );
     if (spec.effect === 'none') {
       // Nothing durable depends on a read-only command: answer at once, journal behind.
       this.o.publishAck(ackJson);
@@ -241,8 +288,8 @@ export class CommandDispatcher {
       await finish;
     } catch (err) {
       this.o.log('could not record command result', { id, err: (err as Error).message });
-      const failed = JSON.stringify(fail('INTERNAL', `result could not be stored: ${(err as Error).message}`, id));
-      this.remember(id, failed);
+      const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, 'the result could not be stored'), id));
+      this.recent.set(id, failed);
       this.o.publishAck(failed);
       return failed;
     }
@@ -266,13 +313,6 @@ export class CommandDispatcher {
     this.o.publishAck(json);
   }
 
-  private remember(id: string, ackJson: string): void {
-    this.recent.set(id, ackJson);
-    if (this.recent.size > RECENT_ACKS) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
-    }
-  }
 }
 
 /** The answer for a journal row that has no result: hardware may have moved (INDETERMINATE), or nothing ran. */
@@ -284,6 +324,13 @@ function unfinishedError(state: JournalRow['state'], command: string): ErrorBody
 
 function fail(code: ErrorCode, message: string, id = ''): Ack {
   return { v: 1, id, ok: false, error: { code, message } };
+}
+
+/** "storage full: ..." for a fault of the disk, so a server can tell it from a bug. */
+function storageMessage(err: unknown, what: string): string {
+  const fault = storageFault(err);
+  const detail = (err as Error).message || String(err);
+  return fault ? `${fault.reason}: ${what} (${fault.code})` : `${what}: ${detail}`;
 }
 
 function withDup(ackJson: string): string {

@@ -14,6 +14,9 @@ import { topics, parseTopic, type DeviceAddress, type Role } from '../../protoco
 import { ConfigMessage, EventAckMessage, ResponseMessage, TimeBeacon } from '../../protocol/messages.js';
 import type { EventMessage, StatusOffline, StatusOnline } from '../../protocol/messages.js';
 import { verifyForTopic, type SecureTimeLimits } from '../../protocol/signing.js';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../../protocol/validate.js';
+import type { JournalLimits } from './command-journal.js';
+import type { StoreHealth } from '../store/storage-fault.js';
 import { newId } from '../../protocol/ids.js';
 import type { Timers } from '../../drivers/clock/timers.js';
 import type { Store, Statement, OutboxEvent } from '../store/store.js';
@@ -53,6 +56,9 @@ export interface DeviceLinkOptions {
   applyConfig: (rev: number, data: Record<string, unknown>) => Promise<ConfigVerdict>;
   /** Makes the connection; an MqttConnection to `broker` unless a test hands in its own. */
   connect?: (handlers: ConnectionHandlers) => LinkConnection;
+  /** PROTOCOL.md "Limits" for every payload the link reads; defaults 256 KiB and depth 64. */
+  inputLimits?: InputLimits;
+  journalLimits?: JournalLimits;
 }
 
 /** Server messages that are never retained on purpose: a retained copy is a stale or planted one. */
@@ -87,7 +93,11 @@ export class DeviceLink {
       extraSecure: o.extraSecure,
       security: o.security,
       log,
+      ...(o.inputLimits ? { limits: o.inputLimits } : {}),
+      ...(o.journalLimits ? { journal: o.journalLimits } : {}),
     });
+    // A full or read-only disk (and its end) shows in the retained status at once.
+    o.store.onHealthChange(() => this.republishBirth());
     this.publisher = new OutboxPublisher(o.store, (event, prev, replay) => this.publishEvent(event, prev, replay), o.publisher, log, o.timers);
     const handlers: ConnectionHandlers = {
       willFor: (attempt) => ({ topic: topics.status(this.root), payload: JSON.stringify(this.offlineStatus(attempt, 'connection lost')) }),
@@ -198,6 +208,7 @@ export class DeviceLink {
       board: this.o.board,
       configRev: this.o.configRev(),
       ts: this.o.clock.bestGuess(),
+      store: storeStatus(this.o.store.health()),
     };
   }
 
@@ -246,6 +257,7 @@ export class DeviceLink {
         this.onEventAck(payload);
         return;
       case 'config':
+        // One failing config must not wedge the queue for every later one.
         this.configQueue = this.configQueue.then(() => this.onConfig(topic, payload)).catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'config handling failed'));
         return;
       case 'time':
@@ -257,14 +269,14 @@ export class DeviceLink {
   }
 
   private onResponse(payload: Buffer): void {
-    const msg = readMessage(ResponseMessage, payload);
+    const msg = readMessage(ResponseMessage, payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
     if (!msg.ok) return this.protocolError('res', msg.reasons.join('; '));
     // Late (after the timeout), a duplicate, or forged: only a waiting request takes an answer.
     if (!this.pending.answer(msg.value)) this.counters.unexpectedResponses += 1;
   }
 
   private onEventAck(payload: Buffer): void {
-    const msg = readMessage(EventAckMessage, payload);
+    const msg = readMessage(EventAckMessage, payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
     if (!msg.ok) return this.protocolError('evt-ack', msg.reasons.join('; '));
     void this.publisher
       .onAck(msg.value.upTo)
@@ -278,7 +290,7 @@ export class DeviceLink {
 
   private async onConfig(topic: string, payload: Buffer): Promise<void> {
     if (payload.length === 0) return; // retained config cleared
-    const msg = readMessage(ConfigMessage, payload);
+    const msg = readMessage(ConfigMessage, payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
     if (!msg.ok) {
       await this.emit('sys', 'config.rejected', { rev: null, reasons: msg.reasons }).catch(() => undefined);
       return;
@@ -307,7 +319,7 @@ export class DeviceLink {
   }
 
   private onTime(topic: string, payload: Buffer): void {
-    const msg = readMessage(TimeBeacon, payload);
+    const msg = readMessage(TimeBeacon, payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
     if (!msg.ok) return this.protocolError('time', `bad time beacon: ${msg.reasons.join('; ')}`);
     if (this.o.serverPublicKey) {
       const signature = verifyForTopic(msg.raw, this.o.serverPublicKey, topic);
@@ -330,4 +342,8 @@ export class DeviceLink {
   private publishQuiet(topic: string, payload: string, retain = false): void {
     this.connection.publish(topic, payload, { retain }).catch((err: unknown) => this.o.log.debug({ topic, err: (err as Error).message }, 'publish failed'));
   }
+}
+
+function storeStatus(health: StoreHealth): NonNullable<StatusOnline['store']> {
+  return health.ok ? { ok: true } : { ok: false, fault: health.reason, since: health.since };
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Sqlite, type Params, type Row } from './sqlite.js';
 import { CORE_MIGRATIONS } from './schema.js';
 import { newId } from '../../protocol/ids.js';
+import { storageFault, type StoreHealth } from './storage-fault.js';
 
 export interface Statement {
   sql: string;
@@ -75,6 +76,8 @@ export class Store {
   private droppedCount: number;
   private readonly listeners = new Set<(events: OutboxEvent[]) => void>();
   private closed = false;
+  private healthNow: StoreHealth = { ok: true };
+  private readonly healthListeners = new Set<(health: StoreHealth) => void>();
 
   private constructor(
     private readonly db: Sqlite,
@@ -146,6 +149,36 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
+  /** ok, or the storage fault the last write hit (full, read-only, I/O); ok again after a write succeeds. */
+  health(): StoreHealth {
+    return this.healthNow;
+  }
+
+  onHealthChange(listener: (health: StoreHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  /** Writes one small row through the normal path, so a full or read-only disk shows up even when idle. */
+  async probeWrite(): Promise<StoreHealth> {
+    await this.commit([this.setMetaStatement('probe', String(this.now()))]).catch(() => undefined);
+    return this.healthNow;
+  }
+
+  private noteWrite(err: unknown): void {
+    const fault = err === undefined ? undefined : storageFault(err);
+    if (err !== undefined && !fault) return; // a unit's own failure (a constraint), not the disk's
+    const was = this.healthNow;
+    if (fault) {
+      if (!was.ok && was.reason === fault.reason) return;
+      this.healthNow = { ok: false, reason: fault.reason, code: fault.code, detail: (err as Error).message, since: this.now() };
+    } else {
+      if (was.ok) return;
+      this.healthNow = { ok: true };
+    }
+    for (const l of this.healthListeners) l(this.healthNow);
+  }
+
   private async flush(): Promise<void> {
     this.committing = true;
     try {
@@ -176,6 +209,9 @@ export class Store {
           for (const s of unit.statements) await this.db.run(s.sql, s.params ?? []);
           await this.db.run('RELEASE unit');
         } catch (err) {
+          // A full or failing disk fails the whole batch (SQLite may have rolled the
+          // transaction back already); only a unit's own error is rolled back alone.
+          if (storageFault(err)) throw err;
           await this.db.run('ROLLBACK TO unit');
           await this.db.run('RELEASE unit');
           failed.set(unit, err);
@@ -207,9 +243,11 @@ export class Store {
       this.outboxCount = countBefore;
       this.droppedCount = droppedBefore;
       await this.db.run('ROLLBACK').catch(() => undefined);
+      this.noteWrite(err);
       for (const unit of batch) unit.reject(err);
       return;
     }
+    if (batch.some((u) => u.statements.length > 0 || u.events.length > 0)) this.noteWrite(undefined);
     const published: OutboxEvent[] = [];
     for (const unit of batch) {
       const err = failed.get(unit);

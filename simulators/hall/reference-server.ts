@@ -46,6 +46,7 @@ export class ReferenceServer {
     });
     this.client.onEvent((e) => {
       this.events.push(e);
+      if (e.role === 'ticket-printer' && e.name === 'ticket.voided' && typeof e.message.data['takeId'] === 'string') this.desk.voidTake(e.device, e.message.data['takeId']);
       this.say(`${e.device}: event ${e.role}/${e.name} #${e.message.seq}${e.message.replay ? ' (replay)' : ''} ${JSON.stringify(e.message.data)}`);
     });
   }

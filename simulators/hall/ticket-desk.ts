@@ -28,6 +28,8 @@ export interface DeskTicket {
 
 export class TicketDesk {
   readonly issued: DeskTicket[] = [];
+  /** Numbers a kiosk reported it could not record (ticket.voided): never called. */
+  readonly voided: string[] = [];
   private readonly counters = new Map<string, number>();
   private readonly byTake = new Map<string, TicketTakeResponse>();
   readonly paused = new Set<string>();
@@ -35,6 +37,12 @@ export class TicketDesk {
   silent = false;
 
   constructor(private readonly o: TicketDeskOptions = {}) {}
+
+  /** A kiosk's ticket.voided: the number allocated for that takeId is void (by takeId, so a repeat changes nothing). */
+  voidTake(device: string, takeId: string): void {
+    const ticket = this.issued.find((t) => t.device === device && t.takeId === takeId);
+    if (ticket && !this.voided.includes(ticket.number)) this.voided.push(ticket.number);
+  }
 
   async take(device: string, raw: Record<string, unknown>): Promise<TicketTakeResponse> {
     const check = validate(TicketTakeRequest, raw);

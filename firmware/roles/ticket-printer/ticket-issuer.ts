@@ -12,6 +12,8 @@ import type { Category, TicketPrinterConfig } from './config.js';
 import type { IssuedTicket, TakeRefusal, TakeResult } from './kiosk/kiosk-types.js';
 import type { PrinterHealth } from './printer-health.js';
 import type { LedgerTicket, TicketLedger } from './ticket-ledger.js';
+import type { NumberVoider } from './number-voider.js';
+import { storageFault } from '../../store/storage-fault.js';
 
 export interface TakeRequest {
   category: string;
@@ -40,6 +42,8 @@ export interface IssuerDeps {
   ledger: TicketLedger;
   health: PrinterHealth;
   paused: ReadonlyMap<string, string>;
+  /** Server numbers of takes that could not be recorded, reported void once the store can write. */
+  voids: NumberVoider;
   /** After every take that changed something the screen shows (counts, printer). */
   changed(): void;
 }
@@ -146,6 +150,10 @@ export class TicketIssuer {
     } catch (err) {
       // A number the ledger already holds for today (a server bug): never print a duplicate.
       ctx.log.error({ number, err: (err as Error).message }, 'ticket not recorded; not printed');
+      if (answer.response) {
+        const fault = storageFault(err);
+        this.d.voids.add({ takeId, number, category: served.id, day, reason: fault ? `${fault.reason}: ticket not recorded (${fault.code})` : `ticket not recorded: ${(err as Error).message}` });
+      }
       return refusal('busy');
     }
     this.d.ledger.committed(ticket, offlineCounter);

@@ -10,6 +10,7 @@ import { startKioskServer, type KioskServer } from './kiosk/kiosk-server.js';
 import { PrinterHealth, type PrinterHealthState } from './printer-health.js';
 import { TicketIssuer } from './ticket-issuer.js';
 import type { TicketLedger } from './ticket-ledger.js';
+import type { NumberVoider } from './number-voider.js';
 import type { PrinterFault } from '../../../drivers/hal/types.js';
 
 /** How often the kiosk looks whether service hours or the business day changed. */
@@ -30,6 +31,7 @@ export class TicketKiosk {
     readonly config: TicketPrinterConfig,
     private readonly ledger: TicketLedger,
     private readonly paused: Map<string, string>,
+    voids: NumberVoider,
   ) {
     this.health = new PrinterHealth({
       hal: ctx.hal,
@@ -39,12 +41,12 @@ export class TicketKiosk {
       log: ctx.log.child({ part: 'printer' }),
       onFaultsChanged: (next, added, cleared) => this.faultsChanged(next, added, cleared),
     });
-    this.issuer = new TicketIssuer({ ctx, config, ledger, health: this.health, paused, changed: () => this.changed() });
+    this.issuer = new TicketIssuer({ ctx, config, ledger, health: this.health, paused, voids, changed: () => this.changed() });
     this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected });
   }
 
-  static async start(ctx: RoleContext<TicketPrinterContract>, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>): Promise<TicketKiosk> {
-    const kiosk = new TicketKiosk(ctx, config, ledger, paused);
+  static async start(ctx: RoleContext<TicketPrinterContract>, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>, voids: NumberVoider): Promise<TicketKiosk> {
+    const kiosk = new TicketKiosk(ctx, config, ledger, paused, voids);
     try {
       await kiosk.issuer.refreshDay();
       await kiosk.health.start();

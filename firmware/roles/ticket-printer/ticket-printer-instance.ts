@@ -8,6 +8,7 @@ import type { TicketPrinterConfig } from './config.js';
 import { TicketKiosk } from './ticket-kiosk.js';
 import { issuedEvent } from './ticket-issuer.js';
 import { TicketLedger, type LedgerTicket } from './ticket-ledger.js';
+import { NumberVoider } from './number-voider.js';
 
 export async function startTicketPrinter(
   ctx: RoleContext<TicketPrinterContract>,
@@ -16,7 +17,9 @@ export async function startTicketPrinter(
 ): Promise<RoleInstance<TicketPrinterConfig, TicketPrinterContract>> {
   const ledger = await TicketLedger.open(ctx.store);
   const paused = await ledger.paused();
-  let kiosk = await TicketKiosk.start(ctx, initial, ledger, paused);
+  // Outlives reconfigures: a number waiting to be reported void must not be lost with a kiosk.
+  const voids = new NumberVoider(ctx);
+  let kiosk = await TicketKiosk.start(ctx, initial, ledger, paused, voids);
 
   const category = (id: string) => {
     const c = kiosk.config.categories.find((x) => x.id === id);
@@ -121,7 +124,7 @@ export async function startTicketPrinter(
     async reconfigure(next) {
       await kiosk.stop();
       try {
-        kiosk = await TicketKiosk.start(ctx, next, ledger, paused);
+        kiosk = await TicketKiosk.start(ctx, next, ledger, paused, voids);
       } catch (err) {
         // Keep a working kiosk: the runtime puts the previous config back through reconfigure.
         ctx.log.error({ err: (err as Error).message }, 'new ticket-printer config failed to start');
@@ -130,6 +133,7 @@ export async function startTicketPrinter(
     },
     async stop() {
       await kiosk.stop();
+      voids.stop();
     },
   };
 }

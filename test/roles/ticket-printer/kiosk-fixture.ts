@@ -55,6 +55,7 @@ export async function kioskFixture(
     /** The device's timers and clock (the broker and server keep real time). */
     time?: DeviceTime;
     timeBeaconMs?: number;
+    dataDir?: string;
   } = {},
 ): Promise<KioskFixture> {
   const dir = await tempDir(t, 'halld-kiosk-');
@@ -67,7 +68,7 @@ export async function kioskFixture(
     hall: 'test-hall',
     device: 'kiosk-1',
     board: 'sim',
-    dataDir: join(dir, 'data'),
+    dataDir: options.dataDir ?? join(dir, 'data'),
     broker: { url: broker.url, reconnectMinMs: 100 },
     io: IO,
     roles: {
