@@ -41,6 +41,8 @@ function prettyStream(destination: NodeJS.WritableStream | undefined): pino.Dest
     translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
     ignore: 'pid,hostname,name,hall,device',
     singleLine: true,
+    // Our `err` fields are messages, not Error objects: keep them on the line.
+    errorLikeObjectKeys: [],
     sync: true,
     ...(destination !== undefined ? { destination } : {}),
   });

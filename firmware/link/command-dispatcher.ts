@@ -10,6 +10,7 @@ import { verifyEnvelope } from '../../protocol/signing.js';
 import type { KeyObject } from 'node:crypto';
 import type { TrustedClock } from './trusted-clock.js';
 import { CommandError, type CommandContext, type CommandSpec } from './command-types.js';
+import type { Logger } from '../log.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -21,6 +22,8 @@ export interface DispatcherOptions {
   /** `role/name` of commands that need a signature on top of those their role marks secure. */
   extraSecure: ReadonlySet<string>;
   log: (msg: string, extra?: Record<string, unknown>) => void;
+  /** Where every answer is logged once: id, command, code, time taken (info; refusals at warn). */
+  logger?: Logger;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -38,6 +41,8 @@ export class CommandDispatcher {
   private readonly recent = new Map<string, string>();
   private readonly running = new Map<string, Promise<void>>();
   private executed = 0;
+  /** When each id arrived and what it asked for, until it is answered (for the answer's log line). */
+  private readonly arrived = new Map<string, { command: string; at: number }>();
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -104,6 +109,7 @@ export class CommandDispatcher {
       this.o.protocolError({ topic: `cmd/${role}/${name}`, reason: 'command has no readable id (1-64 of A-Z a-z 0-9 _ . : -)' });
       return;
     }
+    this.arrived.set(id, { command: `${role}/${name}`, at: this.o.clock.monotonicMs() });
     if (raw['v'] !== 1) {
       this.reply(id, fail('BAD_REQUEST', `unsupported protocol version ${JSON.stringify(raw['v'])}; this device speaks v 1`));
       return;
@@ -207,7 +213,7 @@ export class CommandDispatcher {
     const finish = store.commit([store.journalFinishStatement(id, role, name, ackJson), ...statements], events);
     if (spec.effect === 'none') {
       // Nothing durable depends on a read-only command: answer at once, journal behind.
-      this.o.publishAck(ackJson);
+      this.answer(ackJson);
       finish.catch((err: unknown) => this.o.log('journal write failed', { id, err: (err as Error).message }));
       return;
     }
@@ -217,15 +223,32 @@ export class CommandDispatcher {
       this.o.log('could not record command result', { id, err: (err as Error).message });
       const failed = JSON.stringify(fail('INTERNAL', `result could not be stored: ${(err as Error).message}`, id));
       this.remember(id, failed);
-      this.o.publishAck(failed);
+      this.answer(failed);
       return;
     }
-    this.o.publishAck(ackJson);
+    this.answer(ackJson);
   }
 
   private reply(id: string, ack: Omit<Ack, 'id'> | string): void {
     const json = typeof ack === 'string' ? ack : JSON.stringify({ ...ack, id });
-    this.o.publishAck(json);
+    this.answer(json);
+  }
+
+  /** Publishes an ack and logs it: the one place every answer passes. */
+  private answer(ackJson: string): void {
+    this.o.publishAck(ackJson);
+    const log = this.o.logger;
+    if (!log) return;
+    const ack = JSON.parse(ackJson) as Ack & { dup?: boolean };
+    const arrived = this.arrived.get(ack.id);
+    this.arrived.delete(ack.id);
+    const code = ack.ok ? 'ok' : ack.error.code;
+    const ms = arrived ? Math.round(this.o.clock.monotonicMs() - arrived.at) : undefined;
+    const command = arrived?.command ?? 'command';
+    log[ack.ok ? 'info' : 'warn'](
+      { id: ack.id, cmd: command, code, ...(ms !== undefined ? { ms } : {}), ...(ack.dup === true ? { dup: true } : {}), ...(ack.ok ? {} : { reason: ack.error.message }) },
+      `${command} ${ack.id} -> ${code}${ack.dup === true ? ' (dup)' : ''}${ms !== undefined ? ` in ${ms} ms` : ''}`,
+    );
   }
 
   private remember(id: string, ackJson: string): void {

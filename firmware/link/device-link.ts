@@ -77,6 +77,7 @@ export class DeviceLink {
       serverPublicKey: o.serverPublicKey,
       extraSecure: o.extraSecure,
       log,
+      logger: o.log.child({ mod: 'cmd' }),
     });
     this.publisher = new OutboxPublisher(o.store, (event, prev, replay) => this.publishEvent(event, prev, replay), o.publisher, log);
     this.connection = new MqttConnection(

@@ -35,6 +35,11 @@ export class TrustedClock {
     return this.now() ?? this.clock.now();
   }
 
+  /** Milliseconds since an arbitrary start, never jumping (for durations). */
+  monotonicMs(): number {
+    return this.clock.monotonicMs();
+  }
+
   describe(): { source: ClockSource; trusted: boolean; beaconAgeMs?: number } {
     const age = this.anchor ? this.clock.monotonicMs() - this.anchor.mono : undefined;
     return { source: this.source, trusted: this.now() !== undefined, ...(age !== undefined ? { beaconAgeMs: age } : {}) };
