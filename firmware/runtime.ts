@@ -272,7 +272,7 @@ export class Runtime {
         (err: unknown) => this.log.warn({ err: (err as Error).message }, 'identify: speaker failed'),
       );
     }
-    this.log.info({ durationMs, via }, 'identify');
+    this.log.debug({ durationMs, via }, 'identify');
     return { via };
   }
 
