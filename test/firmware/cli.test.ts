@@ -99,6 +99,11 @@ t.test('version, help and unknown commands', async (t) => {
   t.equal(h.code, 0);
   t.match(h.stdout, /run \[options\]/);
   t.match(h.stdout, /demo \[options\]/);
+  t.match(h.stdout, /HALLD_LOG/, 'help says how to set the log level');
+  t.match(h.stdout, /Exit status: 0 ok/, 'help lists the exit statuses');
+  const runHelp = await runCli(['run', '--help']);
+  t.match(runHelp.stdout, /--log-level <level>/);
+  t.match(runHelp.stdout, /--log <format>/);
   const u = await runCli(['fly']);
   t.equal(u.code, 2);
   t.match(u.stderr, /unknown command 'fly'/);
