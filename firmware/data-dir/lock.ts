@@ -64,8 +64,9 @@ function takeLock(dir: string, file: string, mine: string): DataDirLock {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number.parseInt(readPid(file), 10);
       if (holder !== process.pid && isRunningHalld(holder)) throw new DataDirLockedError(dir, holder);
-      // Stale: move it aside atomically, so of two processes taking it over only one wins
-      // the rename; the other tries again and finds the winner's pid.
+      // Stale: move it aside and try again. Two processes taking over the same stale file in
+      // the same instant could both win (the second rename may move the first's new file);
+      // that needs two halld started by hand at once after a crash (systemd starts one).
       try {
         renameSync(file, `${file}.stale-${process.pid}`);
         unlinkSync(`${file}.stale-${process.pid}`);

@@ -110,6 +110,7 @@ export class CommandDispatcher {
       return;
     }
     this.arrived.set(id, { command: `${role}/${name}`, at: this.o.clock.monotonicMs() });
+    if (this.arrived.size > RECENT_ACKS) this.arrived.delete(this.arrived.keys().next().value as string);
     if (raw['v'] !== 1) {
       this.reply(id, fail('BAD_REQUEST', `unsupported protocol version ${JSON.stringify(raw['v'])}; this device speaks v 1`));
       return;
@@ -238,7 +239,10 @@ export class CommandDispatcher {
   private answer(ackJson: string): void {
     this.o.publishAck(ackJson);
     const log = this.o.logger;
-    if (!log) return;
+    if (!log?.isLevelEnabled('warn')) {
+      this.arrived.clear();
+      return;
+    }
     const ack = JSON.parse(ackJson) as Ack & { dup?: boolean };
     const arrived = this.arrived.get(ack.id);
     this.arrived.delete(ack.id);

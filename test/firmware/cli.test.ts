@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/device-process.js';
 import { tempDir } from '../helpers/temp.js';
 
+/** Only a safety kill for a hung child: on a loaded shared machine one Node start can take many seconds. */
+const CLI_KILL_MS = 90_000;
+
 const good = { hall: 'hall-1', device: 'kiosk-1', board: 'sim', dataDir: './data', roles: { sys: {} } };
 
 async function check(dir: string, name: string, content: string) {
   const file = join(dir, name);
   await writeFile(file, content);
-  return { file, ...(await runCli(['config', 'check', file])) };
+  return { file, ...(await runCli(['config', 'check', file], CLI_KILL_MS)) };
 }
 
 t.test('config check accepts a good file and names what it found', async (t) => {
@@ -38,7 +41,7 @@ t.test('each user mistake is one line naming file, field and expectation', async
     t.equal(r.stderr.trim().split('\n').length, 1, `${name}: one line`);
     t.notMatch(r.stderr, /\n\s+at /, `${name}: no stack trace`);
   }
-  const missing = await runCli(['run', '--config', join(dir, 'nope.json')]);
+  const missing = await runCli(['run', '--config', join(dir, 'nope.json')], CLI_KILL_MS);
   t.equal(missing.code, 2);
   t.match(missing.stderr, /nope\.json: no such file/);
 });
@@ -92,28 +95,28 @@ t.test('config check also checks the io section against the board and the roles 
 });
 
 t.test('version, help and unknown commands', async (t) => {
-  const v = await runCli(['--version']);
+  const v = await runCli(['--version'], CLI_KILL_MS);
   t.equal(v.code, 0);
   t.match(v.stdout, /^\d+\.\d+\.\d+/);
-  const h = await runCli(['--help']);
+  const h = await runCli(['--help'], CLI_KILL_MS);
   t.equal(h.code, 0);
   t.match(h.stdout, /run \[options\]/);
   t.match(h.stdout, /demo \[options\]/);
   t.match(h.stdout, /HALLD_LOG/, 'help says how to set the log level');
   t.match(h.stdout, /Exit status: 0 ok/, 'help lists the exit statuses');
-  const runHelp = await runCli(['run', '--help']);
+  const runHelp = await runCli(['run', '--help'], CLI_KILL_MS);
   t.match(runHelp.stdout, /--log-level <level>/);
   t.match(runHelp.stdout, /--log <format>/);
-  const u = await runCli(['fly']);
+  const u = await runCli(['fly'], CLI_KILL_MS);
   t.equal(u.code, 2);
   t.match(u.stderr, /unknown command 'fly'/);
-  const p = await runCli(['demo', '--port', 'abc']);
+  const p = await runCli(['demo', '--port', 'abc'], CLI_KILL_MS);
   t.equal(p.code, 2);
   t.match(p.stderr, /--port: expected a port number/);
 });
 
 t.test('config schema prints a JSON Schema', async (t) => {
-  const r = await runCli(['config', 'schema']);
+  const r = await runCli(['config', 'schema'], CLI_KILL_MS);
   t.equal(r.code, 0);
   const schema = JSON.parse(r.stdout) as { properties: Record<string, unknown>; required: string[] };
   t.ok(schema.properties['broker']);

@@ -13,6 +13,9 @@ import { generateSigningKeys } from '../../protocol/signing.js';
 import { CLI, runCli } from '../helpers/device-process.js';
 import { tempDir } from '../helpers/temp.js';
 
+/** Only a safety kill for a hung child: on a loaded shared machine one Node start can take many seconds. */
+const CLI_KILL_MS = 90_000;
+
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CORPUS = join(ROOT, 'test/firmware/config-corpus');
 /** Corpus mistakes no JSON Schema can see: files, keys, the board, the data dir, cross-field rules. */
@@ -33,7 +36,7 @@ async function readmeConfigs(): Promise<Json[]> {
 }
 
 async function schemaValidator() {
-  const r = await runCli(['config', 'schema']);
+  const r = await runCli(['config', 'schema'], CLI_KILL_MS);
   const schema = JSON.parse(r.stdout) as Json;
   return { schema, validate: new Ajv2020({ allErrors: true }).compile(schema) };
 }
@@ -61,7 +64,7 @@ t.test('the exported schema is JSON Schema 2020-12, strict-valid, every field de
   walk(schema, '');
   t.same(undescribed, [], 'every field has a description');
   t.same(open, [], 'every object refuses unknown keys, as the loader does');
-  const help = await runCli(['--help']);
+  const help = await runCli(['--help'], CLI_KILL_MS);
   t.match(help.stdout, /roles: sys, ticket-printer\)/, '--help names the roles that exist');
   t.notMatch(help.stdout, /evaluator|LED caller|locker/, '--help names no role that does not exist');
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { description: string };
@@ -91,8 +94,8 @@ t.test("README's production config: placeholder key refused the same by both com
   await copyFile(join(CORPUS, 'good-ca.pem'), join(dir, 'ca.pem'));
   const config = { ...production, dataDir: './data' };
   await writeFile(join(dir, 'placeholder.json'), JSON.stringify(config));
-  const check = await runCli(['config', 'check', join(dir, 'placeholder.json')]);
-  const run = await runCli(['run', '--config', join(dir, 'placeholder.json')]);
+  const check = await runCli(['config', 'check', join(dir, 'placeholder.json')], CLI_KILL_MS);
+  const run = await runCli(['run', '--config', join(dir, 'placeholder.json')], CLI_KILL_MS);
   t.equal(check.code, 2);
   t.equal(run.code, 2);
   t.equal(check.stderr.trim().split('\n').length, 1, 'one line');
@@ -101,7 +104,7 @@ t.test("README's production config: placeholder key refused the same by both com
 
   const real = { ...config, security: { serverPublicKey: generateSigningKeys().publicKeyPem } };
   await writeFile(join(dir, 'real.json'), JSON.stringify(real));
-  const ok = await runCli(['config', 'check', join(dir, 'real.json')]);
+  const ok = await runCli(['config', 'check', join(dir, 'real.json')], CLI_KILL_MS);
   t.equal(ok.code, 0, ok.stderr);
   const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir, 'real.json'), '--log', 'json', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => void child.kill('SIGKILL'));

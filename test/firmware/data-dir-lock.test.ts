@@ -9,6 +9,9 @@ import { CLI, runCli } from '../helpers/device-process.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** Only a safety kill for a hung child: on a loaded shared machine one Node start can take many seconds. */
+const CLI_KILL_MS = 90_000;
+
 interface Running {
   child: ChildProcess;
   output: () => string;
@@ -33,10 +36,10 @@ t.test('a second halld on the same data dir exits naming the pid that holds it',
   const lockFile = join(dir, 'data', 'halld.pid');
 
   const first = start(t, file);
-  await waitFor('first device started', () => first.output().includes('"msg":"device started"'), 20_000);
+  await waitFor('first device started', () => first.output().includes('"msg":"device started"'), 60_000);
   t.equal((await readFile(lockFile, 'utf8')).trim(), String(first.child.pid), 'halld.pid names the first process');
 
-  const second = await runCli(['run', '--config', file]);
+  const second = await runCli(['run', '--config', file], CLI_KILL_MS);
   t.equal(second.code, 4, 'exit 4: locked');
   t.equal(second.stderr.trim().split('\n').length, 1, 'one line');
   t.match(second.stderr, new RegExp(`^halld: ${file}: data dir ${join(dir, 'data')} is in use by halld pid ${first.child.pid}; `));
@@ -56,7 +59,7 @@ t.test('a lock left by a process that died is taken over', async (t) => {
   await mkdir(join(dir, 'data'));
   await writeFile(join(dir, 'data', 'halld.pid'), `${deadPid}\n`);
   const device = start(t, file);
-  await waitFor('device started over a stale lock', () => device.output().includes('"msg":"device started"'), 20_000);
+  await waitFor('device started over a stale lock', () => device.output().includes('"msg":"device started"'), 60_000);
   t.equal((await readFile(join(dir, 'data', 'halld.pid'), 'utf8')).trim(), String(device.child.pid));
   device.child.kill('SIGTERM');
   t.equal(await device.exited, 0);

@@ -44,8 +44,8 @@ t.test('a command in, one readable line out; hardware problems at warn and in st
   t.match(unknown, { ok: false, error: { code: 'UNKNOWN_COMMAND' } });
   // Barrier: the last command's line is written after the earlier ones (one process, in order).
   await server.client.command('dev-log', 'sys/ping', { n: 1 }, { id: 'last-1' });
-  await waitFor('the last line', () => out.includes('last-1'));
-  const hardware = await waitFor('state/sys with the hardware report', () => states.find((s) => s.data['hardware'] !== undefined));
+  await waitFor('the last line', () => out.includes('last-1'), 60_000);
+  const hardware = await waitFor('state/sys with the hardware report', () => states.find((s) => s.data['hardware'] !== undefined), 60_000);
 
   const lines = out.trim().split('\n');
   const about = (id: string) => lines.filter((l) => l.includes(id));
