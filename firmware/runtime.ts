@@ -96,7 +96,7 @@ export class Runtime {
       await runtime.startRoles(roleNames, remote?.roles ?? {});
       await link.start();
       log.info({ board: hal.board, roles: roleNames, boot: store.boot, fw: FIRMWARE_VERSION, broker: config.broker.url }, 'device started');
-      void runtime.reportHardware();
+      void runtime.reportHardware().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'hardware report failed'));
       return runtime;
     } catch (err) {
       await store.close().catch(() => undefined);
