@@ -56,10 +56,10 @@ export const OutputConfigSchema = Type.Object(
 export const SerialConfigSchema = Type.Object(
   {
     path: Type.String({ minLength: 1, description: 'device node, e.g. /dev/ttyUSB0 or /dev/serial/by-id/...' }),
-    baudRate: Type.Optional(Type.Integer({ minimum: 50, maximum: 4_000_000, default: DEFAULT_BAUD_RATE })),
-    dataBits: Type.Optional(Type.Union([Type.Literal(5), Type.Literal(6), Type.Literal(7), Type.Literal(8)])),
-    stopBits: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(1.5), Type.Literal(2)])),
-    parity: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('even'), Type.Literal('odd'), Type.Literal('mark'), Type.Literal('space')])),
+    baudRate: Type.Optional(Type.Integer({ minimum: 50, maximum: 4_000_000, default: DEFAULT_BAUD_RATE, description: 'bits per second' })),
+    dataBits: Type.Optional(Type.Union([Type.Literal(5), Type.Literal(6), Type.Literal(7), Type.Literal(8)], { description: 'data bits per character (default 8)' })),
+    stopBits: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(1.5), Type.Literal(2)], { description: 'stop bits (default 1)' })),
+    parity: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('even'), Type.Literal('odd'), Type.Literal('mark'), Type.Literal('space')], { description: 'parity bit (default none)' })),
   },
   { additionalProperties: false },
 );
@@ -77,15 +77,15 @@ export const SpeakerConfigSchema = Type.Object(
     kind: Type.Union([Type.Literal('none'), Type.Literal('espeak'), Type.Literal('sim')], { description: 'espeak: espeak-ng piped into aplay' }),
     device: Type.Optional(Type.String({ minLength: 1, description: 'ALSA device for aplay -D, e.g. plughw:1,0' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'the speaker for sys/identify beeps and announcements' },
 );
 
 export const FirmataConfigSchema = Type.Object(
   {
     path: Type.Optional(Type.String({ minLength: 1, description: "serial port of the Firmata board; the board definition's default when left out" })),
-    baudRate: Type.Optional(Type.Integer({ minimum: 50, maximum: 4_000_000, default: DEFAULT_FIRMATA_BAUD_RATE })),
+    baudRate: Type.Optional(Type.Integer({ minimum: 50, maximum: 4_000_000, default: DEFAULT_FIRMATA_BAUD_RATE, description: 'bits per second (StandardFirmata: 57600)' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'an Arduino running StandardFirmata as the GPIO board' },
 );
 
 export const PRINTER_TRANSPORTS = ['serial', 'tcp', 'usb'] as const;
@@ -102,13 +102,13 @@ export const PrinterConfigSchema = Type.Object(
           host: Type.String({ minLength: 1, description: "the network printer's address, e.g. 10.0.0.7" }),
           port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: DEFAULT_PRINTER_TCP_PORT, description: 'raw print port' })),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'a network printer (raw port 9100)' },
       ),
     ),
     usb: Type.Optional(
       Type.Object(
         { path: Type.Optional(Type.String({ minLength: 1, default: DEFAULT_PRINTER_USB_PATH, description: 'USB printer-class node (kernel driver usblp)' })) },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'a USB printer-class printer' },
       ),
     ),
     columns: Type.Optional(

@@ -1,22 +1,51 @@
 #!/usr/bin/env node
 // The `halld` command. Only this file exits the process. Mistakes a person can make (a
-// missing file, bad JSON, a wrong field) print one line and exit 2; no stack traces.
-import { Command, CommanderError } from 'commander';
-import { loadConfigFile, ConfigError } from './config/load.js';
-import { ConfigSchema } from './config/schema.js';
+// missing file, bad JSON, a wrong field, storage that is not there) print one line each and
+// exit with a status saying which (exit-codes.ts); no stack traces.
+import { Command, CommanderError, Option } from 'commander';
+import { checkConfigFile, problemLines, ConfigError } from './config/load.js';
+import { exportedConfigSchema } from './config/export-schema.js';
+import { ROLE_MODULES } from './roles/index.js';
 import { Runtime, FIRMWARE_VERSION } from './runtime.js';
-import { createLogger } from './log.js';
+import { createLogger, defaultLogFormat, LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.js';
+import { EXIT_CONFIG, EXIT_DATA_DIR, EXIT_INTERNAL, EXIT_LOCKED, EXIT_OK } from './exit-codes.js';
+import type { DeviceConfig } from './config/schema.js';
 
-const EXIT_USER_ERROR = 2;
+const ROLE_LIST = ROLE_MODULES.map((m) => m.role).join(', ');
 
-function fail(message: string): never {
+function fail(message: string, code = EXIT_CONFIG): never {
   process.stderr.write(`halld: ${message}\n`);
-  process.exit(EXIT_USER_ERROR);
+  process.exit(code);
 }
 
-async function run(configFile: string): Promise<void> {
-  const config = await loadConfigFile(configFile);
-  const log = createLogger({ level: process.env['HALLD_LOG'] ?? config.log.level });
+/** `config check` and `run` share this: every problem one line on stderr, then the exit status that names the kind. */
+async function checkedConfig(file: string): Promise<DeviceConfig> {
+  const result = await checkConfigFile(file);
+  if (result.config) return result.config;
+  for (const line of problemLines(file, result.problems)) process.stderr.write(`${line}\n`);
+  process.exit(result.problems.some((p) => p.kind === 'config') ? EXIT_CONFIG : EXIT_DATA_DIR);
+}
+
+interface RunOptions {
+  config: string;
+  log?: LogFormat;
+  logLevel?: string;
+}
+
+async function run(opts: RunOptions): Promise<void> {
+  const config = await checkedConfig(opts.config);
+  const { mkdirSync } = await import('node:fs');
+  const { lockDataDir, DataDirLockedError } = await import('./data-dir/lock.js');
+  let lock: { release(): void };
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    lock = lockDataDir(config.dataDir);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) fail(`${opts.config}: ${err.message}`, EXIT_LOCKED);
+    fail(`${opts.config}: field /dataDir: cannot use ${config.dataDir}: ${(err as Error).message}`, EXIT_DATA_DIR);
+  }
+  process.on('exit', () => lock.release());
+  const log = createLogger({ level: opts.logLevel ?? process.env['HALLD_LOG'] ?? config.log.level, format: opts.log ?? defaultLogFormat() });
   // Under systemd (INVOCATION_ID set) a restart is an exit that systemd answers; otherwise
   // the runtime is restarted in this process, with a new boot number.
   const supervised = process.env['INVOCATION_ID'] !== undefined;
@@ -31,7 +60,7 @@ async function run(configFile: string): Promise<void> {
         const old = runtime;
         runtime = undefined;
         void (old?.stop(`restart: ${reason}`) ?? Promise.resolve()).then(async () => {
-          if (supervised) process.exit(0);
+          if (supervised) process.exit(EXIT_OK);
           await startOnce();
         });
       },
@@ -40,8 +69,8 @@ async function run(configFile: string): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    void (runtime?.stop(`signal ${signal}`) ?? Promise.resolve()).finally(() => process.exit(0));
-    setTimeout(() => process.exit(1), 5_000).unref();
+    void (runtime?.stop(`signal ${signal}`) ?? Promise.resolve()).finally(() => process.exit(EXIT_OK));
+    setTimeout(() => process.exit(EXIT_INTERNAL), 5_000).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -49,20 +78,33 @@ async function run(configFile: string): Promise<void> {
   await startOnce();
 }
 
+const HELP_AFTER = `
+Exit status: 0 ok, 1 internal error (a bug: please report the stack trace), 2 mistake in the
+config file or the command line, 3 data directory unusable (missing and cannot be created,
+not writable, read-only), 4 another halld holds this data directory.
+
+Logs: JSON lines on stdout for the journal; one readable line per entry on a terminal or with
+--log pretty. Level: --log-level, else the environment variable HALLD_LOG, else the config's
+log.level (default info); one of ${LOG_LEVELS.join(', ')}.
+`;
+
 async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program
     .name('halld')
-    .description('Device runtime for service-hall boards: ticket printer, evaluator, LED caller, locker')
+    .description(`Device runtime for service-hall boards (roles: ${ROLE_LIST})`)
     .version(FIRMWARE_VERSION, '-V, --version')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText('after', HELP_AFTER);
 
   program
     .command('run')
-    .description('run this device as its config file describes')
+    .description('run this device as its config file describes (checks it exactly as `config check` does first)')
     .requiredOption('-c, --config <file>', 'device config (JSON)')
-    .action(async (opts: { config: string }) => run(opts.config));
+    .addOption(new Option('--log <format>', 'log format (default: pretty on a terminal, json otherwise)').choices([...LOG_FORMATS]))
+    .addOption(new Option('--log-level <level>', 'log level (overrides HALLD_LOG and log.level in the config)').choices([...LOG_LEVELS]))
+    .action(async (opts: RunOptions) => run(opts));
 
   program
     .command('demo')
@@ -79,33 +121,28 @@ async function main(argv: string[]): Promise<void> {
   const config = program.command('config').description('check a device config, or print its JSON Schema');
   config
     .command('check')
+    .description('every check `run` makes before it opens the board or the broker; one line per problem')
     .argument('<file>', 'device config (JSON)')
     .action(async (file: string) => {
-      const c = await loadConfigFile(file);
-      const { deepConfigProblems } = await import('./config/deep-check.js');
-      const problems = await deepConfigProblems(c);
-      if (problems.length > 0) {
-        for (const p of problems) process.stderr.write(`${file}: ${p}\n`);
-        process.exit(EXIT_USER_ERROR);
-      }
+      const c = await checkedConfig(file);
       process.stdout.write(`${file}: ok (hall ${c.hall}, device ${c.device}, board ${c.board}, roles ${['sys', ...Object.keys(c.roles).filter((r) => r !== 'sys')].join(', ')})\n`);
     });
   config
     .command('schema')
-    .description('print the config file JSON Schema')
+    .description(`print the config file's JSON Schema (2020-12; roles: ${ROLE_LIST})`)
     .action(() => {
-      process.stdout.write(`${JSON.stringify(ConfigSchema, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(exportedConfigSchema(), null, 2)}\n`);
     });
 
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_USER_ERROR);
-    if (err instanceof ConfigError) fail(err.message);
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_CONFIG);
+    if (err instanceof ConfigError) fail(err.message, err.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_DATA_DIR);
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') fail(`port already in use (${e.message}); pick another with --port`);
     process.stderr.write(`halld: internal error: ${e.stack ?? String(err)}\n`);
-    process.exit(1);
+    process.exit(EXIT_INTERNAL);
   }
 }
 

@@ -119,6 +119,7 @@ export class Runtime {
       await runtime.startRoles(roleNames, remote?.roles ?? {});
       await link.start();
       log.info({ board: hal.board, roles: roleNames, boot: store.boot, fw: FIRMWARE_VERSION, broker: config.broker.url }, 'device started');
+      void runtime.reportHardware().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'hardware report failed'));
       return runtime;
     } catch (err) {
       await store.close().catch(() => undefined);
@@ -252,7 +253,20 @@ export class Runtime {
     }
   }
 
-  private async identify(durationMs: number): Promise<{ via: string[] }> {
+  /**
+   * Parts the board could not open or reach at start (a missing GPIO chip, a printer that
+   * does not answer): a warning each, and the list in the retained `state/sys`, so a board
+   * that starts without its hardware says so without anyone asking `sys/diag`.
+   */
+  async reportHardware(): Promise<void> {
+    const results = await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }]);
+    const faults = results.filter((r) => !r.ok).map((r) => ({ part: r.name, detail: r.detail ?? 'not ok' }));
+    for (const f of faults) this.log.warn(f, `hardware: ${f.part}: ${f.detail}`);
+    if (!this.stopped) this.link.setState('sys', { hardware: { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() } });
+  }
+
+  /** Blinks the identify LED and beeps, with what this device really has; `via` names only what was used. */
+  async identify(durationMs: number): Promise<{ via: string[] }> {
     const via: string[] = [];
     const parts = this.hal.describe();
     const led = parts.outputs.find((n) => n === 'identify') ?? parts.outputs.find((n) => n.includes('led'));
@@ -271,11 +285,15 @@ export class Runtime {
         }, durationMs)
         .unref();
     }
-    await this.hal.speaker().beep(200).then(
-      () => via.push('speaker'),
-      () => undefined,
-    );
-    this.log.info({ durationMs, via }, 'identify');
+    // The HAL always has a speaker object (a silent one when io.speaker is not configured).
+    const speaker = this.config.io.speaker?.kind;
+    if (speaker !== undefined && speaker !== 'none') {
+      await this.hal.speaker().beep(200).then(
+        () => via.push('speaker'),
+        (err: unknown) => this.log.warn({ err: (err as Error).message }, 'identify: speaker failed'),
+      );
+    }
+    this.log.debug({ durationMs, via }, 'identify');
     return { via };
   }
 

@@ -5,9 +5,9 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { TemplateError } from './printer-errors.js';
 
-const Align = Type.Union([Type.Literal('left'), Type.Literal('center'), Type.Literal('right')]);
+const Align = Type.Union([Type.Literal('left'), Type.Literal('center'), Type.Literal('right')], { description: 'alignment on the paper' });
 const Magnification = Type.Integer({ minimum: 1, maximum: 8, description: 'GS ! magnification, 1–8' });
-const TextSize = Type.Object({ w: Magnification, h: Magnification }, { additionalProperties: false });
+const TextSize = Type.Object({ w: Magnification, h: Magnification }, { additionalProperties: false, description: 'character width and height magnification' });
 const When = Type.String({
   pattern: '^!?[A-Za-z][A-Za-z0-9_]*$',
   description: 'print the block only when this field has a value (not empty, not false, not 0); "!name" for the opposite',
@@ -15,12 +15,12 @@ const When = Type.String({
 
 export const TextBlock = Type.Object(
   {
-    type: Type.Literal('text'),
+    type: Type.Literal('text', { description: 'a block of text' }),
     text: Type.String({ maxLength: 2000, description: 'text with {placeholders}; "\\n" breaks the line, long lines wrap' }),
     align: Type.Optional(Align),
     size: Type.Optional(TextSize),
-    bold: Type.Optional(Type.Boolean()),
-    underline: Type.Optional(Type.Boolean()),
+    bold: Type.Optional(Type.Boolean({ description: 'emphasised (ESC E)' })),
+    underline: Type.Optional(Type.Boolean({ description: 'underlined (ESC -)' })),
     when: Type.Optional(When),
   },
   { additionalProperties: false },
@@ -28,11 +28,11 @@ export const TextBlock = Type.Object(
 
 export const NumberBlock = Type.Object(
   {
-    type: Type.Literal('number'),
+    type: Type.Literal('number', { description: 'the ticket number, large' }),
     text: Type.Optional(Type.String({ maxLength: 64, description: 'default "{number}"' })),
     align: Type.Optional(Align),
     size: Type.Optional(TextSize),
-    bold: Type.Optional(Type.Boolean()),
+    bold: Type.Optional(Type.Boolean({ description: 'emphasised (ESC E)' })),
     when: Type.Optional(When),
   },
   { additionalProperties: false, description: 'the queue number, huge (default 4×4, bold, centred)' },
@@ -40,10 +40,10 @@ export const NumberBlock = Type.Object(
 
 export const QrBlock = Type.Object(
   {
-    type: Type.Literal('qr'),
+    type: Type.Literal('qr', { description: 'a QR code' }),
     data: Type.String({ minLength: 1, maxLength: 2000, description: 'payload with {placeholders}, sent as UTF-8' }),
     size: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'module size in dots (default 6)' })),
-    errorCorrection: Type.Optional(Type.Union([Type.Literal('L'), Type.Literal('M'), Type.Literal('Q'), Type.Literal('H')])),
+    errorCorrection: Type.Optional(Type.Union([Type.Literal('L'), Type.Literal('M'), Type.Literal('Q'), Type.Literal('H')], { description: 'QR error correction level' })),
     align: Type.Optional(Align),
     when: Type.Optional(When),
   },
@@ -52,7 +52,7 @@ export const QrBlock = Type.Object(
 
 export const LineBlock = Type.Object(
   {
-    type: Type.Literal('line'),
+    type: Type.Literal('line', { description: 'a full-width rule' }),
     char: Type.Optional(Type.String({ minLength: 1, maxLength: 2, description: 'one character, default "-"' })),
     when: Type.Optional(When),
   },
@@ -60,13 +60,13 @@ export const LineBlock = Type.Object(
 );
 
 export const FeedBlock = Type.Object(
-  { type: Type.Literal('feed'), lines: Type.Integer({ minimum: 1, maximum: 255 }), when: Type.Optional(When) },
+  { type: Type.Literal('feed', { description: 'blank paper' }), lines: Type.Integer({ minimum: 1, maximum: 255, description: 'lines to feed' }), when: Type.Optional(When) },
   { additionalProperties: false },
 );
 
 export const CutBlock = Type.Object(
   {
-    type: Type.Literal('cut'),
+    type: Type.Literal('cut', { description: 'cut the paper' }),
     partial: Type.Optional(Type.Boolean({ description: 'leave a tab so the ticket does not fall (default false)' })),
     when: Type.Optional(When),
   },
@@ -79,9 +79,9 @@ export const TicketBlock = Type.Union([TextBlock, NumberBlock, QrBlock, LineBloc
 
 export const TicketTemplateSchema = Type.Object(
   {
-    version: Type.Literal(1),
-    name: Type.Optional(Type.String({ maxLength: 100 })),
-    blocks: Type.Array(TicketBlock, { minItems: 1, maxItems: 200 }),
+    version: Type.Literal(1, { description: 'template format version' }),
+    name: Type.Optional(Type.String({ maxLength: 100, description: 'a name for people' })),
+    blocks: Type.Array(TicketBlock, { minItems: 1, maxItems: 200, description: 'printed top to bottom' }),
   },
   { additionalProperties: false, $id: 'halld/ticket-template', title: 'Ticket template' },
 );

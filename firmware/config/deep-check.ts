@@ -4,10 +4,11 @@
 // Every problem comes back as one line, so an installer fixes them all in one go.
 import { HalError } from '../../drivers/hal/types.js';
 import type { DeviceConfig } from './schema.js';
+import type { ConfigProblem } from './schema-problems.js';
 import { ROLE_MODULES } from '../roles/index.js';
 import type { PartNames } from '../roles/role-module.js';
 
-export async function deepConfigProblems(config: DeviceConfig): Promise<string[]> {
+export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigProblem[]> {
   const { loadBoard } = await import('../../assembly/load-board.js');
   const { parseIoConfig, resolveIo, IoConfigError } = await import('../../assembly/resolve-io.js');
   let parts: PartNames;
@@ -23,15 +24,20 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<string[]
       scanners: io.scanners.map((p) => p.name),
     };
   } catch (err) {
-    if (err instanceof IoConfigError) return err.issues.map((i) => `field /io: ${i}`);
-    if (err instanceof HalError) return [`field /board: ${err.message}`];
+    if (err instanceof IoConfigError) return err.issues.map((i) => ({ field: '/io', message: i, kind: 'config' }));
+    if (err instanceof HalError) return [{ field: '/board', message: err.message, kind: 'config' }];
     throw err;
   }
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   for (const module of ROLE_MODULES) {
     const section = (config.roles as Record<string, unknown>)[module.role];
     if (section === undefined || !module.sectionProblems) continue;
-    problems.push(...module.sectionProblems(section, parts).map((p) => `field /roles/${module.role}${p}`));
+    for (const p of module.sectionProblems(section, parts)) {
+      // A role says "/buttons/0/input: no input ..."; the pointer becomes the field.
+      const at = p.indexOf(': ');
+      const pointer = at > 0 && p.startsWith('/') ? p.slice(0, at) : '';
+      problems.push({ field: `/roles/${module.role}${pointer}`, message: pointer ? p.slice(at + 2) : p, kind: 'config' });
+    }
   }
   return problems;
 }

@@ -1,57 +1,109 @@
-// Reads and checks a device config file. Every mistake a person can make comes back as one
-// ConfigError line naming the file, the field and what was expected — never a stack trace.
+// The one config loader behind `halld config check` and `halld run`: everything `run` needs
+// before it touches hardware or the network is checked here, and every problem comes back as
+// one line naming the file, the field, what was expected and what was found. `run` refuses
+// to start with exactly the lines `config check` prints: never a stack trace for a mistake.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type DeviceConfig } from './schema.js';
-import { validate } from '../../protocol/validate.js';
+import { closedSchema } from './closed-schema.js';
 import { jsonErrorOffset } from './json-error-position.js';
+import { migrateConfig } from './migrations.js';
+import { schemaProblems, type ConfigProblem } from './schema-problems.js';
+import { valueProblems } from './value-problems.js';
+import { dataDirProblem } from '../data-dir/usable.js';
+
+export type { ConfigProblem } from './schema-problems.js';
+
+/** The file's schema: the config schema with every object closed to unknown keys. */
+export const StrictConfigSchema = closedSchema(ConfigSchema);
 
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly code: 'CONFIG_INVALID' | 'DATA_DIR_UNUSABLE';
+  constructor(readonly lines: string[], problems: readonly ConfigProblem[]) {
+    super(lines.join('\n'));
     this.name = 'ConfigError';
+    this.code = problems.some((p) => p.kind === 'config') ? 'CONFIG_INVALID' : 'DATA_DIR_UNUSABLE';
   }
 }
 
-export async function loadConfigFile(file: string): Promise<DeviceConfig> {
+export interface ConfigCheck {
+  /** Set when there are no problems. */
+  config?: DeviceConfig;
+  problems: ConfigProblem[];
+  /** Migrations applied in memory ("0 -> 1: ..."), for the log. */
+  migrated: string[];
+}
+
+export function problemLines(file: string, problems: readonly ConfigProblem[]): string[] {
+  return problems.map((p) => (p.field === '' ? `${file}: ${p.message}` : `${file}: field ${p.field}: ${p.message}`));
+}
+
+/** Shape, defaults, paths resolved against `base` (the config file's folder), values. No I/O but TLS files. */
+export function checkParsed(raw: unknown, base: string): { config?: DeviceConfig; problems: ConfigProblem[]; migrated: string[]; partial?: DeviceConfig } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { problems: [{ field: '', message: `expected a JSON object ({...}), found ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw)}`, kind: 'config' }], migrated: [] };
+  }
+  const migration = migrateConfig(raw as Record<string, unknown>);
+  if (!migration.ok) return { problems: [{ field: '/version', message: migration.message, kind: 'config' }], migrated: [] };
+  const value = Value.Default(StrictConfigSchema, structuredClone(migration.raw)) as DeviceConfig;
+  const problems = schemaProblems(StrictConfigSchema, value, migration.raw);
+  const clean = (prefix: string) => !problems.some((p) => p.field === prefix || p.field.startsWith(`${prefix}/`));
+  if (clean('/dataDir') && typeof value.dataDir === 'string') value.dataDir = resolve(base, value.dataDir);
+  if (clean('/broker')) {
+    for (const k of ['ca', 'cert', 'key'] as const) {
+      const p = value.broker[k];
+      if (p !== undefined) value.broker[k] = resolve(base, p);
+    }
+  }
+  problems.push(...valueProblems(value, clean));
+  return problems.length === 0 ? { config: value, problems, migrated: migration.applied } : { problems, migrated: migration.applied, partial: value };
+}
+
+/** Validates a parsed config (tests, the demo), fills defaults, resolves relative paths against `file`'s folder. */
+export function parseConfig(raw: unknown, file = 'config'): DeviceConfig {
+  const base = file === 'config' ? process.cwd() : dirname(resolve(file));
+  const result = checkParsed(raw, base);
+  if (!result.config) throw new ConfigError(problemLines(file, result.problems), result.problems);
+  return result.config;
+}
+
+/** Every check `run` makes before it opens the board or the broker, all problems at once. */
+export async function checkConfigFile(file: string): Promise<ConfigCheck> {
+  const fileProblem = (message: string): ConfigCheck => ({ problems: [{ field: '', message, kind: 'config' }], migrated: [] });
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? (err as Error).message})`);
+    return fileProblem(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (err as Error).message})`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${file}: not valid JSON: ${describeJsonError(text, err as Error)}`);
+    return fileProblem(`not valid JSON: ${describeJsonError(text, err as Error)}`);
   }
-  return parseConfig(raw, file);
+  const result = checkParsed(raw, dirname(resolve(file)));
+  const problems = [...result.problems];
+  const value = result.config ?? result.partial;
+  const clean = (prefix: string) => !problems.some((p) => p.field === prefix || p.field.startsWith(`${prefix}/`));
+  if (value && clean('/dataDir') && typeof value.dataDir === 'string') {
+    const why = await dataDirProblem(value.dataDir);
+    if (why) problems.push({ field: '/dataDir', message: why, kind: 'data-dir' });
+  }
+  if (value && clean('/board') && clean('/io') && clean('/roles')) {
+    const { deepConfigProblems } = await import('./deep-check.js');
+    problems.push(...(await deepConfigProblems(value)));
+  }
+  return problems.length === 0 && value ? { config: value, problems, migrated: result.migrated } : { problems, migrated: result.migrated };
 }
 
-/** Validates a parsed config, fills defaults and resolves relative paths against the file's folder. */
-export function parseConfig(raw: unknown, file = 'config'): DeviceConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: must be a JSON object`);
-  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
-  const unknownRoles = Object.keys((raw as { roles?: object }).roles ?? {}).filter((r) => !(r in ConfigSchema.properties.roles.properties));
-  if (unknownRoles.length > 0) {
-    throw new ConfigError(`${file}: field /roles/${unknownRoles[0]}: unknown role; expected one of ${Object.keys(ConfigSchema.properties.roles.properties).join(', ')}`);
-  }
-  const result = validate(ConfigSchema, withDefaults, 1);
-  if (!result.ok) throw new ConfigError(`${file}: field ${result.errors[0] ?? 'unknown'}`);
-  const config = result.value;
-  const base = file === 'config' ? process.cwd() : dirname(resolve(file));
-  config.dataDir = resolve(base, config.dataDir);
-  for (const k of ['ca', 'cert', 'key'] as const) {
-    const p = config.broker[k];
-    if (p !== undefined) config.broker[k] = resolve(base, p);
-  }
-  if (config.broker.reconnectMaxMs < config.broker.reconnectMinMs) {
-    throw new ConfigError(`${file}: field /broker/reconnectMaxMs: must be at least reconnectMinMs (${config.broker.reconnectMinMs})`);
-  }
-  return config;
+/** The config `run` starts with; a ConfigError carrying every problem line otherwise. */
+export async function loadConfigFile(file: string): Promise<DeviceConfig> {
+  const result = await checkConfigFile(file);
+  if (!result.config) throw new ConfigError(problemLines(file, result.problems), result.problems);
+  return result.config;
 }
 
 function describeJsonError(text: string, err: Error): string {

@@ -4,23 +4,28 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ROLE_MODULES } from '../roles/index.js';
 import { IoConfigSchema } from './io-schema.js';
+import { CONFIG_VERSION } from './migrations.js';
 
-const Name = Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: '1-32 characters of a-z 0-9 -' });
+const NAME_PATTERN = '^[a-z0-9-]{1,32}$';
 
 export const BrokerSchema = Type.Object(
   {
-    url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'mqtt://, mqtts://, ws:// or wss:// URL of the hall broker' }),
-    username: Type.Optional(Type.String()),
-    password: Type.Optional(Type.String()),
+    url: Type.String({
+      default: 'mqtt://127.0.0.1:1883',
+      pattern: '^(mqtt|mqtts|ws|wss)://',
+      description: 'a URL starting mqtt://, mqtts://, ws:// or wss:// (the hall broker, e.g. mqtts://broker.hall.local:8883)',
+    }),
+    username: Type.Optional(Type.String({ description: "this device's broker user name (provisioning creates one per device)" })),
+    password: Type.Optional(Type.String({ description: "this device's broker password" })),
     ca: Type.Optional(Type.String({ description: 'path to the CA certificate (PEM) for TLS' })),
     cert: Type.Optional(Type.String({ description: 'path to this device\'s client certificate (PEM)' })),
     key: Type.Optional(Type.String({ description: 'path to this device\'s private key (PEM)' })),
-    rejectUnauthorized: Type.Boolean({ default: true }),
-    keepaliveS: Type.Integer({ minimum: 5, maximum: 600, default: 30 }),
-    reconnectMinMs: Type.Integer({ minimum: 50, default: 500 }),
-    reconnectMaxMs: Type.Integer({ minimum: 100, default: 30_000 }),
+    rejectUnauthorized: Type.Boolean({ default: true, description: "false accepts a broker certificate that does not chain to ca (testing only)" }),
+    keepaliveS: Type.Integer({ minimum: 5, maximum: 600, default: 30, description: 'MQTT keepalive, seconds' }),
+    reconnectMinMs: Type.Integer({ minimum: 50, default: 500, description: 'first reconnect delay; doubles (jittered) after each failure' }),
+    reconnectMaxMs: Type.Integer({ minimum: 100, default: 30_000, description: 'longest reconnect delay; at least reconnectMinMs' }),
   },
-  { default: {} },
+  { default: {}, description: 'the hall MQTT broker; ca, cert and key paths are relative to the config file' },
 );
 
 function roleSections(): Record<string, TSchema> {
@@ -31,11 +36,12 @@ function roleSections(): Record<string, TSchema> {
 
 export const ConfigSchema = Type.Object(
   {
-    $schema: Type.Optional(Type.String()),
-    hall: Name,
-    device: Name,
+    $schema: Type.Optional(Type.String({ description: "the JSON Schema this file follows (for editors); halld ignores it" })),
+    version: Type.Literal(CONFIG_VERSION, { default: CONFIG_VERSION, description: `the config file format version; ${CONFIG_VERSION} today (older files are migrated when read)` }),
+    hall: Type.String({ pattern: NAME_PATTERN, description: 'the hall id: 1-32 characters of a-z 0-9 -' }),
+    device: Type.String({ pattern: NAME_PATTERN, description: 'this device id, unique in the hall (also its MQTT clientId): 1-32 characters of a-z 0-9 -' }),
     board: Type.String({ default: 'sim', description: 'board definition id from boards/: sim, rpi-4b, rpi-5, cm4, arduino-firmata' }),
-    dataDir: Type.String({ description: 'where the device keeps its SQLite database; relative paths are relative to the config file' }),
+    dataDir: Type.String({ minLength: 1, description: 'where the device keeps its SQLite database; relative paths are relative to the config file' }),
     broker: BrokerSchema,
     clock: Type.Object(
       {
@@ -44,12 +50,12 @@ export const ConfigSchema = Type.Object(
           description: "'system': the OS clock is trusted (RTC or NTP); 'beacon': only the hall's time beacon is, until one arrives commands are refused",
         }),
       },
-      { default: {} },
+      { default: {}, description: 'which time the device trusts to check command expiry' },
     ),
     security: Type.Object(
       {
         serverPublicKey: Type.Optional(Type.String({ description: 'hall server Ed25519 public key: PEM, or raw 32 bytes in base64' })),
-        secureCommands: Type.Array(Type.String({ pattern: '^[a-z-]+/[a-z0-9.-]+$' }), {
+        secureCommands: Type.Array(Type.String({ pattern: '^[a-z-]+/[a-z0-9.-]+$', description: 'role/command, e.g. ticket-printer/print' }), {
           default: [],
           description: 'role/command names that must be signed, on top of those the roles mark secure (locker/open)',
         }),
@@ -64,7 +70,7 @@ export const ConfigSchema = Type.Object(
           description: "how far a signed command's ts may be ahead of the device's time before it is refused UNAUTHORIZED",
         }),
       },
-      { default: {} },
+      { default: {}, description: 'signature checks: without serverPublicKey every secure command is refused' },
     ),
     outbox: Type.Object(
       {
@@ -72,7 +78,16 @@ export const ConfigSchema = Type.Object(
         resendMs: Type.Integer({ minimum: 100, default: 10_000, description: 'resend unacknowledged events when evt-ack has not moved for this long' }),
         window: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'PUBLISHes in flight at once' }),
       },
-      { default: {} },
+      { default: {}, description: 'the durable event outbox (SQLite) and its resending' },
+    ),
+    log: Type.Object(
+      {
+        level: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)),
+          { default: 'info', description: 'log level; HALLD_LOG and --log-level override it' },
+        ),
+      },
+      { default: {}, description: 'logging' },
     ),
     limits: Type.Object(
       {
@@ -91,9 +106,8 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, description: 'PROTOCOL.md "Limits"' },
     ),
-    log: Type.Object({ level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info' }) }, { default: {} }),
     io: IoConfigSchema,
-    roles: Type.Object(roleSections(), { default: { sys: {} }, description: 'one section per role this device has' }),
+    roles: Type.Object(roleSections(), { default: { sys: {} }, description: `one section per role this device has; roles: ${ROLE_MODULES.map((m) => m.role).join(', ')}` }),
   },
   { $id: 'https://halld.dev/schema/device-config.json', title: 'halld device config' },
 );

@@ -20,6 +20,7 @@ import type { CommandContext, CommandSpec } from './command-types.js';
 import { DeviceError } from './device-error.js';
 import { DEFAULT_JOURNAL_LIMITS, PRUNE_EVERY, RecentAcks, storedAck, type JournalLimits } from './command-journal.js';
 import { storageFault } from '../store/storage-fault.js';
+import type { Logger } from '../log.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -38,10 +39,14 @@ export interface DispatcherOptions {
   limits?: InputLimits;
   /** What the journal keeps and for how long (command-journal.ts). */
   journal?: JournalLimits;
+  /** Where every answer is logged once: id, command, code, time taken (info; refusals at warn). */
+  logger?: Logger;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** Arrival times kept for the answer's log line; a flood of unanswered ids cannot grow it further. */
+const MAX_ARRIVALS_LOGGED = 2_000;
 
 export interface IncomingCommand {
   role: string;
@@ -63,6 +68,8 @@ export class CommandDispatcher {
   private executed = 0;
   private duplicates = 0;
   private journaled = 0;
+  /** When each id arrived and what it asked for, until it is answered (for the answer's log line). */
+  private readonly arrived = new Map<string, { command: string; at: number }>();
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -149,6 +156,8 @@ export class CommandDispatcher {
       this.o.protocolError({ topic: `cmd/${role}/${name}`, reason: 'command has no readable id (1-64 of A-Z a-z 0-9 _ . : -)' });
       return;
     }
+    this.arrived.set(id, { command: `${role}/${name}`, at: this.o.clock.monotonicMs() });
+    if (this.arrived.size > MAX_ARRIVALS_LOGGED) this.arrived.delete(this.arrived.keys().next().value as string);
     if (raw['v'] !== 1) {
       this.reply(id, fail('BAD_REQUEST', `unsupported protocol version ${JSON.stringify(raw['v'])}; this device speaks v 1`));
       return;
@@ -228,7 +237,7 @@ export class CommandDispatcher {
         this.o.log('could not journal command; not run', { id, err: (err as Error).message });
         const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, `${role}/${name} was not run`), id));
         this.recent.set(id, failed);
-        this.o.publishAck(failed);
+        this.answer(failed);
         return failed;
       }
     }
@@ -280,7 +289,7 @@ export class CommandDispatcher {
     );
     if (spec.effect === 'none') {
       // Nothing durable depends on a read-only command: answer at once, journal behind.
-      this.o.publishAck(ackJson);
+      this.answer(ackJson);
       finish.catch((err: unknown) => this.o.log('journal write failed', { id, err: (err as Error).message }));
       return ackJson;
     }
@@ -290,10 +299,10 @@ export class CommandDispatcher {
       this.o.log('could not record command result', { id, err: (err as Error).message });
       const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, 'the result could not be stored'), id));
       this.recent.set(id, failed);
-      this.o.publishAck(failed);
+      this.answer(failed);
       return failed;
     }
-    this.o.publishAck(ackJson);
+    this.answer(ackJson);
     return ackJson;
   }
 
@@ -310,7 +319,27 @@ export class CommandDispatcher {
 
   private reply(id: string, ack: Omit<Ack, 'id'> | string): void {
     const json = typeof ack === 'string' ? ack : JSON.stringify({ ...ack, id });
-    this.o.publishAck(json);
+    this.answer(json);
+  }
+
+  /** Publishes an ack and logs it: the one place every answer passes. */
+  private answer(ackJson: string): void {
+    this.o.publishAck(ackJson);
+    const log = this.o.logger;
+    if (!log?.isLevelEnabled('warn')) {
+      this.arrived.clear();
+      return;
+    }
+    const ack = JSON.parse(ackJson) as Ack & { dup?: boolean };
+    const arrived = this.arrived.get(ack.id);
+    this.arrived.delete(ack.id);
+    const code = ack.ok ? 'ok' : ack.error.code;
+    const ms = arrived ? Math.round(this.o.clock.monotonicMs() - arrived.at) : undefined;
+    const command = arrived?.command ?? 'command';
+    log[ack.ok ? 'info' : 'warn'](
+      { id: ack.id, cmd: command, code, ...(ms !== undefined ? { ms } : {}), ...(ack.dup === true ? { dup: true } : {}), ...(ack.ok ? {} : { reason: ack.error.message }) },
+      `${command} ${ack.id} -> ${code}${ack.dup === true ? ' (dup)' : ''}${ms !== undefined ? ` in ${ms} ms` : ''}`,
+    );
   }
 
 }

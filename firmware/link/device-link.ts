@@ -95,6 +95,7 @@ export class DeviceLink {
       log,
       ...(o.inputLimits ? { limits: o.inputLimits } : {}),
       ...(o.journalLimits ? { journal: o.journalLimits } : {}),
+      logger: o.log.child({ mod: 'cmd' }),
     });
     // A full or read-only disk (and its end) shows in the retained status at once.
     o.store.onHealthChange(() => this.republishBirth());

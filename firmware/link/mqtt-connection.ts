@@ -56,6 +56,8 @@ export class MqttConnection implements LinkConnection {
   private client: MqttClient | undefined;
   private attempt = 0;
   private failures = 0;
+  /** The last error logged since the last connect: a broker that stays away is one line, not one per retry. */
+  private lastError: string | undefined;
   private stopping = false;
 
   constructor(
@@ -96,6 +98,7 @@ export class MqttConnection implements LinkConnection {
     this.client = client;
     client.on('connect', () => {
       this.failures = 0;
+      this.lastError = undefined;
       client.options.reconnectPeriod = this.broker.reconnectMinMs;
       const stream = client.stream as unknown as Partial<Socket> | undefined;
       stream?.setNoDelay?.(true);
@@ -119,7 +122,11 @@ export class MqttConnection implements LinkConnection {
       const base = Math.min(this.broker.reconnectMaxMs, this.broker.reconnectMinMs * 2 ** Math.min(this.failures - 1, 16));
       client.options.reconnectPeriod = Math.round(base / 2 + Math.random() * (base / 2));
     });
-    client.on('error', (err) => this.log('mqtt error', { err: err.message }));
+    client.on('error', (err) => {
+      if (err.message === this.lastError) return;
+      this.lastError = err.message;
+      this.log('mqtt error', { err: err.message });
+    });
   }
 
   /** QoS 1 publish; resolves on PUBACK, rejects if the client is stopped. */

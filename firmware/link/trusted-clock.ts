@@ -58,6 +58,11 @@ export class TrustedClock {
     return this.now() ?? this.clock.now();
   }
 
+  /** Milliseconds since an arbitrary start, never jumping (for durations). */
+  monotonicMs(): number {
+    return this.clock.monotonicMs();
+  }
+
   describe(): ClockDescription {
     const last = this.lastBeacon;
     return {

@@ -8,7 +8,7 @@ const SysConfig = Type.Object(
   {
     identifyMs: Type.Integer({ minimum: 500, maximum: 120_000, default: 10_000, description: 'how long sys/identify blinks and beeps' }),
   },
-  { default: {} },
+  { default: {}, description: 'the runtime itself (every device has it)' },
 );
 
 /** Time for the ack (and its journal row) to go out before the runtime restarts. */

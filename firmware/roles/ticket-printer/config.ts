@@ -5,13 +5,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TicketTemplateSchema } from '../../../drivers/hal/types.js';
 
 const Clock = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'HH:MM, hall local time (24:00 = end of day)' });
-const PartName = Type.String({ pattern: '^[a-z0-9-]{1,32}$' });
+const PART_NAME = '^[a-z0-9-]{1,32}$';
 
 export const CategorySchema = Type.Object(
   {
-    id: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }),
+    id: Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'the category id the server knows: 1-32 of a-z 0-9 -' }),
     name: Type.String({ minLength: 1, maxLength: 40, description: 'shown and printed, e.g. 社保业务' }),
-    nameEn: Type.String({ maxLength: 60, default: '' }),
+    nameEn: Type.String({ maxLength: 60, default: '', description: 'English name shown beside the Chinese one' }),
     prefix: Type.String({ pattern: '^[A-Z]{1,2}$', description: 'ticket prefix, e.g. "A"' }),
     window: Type.Optional(Type.String({ maxLength: 32, description: 'window/area hint printed when the server gives none, e.g. "B区 5-8号窗口"' })),
     hours: Type.Array(Type.Tuple([Clock, Clock]), {
@@ -22,50 +22,62 @@ export const CategorySchema = Type.Object(
     quota: Type.Optional(Type.Integer({ minimum: 1, description: 'tickets this kiosk may issue per business day for the category' })),
     priority: Type.Boolean({ default: false, description: 'offers the green channel (绿色通道) for this category' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'a service category: its button on the screen and its numbers' },
 );
 export type Category = Static<typeof CategorySchema>;
 
 export const TicketPrinterConfigSchema = Type.Object(
   {
-    printer: PartName,
-    scanner: Type.Optional(PartName),
-    hallName: Type.String({ default: '政务服务中心' }),
-    hallNameEn: Type.String({ default: 'Government Service Center' }),
-    timeZone: Type.String({ default: 'Asia/Shanghai' }),
+    printer: Type.String({ pattern: PART_NAME, description: 'the io.printers part that prints tickets' }),
+    scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'the io.scanners part that reads appointment QR codes' })),
+    hallName: Type.String({ default: '政务服务中心', description: 'printed and shown hall name' }),
+    hallNameEn: Type.String({ default: 'Government Service Center', description: 'English hall name on the screen' }),
+    timeZone: Type.String({ default: 'Asia/Shanghai', description: 'IANA time zone of the hall (business day, hours)' }),
     resetAt: Type.Optional(Clock),
-    categories: Type.Array(CategorySchema, { minItems: 1, maxItems: 64 }),
+    categories: Type.Array(CategorySchema, { minItems: 1, maxItems: 64, description: 'the categories this kiosk issues numbers for' }),
     takeTimeoutMs: Type.Integer({ minimum: 100, maximum: 30_000, default: 1500, description: 'wait this long for the server\'s number, then issue offline' }),
     offline: Type.Object(
       {
         prefix: Type.String({ pattern: '^[A-Z0-9]{1,3}$', default: 'X', description: 'unique per kiosk: offline numbers are <category prefix><this><counter>, e.g. AX001' }),
-        digits: Type.Integer({ minimum: 2, maximum: 5, default: 3 }),
+        digits: Type.Integer({ minimum: 2, maximum: 5, default: 3, description: 'counter digits of an offline number' }),
       },
-      { default: {} },
+      { default: {}, description: 'numbers the kiosk issues itself when the server does not answer' },
     ),
-    template: Type.Optional(TicketTemplateSchema),
+    template: Type.Optional({ ...TicketTemplateSchema, description: 'the ticket layout (default: the built-in one)' }),
     qrUrl: Type.Optional(Type.String({ maxLength: 500, description: 'QR link when the server gives none: {hall} {device} {number} {category} {day} are filled in' })),
     buttons: Type.Array(
-      Type.Object({ input: PartName, category: Type.String(), priority: Type.Boolean({ default: false }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          input: Type.String({ pattern: PART_NAME, description: 'the io.inputs part of the button' }),
+          category: Type.String({ description: 'the category id it takes a number for' }),
+          priority: Type.Boolean({ default: false, description: 'takes a green-channel number' }),
+        },
+        { additionalProperties: false, description: 'a physical button' },
+      ),
       { default: [], description: 'physical buttons: io input name → category' },
     ),
     repeatGuardMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 2000, description: 'a button prints at most one ticket per this window, however often it is pressed or held' }),
     statusPollMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 5000, description: 'printer status poll period' }),
     kiosk: Type.Object(
       {
-        enabled: Type.Boolean({ default: true }),
-        host: Type.String({ default: '127.0.0.1' }),
+        enabled: Type.Boolean({ default: true, description: 'serve the touchscreen page' }),
+        host: Type.String({ default: '127.0.0.1', description: 'address the page is served on (the screen is on this board)' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: '0 = any free port (tests)' }),
         idleMs: Type.Integer({ minimum: 1000, default: 30_000, description: 'touchscreen returns home after this long untouched' }),
       },
-      { default: {} },
+      { default: {}, description: 'the touchscreen page' },
     ),
     appointmentCategory: Type.Optional(
       Type.String({ description: 'category asked for on an appointment check-in (default: the first); the server may answer with the appointment\'s own' }),
     ),
-    notice: Type.Optional(Type.Object({ zh: Type.String({ maxLength: 200 }), en: Type.String({ maxLength: 200 }) })),
+    notice: Type.Optional(
+      Type.Object(
+        { zh: Type.String({ maxLength: 200, description: 'Chinese text' }), en: Type.String({ maxLength: 200, description: 'English text' }) },
+        { description: 'a notice shown on the screen' },
+      ),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'the ticket kiosk (取号机): categories, numbers, printer, buttons, touchscreen' },
 );
 export type TicketPrinterConfig = Static<typeof TicketPrinterConfigSchema>;
 

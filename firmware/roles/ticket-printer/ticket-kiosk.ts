@@ -65,7 +65,7 @@ export class TicketKiosk {
             return undefined;
           },
         );
-        if (kiosk.server) ctx.log.info({ url: kiosk.server.url }, 'kiosk page served');
+        // "kiosk page served" is logged once, by the page server itself.
       }
       kiosk.changed();
       return kiosk;

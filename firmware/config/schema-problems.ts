@@ -1,0 +1,122 @@
+// Every schema mistake in a config, one problem each, worded for the person who wrote the
+// file: the field as a JSON pointer, what was expected (allowed values listed, a near miss
+// named) and what was found. TypeBox finds them; this file only says them well.
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { didYouMean } from './did-you-mean.js';
+
+export interface ConfigProblem {
+  /** JSON pointer of the field ("" for the whole file). */
+  field: string;
+  message: string;
+  /** What kind of fix it needs: the file, or the data directory on the board. */
+  kind: 'config' | 'data-dir';
+}
+
+type SchemaNode = TSchema & {
+  properties?: Record<string, SchemaNode>;
+  patternProperties?: Record<string, SchemaNode>;
+  anyOf?: SchemaNode[];
+  const?: unknown;
+  description?: string;
+  pattern?: string;
+};
+
+const compiled = new WeakMap<TSchema, ReturnType<typeof TypeCompiler.Compile>>();
+
+/** `original` is the value as written, before defaults were filled in (TypeBox's Default turns an array where an object belongs into an object). */
+export function schemaProblems(schema: TSchema, value: unknown, original: unknown = value): ConfigProblem[] {
+  let check = compiled.get(schema);
+  if (!check) {
+    check = TypeCompiler.Compile(schema);
+    compiled.set(schema, check);
+  }
+  if (check.Check(value)) return [];
+  const errors = [...check.Errors(value)];
+  // A misspelt required key shows up twice (unknown "datadir", missing "dataDir"): say it once.
+  const meant = new Set<string>();
+  for (const e of errors) {
+    if (e.type !== ValueErrorType.ObjectAdditionalProperties) continue;
+    const guess = unknownKeyGuess(e);
+    if (guess) meant.add(`${parentPath(e.path)}/${guess}`);
+  }
+  const problems: ConfigProblem[] = [];
+  const reported: string[] = [];
+  for (const e of errors) {
+    let path = e.path || '/';
+    let message: string | undefined;
+    // An array where an object belongs shows up as unknown keys "0", "1": say what it is.
+    if (e.type === ValueErrorType.ObjectAdditionalProperties && Array.isArray(valueAt(original, parentPath(path)))) {
+      path = parentPath(path);
+      message = `expected an object ({...}), found ${found(valueAt(original, path))}`;
+    }
+    // One line per field; nothing more about what lies inside a field already refused.
+    if (reported.some((r) => path === r || path.startsWith(`${r === '/' ? '' : r}/`))) continue;
+    if (meant.has(path)) continue;
+    reported.push(path);
+    problems.push({ field: path, message: message ?? describe(e), kind: 'config' });
+  }
+  return problems;
+}
+
+function parentPath(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'));
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const key of pointer.split('/').slice(1)) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return node;
+}
+
+function lastKey(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1).replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+function unknownKeyGuess(e: ValueError): string | undefined {
+  const parent = e.schema as SchemaNode;
+  return parent.properties ? didYouMean(lastKey(e.path), Object.keys(parent.properties)) : undefined;
+}
+
+function describe(e: ValueError): string {
+  const schema = e.schema as SchemaNode;
+  switch (e.type) {
+    case ValueErrorType.ObjectAdditionalProperties: {
+      if (schema.properties) {
+        const guess = unknownKeyGuess(e);
+        if (guess) return `unknown key "${lastKey(e.path)}", did you mean ${guess}?`;
+        return `unknown key "${lastKey(e.path)}"; expected one of ${Object.keys(schema.properties).join(', ')}`;
+      }
+      const pattern = Object.keys(schema.patternProperties ?? {})[0];
+      return `"${lastKey(e.path)}" is not an allowed name${pattern ? `; expected a name matching ${pattern}` : ''}`;
+    }
+    case ValueErrorType.ObjectRequiredProperty:
+      return `missing; expected ${expectation(schema)}`;
+    case ValueErrorType.Union:
+      return `expected ${expectation(schema)}, found ${found(e.value)}`;
+    case ValueErrorType.StringPattern:
+      return `expected ${schema.description ?? `a string matching ${schema.pattern ?? '?'}`}, found ${found(e.value)}`;
+    default:
+      return `${e.message.replace(/^Expected/, 'expected')}, found ${found(e.value)}`;
+  }
+}
+
+/** "one of system, beacon", or the field's own description, or its type. */
+function expectation(schema: SchemaNode): string {
+  const options = schema.anyOf;
+  if (options && options.length > 0 && options.every((o) => 'const' in o)) return `one of ${options.map((o) => String(o.const)).join(', ')}`;
+  if (schema.description) return schema.description;
+  if (options) return options.map((o) => expectation(o)).join(' or ');
+  const type = (schema as { type?: unknown }).type;
+  return typeof type === 'string' ? `a${/^[aeiou]/.test(type) ? 'n' : ''} ${type}` : 'a value';
+}
+
+export function found(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
