@@ -13,6 +13,7 @@ import { Runtime } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';
 import { HallClient } from '../protocol/hall-client.js';
 import { waitFor } from '../testkit/wait.js';
+import { systemClock } from '../drivers/clock/system-clock.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
 const BACKLOG = Number(process.env['BENCH_BACKLOG'] ?? 100_000);
@@ -38,7 +39,7 @@ async function bareInsertRate(dir: string): Promise<number> {
 }
 
 async function outboxRate(dir: string): Promise<number> {
-  const store = await Store.open(dir, { maxOutbox: 1_000_000 });
+  const store = await Store.open(dir, { maxOutbox: 1_000_000, clock: systemClock });
   // Producers as a busy hall makes them: many units in flight, each waits for its commit.
   const producers = 64;
   let next = 0;
@@ -61,7 +62,7 @@ async function backlogDrain(dir: string): Promise<{ seconds: number; floorSecond
   try {
     const config = parseConfig({ hall: 'bench', device: 'drain-dev', board: 'sim', dataDir: join(dir, 'drain'), broker: { url: broker.url }, outbox: { max: BACKLOG * 2 } });
     // Fill the outbox while the device is not running.
-    const fill = await Store.open(config.dataDir, { maxOutbox: BACKLOG * 2 });
+    const fill = await Store.open(config.dataDir, { maxOutbox: BACKLOG * 2, clock: systemClock });
     const chunk = 1000;
     for (let i = 0; i < BACKLOG; i += chunk) {
       await Promise.all(Array.from({ length: chunk }, (_, k) => fill.commit([], [{ role: 'sys', name: 'test-event', data: { i: i + k }, durable: true }])));

@@ -82,12 +82,7 @@ export class Runtime {
     const log = options.log.child({ hall: config.hall, device: config.device });
     const timers = options.timers ?? globalTimers;
     const hal = options.hal ?? (await createHal({ board: config.board, io: config.io, timers, ...(options.clock ? { clock: options.clock } : {}) }));
-    const bootedAt = hal.clock.monotonicMs();
-    const store = await Store.open(config.dataDir, {
-      maxOutbox: config.outbox.max,
-      now: () => hal.clock.now(),
-      uptimeMs: () => Math.floor(hal.clock.monotonicMs() - bootedAt),
-    });
+    const store = await Store.open(config.dataDir, { maxOutbox: config.outbox.max, clock: hal.clock });
     try {
       const clock = new TrustedClock(config.clock.source, hal.clock);
       const roleNames = runningRoles(config);

@@ -13,6 +13,7 @@ import { Sqlite, type Params, type Row } from './sqlite.js';
 import { CORE_MIGRATIONS } from './schema.js';
 import { newId } from '../../protocol/ids.js';
 import { storageFault, type StoreHealth } from './storage-fault.js';
+import type { Clock } from '../../drivers/hal/types.js';
 
 export interface Statement {
   sql: string;
@@ -51,8 +52,8 @@ export interface JournalRow {
 export interface StoreOptions {
   /** Outbox bound; beyond it the oldest non-durable events are dropped. */
   maxOutbox?: number;
-  now?: () => number;
-  uptimeMs?: () => number;
+  /** Stamps rows and events (`now`) and measures uptime (`monotonicMs`): the runtime's injected clock. */
+  clock: Clock;
 }
 
 interface Unit {
@@ -71,6 +72,8 @@ export class Store {
   readonly boot: number;
   private pending: Unit[] = [];
   private committing = false;
+  /** The running flush, so close() can wait for it instead of polling. */
+  private flushing: Promise<void> = Promise.resolve();
   private lastSeq: number;
   private outboxCount: number;
   private droppedCount: number;
@@ -92,7 +95,7 @@ export class Store {
     this.droppedCount = state.dropped;
   }
 
-  static async open(dataDir: string, options: StoreOptions = {}): Promise<Store> {
+  static async open(dataDir: string, options: StoreOptions): Promise<Store> {
     await mkdir(dataDir, { recursive: true });
     const db = await Sqlite.open(join(dataDir, 'halld.db'));
     // WAL lets readers go on while a transaction commits; FULL makes each commit durable.
@@ -109,13 +112,14 @@ export class Store {
     await db.run("INSERT INTO meta (key, value) VALUES ('boot', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(boot)]);
     const maxRow = await db.get<{ m: number | null; c: number }>('SELECT max(seq) AS m, count(*) AS c FROM outbox');
     const lastSeq = Math.max(await meta('lastSeq'), Number(maxRow?.m ?? 0));
-    const started = Date.now();
+    const { clock } = options;
+    const startedMono = clock.monotonicMs();
     return new Store(
       db,
       { boot, lastSeq, outboxCount: Number(maxRow?.c ?? 0), dropped: await meta('dropped') },
       options.maxOutbox ?? 100_000,
-      options.now ?? Date.now,
-      options.uptimeMs ?? (() => Date.now() - started),
+      () => clock.now(),
+      () => clock.monotonicMs() - startedMono,
     );
   }
 
@@ -179,7 +183,12 @@ export class Store {
     for (const l of this.healthListeners) l(this.healthNow);
   }
 
-  private async flush(): Promise<void> {
+  private flush(): Promise<void> {
+    this.flushing = this.flushBatches();
+    return this.flushing;
+  }
+
+  private async flushBatches(): Promise<void> {
     this.committing = true;
     try {
       while (this.pending.length > 0) {
@@ -397,7 +406,8 @@ export class Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.committing || this.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+    // flush() drains everything queued before it ends (a commit queued meanwhile joins it).
+    await this.flushing.catch(() => undefined);
     await this.db.close();
   }
 }

@@ -10,6 +10,7 @@ import { Store } from '../../../firmware/store/store.js';
 import type { Ack } from '../../../protocol/messages.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime, settle, until, type FakeLinkTime } from './fake-link-time.js';
+import { systemClock } from '../../../drivers/clock/system-clock.js';
 
 const TOPIC = 'halld/v1/h1/d1/cmd/sys/work';
 
@@ -68,7 +69,7 @@ const incoming = { role: 'sys', name: 'work', hallWide: false, topic: TOPIC };
 
 for (const effect of ['none', 'state', 'hardware'] as const) {
   t.test(`a burst of copies of one id runs once (effect ${effect}); the copies get the first ack with dup:true`, async (t) => {
-    const store = await Store.open(await tempDir(t));
+    const store = await Store.open(await tempDir(t), { clock: systemClock });
     t.teardown(() => store.close());
     const r = rig(store);
     const hold = gate();
@@ -98,14 +99,14 @@ for (const effect of ['none', 'state', 'hardware'] as const) {
 
 t.test('a repeat after a restart answers the journaled ack, even past its expiry', async (t) => {
   const dir = await tempDir(t);
-  const s1 = await Store.open(dir);
+  const s1 = await Store.open(dir, { clock: systemClock });
   const r1 = rig(s1);
   const w1 = counted('state');
   r1.dispatcher.register('sys', 'work', w1.spec);
   const now = r1.time.clock.now();
   await r1.dispatcher.handle(incoming, envelope('restart-1', now));
   await s1.close();
-  const s2 = await Store.open(dir);
+  const s2 = await Store.open(dir, { clock: systemClock });
   t.teardown(() => s2.close());
   const r2 = rig(s2);
   const w2 = counted('state');
@@ -119,7 +120,7 @@ t.test('a repeat after a restart answers the journaled ack, even past its expiry
 
 t.test('an id a previous boot left actuating answers INDETERMINATE and never runs again', async (t) => {
   const dir = await tempDir(t);
-  const s1 = await Store.open(dir);
+  const s1 = await Store.open(dir, { clock: systemClock });
   const r1 = rig(s1);
   const never = gate();
   const w1 = counted('hardware', never.wait);
@@ -128,7 +129,7 @@ t.test('an id a previous boot left actuating answers INDETERMINATE and never run
   void r1.dispatcher.handle(incoming, envelope('door-1', now));
   await until(() => w1.runs() === 1);
   await s1.close(); // the power goes: no result is ever recorded
-  const s2 = await Store.open(dir);
+  const s2 = await Store.open(dir, { clock: systemClock });
   t.teardown(() => s2.close());
   const r2 = rig(s2);
   const w2 = counted('hardware');
@@ -141,7 +142,7 @@ t.test('an id a previous boot left actuating answers INDETERMINATE and never run
 });
 
 t.test('a handler that never finishes is answered on fake time: TIMEOUT, or INDETERMINATE for hardware', async (t) => {
-  const store = await Store.open(await tempDir(t));
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const r = rig(store);
   const never = gate();
@@ -163,7 +164,7 @@ t.test('a handler that never finishes is answered on fake time: TIMEOUT, or INDE
 });
 
 t.test('a refused copy does not speak for a later good copy of the same id', async (t) => {
-  const store = await Store.open(await tempDir(t));
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const r = rig(store);
   const work = counted('state');
@@ -178,7 +179,7 @@ t.test('a refused copy does not speak for a later good copy of the same id', asy
 });
 
 t.test('a thrown DeviceError keeps its code; OFFLINE from a request goes out as INTERNAL', async (t) => {
-  const store = await Store.open(await tempDir(t));
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const r = rig(store);
   const { CommandError } = await import('../../../firmware/link/command-types.js');
@@ -200,7 +201,7 @@ t.test('a thrown DeviceError keeps its code; OFFLINE from a request goes out as 
 });
 
 t.test('an id journaled as started but never finished in this boot (its result could not be stored) never runs again', async (t) => {
-  const store = await Store.open(await tempDir(t));
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const r = rig(store);
   const work = counted('hardware');

@@ -73,11 +73,11 @@ t.test('the journal is pruned by count as commands come in', async (t) => {
 t.test('the journal is pruned by age at start; unfinished rows are kept', async (t) => {
   const dir = await tempDir(t);
   let now = NOW;
-  const rig = await dispatcherRig(dir, {}, { now: () => now });
+  const rig = await dispatcherRig(dir, {}, { clock: { now: () => now, monotonicMs: () => 0 } });
   for (let i = 0; i < 20; i++) await rig.send('note', `old-${i}`, { n: i });
   await rig.store.close();
   now = NOW + 2 * 86_400_000;
-  const next = await dispatcherRig(dir, { journal: { ackMaxBytes: 4096, maxRows: 50_000, maxAgeMs: 86_400_000 } }, { now: () => now });
+  const next = await dispatcherRig(dir, { journal: { ackMaxBytes: 4096, maxRows: 50_000, maxAgeMs: 86_400_000 } }, { clock: { now: () => now, monotonicMs: () => 0 } });
   t.teardown(() => next.store.close());
   const rows = await next.store.get<{ c: number }>('SELECT count(*) AS c FROM journal');
   t.equal(rows?.c, 0, 'rows older than maxAgeMs are gone');

@@ -11,6 +11,7 @@ import { Store } from '../../../firmware/store/store.js';
 import { silentLogger } from '../../../firmware/log.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime, until } from './fake-link-time.js';
+import { systemClock } from '../../../drivers/clock/system-clock.js';
 
 const ROOT = 'halld/v1/h1/d1';
 
@@ -46,7 +47,7 @@ class FakeConnection implements LinkConnection {
 }
 
 async function rig(t: { teardown(fn: () => unknown): void }) {
-  const store = await Store.open(await tempDir(t));
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const time = fakeLinkTime();
   let connection!: FakeConnection;

@@ -26,7 +26,7 @@ export interface Rig {
   dbBytes(): number;
 }
 
-export async function dispatcherRig(dir: string, options: Partial<DispatcherOptions> = {}, storeOptions: StoreOptions = {}): Promise<Rig> {
+export async function dispatcherRig(dir: string, options: Partial<DispatcherOptions> = {}, storeOptions: StoreOptions = { clock: fixedClock }): Promise<Rig> {
   const store = await Store.open(dir, storeOptions);
   const acks: Ack[] = [];
   const errors: Record<string, unknown>[] = [];

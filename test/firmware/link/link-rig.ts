@@ -16,6 +16,7 @@ import { startAedesBroker } from '../../../simulators/hall/aedes-broker.js';
 import { parseJsonObject } from '../../../protocol/validate.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { waitFor } from '../../../testkit/wait.js';
+import { systemClock } from '../../../drivers/clock/system-clock.js';
 
 const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 
@@ -42,7 +43,7 @@ export interface LinkRigOptions {
 export async function linkRig(t: Teardown, options: LinkRigOptions = {}) {
   const broker = await startAedesBroker();
   t.teardown(() => broker.close());
-  const store = await Store.open(await tempDir(t));
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const other = await mqtt.connectAsync(broker.url, { clientId: 'other', protocolVersion: 4 });
   t.teardown(() => other.endAsync(true));

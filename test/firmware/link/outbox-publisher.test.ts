@@ -6,9 +6,10 @@ import { OutboxPublisher } from '../../../firmware/link/outbox-publisher.js';
 import { Store, type OutboxEvent } from '../../../firmware/store/store.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime, until } from './fake-link-time.js';
+import { systemClock } from '../../../drivers/clock/system-clock.js';
 
 async function rig(t: { teardown(fn: () => unknown): void }) {
-  const store = await Store.open(await tempDir(t));
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const time = fakeLinkTime();
   const sent: { seq: number; prev: number; replay: boolean }[] = [];

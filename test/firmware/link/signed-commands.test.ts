@@ -9,13 +9,14 @@ import { generateSigningKeys, signEnvelope, toPublicKey } from '../../../protoco
 import type { Ack } from '../../../protocol/messages.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime } from './fake-link-time.js';
+import { systemClock } from '../../../drivers/clock/system-clock.js';
 
 const keys = generateSigningKeys();
 const ROOT = 'halld/v1/h1/d1';
 const topicOf = (name: string) => `${ROOT}/cmd/sys/${name}`;
 
 async function rig(t: Test) {
-  const store = await Store.open(await tempDir(t));
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const time = fakeLinkTime();
   const acks: Ack[] = [];

@@ -1,16 +1,17 @@
 import t from 'tap';
 import { Store } from '../../../firmware/store/store.js';
 import { tempDir } from '../../../testkit/temp.js';
+import { systemClock } from '../../../drivers/clock/system-clock.js';
 
 t.test('boot counter increases on every open and seq never restarts', async (t) => {
   const dir = await tempDir(t);
-  const a = await Store.open(dir);
+  const a = await Store.open(dir, { clock: systemClock });
   t.equal(a.boot, 1);
   const [e1] = await a.commit([], [{ role: 'sys', name: 'x', data: { n: 1 }, durable: true }]);
   t.equal(e1?.seq, 1);
   await a.acknowledgeUpTo(1);
   await a.close();
-  const b = await Store.open(dir);
+  const b = await Store.open(dir, { clock: systemClock });
   t.equal(b.boot, 2, 'new boot number');
   const [e2] = await b.commit([], [{ role: 'sys', name: 'x', data: { n: 2 }, durable: true }]);
   t.equal(e2?.seq, 2, 'seq continues after every event was acknowledged and deleted');
@@ -20,7 +21,7 @@ t.test('boot counter increases on every open and seq never restarts', async (t) 
 
 t.test('concurrent units share a transaction and get seqs in commit order', async (t) => {
   const dir = await tempDir(t);
-  const s = await Store.open(dir);
+  const s = await Store.open(dir, { clock: systemClock });
   t.teardown(() => s.close());
   const results = await Promise.all(
     Array.from({ length: 200 }, (_, i) => s.commit([], [{ role: 'sys', name: 'n', data: { i }, durable: true }])),
@@ -34,7 +35,7 @@ t.test('concurrent units share a transaction and get seqs in commit order', asyn
 
 t.test('a failing unit is rolled back alone; its neighbours commit', async (t) => {
   const dir = await tempDir(t);
-  const s = await Store.open(dir);
+  const s = await Store.open(dir, { clock: systemClock });
   t.teardown(() => s.close());
   await s.migrate('probe', ['CREATE TABLE probe (k TEXT PRIMARY KEY)']);
   const good1 = s.commit([{ sql: 'INSERT INTO probe VALUES (?)', params: ['a'] }], [{ role: 'sys', name: 'ok', data: {}, durable: true }]);
@@ -62,7 +63,7 @@ t.test('a failing unit is rolled back alone; its neighbours commit', async (t) =
 
 t.test('outbox bound drops oldest telemetry only, never durable events', async (t) => {
   const dir = await tempDir(t);
-  const s = await Store.open(dir, { maxOutbox: 100 });
+  const s = await Store.open(dir, { maxOutbox: 100, clock: systemClock });
   t.teardown(() => s.close());
   for (let i = 0; i < 60; i++) await s.commit([], [{ role: 'sys', name: 'telemetry', data: { i }, durable: false }]);
   for (let i = 0; i < 80; i++) await s.commit([], [{ role: 'ticket-printer', name: 'ticket.issued', data: { i }, durable: true }]);
@@ -79,12 +80,12 @@ t.test('outbox bound drops oldest telemetry only, never durable events', async (
 
 t.test('journal: unfinished rows survive a reopen', async (t) => {
   const dir = await tempDir(t);
-  const a = await Store.open(dir);
+  const a = await Store.open(dir, { clock: systemClock });
   await a.journalBegin('c1', 'locker', 'open', 'actuating');
   await a.journalBegin('c2', 'sys', 'restart', 'received');
   await a.commit([a.journalFinishStatement('c3', 'sys', 'ping', '{"v":1,"id":"c3","ok":true}')]);
   await a.close();
-  const b = await Store.open(dir);
+  const b = await Store.open(dir, { clock: systemClock });
   t.teardown(() => b.close());
   const unfinished = (await b.journalUnfinished()).map((r) => [r.id, r.state]).sort();
   t.same(unfinished, [
@@ -96,7 +97,7 @@ t.test('journal: unfinished rows survive a reopen', async (t) => {
 
 t.test('migrations apply once and refuse a database from newer firmware', async (t) => {
   const dir = await tempDir(t);
-  const a = await Store.open(dir);
+  const a = await Store.open(dir, { clock: systemClock });
   await a.migrate('role-x', ['CREATE TABLE x (a INTEGER)', 'ALTER TABLE x ADD COLUMN b INTEGER']);
   await a.migrate('role-x', ['CREATE TABLE x (a INTEGER)', 'ALTER TABLE x ADD COLUMN b INTEGER']);
   await t.rejects(a.migrate('role-x', ['CREATE TABLE x (a INTEGER)']), /newer \(2\) than this firmware knows \(1\)/);

@@ -3,13 +3,14 @@ import t, { type Test } from 'tap';
 import { Store } from '../../../firmware/store/store.js';
 import { LEDGER_MIGRATIONS, TicketLedger, type LedgerTicket } from '../../../firmware/roles/ticket-printer/ticket-ledger.js';
 import { tempDir } from '../../../testkit/temp.js';
+import { systemClock } from '../../../drivers/clock/system-clock.js';
 
 function ticket(day: string, number: string, extra: Partial<LedgerTicket> = {}): LedgerTicket {
   return { ticketId: `k-${day}-${number}`, takeId: 't', day, number, category: 'social', priority: false, appointment: null, offline: true, reissue: false, waiting: null, window: null, qrUrl: null, issuedAt: 0, ...extra };
 }
 
 async function openLedger(t: Test, dir: string): Promise<{ store: Store; ledger: TicketLedger }> {
-  const store = await Store.open(dir);
+  const store = await Store.open(dir, { clock: systemClock });
   t.teardown(() => store.close());
   await store.migrate('ticket-printer', LEDGER_MIGRATIONS);
   return { store, ledger: await TicketLedger.open(store) };
