@@ -5,6 +5,7 @@
 // not confirm a frame within frameTimeoutMs is a fault: reported through onHealth, killed,
 // restarted with exponential backoff, and given the latest frame again once it is back.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LedMatrix, LedMatrixHealth, LedMatrixState, RgbFrame } from '../hal/led-matrix.js';
@@ -26,6 +27,13 @@ export interface PanelHostOptions {
   /** A child that has not reported ready within this is a fault; default 10 s (GPIO init as root). */
   readonly startTimeoutMs?: number;
   readonly restartBackoffMs?: { readonly initial: number; readonly max: number };
+}
+
+/** panel-host-child.js beside this file (tsc output), or under dist/drivers/matrix/ when running from the bundle dist/halld.mjs. */
+export function defaultChildEntry(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'panel-host-child.js'), join(here, 'drivers/matrix/panel-host-child.js')];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 
 const DEFAULT_FRAME_TIMEOUT_MS = 2000;
@@ -110,7 +118,7 @@ export class PanelHost implements LedMatrix {
   }
 
   private spawnChild(): void {
-    const entry = this.opts.childEntry ?? join(dirname(fileURLToPath(import.meta.url)), 'panel-host-child.js');
+    const entry = this.opts.childEntry ?? defaultChildEntry();
     const child = spawn(process.execPath, [entry, JSON.stringify({ ...this.opts.config, brightness: this.level })], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, ...this.opts.childEnv },

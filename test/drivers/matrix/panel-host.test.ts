@@ -30,7 +30,7 @@ async function host(tt: Test, mode: string, extra: Partial<PanelHostOptions> = {
     ...extra,
   });
   tt.teardown(() => panel.close());
-  const lines = async () => (await readFile(record, 'utf8')).split('\n').filter((l) => l !== '').map((l) => (l.startsWith('ready') ? 'ready' : l));
+  const lines = async () => (await readFile(record, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '').map((l) => (l.startsWith('ready') ? 'ready' : l));
   return { panel, lines };
 }
 
@@ -120,4 +120,20 @@ t.test('a child that blocks (hung sync) is killed by the frame watchdog and rest
   clock.tick(2000); // a blocked child ignores the end of stdin: close kills it after the grace
   await closing;
   tt.same((await lines()).filter((l) => l === 'ready').length, 3, 'three children started');
+});
+
+t.test('a child that never reports ready is a start-timeout fault; frames wait for the restarted one', async (tt) => {
+  const clock = useFakeTime(tt);
+  const { panel, lines } = await host(tt, 'mute', { startTimeoutMs: 3000, restartBackoffMs: { initial: 100, max: 100 } });
+  panel.show(solid(0, 255, 0));
+  tt.equal(panel.health().state, 'starting');
+  clock.tick(3000);
+  tt.equal(panel.health().lastFault?.code, 'MATRIX_START_TIMEOUT');
+  clock.tick(100);
+  tt.equal(panel.health().restarts, 1);
+  tt.equal(panel.health().shown, 0, 'no frame went to a child that is not ready');
+  const closing = panel.close();
+  clock.tick(2000);
+  await closing;
+  tt.same((await lines()).filter((l) => l.startsWith('frame')), [], 'the mute children got no frame (they may be killed before writing anything)');
 });
