@@ -59,16 +59,21 @@ export type PanelState = WindowPanelState | HallPanelState | NoticePanelState;
 export const MARQUEE_SPEED_PX_PER_S = 32;
 export const MARQUEE_GAP_PX = 24;
 
+function runsWidth(face: FontFace, runs: readonly TextRun[]): number {
+  return runs.reduce((w, r) => w + measureText(face, r.text), 0);
+}
+
 function line(fb: Framebuffer, zone: Rect, face: FontFace, runs: readonly TextRun[], align: Align, sinceMs: number, nowMs: number, background?: Rgb): void {
-  const width = runs.reduce((w, r) => w + measureText(face, r.text), 0);
-  if (width <= zone.w) drawAlignedLine(fb, zone, { face }, runs, align, background);
+  if (runsWidth(face, runs) <= zone.w) drawAlignedLine(fb, zone, { face }, runs, align, background);
   else drawMarquee(fb, zone, { face }, runs, { speedPxPerS: MARQUEE_SPEED_PX_PER_S, gapPx: MARQUEE_GAP_PX, startMs: sinceMs }, nowMs, background);
 }
 
-export function callRuns(lang: Lang, call: CallEntry): TextRun[] {
+/** The call line; `compact` drops the spaces around the number and window (a two-digit window on 128 px). */
+export function callRuns(lang: Lang, call: CallEntry, compact = false): TextRun[] {
   const num = { text: call.number, color: call.priority ? COLORS.priority : COLORS.number };
   if (lang === 'zh') {
-    return [{ text: '请 ', color: COLORS.text }, num, { text: ' 号到 ', color: COLORS.text }, { text: call.window, color: COLORS.window }, { text: ' 号窗口', color: COLORS.text }];
+    const sp = compact ? '' : ' ';
+    return [{ text: `请${sp}`, color: COLORS.text }, num, { text: `${sp}号到${sp}`, color: COLORS.text }, { text: call.window, color: COLORS.window }, { text: `${sp}号窗口`, color: COLORS.text }];
   }
   return [{ text: 'No. ', color: COLORS.text }, num, { text: ' to window ', color: COLORS.text }, { text: call.window, color: COLORS.window }];
 }
@@ -88,7 +93,11 @@ export function drawWindowPanel(fb: Framebuffer, face: FontFace, s: WindowPanelS
     line(fb, bottom, face, [{ text: s.lang === 'zh' ? '暂停服务' : 'Closed', color: COLORS.paused }], 'center', 0, nowMs);
     return;
   }
-  if (s.current) line(fb, top, face, callRuns(s.lang, s.current), 'center', s.current.sinceMs, nowMs);
+  if (s.current) {
+    const spaced = callRuns(s.lang, s.current);
+    const runs = runsWidth(face, spaced) <= top.w ? spaced : callRuns(s.lang, s.current, true);
+    line(fb, top, face, runs, 'center', s.current.sinceMs, nowMs);
+  }
   else line(fb, top, face, [{ text: windowLabel(s.lang, s.window), color: COLORS.window }], 'center', 0, nowMs);
   if (s.notice) line(fb, bottom, face, [{ text: s.notice.text, color: COLORS.notice }], 'left', s.notice.sinceMs, nowMs);
   else if (s.current) line(fb, bottom, face, [{ text: windowLabel(s.lang, s.window), color: COLORS.window }], 'center', 0, nowMs);

@@ -67,6 +67,17 @@ t.test('Chinese call on a 128x32 window panel', async (tt) => {
   compareGolden(tt, 'window-call-zh', await render(tt, 128, 32, { kind: 'window', lang: 'zh', window: '5', current: call, paused: false }, 0));
 });
 
+t.test('Chinese call to a two-digit window: spaces dropped so it still fits 128 px', async (tt) => {
+  compareGolden(tt, 'window-call-zh-12', await render(tt, 128, 32, { kind: 'window', lang: 'zh', window: '12', current: { ...call, window: '12' }, paused: false }, 0));
+});
+
+t.test('a call too long even without spaces scrolls instead of being cut', async (tt) => {
+  const long = { ...call, number: 'ABCD12345', window: '12' };
+  const at0 = await render(tt, 128, 32, { kind: 'window', lang: 'zh', window: '12', current: long, paused: false }, 0);
+  const at1 = await render(tt, 128, 32, { kind: 'window', lang: 'zh', window: '12', current: long, paused: false }, 1000);
+  tt.ok(differingPixels(at0, at1) > 0, 'the call line moves with time');
+});
+
 t.test('English call on a 128x32 window panel', async (tt) => {
   compareGolden(tt, 'window-call-en', await render(tt, 128, 32, { kind: 'window', lang: 'en', window: '5', current: call, paused: false }, 0));
 });
