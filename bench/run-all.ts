@@ -3,6 +3,7 @@ import { benchPing } from './ping-rtt.js';
 import { benchOutbox } from './outbox-rate.js';
 import { benchStartup } from './startup.js';
 import { benchTicketPress } from './ticket-press.js';
+import { benchMatrixRender } from './matrix-render.js';
 
 const only = process.argv.slice(2);
 const all: [string, () => Promise<void>][] = [
@@ -10,6 +11,7 @@ const all: [string, () => Promise<void>][] = [
   ['outbox', benchOutbox],
   ['startup', benchStartup],
   ['ticket', benchTicketPress],
+  ['matrix', benchMatrixRender],
 ];
 for (const [name, fn] of all) {
   if (only.length > 0 && !only.includes(name)) continue;
