@@ -24,7 +24,7 @@ function driversExcept(allowed) {
  * `import`/`export … from` (`types` patterns still allow `import type`), and the same
  * patterns for `await import()` (always a value import), which that rule does not see.
  */
-function restrict(files, patterns) {
+function restrict(files, patterns, extraSyntax = []) {
   return {
     files,
     rules: {
@@ -33,12 +33,18 @@ function restrict(files, patterns) {
         { patterns: patterns.map(({ regex, message, types }) => ({ regex, message, ...(types ? { allowTypeImports: true } : {}) })) },
       ],
       // esquery reads a regex up to the next '/', so the pattern spells '/' as \x2F.
-      'no-restricted-syntax': ['error', ...patterns.map(({ regex, message }) => ({ selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`, message }))],
+      'no-restricted-syntax': ['error', ...patterns.map(({ regex, message }) => ({ selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`, message })), ...extraSyntax],
     },
   };
 }
 
 const others = (...allowed) => OURS.filter((f) => !allowed.includes(f));
+
+// firmware/ outside the demo hall: never simulators/, never a concrete driver.
+const FIRMWARE_IMPORTS = [
+  { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly')), message: 'firmware/ never imports simulators/ (only the demo hall in firmware/hall/ does)' },
+  { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
+];
 
 // Driver-independent helpers a simulator may run: the HAL interfaces, the clocks, and the
 // GPIO debounce / line logic the real backends share (so the sim board debounces like a Pi).
@@ -52,23 +58,25 @@ const WALL_CLOCK_SYNTAX = [
   { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: INJECTED_TIME },
   { selector: "CallExpression[callee.name='Date']", message: INJECTED_TIME },
 ];
-const injectedTime = {
-  files: ['firmware/**/*.ts'],
-  // The entry points (the CLI and the demo hall) choose the real clock and timers.
-  ignores: ['firmware/cli.ts', 'firmware/hall/**'],
-  rules: {
-    'no-restricted-globals': ['error', ...['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map((name) => ({ name, message: INJECTED_TIME }))],
-    'no-restricted-properties': [
-      'error',
-      ...['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'].map((property) => ({ object: 'globalThis', property, message: INJECTED_TIME })),
-      { object: 'Date', property: 'now', message: INJECTED_TIME },
-      { object: 'performance', property: 'now', message: INJECTED_TIME },
-    ],
-    'no-restricted-syntax': ['error', ...WALL_CLOCK_SYNTAX, { selector: "ImportSpecifier[imported.name=/^(globalTimers|systemClock)$/]", message: `${INJECTED_TIME}; only the runtime defaults to the real ones` }],
-  },
+// The globals and properties that read the wall clock or set timers. ESLint keeps one option
+// list per rule per file, so the time selectors for no-restricted-syntax ride along with the
+// import() boundaries in restrict() (a separate block would replace them).
+const TIME_RULES = {
+  'no-restricted-globals': ['error', ...['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map((name) => ({ name, message: INJECTED_TIME }))],
+  'no-restricted-properties': [
+    'error',
+    ...['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'].map((property) => ({ object: 'globalThis', property, message: INJECTED_TIME })),
+    { object: 'Date', property: 'now', message: INJECTED_TIME },
+    { object: 'performance', property: 'now', message: INJECTED_TIME },
+  ],
 };
-// The runtime holds the defaults (globalTimers) that the entry points rely on.
-const runtimeDefaultsTime = { files: ['firmware/runtime.ts'], rules: { 'no-restricted-syntax': ['error', ...WALL_CLOCK_SYNTAX] } };
+const TIME_SYNTAX = [...WALL_CLOCK_SYNTAX, { selector: "ImportSpecifier[imported.name=/^(globalTimers|systemClock)$/]", message: `${INJECTED_TIME}; only the runtime defaults to the real ones` }];
+
+/** A restrict() block that also keeps the file off the wall clock and the global timers. */
+function restrictWithTime(files, patterns, timeSyntax = TIME_SYNTAX) {
+  const block = restrict(files, patterns, timeSyntax);
+  return { ...block, rules: { ...block.rules, ...TIME_RULES } };
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'protocol/schema/**'] },
@@ -112,15 +120,14 @@ export default tseslint.config(
     { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'simulators')), message: 'firmware/ imports protocol/, the HAL interfaces, boards/ and assembly/' },
     { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
   ]),
-  // The demo hall composes the runtime with simulators (firmware/hall/), so only the rest of firmware/ is kept off simulators/.
-  {
-    ...restrict(['firmware/**/*.ts'], [
-      { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly')), message: 'firmware/ never imports simulators/ (only the demo hall in firmware/hall/ does)' },
-      { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
-    ]),
-    ignores: ['firmware/hall/**'],
-  },
-  restrict(['firmware/roles/**/*.ts'], [
+  // The demo hall composes the runtime with simulators (firmware/hall/), so only the rest of
+  // firmware/ is kept off simulators/. The entry points (the CLI and the demo hall) choose the
+  // real clock and timers; the runtime holds the defaults they rely on; everything else in
+  // firmware/ takes time injected.
+  { ...restrictWithTime(['firmware/**/*.ts'], FIRMWARE_IMPORTS), ignores: ['firmware/hall/**', 'firmware/cli.ts', 'firmware/runtime.ts'] },
+  restrict(['firmware/cli.ts'], FIRMWARE_IMPORTS),
+  restrictWithTime(['firmware/runtime.ts'], FIRMWARE_IMPORTS, WALL_CLOCK_SYNTAX),
+  restrictWithTime(['firmware/roles/**/*.ts'], [
     { regex: folders(others('firmware', 'protocol', 'drivers')), message: 'a role sees the HAL interfaces, the link, the store and protocol/ only' },
     { regex: driversExcept(['hal/types', 'clock/timers']), message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/clock/timers.js), never a concrete driver' },
     // firmware/'s runtime.ts and cli.ts are files, config/ and hall/ folders; a role's own config.ts is a file, so the two cannot be confused.
@@ -130,6 +137,4 @@ export default tseslint.config(
   restrict(['testkit/**/*.ts'], [{ regex: folders(['test', 'bench']), message: 'testkit/ is shared by test/ and bench/ and imports neither' }]),
   restrict(['bench/**/*.ts'], [{ regex: folders(['test']), message: 'bench/ takes shared helpers from testkit/, never from test/' }]),
   restrict(['test/**/*.ts'], [{ regex: folders(['bench']), message: 'test/ never imports bench/; shared helpers live in testkit/' }]),
-  injectedTime,
-  runtimeDefaultsTime,
 );
