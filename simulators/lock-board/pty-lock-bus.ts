@@ -1,11 +1,11 @@
 // Puts a VirtualLockBus on a pseudo-terminal pair made by Debian's socat, so a driver under
 // test opens a real device path through serialport's OS binding, exactly as on a board:
 //   socat -d -d pty,raw,echo=0,link=<dir>/host pty,raw,echo=0,link=<dir>/device
-// The simulator holds the device end (also through serialport) and answers what the host writes.
+// The simulator holds the device end (through serialport itself: a simulator runs no driver
+// code) and answers what the host writes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { SerialLink } from '../../drivers/hal/types.js';
-import { openSerialLink } from '../../drivers/serial/serial-link.js';
+import { SerialPort } from 'serialport';
 import type { SendOptions, VirtualLine } from '../serial/virtual-device.js';
 import type { VirtualLockBus } from './virtual-lock-bus.js';
 
@@ -56,17 +56,27 @@ function cut(all: Buffer, options: SendOptions): Buffer[] {
   return out;
 }
 
-function lineOver(link: SerialLink, baudRate: number): VirtualLine {
+function openPort(path: string, baudRate: number): Promise<SerialPort> {
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate }, (err) => (err ? reject(err) : resolve(port)));
+  });
+}
+
+function writePort(port: SerialPort, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => port.write(chunk, (err) => (err ? reject(err) : port.drain((e) => (e ? reject(e) : resolve())))));
+}
+
+function lineOver(port: SerialPort, baudRate: number): VirtualLine {
   return {
-    path: link.path,
+    path: port.path,
     baudRate,
-    isOpen: () => link.isOpen(),
+    isOpen: () => port.isOpen,
     async send(bytes: Uint8Array | string, options: SendOptions = {}) {
       const chunks = cut(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes), options);
       for (const [i, chunk] of chunks.entries()) {
         if (i > 0 && options.gapMs) await new Promise((resolve) => setTimeout(resolve, options.gapMs));
-        if (!link.isOpen()) return;
-        await link.write(chunk);
+        if (!port.isOpen) return;
+        await writePort(port, chunk);
       }
     },
   };
@@ -84,15 +94,15 @@ export async function startPtyLockBus(bus: VirtualLockBus, dir: string, baudRate
     child.kill('SIGTERM');
     throw err;
   }
-  const link = await openSerialLink({ name: 'lock-bus-sim', path: devicePath, baudRate });
-  const line = lineOver(link, baudRate);
+  const port = await openPort(devicePath, baudRate);
+  const line = lineOver(port, baudRate);
   bus.opened(line);
-  link.onData((chunk) => bus.receive(chunk, line));
+  port.on('data', (chunk: Buffer) => bus.receive(chunk, line));
   return {
     hostPath,
     async close() {
       bus.closed();
-      await link.close();
+      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
