@@ -7,7 +7,7 @@ import { SerialPortMock } from 'serialport';
 import { openSerialLink } from '../../drivers/serial/serial-link.js';
 import { VirtualSerialBus, echoDevice } from '../../simulators/serial/virtual-serial-bus.js';
 import type { VirtualLine } from '../../simulators/serial/virtual-device.js';
-import { serialLinkContract } from './serial-link-contract.js';
+import { serialLinkContract } from '../contracts/serial-link.js';
 
 function echoRig() {
   const bus = new VirtualSerialBus();
