@@ -11,6 +11,7 @@ export {
   serialLinkTransport,
   validateTemplate,
   type EscPosPrinterOptions,
+  type PrinterTransport,
   type StarPrinterOptions,
   type TicketFields,
   type TicketTemplate,

@@ -71,6 +71,16 @@ export function ticketPrinterContract(t: Test, subject: TicketPrinterSubject): v
     return under.paper;
   };
 
+  /** A simulated printer that never answers, on fake timers. */
+  const silentPrinter = async (t: Test, statusTimeoutMs: number) => {
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    t.teardown(() => clock.restore());
+    const under = await open(t, { statusTimeoutMs });
+    const paper = paperOf(under);
+    paper.setFaults({ noReply: true });
+    return { clock, under, paper };
+  };
+
   t.test('a default ticket round trip: Chinese text, 𠮷, big number, alignment, QR with a Chinese payload, cut', sim, async (t) => {
     const under = await open(t);
     const paper = paperOf(under);
@@ -124,11 +134,7 @@ export function ticketPrinterContract(t: Test, subject: TicketPrinterSubject): v
   });
 
   t.test('a printer that does not answer: status rejects with TIMEOUT after the configured time', sim, async (t) => {
-    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    t.teardown(() => clock.restore());
-    const under = await open(t, { statusTimeoutMs: 800 });
-    const paper = paperOf(under);
-    paper.setFaults({ noReply: true } as Partial<PrinterFaults>);
+    const { clock, under, paper } = await silentPrinter(t, 800);
     const outcome = under.printer.status().then(() => 'resolved', (err: unknown) => err);
     await clock.tickAsync(799);
     t.equal(paper.statusQueries, 1, 'asked once, waiting');
@@ -140,11 +146,7 @@ export function ticketPrinterContract(t: Test, subject: TicketPrinterSubject): v
   });
 
   t.test('a printer that does not answer: print sends no ticket bytes', sim, async (t) => {
-    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    t.teardown(() => clock.restore());
-    const under = await open(t, { statusTimeoutMs: 300 });
-    const paper = paperOf(under);
-    paper.setFaults({ noReply: true } as Partial<PrinterFaults>);
+    const { clock, under, paper } = await silentPrinter(t, 300);
     const outcome = under.printer.print({ fields: SAMPLE_FIELDS }).then(() => null, (err: unknown) => err);
     await clock.tickAsync(300);
     t.match(await outcome, { code: 'TIMEOUT' });
