@@ -9,7 +9,8 @@ import { systemClock } from '../../drivers/clock/system-clock.js';
 import { VirtualScanner } from '../../simulators/scanner/virtual-scanner.js';
 import { VirtualSerialBus } from '../../simulators/serial/virtual-serial-bus.js';
 import { openSerialLink, type SerialLink } from './hal-imports.js';
-import { scannerContract, until } from './scanner.js';
+import { scannerContract } from './scanner.js';
+import { until } from '../helpers/wait.js';
 import { hardwarePart, runIf } from './hardware-part.js';
 
 const quiet = { onWarning: () => undefined, onListenerError: () => undefined };

@@ -5,6 +5,7 @@
 // port, through the sim HAL, and on a real scanner when HALLD_TEST_SCANNER names its port.
 import type { Test } from 'tap';
 import type { Scanner, SerialLink } from './hal-imports.js';
+import { until } from '../helpers/wait.js';
 
 export type ScanSuffix = 'cr' | 'lf' | 'crlf';
 
@@ -20,15 +21,6 @@ export interface ScannerUnderTest {
 
 export interface ScannerSubject {
   open(t: Test): Promise<ScannerUnderTest>;
-}
-
-/** Yields to the event loop until `done`, with a real-time deadline (hrtime, never faked). */
-export async function until(what: string, done: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = process.hrtime.bigint() + BigInt(timeoutMs) * 1_000_000n;
-  while (!done()) {
-    if (process.hrtime.bigint() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
 }
 
 export function scannerContract(t: Test, subject: ScannerSubject): void {

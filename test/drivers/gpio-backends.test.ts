@@ -20,6 +20,7 @@ import { useFakeTime, settle, type Teardown } from './fake-time.js';
 import { createHal } from '../../drivers/hal/create-hal.js';
 import { VirtualSerialBus } from '../../simulators/serial/virtual-serial-bus.js';
 import { FirmataDevice, FIRMATA_MODE } from '../../simulators/firmata/firmata-device.js';
+import { until } from '../helpers/wait.js';
 
 async function sysfsTree(root: string, chips: Array<{ name: string; label: string; base: number; ngpio: number }>): Promise<string> {
   for (const c of chips) {
@@ -220,11 +221,12 @@ t.test('handshake, PULLUP input, output writes: the bytes a real Uno gets', asyn
   const changes: boolean[] = [];
   key.onChange((a) => changes.push(a));
   uno.setInput(2, 0);
-  await new Promise((r) => setTimeout(r, 20));
+  await until('the press', () => changes.length > 0);
   t.same(changes, [true], 'DIGITAL_MESSAGE from the board → press');
   await hal.output('led').write(true);
-  await new Promise((r) => setTimeout(r, 20));
+  await until('the LED on the board', () => uno.output(13) === 1);
   t.equal(uno.output(13), 1, 'DIGITAL_MESSAGE port 1 with bit 5 set');
+  t.same(changes, [true], 'still one press after the round trip to the board and back');
   await hal.close();
   t.notOk(bus.isOpen('/dev/ttyACM0'), 'the port is closed with the HAL');
 });

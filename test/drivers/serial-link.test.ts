@@ -5,7 +5,7 @@ import t from 'tap';
 import { openSerialLink } from '../../drivers/serial/serial-link.js';
 import { VirtualSerialBus, echoDevice } from '../../simulators/serial/virtual-serial-bus.js';
 import type { VirtualLine } from '../../simulators/serial/virtual-device.js';
-import { until } from '../contracts/scanner.js';
+import { until } from '../helpers/wait.js';
 
 function echoRig() {
   const bus = new VirtualSerialBus();
