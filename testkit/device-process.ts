@@ -1,6 +1,13 @@
 // Runs `halld run --config FILE` as a child process, the way a board runs it, and lets a test
 // stop it cleanly, SIGKILL it and start it again on the same data.
+//
+// No device outlives its test file. Each halld leads its own process group (anything it spawns
+// goes with it); every start is registered for teardown at spawn, so a restarted device is
+// killed too; and when the test process itself is ended — tap's timeout signals it, after
+// which no teardown runs — an exit hook SIGKILLs every group still alive and removes the
+// device folders. (Only a SIGKILL of the test process itself cannot be caught.)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +27,50 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
+/** Live device process groups (their leaders' pids) and the folders they run in. */
+const liveGroups = new Set<number>();
+const deviceDirs = new Set<string>();
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Synchronous: runs in 'exit' and in signal handlers, where nothing asynchronous completes. */
+function killEverything(): void {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  liveGroups.clear();
+  for (const dir of deviceDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  deviceDirs.clear();
+}
+
+let exitHookInstalled = false;
+const FATAL_SIGNALS = ['SIGALRM', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', killEverything);
+  for (const signal of FATAL_SIGNALS) {
+    const onSignal = (): void => {
+      killEverything();
+      // A listener keeps Node from dying of the signal: step aside and raise it again, so the
+      // process ends as it would have (tap's own signal handler sees it once more and exits).
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
 export async function deviceProcess(t: Teardown, dir: string, config: Record<string, unknown>): Promise<DeviceProcess> {
+  installExitHook();
   await mkdir(dir, { recursive: true });
+  deviceDirs.add(dir);
+  t.teardown(() => deviceDirs.delete(dir)); // the test's own temp-dir teardown removes it
   const configFile = join(dir, `${String(config['device'])}.json`);
   await writeFile(configFile, JSON.stringify({ dataDir: join(dir, 'data'), ...config }, null, 2));
   let child: ChildProcess | undefined;
@@ -33,9 +82,18 @@ export async function deviceProcess(t: Teardown, dir: string, config: Record<str
       return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     start() {
-      child = spawn(process.execPath, [CLI, 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HALLD_LOG: process.env['HALLD_TEST_LOG'] ?? 'warn' } });
-      child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+      // detached: the child leads a new process group, so killGroup() reaches whatever it spawns.
+      const started = spawn(process.execPath, [CLI, 'run', '--config', configFile], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HALLD_LOG: process.env['HALLD_TEST_LOG'] ?? 'warn' } });
+      child = started;
+      const pid = started.pid;
+      if (pid !== undefined) {
+        liveGroups.add(pid);
+        started.once('exit', () => liveGroups.delete(pid));
+        // Registered per start: a restarted device is torn down even if the test never stops it.
+        t.teardown(() => stopGroup(started, pid));
+      }
+      started.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+      started.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     },
     kill(signal = 'SIGTERM') {
       const c = child;
@@ -46,8 +104,19 @@ export async function deviceProcess(t: Teardown, dir: string, config: Record<str
       });
     },
   };
-  t.teardown(() => proc.kill('SIGKILL'));
   return proc;
+}
+
+/** SIGKILLs the child's whole group and waits for the child to be gone. */
+function stopGroup(child: ChildProcess, pid: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    killGroup(pid, 'SIGKILL'); // the leader is gone; anything it left in its group is not
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    killGroup(pid, 'SIGKILL');
+  });
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */

@@ -12,3 +12,15 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * Yields to the event loop until `done`, with a real-time deadline (process.hrtime, which sinon
+ * does not fake): for I/O that fake timers do not drive (serial streams, child processes).
+ */
+export async function until(what: string, done: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = process.hrtime.bigint() + BigInt(timeoutMs) * 1_000_000n;
+  while (!done()) {
+    if (process.hrtime.bigint() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}

@@ -3,29 +3,17 @@
 // is received, even offline; send the next query only after the reply (HPRT, Citizen manuals).
 import { realTimeStatusRequest, type StatusQuery } from './escpos-commands.js';
 import { decodeStatus, isStatusByte, type StatusReplies } from './status-decoder.js';
-import type { PrinterTransport } from './transport.js';
-import { PendingReply } from './pending-reply.js';
+import { ReplyReader } from './reply-reader.js';
 import type { PrinterStatus } from '../hal/ticket-printer.js';
 
-export const DEFAULT_STATUS_TIMEOUT_MS = 500;
+export { DEFAULT_STATUS_TIMEOUT_MS } from './reply-reader.js';
 export const ALL_STATUS_QUERIES: readonly StatusQuery[] = [1, 2, 3, 4];
 
-export class StatusReader {
-  private readonly pending: PendingReply<number>;
-  private readonly unsubscribe: () => void;
-  /** Status-shaped bytes that arrived when no query was waiting (late replies after a timeout). */
-  strayBytes = 0;
-
-  constructor(transport: PrinterTransport, timeoutMs: number = DEFAULT_STATUS_TIMEOUT_MS) {
-    this.pending = new PendingReply(transport, timeoutMs);
-    this.unsubscribe = transport.onData((chunk) => this.onChunk(chunk));
-  }
-
-  private onChunk(chunk: Buffer): void {
-    for (const byte of chunk) {
-      if (!isStatusByte(byte)) continue; // XON/XOFF, GS r replies, line noise
-      if (!this.pending.settle(byte)) this.strayBytes += 1;
-    }
+/** strayBytes counts only status-shaped bytes: XON/XOFF, GS r replies and line noise are skipped silently. */
+export class StatusReader extends ReplyReader<number> {
+  protected onByte(byte: number): void {
+    if (!isStatusByte(byte)) return;
+    if (!this.pending.settle(byte)) this.strayBytes += 1;
   }
 
   /** One DLE EOT n round trip. Callers must not overlap queries (the TicketPrinter serialises them). */
@@ -42,10 +30,5 @@ export class StatusReader {
       paperSensor: queries.includes(4) ? await this.query(4) : null,
     };
     return decodeStatus(replies);
-  }
-
-  dispose(): void {
-    this.unsubscribe();
-    this.pending.cancel();
   }
 }

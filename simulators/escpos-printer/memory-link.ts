@@ -38,6 +38,12 @@ class MemoryEnd implements SerialLink {
   }
 
   onClose(listener: (err?: Error) => void): () => void {
+    if (!this.open) {
+      // Like the real link: a listener added after the close still hears it, once, later.
+      let removed = false;
+      queueMicrotask(() => removed || listener());
+      return () => (removed = true);
+    }
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
   }

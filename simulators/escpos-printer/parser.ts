@@ -3,38 +3,28 @@
 // Source: Epson ESC/POS Command Reference (command list and parameter lengths); FS commands
 // from SPRT SP91 / HPRT TP80K Chinese-model manuals; summary in hardware.md §2.
 
+import { CommandStream, done, fixed as fixedAfter, measurePlain, need, type Measure as GenericMeasure, type SharedPrintCommand } from './command-stream.js';
+
 export type EscPosCommand =
-  | { op: 'text'; bytes: Buffer }
-  | { op: 'lf' }
-  | { op: 'cr' }
+  | SharedPrintCommand
   | { op: 'ht' }
-  | { op: 'init' }
   | { op: 'codeTable'; n: number }
   | { op: 'internationalCharset'; n: number }
   | { op: 'chineseMode'; on: boolean }
   | { op: 'printMode'; n: number }
   | { op: 'charSize'; n: number }
   | { op: 'align'; n: number }
-  | { op: 'bold'; on: boolean }
-  | { op: 'underline'; n: number }
-  | { op: 'feedLines'; n: number }
   | { op: 'qr'; fn: number; params: Buffer }
   | { op: 'cut'; partial: boolean; feedDots: number }
   | { op: 'realTimeStatus'; n: number }
   | { op: 'realTimeRequest'; n: number }
   | { op: 'transmitStatus'; n: number }
-  | { op: 'ignored'; name: string; length: number }
-  | { op: 'unknown'; bytes: Buffer };
+  | { op: 'ignored'; name: string; length: number };
 
-const LF = 0x0a, CR = 0x0d, HT = 0x09, ESC = 0x1b, GS = 0x1d, FS = 0x1c, DLE = 0x10;
+const HT = 0x09, ESC = 0x1b, GS = 0x1d, FS = 0x1c, DLE = 0x10;
 
-/** How much of the buffer one command takes. */
-type Measure =
-  | { kind: 'need' } // not all of it has arrived
-  | { kind: 'done'; length: number; command: EscPosCommand }
-  | { kind: 'bulk'; headerLength: number; dataLength: number; name: string }; // image data, skipped as it streams
+type Measure = GenericMeasure<EscPosCommand>;
 
-const need: Measure = { kind: 'need' };
 /** A command whose variable part has no length field (barcode data up to NUL) gives up here. */
 const MAX_SCAN_BYTES = 512;
 
@@ -72,13 +62,9 @@ function u16(buf: Buffer, at: number): number {
   return (buf[at] ?? 0) + 256 * (buf[at + 1] ?? 0);
 }
 
-function done(length: number, command: EscPosCommand): Measure {
-  return { kind: 'done', length, command };
-}
-
+/** ESC/POS commands are two bytes and then their parameters. */
 function fixed(buf: Buffer, at: number, params: number, make: (p: Buffer) => EscPosCommand): Measure {
-  if (buf.length < at + 2 + params) return need;
-  return done(2 + params, make(buf.subarray(at + 2, at + 2 + params)));
+  return fixedAfter(buf, at, 2, params, make);
 }
 
 function unknown(buf: Buffer, at: number): Measure {
@@ -222,15 +208,10 @@ function measureDle(buf: Buffer, at: number): Measure {
 }
 
 function measure(buf: Buffer, at: number): Measure {
+  const plain = measurePlain(buf, at);
+  if (plain) return plain;
   const b = buf[at] ?? 0;
-  if (b >= 0x20) {
-    let end = at + 1;
-    while (end < buf.length && (buf[end] ?? 0) >= 0x20) end++;
-    return done(end - at, { op: 'text', bytes: Buffer.from(buf.subarray(at, end)) });
-  }
   switch (b) {
-    case LF: return done(1, { op: 'lf' });
-    case CR: return done(1, { op: 'cr' });
     case HT: return done(1, { op: 'ht' });
     case ESC: return measureEsc(buf, at);
     case GS: return measureGs(buf, at);
@@ -241,44 +222,8 @@ function measure(buf: Buffer, at: number): Measure {
 }
 
 /** Feed bytes with push(); each complete command goes to the callback in order, with the bytes it took. */
-export class EscPosParser {
-  private pending: Buffer = Buffer.alloc(0);
-  private skipRemaining = 0;
-  private skipName = '';
-  private skipTotal = 0;
-
-  constructor(private readonly onCommand: (command: EscPosCommand, length: number) => void) {}
-
-  push(chunk: Uint8Array): void {
-    let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
-    let at = 0;
-    while (at < buf.length) {
-      if (this.skipRemaining > 0) {
-        const n = Math.min(this.skipRemaining, buf.length - at);
-        this.skipRemaining -= n;
-        at += n;
-        if (this.skipRemaining === 0) this.onCommand({ op: 'ignored', name: this.skipName, length: this.skipTotal }, this.skipTotal);
-        continue;
-      }
-      const m = measure(buf, at);
-      if (m.kind === 'need') break;
-      if (m.kind === 'bulk') {
-        at += m.headerLength;
-        this.skipRemaining = m.dataLength;
-        this.skipName = `${m.name} (${m.dataLength} data bytes)`;
-        this.skipTotal = m.headerLength + m.dataLength;
-        if (m.dataLength === 0) this.onCommand({ op: 'ignored', name: this.skipName, length: this.skipTotal }, this.skipTotal);
-        continue;
-      }
-      this.onCommand(m.command, m.length);
-      at += m.length;
-    }
-    buf = buf.subarray(at);
-    this.pending = Buffer.from(buf);
-  }
-
-  /** Bytes of an unfinished command waiting for the rest. */
-  get pendingBytes(): number {
-    return this.pending.length;
+export class EscPosParser extends CommandStream<EscPosCommand> {
+  constructor(onCommand: (command: EscPosCommand, length: number) => void) {
+    super(measure, onCommand, (name, length) => ({ op: 'ignored', name, length }));
   }
 }

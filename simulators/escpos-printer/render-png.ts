@@ -2,9 +2,12 @@
 // dots, 48 columns = 576 dots on 80 mm paper (Epson TM-T88 / common 203 dpi kiosk printers).
 // ASCII is drawn with the 5×7 font stretched to the cell; a full-width character (CJK) is
 // drawn as a framed block with a pattern taken from its code point — legible as layout, not
-// as Chinese. A QR code is a placeholder symbol (finder squares, pseudo-random modules) with
-// its payload printed underneath; it is not scannable.
+// as Chinese. A QR code is the real symbol, encoded with the `qrcode` library from the bytes
+// the printer stored (byte mode), at the error-correction level and module size the commands
+// set, with a 4-module quiet zone: a phone or zbarimg reads it like the printed one. (Model 1,
+// which no ticket of ours asks for, is drawn as model 2: the library has only model 2.)
 import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
 import { glyphPixel, glyphRows, GLYPH_HEIGHT_PX, GLYPH_WIDTH_PX } from './font-5x7.js';
 import type { Align, PrintedItem, PrintedTicket, QrItem, TextItem } from './model.js';
 import { hardWrap, paperColumns, width } from './text-width.js';
@@ -17,9 +20,8 @@ const CELL_WIDTH_DOTS = 12;
 const CELL_HEIGHT_DOTS = 24;
 const LINE_GAP_DOTS = 6;
 const MARGIN_DOTS = 16;
-/** A version-3 symbol (29 modules) is typical for a short URL. */
-const QR_PLACEHOLDER_MODULES = 29;
-const QR_FINDER_MODULES = 7;
+/** ISO/IEC 18004 §9.1: the quiet zone around a symbol is 4 modules wide. */
+const QR_QUIET_ZONE_MODULES = 4;
 
 type Op = { height: number; draw: (canvas: Canvas, top: number) => void };
 
@@ -96,35 +98,37 @@ function textOps(item: TextItem, columns: number): Op[] {
   }));
 }
 
+/** The symbol a printer would draw for the stored bytes, or why it would draw none. */
+function qrModules(item: QrItem): QRCode.BitMatrix | Error {
+  try {
+    return QRCode.create([{ data: item.bytes, mode: 'byte' }], { errorCorrectionLevel: item.errorCorrection }).modules;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
 function qrOps(item: QrItem, columns: number): Op[] {
-  const module = Math.max(1, item.moduleDots);
-  const side = QR_PLACEHOLDER_MODULES * module;
-  let seed = 0;
-  for (const b of item.bytes) seed = (seed * 31 + b) >>> 0;
-  const symbol: Op = {
-    height: side + LINE_GAP_DOTS,
-    draw: (c, top) => {
-      const left = startX(side, item.align, columns * CELL_WIDTH_DOTS);
-      const inFinder = (mx: number, my: number): boolean =>
-        (mx < QR_FINDER_MODULES && my < QR_FINDER_MODULES) ||
-        (mx >= QR_PLACEHOLDER_MODULES - QR_FINDER_MODULES && my < QR_FINDER_MODULES) ||
-        (mx < QR_FINDER_MODULES && my >= QR_PLACEHOLDER_MODULES - QR_FINDER_MODULES);
-      for (const [fx, fy] of [[0, 0], [QR_PLACEHOLDER_MODULES - QR_FINDER_MODULES, 0], [0, QR_PLACEHOLDER_MODULES - QR_FINDER_MODULES]] as const) {
-        c.frame(left + fx * module, top + fy * module, QR_FINDER_MODULES * module, QR_FINDER_MODULES * module, module);
-        c.rect(left + (fx + 2) * module, top + (fy + 2) * module, 3 * module, 3 * module);
-      }
-      let state = seed || 1;
-      for (let my = 0; my < QR_PLACEHOLDER_MODULES; my++) {
-        for (let mx = 0; mx < QR_PLACEHOLDER_MODULES; mx++) {
-          state = (state * 1103515245 + 12345) >>> 0;
-          if (inFinder(mx, my) || ((state >>> 16) & 1) === 0) continue;
-          c.rect(left + mx * module, top + my * module, module, module);
+  const modules = qrModules(item);
+  if (modules instanceof Error) {
+    // A real printer prints nothing for a payload its QR encoder refuses; say so on the paper image.
+    return textOps({ type: 'text', text: `[QR not printable: ${modules.message}]`, align: item.align, w: 1, h: 1, bold: false, underline: false, chinese: false }, columns);
+  }
+  const dots = Math.max(1, item.moduleDots);
+  const quiet = QR_QUIET_ZONE_MODULES * dots;
+  const side = modules.size * dots;
+  return [
+    {
+      height: side + 2 * quiet,
+      draw: (c, top) => {
+        const left = startX(side + 2 * quiet, item.align, columns * CELL_WIDTH_DOTS) + quiet;
+        for (let row = 0; row < modules.size; row++) {
+          for (let col = 0; col < modules.size; col++) {
+            if (modules.get(row, col)) c.rect(left + col * dots, top + quiet + row * dots, dots, dots);
+          }
         }
-      }
+      },
     },
-  };
-  const caption: TextItem = { type: 'text', text: item.data, align: item.align, w: 1, h: 1, bold: false, underline: false, chinese: false };
-  return [symbol, ...textOps(caption, columns)];
+  ];
 }
 
 function itemOps(item: PrintedItem, columns: number): Op[] {

@@ -7,7 +7,7 @@
 import { EscPosParser, type EscPosCommand } from './parser.js';
 import type { Align } from './model.js';
 import { realTimeStatusByte, transmitStatusByte } from './status-replies.js';
-import { VirtualPaperPrinter, type QrLevel } from './paper-printer.js';
+import { ModalPrinter, QR_LEVELS, type OwnCommand } from './modal-printer.js';
 
 export type { ByteLinkEnd } from './paper-printer.js';
 
@@ -19,39 +19,39 @@ export interface VirtualPrinterOptions {
 }
 
 const SINGLE_BYTE_TABLES: Record<number, string> = { 0: 'cp437', 2: 'cp850', 16: 'windows1252', 17: 'cp866', 18: 'cp852', 19: 'cp858' };
-const EC_LEVELS = ['L', 'M', 'Q', 'H'] as const;
-
-interface Modes {
-  align: Align;
-  w: number;
-  h: number;
-  bold: boolean;
-  underline: boolean;
-  chinese: boolean;
-  codeTable: number;
-}
 
 function alignOf(n: number): Align {
   const v = n >= 48 ? n - 48 : n;
   return v === 1 ? 'center' : v === 2 ? 'right' : 'left';
 }
 
-export class VirtualEscPosPrinter extends VirtualPaperPrinter {
-  private modes: Modes;
-  private qr = { moduleDots: 3, errorCorrection: 'L' as QrLevel, data: null as Buffer | null };
+export class VirtualEscPosPrinter extends ModalPrinter<EscPosCommand> {
+  private codeTable = 0;
   private readonly parser = new EscPosParser((command, length) => this.execute(command, length));
 
   constructor(private readonly options: VirtualPrinterOptions = {}) {
     super(options.onLog);
-    this.modes = this.powerOnModes();
+    this.powerOn();
   }
 
-  private powerOnModes(): Modes {
-    return { align: 'left', w: 1, h: 1, bold: false, underline: false, chinese: this.options.chineseModeAtPowerOn ?? false, codeTable: 0 };
+  private powerOn(): void {
+    this.style = { align: 'left', w: 1, h: 1, bold: false, underline: false, chinese: this.options.chineseModeAtPowerOn ?? false };
+    this.codeTable = 0;
+  }
+
+  /** ESC @ clears the print buffer: a line not yet printed is lost. */
+  protected reset(): void {
+    if (this.hasUnprintedLine()) this.note('ESC @: unprinted line discarded');
+    this.discardLine();
+    this.powerOn();
   }
 
   protected parse(bytes: Uint8Array): void {
     this.parser.push(bytes);
+  }
+
+  protected singleByteEncoding(): string {
+    return SINGLE_BYTE_TABLES[this.codeTable] ?? 'cp437';
   }
 
   private reply(byte: number | null, what: string): void {
@@ -62,45 +62,31 @@ export class VirtualEscPosPrinter extends VirtualPaperPrinter {
     this.sendReply(Buffer.from([byte]));
   }
 
-  private execute(command: EscPosCommand, length: number): void {
+  protected realTime(command: EscPosCommand): boolean {
     if (command.op === 'realTimeStatus') {
       this.statusQueries += 1;
       this.reply(realTimeStatusByte(command.n, this.faults), `DLE EOT ${command.n}`);
-      return;
+      return true;
     }
     if (command.op === 'realTimeRequest') {
       this.note(`DLE ENQ ${command.n} (recovery request) ignored`);
-      return;
+      return true;
     }
-    if (this.droppedOffline(length)) return;
-    this.apply(command);
+    return false;
   }
 
-  private apply(c: EscPosCommand): void {
-    const m = this.modes;
+  protected apply(c: OwnCommand<EscPosCommand>): void {
+    const m = this.style;
     switch (c.op) {
-      case 'text':
-        this.text(c.bytes);
-        break;
       case 'ht':
-        this.text(Buffer.from(' '));
-        break;
-      case 'lf':
-        this.flushLine(true);
-        break;
-      case 'cr':
-        break;
-      case 'init':
-        if (this.hasUnprintedLine()) this.note('ESC @: unprinted line discarded');
-        this.discardLine();
-        this.modes = this.powerOnModes();
+        this.applyShared({ op: 'text', bytes: Buffer.from(' ') });
         break;
       case 'chineseMode':
         m.chinese = c.on;
         break;
       case 'codeTable':
         if (!(c.n in SINGLE_BYTE_TABLES)) this.note(`ESC t ${c.n}: code table not modelled, decoding as cp437`);
-        m.codeTable = c.n;
+        this.codeTable = c.n;
         break;
       case 'internationalCharset':
         this.note(`ESC R ${c.n}: international character set (only swaps a few ASCII glyphs; not Chinese mode)`);
@@ -118,16 +104,6 @@ export class VirtualEscPosPrinter extends VirtualPaperPrinter {
       case 'align':
         m.align = alignOf(c.n);
         break;
-      case 'bold':
-        m.bold = c.on;
-        break;
-      case 'underline':
-        m.underline = c.n !== 0;
-        break;
-      case 'feedLines':
-        this.flushLine(false);
-        if (c.n > 0) this.items.push({ type: 'feed', lines: c.n });
-        break;
       case 'qr':
         this.qrFunction(c.fn, c.params);
         break;
@@ -137,15 +113,12 @@ export class VirtualEscPosPrinter extends VirtualPaperPrinter {
       case 'transmitStatus':
         this.reply(transmitStatusByte(c.n, this.faults), `GS r ${c.n}`);
         break;
-      case 'unknown':
-        this.note(`unknown command ${c.bytes.toString('hex')} skipped`);
-        break;
       case 'ignored':
         if (c.name.startsWith('control') || c.name.includes('image') || c.name.startsWith('GS (')) this.note(`skipped ${c.name}`);
         break;
       case 'realTimeStatus':
       case 'realTimeRequest':
-        break; // handled in execute()
+        break; // handled in realTime()
     }
   }
 
@@ -159,23 +132,16 @@ export class VirtualEscPosPrinter extends VirtualPaperPrinter {
         this.qr.moduleDots = arg;
         break;
       case 0x45:
-        this.qr.errorCorrection = EC_LEVELS[arg - 0x30] ?? 'L';
+        this.qr.errorCorrection = QR_LEVELS[arg - 0x30] ?? 'L';
         break;
       case 0x50:
         this.qr.data = Buffer.from(params.subarray(3));
         break;
       case 0x51:
-        this.printQr(this.qr.data, this.qr.moduleDots, this.qr.errorCorrection, this.modes.align);
+        this.printStoredQr();
         break;
       default:
         this.note(`QR function 0x${fn.toString(16)} skipped`);
     }
   }
-
-  private text(bytes: Buffer): void {
-    const m = this.modes;
-    const encoding = m.chinese ? 'gb18030' : (SINGLE_BYTE_TABLES[m.codeTable] ?? 'cp437');
-    this.addText(bytes, encoding, { align: m.align, w: m.w, h: m.h, bold: m.bold, underline: m.underline, chinese: m.chinese });
-  }
 }
-

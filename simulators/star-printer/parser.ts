@@ -3,11 +3,10 @@
 // ESC W/h, ENQ/EOT, the other QR settings); anything else is reported as unknown, two bytes at a
 // time, like the ESC/POS parser. Source: "STAR Line Mode Command Specifications" (command list, ch. 2).
 
+import { CommandStream, done, fixed, measurePlain, need, type Measure as GenericMeasure, type SharedPrintCommand } from '../escpos-printer/command-stream.js';
+
 export type StarCommand =
-  | { op: 'text'; bytes: Buffer }
-  | { op: 'lf' }
-  | { op: 'cr' }
-  | { op: 'init' }
+  | SharedPrintCommand
   | { op: 'multibyteMode'; on: boolean }
   | { op: 'jisMode'; on: boolean }
   | { op: 'codePage'; n: number }
@@ -15,9 +14,6 @@ export type StarCommand =
   | { op: 'expand'; heightN: number; widthN: number }
   | { op: 'expandWidth'; n: number }
   | { op: 'expandHeight'; n: number }
-  | { op: 'bold'; on: boolean }
-  | { op: 'underline'; n: number }
-  | { op: 'feedLines'; n: number }
   | { op: 'cut'; n: number }
   | { op: 'qrSetting'; what: number; n: number }
   | { op: 'qrStore'; mode: number; data: Buffer }
@@ -25,26 +21,15 @@ export type StarCommand =
   | { op: 'statusAsb' }
   | { op: 'statusEnq' }
   | { op: 'statusEot' }
-  | { op: 'ignored'; name: string }
-  | { op: 'unknown'; bytes: Buffer };
+  | { op: 'ignored'; name: string };
 
-const LF = 0x0a, CR = 0x0d, ESC = 0x1b, GS = 0x1d, ENQ = 0x05, EOT = 0x04, ACK = 0x06, SOH = 0x01, RS = 0x1e;
+const ESC = 0x1b, GS = 0x1d, ENQ = 0x05, EOT = 0x04, ACK = 0x06, SOH = 0x01, RS = 0x1e;
 
-type Measure = { kind: 'need' } | { kind: 'done'; length: number; command: StarCommand };
-const need: Measure = { kind: 'need' };
-
-function done(length: number, command: StarCommand): Measure {
-  return { kind: 'done', length, command };
-}
+type Measure = GenericMeasure<StarCommand>;
 
 /** Star parameters may be binary (0, 1) or ASCII digits ("0", "1"): both mean the same. */
 function digit(n: number): number {
   return n >= 0x30 && n <= 0x39 ? n - 0x30 : n;
-}
-
-function fixed(buf: Buffer, at: number, header: number, params: number, make: (p: Buffer) => StarCommand): Measure {
-  if (buf.length < at + header + params) return need;
-  return done(header + params, make(buf.subarray(at + header, at + header + params)));
 }
 
 // ESC x with a fixed number of parameters that the simulator only skips.
@@ -117,15 +102,10 @@ function measureEsc(buf: Buffer, at: number): Measure {
 }
 
 function measure(buf: Buffer, at: number): Measure {
+  const plain = measurePlain(buf, at);
+  if (plain) return plain;
   const b = buf[at] ?? 0;
-  if (b >= 0x20) {
-    let end = at + 1;
-    while (end < buf.length && (buf[end] ?? 0) >= 0x20) end++;
-    return done(end - at, { op: 'text', bytes: Buffer.from(buf.subarray(at, end)) });
-  }
   switch (b) {
-    case LF: return done(1, { op: 'lf' });
-    case CR: return done(1, { op: 'cr' });
     case ESC: return measureEsc(buf, at);
     case ENQ: return done(1, { op: 'statusEnq' });
     case EOT: return done(1, { op: 'statusEot' });
@@ -134,25 +114,9 @@ function measure(buf: Buffer, at: number): Measure {
 }
 
 /** Feed bytes with push(); each complete command goes to the callback in order, with the bytes it took. */
-export class StarLineParser {
-  private pending: Buffer = Buffer.alloc(0);
-
-  constructor(private readonly onCommand: (command: StarCommand, length: number) => void) {}
-
-  push(chunk: Uint8Array): void {
-    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
-    let at = 0;
-    while (at < buf.length) {
-      const m = measure(buf, at);
-      if (m.kind === 'need') break;
-      this.onCommand(m.command, m.length);
-      at += m.length;
-    }
-    this.pending = Buffer.from(buf.subarray(at));
-  }
-
-  /** Bytes of an unfinished command waiting for the rest. */
-  get pendingBytes(): number {
-    return this.pending.length;
+export class StarLineParser extends CommandStream<StarCommand> {
+  constructor(onCommand: (command: StarCommand, length: number) => void) {
+    // Star Line Mode as the driver speaks it has no image data to skip in bulk.
+    super(measure, onCommand, (name) => ({ op: 'ignored', name }));
   }
 }

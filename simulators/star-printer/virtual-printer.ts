@@ -8,7 +8,7 @@
 // discarded when the fault starts, so a test can show nothing was printed. Status requests are
 // real-time and answered offline too (unless `noReply`).
 import type { Align, FeedItem } from '../escpos-printer/model.js';
-import { VirtualPaperPrinter } from '../escpos-printer/paper-printer.js';
+import { ModalPrinter, QR_LEVELS, type OwnCommand } from '../escpos-printer/modal-printer.js';
 import { StarLineParser, type StarCommand } from './parser.js';
 import { asbReply, enqReply, eotReply } from './status-replies.js';
 
@@ -22,17 +22,7 @@ export interface VirtualStarPrinterOptions {
   onLog?: (line: string) => void;
 }
 
-const EC_LEVELS = ['L', 'M', 'Q', 'H'] as const;
 const MAX_EXPANSION_N = 5;
-
-interface Modes {
-  align: Align;
-  w: number;
-  h: number;
-  bold: boolean;
-  underline: boolean;
-  multibyte: boolean;
-}
 
 function alignOf(n: number): Align {
   return n === 1 ? 'center' : n === 2 ? 'right' : 'left';
@@ -42,24 +32,31 @@ function expansion(n: number): number {
   return Math.min(n, MAX_EXPANSION_N) + 1;
 }
 
-export class VirtualStarPrinter extends VirtualPaperPrinter {
-  private modes: Modes;
-  private qr = { cellDots: 3, errorCorrection: 'L' as (typeof EC_LEVELS)[number], data: null as Buffer | null };
+export class VirtualStarPrinter extends ModalPrinter<StarCommand> {
   private readonly parser = new StarLineParser((command, length) => this.execute(command, length));
   /** The feed item the last ESC a made; the next ESC a extends it if nothing was printed between. */
   private lastEscAFeed: FeedItem | null = null;
 
   constructor(private readonly options: VirtualStarPrinterOptions = {}) {
     super(options.onLog);
-    this.modes = this.powerOnModes();
+    this.powerOn();
   }
 
-  private powerOnModes(): Modes {
-    return { align: 'left', w: 1, h: 1, bold: false, underline: false, multibyte: this.options.multibyteAtPowerOn ?? false };
+  /** ESC @ resets the modes to the memory switches; unlike ESC/POS it keeps the line being built. */
+  protected reset(): void {
+    this.powerOn();
+  }
+
+  private powerOn(): void {
+    this.style = { align: 'left', w: 1, h: 1, bold: false, underline: false, chinese: this.options.multibyteAtPowerOn ?? false };
   }
 
   protected parse(bytes: Uint8Array): void {
     this.parser.push(bytes);
+  }
+
+  protected singleByteEncoding(): string {
+    return 'cp437';
   }
 
   override clearPaper(): void {
@@ -67,43 +64,23 @@ export class VirtualStarPrinter extends VirtualPaperPrinter {
     this.lastEscAFeed = null;
   }
 
-  private execute(command: StarCommand, length: number): void {
-    switch (command.op) {
-      case 'statusAsb':
-        this.statusQueries += 1;
-        this.sendReply(asbReply(this.faults));
-        return;
-      case 'statusEnq':
-        this.statusQueries += 1;
-        this.sendReply(Buffer.from([enqReply(this.faults)]));
-        return;
-      case 'statusEot':
-        this.statusQueries += 1;
-        this.sendReply(Buffer.from([eotReply(this.faults)]));
-        return;
-      default:
-        break;
-    }
-    if (this.droppedOffline(length)) return;
-    this.apply(command);
+  protected realTime(command: StarCommand): boolean {
+    const reply =
+      command.op === 'statusAsb' ? asbReply(this.faults)
+      : command.op === 'statusEnq' ? Buffer.from([enqReply(this.faults)])
+      : command.op === 'statusEot' ? Buffer.from([eotReply(this.faults)])
+      : null;
+    if (reply === null) return false;
+    this.statusQueries += 1;
+    this.sendReply(reply);
+    return true;
   }
 
-  private apply(c: StarCommand): void {
-    const m = this.modes;
+  protected apply(c: OwnCommand<StarCommand>): void {
+    const m = this.style;
     switch (c.op) {
-      case 'text':
-        this.text(c.bytes);
-        break;
-      case 'lf':
-        this.flushLine(true);
-        break;
-      case 'cr':
-        break; // CR is ignored by default (memory switch "CR function")
-      case 'init':
-        this.modes = this.powerOnModes();
-        break;
       case 'multibyteMode':
-        m.multibyte = c.on;
+        m.chinese = c.on;
         break;
       case 'jisMode':
         this.note(`ESC ${c.on ? 'p' : 'q'}: JIS Kanji mode not modelled (every byte pair would be one character)`);
@@ -124,16 +101,6 @@ export class VirtualStarPrinter extends VirtualPaperPrinter {
       case 'expandHeight':
         m.h = expansion(c.n);
         break;
-      case 'bold':
-        m.bold = c.on;
-        break;
-      case 'underline':
-        m.underline = c.n !== 0;
-        break;
-      case 'feedLines':
-        this.flushLine(false);
-        if (c.n > 0) this.addFeed(c.n);
-        break;
       case 'cut':
         if (c.n > 3) this.note(`ESC d ${c.n}: not a cut mode, taken as full cut`);
         this.cut(c.n === 1 || c.n === 3);
@@ -146,10 +113,7 @@ export class VirtualStarPrinter extends VirtualPaperPrinter {
         this.qr.data = c.data;
         break;
       case 'qrPrint':
-        this.printQr(this.qr.data, this.qr.cellDots, this.qr.errorCorrection, this.modes.align);
-        break;
-      case 'unknown':
-        this.note(`unknown command ${c.bytes.toString('hex')} skipped`);
+        this.printStoredQr();
         break;
       case 'ignored':
         if (c.name.startsWith('control')) this.note(`skipped ${c.name}`);
@@ -157,7 +121,7 @@ export class VirtualStarPrinter extends VirtualPaperPrinter {
       case 'statusAsb':
       case 'statusEnq':
       case 'statusEot':
-        break; // handled in execute()
+        break; // handled in realTime()
     }
   }
 
@@ -167,19 +131,21 @@ export class VirtualStarPrinter extends VirtualPaperPrinter {
         if (n !== 2) this.note(`QR model ${n} (model 2 expected)`);
         break;
       case 1:
-        this.qr.errorCorrection = EC_LEVELS[n] ?? 'L';
+        this.qr.errorCorrection = QR_LEVELS[n] ?? 'L';
         break;
       case 2:
-        this.qr.cellDots = n;
+        this.qr.moduleDots = n;
         break;
       default:
         this.note(`ESC GS y S ${what}: QR setting not modelled`);
     }
   }
 
-  private addFeed(lines: number): void {
-    // ESC a takes at most 127 lines, so a long feed arrives as several commands; on paper it
-    // is one stretch of blank, one item (as ESC d n is in the ESC/POS simulator).
+  /**
+   * ESC a takes at most 127 lines, so a long feed arrives as several commands; on paper it is
+   * one stretch of blank, one item (as ESC d n is in the ESC/POS simulator).
+   */
+  protected override addFeed(lines: number): void {
     const last = this.items[this.items.length - 1];
     if (last !== undefined && last === this.lastEscAFeed) {
       last.lines += lines;
@@ -187,10 +153,5 @@ export class VirtualStarPrinter extends VirtualPaperPrinter {
     }
     this.lastEscAFeed = { type: 'feed', lines };
     this.items.push(this.lastEscAFeed);
-  }
-
-  private text(bytes: Buffer): void {
-    const m = this.modes;
-    this.addText(bytes, m.multibyte ? 'gb18030' : 'cp437', { align: m.align, w: m.w, h: m.h, bold: m.bold, underline: m.underline, chinese: m.multibyte });
   }
 }

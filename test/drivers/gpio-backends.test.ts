@@ -7,20 +7,20 @@ import t from 'tap';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findSysfsChip, listSysfsChips } from '../../drivers/gpio/sysfs-chip.js';
-import { SysfsGpioBackend, type SysfsGpio, type SysfsGpioFactory } from '../../drivers/gpio/sysfs-backend.js';
+import { SysfsGpioBackend, type SysfsGpioFactory } from '../../drivers/gpio/sysfs-backend.js';
+import { RecordingGpio } from './recording-sysfs-gpio.js';
+import { MockFirmata, announceReady, five, instrumented, type MockIo } from './mock-firmata-io.js';
 import { loadBoard } from '../../boards/index.js';
 import { systemClock } from '../../drivers/clock/system-clock.js';
 import { globalTimers } from '../../drivers/clock/timers.js';
-import type { Level } from '../../drivers/gpio/gpio-backend.js';
 import { tempDir } from '../../testkit/temp.js';
-import { createRequire } from 'node:module';
-import { EventEmitter } from 'node:events';
-import { FirmataGpioBackend, loadJohnnyFive, type FirmataIo } from '../../drivers/gpio/firmata-backend.js';
+import { FirmataGpioBackend } from '../../drivers/gpio/firmata-backend.js';
 import type { InputSpec, OutputSpec } from '../../assembly/resolve-io.js';
 import { useFakeTime, settle, type Teardown } from './fake-time.js';
 import { createHal } from '../../assembly/create-hal.js';
 import { VirtualSerialBus } from '../../simulators/serial/virtual-serial-bus.js';
 import { FirmataDevice, FIRMATA_MODE } from '../../simulators/firmata/firmata-device.js';
+import { until } from '../../testkit/wait.js';
 
 async function sysfsTree(root: string, chips: Array<{ name: string; label: string; base: number; ngpio: number }>): Promise<string> {
   for (const c of chips) {
@@ -67,35 +67,6 @@ t.test('no chip with the label: UNAVAILABLE listing the chips there', async (t) 
   const root = await sysfsTree(await tempDir(t), pi5Bookworm);
   await t.rejects(findSysfsChip('pinctrl-bcm2711', root), { code: 'UNAVAILABLE', message: /no GPIO chip labelled "pinctrl-bcm2711" under .* \(found: gpiochip512 \[gpio-brcmstb@107d508500\] base 512, .*gpiochip571 \[pinctrl-rp1\] base 571\)/ });
 });
-
-class RecordingGpio implements SysfsGpio {
-  level: Level;
-  written: Level[] = [];
-  watcher: ((err: Error | null | undefined, value: Level) => void) | undefined;
-  unexported = false;
-  constructor(
-    readonly gpio: number,
-    readonly direction: string,
-    readonly edge?: string,
-  ) {
-    this.level = direction === 'high' ? 1 : 0;
-  }
-  readSync(): Level {
-    return this.level;
-  }
-  async write(value: Level): Promise<void> {
-    this.written.push(value);
-  }
-  watch(cb: (err: Error | null | undefined, value: Level) => void): void {
-    this.watcher = cb;
-  }
-  unwatchAll(): void {
-    this.watcher = undefined;
-  }
-  unexport(): void {
-    this.unexported = true;
-  }
-}
 
 t.test('the backend opens base + line through onoff and debounces its edges', async (t) => {
   const clock = useFakeTime(t);
@@ -148,39 +119,8 @@ t.test('a missing tree fails every part instead of throwing', async (t) => {
   await t.rejects(parts.outputs.get('l')?.write(true) ?? Promise.resolve(), { code: 'UNAVAILABLE' });
 });
 
-/** mock-firmata has no type declarations: this is the part of its object the test touches. */
-interface MockIo extends Omit<FirmataIo, 'on'>, EventEmitter {
-  isReady: boolean;
-  pinMode(pin: number, mode: number): void;
-  digitalRead(pin: number, cb: (value: number) => void): void;
-  digitalWrite(pin: number, value: number): void;
-}
-const { Firmata: MockFirmata } = createRequire(import.meta.url)('mock-firmata') as { Firmata: new () => MockIo };
-
-// Loaded once up front so a test on fake time does not wait for the real import.
-const five = await loadJohnnyFive();
-
-/** What a real Firmata IO does once the handshake is over; J5 is listening by then. */
-function announceReady(io: MockIo): void {
-  setImmediate(() => {
-    io.emit('connect');
-    io.emit('ready');
-  });
-}
-
 const key: InputSpec = { name: 'key-1', pin: 'D2', line: 2, pull: 'up', activeLow: true, debounceMs: 20 };
 const led: OutputSpec = { name: 'led', pin: 'D13', line: 13, activeLow: false, initial: false };
-
-function instrumented() {
-  const io = new MockFirmata();
-  const modes: Array<[number, number]> = [];
-  const writes: Array<[number, number]> = [];
-  const readers = new Map<number, (value: number) => void>();
-  io.pinMode = (pin, mode) => void modes.push([pin, mode]);
-  io.digitalRead = (pin, cb) => void readers.set(pin, cb);
-  io.digitalWrite = (pin, value) => void writes.push([pin, value]);
-  return { io, modes, writes, readers };
-}
 
 async function open(t: Teardown, io: MockIo, readyTimeoutMs = 5000, ready = true) {
   const backend = new FirmataGpioBackend({
@@ -281,11 +221,12 @@ t.test('handshake, PULLUP input, output writes: the bytes a real Uno gets', asyn
   const changes: boolean[] = [];
   key.onChange((a) => changes.push(a));
   uno.setInput(2, 0);
-  await new Promise((r) => setTimeout(r, 20));
+  await until('the press', () => changes.length > 0);
   t.same(changes, [true], 'DIGITAL_MESSAGE from the board → press');
   await hal.output('led').write(true);
-  await new Promise((r) => setTimeout(r, 20));
+  await until('the LED on the board', () => uno.output(13) === 1);
   t.equal(uno.output(13), 1, 'DIGITAL_MESSAGE port 1 with bit 5 set');
+  t.same(changes, [true], 'still one press after the round trip to the board and back');
   await hal.close();
   t.notOk(bus.isOpen('/dev/ttyACM0'), 'the port is closed with the HAL');
 });

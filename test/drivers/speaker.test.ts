@@ -8,14 +8,9 @@ import { NoneSpeaker } from '../../drivers/speaker/none-speaker.js';
 import { SimSpeaker } from '../../simulators/speaker/sim-speaker.js';
 import { ManualClock } from '../../simulators/clock/manual-clock.js';
 import { FakeChild, FakeRunner } from '../../simulators/process/fake-child.js';
+import { happyTools } from './speaker-tools.js';
 import { globalTimers } from '../../drivers/clock/timers.js';
 import { useFakeTime, settle } from './fake-time.js';
-
-/** espeak-ng writes a WAV to stdout; aplay reads it and exits 0. */
-function happyTools(child: FakeChild): void {
-  if (child.command === 'espeak-ng') child.stdin.on('finish', () => (child.print(Buffer.from('RIFF....WAVEfake')), child.exit(0)));
-  if (child.command === 'aplay') child.stdin.on('finish', () => child.exit(0));
-}
 
 t.test('voices and rates', async (t) => {
   t.equal(espeakVoice('zh-CN'), 'cmn');

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { startMosquitto, mosquittoPath } from '../../testkit/mosquitto.js';
+import { startMosquitto, mosquittoSkip } from '../../testkit/mosquitto.js';
 import { tempDir } from '../../testkit/temp.js';
 import { commandSuite } from './suites/commands.js';
 
-t.test('commands through Mosquitto (separate process)', { skip: mosquittoPath() ? false : 'mosquitto not installed (apt-get install mosquitto)' }, async (t) => {
+t.test('commands through Mosquitto (separate process)', { skip: mosquittoSkip() }, async (t) => {
   const dir = await tempDir(t);
   const broker = await startMosquitto(dir);
   t.teardown(() => broker.stop());

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { startMosquitto, mosquittoPath } from '../../testkit/mosquitto.js';
+import { startMosquitto, mosquittoSkip } from '../../testkit/mosquitto.js';
 import { tempDir } from '../../testkit/temp.js';
 import { brokerRestartSuite, sigkillSuite, serverAwaySuite } from './suites/delivery.js';
 
-const skip = mosquittoPath() ? false : 'mosquitto not installed (apt-get install mosquitto)';
+const skip = mosquittoSkip();
 
 t.test('Mosquitto restarted mid-stream: no event lost, order kept', { skip }, async (t) => {
   const dir = await tempDir(t);

@@ -8,9 +8,7 @@
 // interrupt, also offline; send the next request only after the whole block arrived.
 // Field-by-field mapping and what is assumed about real hardware: README.md in this folder.
 import { HalError } from '../../hal/types.js';
-import { DEFAULT_STATUS_TIMEOUT_MS } from '../status-reader.js';
-import type { PrinterTransport } from '../transport.js';
-import { PendingReply } from '../pending-reply.js';
+import { ReplyReader } from '../reply-reader.js';
 import type { PrinterStatus } from '../../hal/ticket-printer.js';
 import { statusFromFlags } from '../status-decoder.js';
 import { STATUS_REQUEST } from './star-commands.js';
@@ -126,28 +124,17 @@ class AsbAssembler {
   }
 }
 
-export class StarStatusReader {
-  private readonly pending: PendingReply<Buffer>;
+export class StarStatusReader extends ReplyReader<Buffer> {
   private readonly assembler = new AsbAssembler();
-  private readonly unsubscribe: () => void;
-  /** Bytes that arrived when no request was waiting (late replies after a timeout, unsolicited ASB), or before a header. */
-  strayBytes = 0;
 
-  constructor(transport: PrinterTransport, timeoutMs: number = DEFAULT_STATUS_TIMEOUT_MS) {
-    this.pending = new PendingReply(transport, timeoutMs);
-    this.unsubscribe = transport.onData((chunk) => this.onChunk(chunk));
-  }
-
-  private onChunk(chunk: Buffer): void {
-    for (const byte of chunk) {
-      if (!this.pending.waiting) {
-        this.strayBytes += 1;
-        continue;
-      }
-      const block = this.assembler.push(byte);
-      if (block === false) this.strayBytes += 1; // XON/XOFF, noise before the header
-      else if (block) this.pending.settle(block);
+  protected onByte(byte: number): void {
+    if (!this.pending.waiting) {
+      this.strayBytes += 1;
+      return;
     }
+    const block = this.assembler.push(byte);
+    if (block === false) this.strayBytes += 1; // XON/XOFF, noise before the header
+    else if (block) this.pending.settle(block);
   }
 
   /** One ESC ACK SOH round trip; resolves with the raw block. Callers must not overlap requests. */
@@ -158,10 +145,5 @@ export class StarStatusReader {
 
   async read(): Promise<PrinterStatus> {
     return decodeStarStatus(await this.query());
-  }
-
-  dispose(): void {
-    this.unsubscribe();
-    this.pending.cancel();
   }
 }

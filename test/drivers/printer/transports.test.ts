@@ -50,9 +50,10 @@ t.test('TCP 9100: status and a ticket over a socket; reconnects after the printe
   await printer.print({ fields: SAMPLE_FIELDS });
   await until(() => sim.tickets().length === 1, 'first ticket');
 
-  for (const s of server.sockets) s.destroy();
-  await until(() => server.sockets.size === 0, 'socket closed');
-  await new Promise((r) => setTimeout(r, 10));
+  // end(), not destroy(): the server's socket closes only once the transport's side has seen
+  // the FIN and closed too, so "closed" here is the barrier that the transport knows.
+  for (const s of server.sockets) s.end();
+  await until(() => server.sockets.size === 0, 'socket closed on both ends');
   await printer.print({ fields: { ...SAMPLE_FIELDS, number: 'A024' } });
   await until(() => sim.tickets().length === 2, 'second ticket');
   t.ok(sim.tickets()[1]!.items.some((i) => i.type === 'text' && i.text === 'A024'));

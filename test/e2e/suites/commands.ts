@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { generateSigningKeys, signEnvelope } from '../../../protocol/signing.js';
 import { deviceProcess } from '../../../testkit/device-process.js';
 import { testServer } from '../../../testkit/hall-server.js';
-import { waitFor, sleep } from '../../../testkit/wait.js';
+import { waitFor } from '../../../testkit/wait.js';
+import { eventBarrier } from './event-barrier.js';
 import { deviceConfig } from './device-config.js';
 
 export async function commandSuite(t: Test, url: string, dir: string): Promise<void> {
@@ -36,7 +37,7 @@ export async function commandSuite(t: Test, url: string, dir: string): Promise<v
     t.equal(again.dup, true);
     t.same(again.ok && again.data, { emitted: 3 });
     await waitFor('3 tagged events', () => server.events.filter((e) => e.message.data['tag'] === 'dup').length >= 3);
-    await sleep(300);
+    await eventBarrier(server, 'dev-1');
     t.equal(server.events.filter((e) => e.message.data['tag'] === 'dup').length, 3, 'the duplicate emitted nothing');
   });
 
@@ -69,7 +70,7 @@ export async function commandSuite(t: Test, url: string, dir: string): Promise<v
     const ack = await server.client.command('dev-1', 'sys/test-events', { count: 1, tag: 'expired' }, { ts: Date.now() - 60_000, expiresInMs: 1_000 });
     t.equal(ack.ok, false);
     t.equal(!ack.ok && ack.error.code, 'EXPIRED');
-    await sleep(200);
+    await eventBarrier(server, 'dev-1');
     t.equal(server.events.filter((e) => e.message.data['tag'] === 'expired').length, 0);
   });
 

@@ -94,8 +94,7 @@ export async function sigkillSuite(t: Test, url: string, dir: string): Promise<v
   const s = storm(server, 'dev-kill', 4);
   await waitFor('storm under way', () => server.events.length >= 80, 15_000);
   t.equal(await device.kill('SIGKILL'), null, 'killed with SIGKILL');
-  await sleep(300);
-  const during = await s.stop();
+  const during = await s.stop(); // waits for the command in flight to be answered or time out
   device.start();
   await server.waitOnline('dev-kill', { boot: first.boot + 1 });
   // Send every command again with its id: the acked ones must answer dup and emit nothing.
@@ -151,7 +150,8 @@ export async function staleWillSuite(t: Test, url: string, dir: string, dropConn
   t.ok(server.statuses.some((s) => !s.online && s.conn === first.conn), 'the will of the dropped connection was seen');
   // A will from the old connection arriving late (a bridged or clustered broker) must not mark it offline.
   await server.client['mqtt']().publishAsync('halld/v1/test-hall/dev-will/status', JSON.stringify({ v: 1, online: false, boot: first.boot, conn: first.conn }), { qos: 1 });
-  await sleep(300);
+  // The barrier: the stale will has been processed (counted); only then is "still online" worth checking.
+  await waitFor('the stale will processed', () => (server.client.stats()['staleStatus'] ?? 0) >= 1);
   t.equal(server.client.status('dev-will')?.online, true, 'stale will ignored');
   t.ok(server.client.stats()['staleStatus']! >= 1, 'counted as stale');
   const ping = await server.client.command('dev-will', 'sys/ping', {});

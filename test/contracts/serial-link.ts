@@ -1,8 +1,8 @@
-// The SerialLink contract, run against the real driver on a virtual port (echo device) and,
+// The SerialLink contract (drivers/hal/types.ts), run against every link (serial-link.test.ts) and,
 // when HALLD_TEST_SERIAL names a port with a loopback plug (TX wired to RX), on hardware.
 // Each case is behaviour a role relies on; none looks inside the driver.
-import type { SerialLink } from '../../drivers/hal/types.js';
-import { HalError } from '../../drivers/hal/types.js';
+import type { SerialLink } from './hal-imports.js';
+import { HalError } from './hal-imports.js';
 import type { Test } from 'tap';
 
 

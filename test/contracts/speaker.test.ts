@@ -1,0 +1,43 @@
+// The Speaker contract on every speaker: sim, none, espeak-ng + aplay over fake processes, and
+// a real sound card (HALLD_TEST_SPEAKER=plughw:1,0, espeak-ng and aplay installed).
+import t from 'tap';
+import { SimSpeaker } from '../../simulators/speaker/sim-speaker.js';
+import { NoneSpeaker } from '../../drivers/speaker/none-speaker.js';
+import { EspeakSpeaker } from '../../drivers/speaker/espeak-speaker.js';
+import { spawnRunner } from '../../drivers/process/command-runner.js';
+import { globalTimers } from '../../drivers/clock/timers.js';
+import { ManualClock } from '../../simulators/clock/manual-clock.js';
+import { FakeRunner } from '../../simulators/process/fake-child.js';
+import { speakerContract } from './speaker.js';
+import { happyTools } from '../drivers/speaker-tools.js';
+import { hardwarePart, runIf } from './hardware-part.js';
+
+t.test('sim speaker', async (t) => {
+  speakerContract(t, {
+    open: async () => {
+      const speaker = new SimSpeaker(new ManualClock());
+      return { speaker, heard: () => speaker.spoken() };
+    },
+  });
+});
+
+t.test('none speaker (no sound configured)', async (t) => {
+  speakerContract(t, { open: async () => ({ speaker: new NoneSpeaker() }) });
+});
+
+t.test('espeak-ng + aplay over fake processes', async (t) => {
+  speakerContract(t, {
+    open: async () => {
+      const runner = new FakeRunner(happyTools);
+      const speaker = new EspeakSpeaker({ runner: runner.run, timers: globalTimers });
+      const heard = () => runner.children.filter((c) => c.command === 'espeak-ng').map((c) => c.stdinBytes().toString('utf8'));
+      return { speaker, heard };
+    },
+  });
+});
+
+const card = hardwarePart('HALLD_TEST_SPEAKER', 'set HALLD_TEST_SPEAKER=plughw:1,0 (an ALSA device; espeak-ng and aplay installed) to play through a real sound card');
+
+t.test('a real sound card (HALLD_TEST_SPEAKER)', runIf(card), async (t) => {
+  speakerContract(t, { open: async () => ({ speaker: new EspeakSpeaker({ runner: spawnRunner, timers: globalTimers, device: card.value ?? '' }) }) });
+});

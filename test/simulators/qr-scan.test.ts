@@ -1,0 +1,59 @@
+// The QR on a rendered ticket is the real symbol: a ticket goes through the real driver (ESC/POS
+// and Star) or the whole ticket-printer role, the simulator renders the paper to PNG, and
+// zbarimg reads back exactly the bytes that were meant to be printed — Chinese, and 300+ bytes
+// (where the store command's length needs its high byte pH).
+import t, { type Test } from 'tap';
+import { validateTemplate, type TicketFields } from '../../drivers/printer/index.js';
+import { renderTicketPng, type PrintedTicket } from '../../simulators/escpos-printer/index.js';
+import { SAMPLE_FIELDS, rig, settle } from '../drivers/printer/rig.js';
+import { starRig } from '../drivers/printer/star-rig.js';
+import { kioskFixture } from '../roles/ticket-printer/kiosk-fixture.js';
+import { tempDir } from '../../testkit/temp.js';
+import { scanQr, zbarSkip } from '../../testkit/zbar.js';
+
+const skip = zbarSkip();
+/** 30 Chinese key=value pairs: 310 UTF-8 bytes, so pL + 256·pH = 313 needs pH = 1. */
+const LONG_URL = 'https://zwfw.example.cn/取号?' + Array.from({ length: 30 }, (_, i) => `k${i}=值${i}`).join('&');
+
+async function scansAs(t: Test, ticket: PrintedTicket | undefined, payload: string, what: string): Promise<void> {
+  t.ok(ticket, `${what}: a ticket was printed`);
+  if (!ticket) return;
+  const read = await scanQr(renderTicketPng(ticket), await tempDir(t));
+  t.ok(read.equals(Buffer.from(payload, 'utf8')), `${what}: zbarimg reads the intended ${Buffer.byteLength(payload)} bytes`);
+  t.equal(read.toString('utf8'), payload, what);
+}
+
+const printers = [
+  ['ESC/POS', () => rig()],
+  ['Star', () => starRig()],
+] as const;
+
+t.test('the QR from each driver scans as the intended payload', { skip }, async (t) => {
+  t.ok(Buffer.byteLength(LONG_URL) > 300);
+  const smallHighEc = validateTemplate({ version: 1, blocks: [{ type: 'qr', data: '{qrUrl}', size: 3, errorCorrection: 'H', align: 'left' }, { type: 'cut' }] });
+  for (const [name, make] of printers) {
+    for (const [qrUrl, template, what] of [
+      [SAMPLE_FIELDS.qrUrl!, undefined, 'Chinese query, default ticket (6 dots, M)'],
+      [LONG_URL, undefined, '310 bytes, default ticket'],
+      [LONG_URL, smallHighEc, '310 bytes, 3-dot modules, level H, left'],
+      ['A', smallHighEc, 'one byte'],
+    ] as const) {
+      const { sim, printer } = make();
+      const fields: TicketFields = { ...SAMPLE_FIELDS, qrUrl };
+      await printer.print(template ? { fields, template } : { fields });
+      await settle();
+      await scansAs(t, sim.tickets()[0], qrUrl, `${name}: ${what}`);
+      await printer.close();
+    }
+  }
+});
+
+t.test('the ticket-printer role: the QR it means to print scans from the paper, Chinese and 300+ bytes', { skip }, async (t) => {
+  const tail = Array.from({ length: 36 }, (_, i) => `办事${i}`).join('');
+  const k = await kioskFixture(t, { role: { qrUrl: `https://hall.example.cn/q/{hall}/{number}?n=号&备注=${tail}` } });
+  const result = await k.take('social');
+  t.ok(result.ok, 'issued');
+  const intended = `https://hall.example.cn/q/test-hall/A001?n=号&备注=${tail}`;
+  t.ok(Buffer.byteLength(intended) > 300, `${Buffer.byteLength(intended)} bytes`);
+  await scansAs(t, k.printer.tickets()[0], intended, 'role ticket');
+});
