@@ -5,7 +5,6 @@ import { createServer, connect, type AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitFor } from './wait.js';
-import { skipWithout } from './required-tools.js';
 
 export function mosquittoPath(): string | undefined {
   for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto']) {
@@ -20,8 +19,6 @@ export function mosquittoPath(): string | undefined {
   return undefined;
 }
 
-/** Skip reason for the tests that need a real Mosquitto, or false; fails instead under HALLD_REQUIRE=mosquitto. */
-export const mosquittoSkip = (): string | false => skipWithout('mosquitto', mosquittoPath() !== undefined, 'apt-get install mosquitto');
 
 export async function freePort(): Promise<number> {
   const server = createServer();
