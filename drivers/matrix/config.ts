@@ -1,6 +1,7 @@
 // Config fragment for io.matrices entries: one HUB75 panel chain driven by rpi-led-matrix
-// (hzeller/rpi-rgb-led-matrix options of the same names) or the simulator. The lead wires it
-// into the io schema and the assembly.
+// (hzeller/rpi-rgb-led-matrix options of the same names) or the simulator. assembly/io-schema.ts
+// takes it into the io schema without `backend`: there the board decides (sim board: virtual
+// panel; a real board: the panel process).
 import { Type, type Static } from '@sinclair/typebox';
 
 export const HardwareMappingSchema = Type.Union(
