@@ -19,7 +19,7 @@ export const MatrixConfigSchema = Type.Object(
     brightness: Type.Integer({ minimum: 0, maximum: 100, default: 80, description: 'percent at start; the role may change it (day/night)' }),
     hardwareMapping: Type.Optional(HardwareMappingSchema),
     gpioSlowdown: Type.Optional(Type.Integer({ minimum: 0, maximum: 4, default: 1, description: 'slow GPIO writes down on faster Pis (Pi 4: 2-4)' })),
-    pwmBits: Type.Optional(Type.Integer({ minimum: 1, maximum: 11, default: 11 })),
+    pwmBits: Type.Optional(Type.Integer({ minimum: 1, maximum: 11, default: 11, description: 'PWM bits per colour: fewer refresh faster with fewer shades (rpi-rgb-led-matrix --led-pwm-bits)' })),
     font: Type.Optional(Type.Union([Type.Literal('wqy-12'), Type.Literal('unifont-16')], { default: 'wqy-12', description: 'checked-in subset font (fonts/*.bdf)' })),
     frameTimeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000, default: 2000, description: 'a frame not confirmed within this is a hung panel process: killed and restarted' })),
   },
