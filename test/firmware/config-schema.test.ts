@@ -24,6 +24,7 @@ const BEYOND_SCHEMA = new Set([
   '16-tls-files-without-tls', '17-cert-without-key', '20-unknown-board', '21-pin-used-twice', '24-printer-two-transports',
   '25-role-names-missing-printer', '26-prefix-used-twice', '30-data-dir-is-a-file', '31-data-dir-cannot-be-created',
   '33-not-json', '39-ca-not-a-certificate', '40-several-in-role-and-data-dir',
+  '41-lock-board-missing-serial', '42-lock-boards-same-address', '43-lock-boards-mixed-protocol', '44-lock-board-on-printer-port', '45-kerong-address-out-of-range',
 ]);
 
 type Json = Record<string, unknown>;
