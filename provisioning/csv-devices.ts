@@ -31,17 +31,24 @@ export function csvRecords(text: string): { line: number; fields: string[] }[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else {
         if (c === '\n') line++;
         field += c;
       }
       continue;
     }
-    if (c === '"' && field === '') (quoted = true), (any = true);
-    else if (c === ',') fields.push(field), (field = ''), (any = true);
-    else if (c === '\n' || c === '\r') {
+    if (c === '"' && field === '') {
+      quoted = true;
+      any = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+      any = true;
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       if (any || field !== '') out.push({ line: start, fields: [...fields, field] });
       fields = [];
@@ -49,7 +56,10 @@ export function csvRecords(text: string): { line: number; fields: string[] }[] {
       any = false;
       line++;
       start = line;
-    } else (field += c), (any = true);
+    } else {
+      field += c;
+      any = true;
+    }
   }
   if (any || field !== '') out.push({ line: start, fields: [...fields, field] });
   return out;

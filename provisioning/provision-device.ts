@@ -62,7 +62,7 @@ export async function provisionDevice(opts: ProvisionOptions): Promise<Provision
   opts.broker?.checkIdentity(spec.hall, spec.device);
   const sameDevice = existing !== undefined && existing['hall'] === spec.hall && existing['device'] === spec.device;
   const kept = sameDevice && !opts.rotate ? existingPassword(existing) : undefined;
-  let fate: PasswordFate = kept !== undefined ? 'kept' : opts.rotate ? 'rotated' : 'new';
+  const fate: PasswordFate = kept !== undefined ? 'kept' : opts.rotate ? 'rotated' : 'new';
   if (fate === 'new' && opts.broker?.hasAccount(spec.device)) {
     // The broker knows this account but its password is not in the target: issuing another would
     // lock out the board that has the old one.
