@@ -3,7 +3,7 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { lstat, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../../testkit/device-process.js';
 import { tempDir } from '../../testkit/temp.js';
@@ -139,4 +139,16 @@ t.test('CSV batch: bad rows by line number, then idempotent', async (t) => {
   t.equal(lost.code, 2);
   t.match(lost.stderr, new RegExp(`${csv}:3: hall-1/kiosk-4: the broker already has account kiosk-4 .*pass --rotate`));
   t.ok(verifyPassword(cfg4.broker.password, parsePasswordFile(await readFile(join(brokerDir, 'halld.passwd'), 'utf8')).get('kiosk-4') ?? ''), 'old password still valid');
+});
+
+t.test("as root, the config belongs to the target's halld user", { skip: process.getuid?.() === 0 ? false : 'needs root to give files away' }, async (t) => {
+  const dir = await tempDir(t);
+  const root = join(dir, 'root');
+  await mkdir(join(root, 'etc'), { recursive: true });
+  await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\nhalld:x:987:986::/var/lib/halld:/usr/sbin/nologin\n');
+  const r = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-1', '--target', root], CLI_KILL_MS);
+  t.equal(r.code, 0, r.stderr);
+  const st = await stat(join(root, 'etc/halld/device.json'));
+  t.same([st.uid, st.gid, st.mode & 0o777], [987, 986, 0o600]);
+  t.equal((await stat(join(root, 'etc/halld'))).uid, 987);
 });
