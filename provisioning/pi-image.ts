@@ -37,14 +37,17 @@ export async function provisionImage(opts: ImageOptions): Promise<ProvisionResul
       await mkdir(dirname(join(staging, CONFIG_PATH)), { recursive: true });
       await writeFile(join(staging, CONFIG_PATH), existing, { mode: 0o600 });
     }
+    // Everything that can refuse the image is checked before the device (and its broker account) is made.
+    const userData = os === 'trixie' ? mergedUserData(names.includes('user-data') ? await boot.read('user-data') : undefined, opts.spec.device) : undefined;
+    if (userData && 'conflict' in userData) throw new ProvisionError('IMAGE_USER_DATA', `${opts.image}: ${userData.conflict}`);
+    const cmdline = os === 'bookworm' ? await readIfPresent(boot, 'cmdline.txt') : undefined;
+    if (os === 'bookworm' && cmdline === undefined) throw new ProvisionError('IMAGE_NO_CMDLINE', `${opts.image}: no cmdline.txt on the boot partition to hook firstrun.sh into`);
     const result = await provisionDevice({ ...opts, target: staging });
     const local = async (name: string, text: string) => {
       const f = join(staging, name);
       await writeFile(f, text);
       return f;
     };
-    const userData = os === 'trixie' ? mergedUserData(names.includes('user-data') ? await boot.read('user-data') : undefined, opts.spec.device) : undefined;
-    if (userData && 'conflict' in userData) throw new ProvisionError('IMAGE_USER_DATA', `${opts.image}: ${userData.conflict}`);
     await boot.mkdir(IMAGE_DIR);
     await boot.put(join(staging, CONFIG_PATH), `${IMAGE_DIR}/device.json`);
     await boot.put(join(staging, UNIT_PATH), `${IMAGE_DIR}/halld.service`);
@@ -68,9 +71,7 @@ export async function provisionImage(opts: ImageOptions): Promise<ProvisionResul
       const chain = (current !== undefined && !ours) || names.includes('firstrun-imager.sh');
       if (current !== undefined && !ours) await boot.rename('firstrun.sh', 'firstrun-imager.sh');
       await boot.put(await local('firstrun.sh', bookwormFirstrun(chain)), 'firstrun.sh');
-      const cmdline = await readIfPresent(boot, 'cmdline.txt');
-      if (cmdline === undefined) throw new ProvisionError('IMAGE_NO_CMDLINE', `${opts.image}: no cmdline.txt on the boot partition to hook firstrun.sh into`);
-      await boot.put(await local('cmdline.txt', hookedCmdline(cmdline)), 'cmdline.txt');
+      await boot.put(await local('cmdline.txt', hookedCmdline(cmdline ?? '')), 'cmdline.txt');
       files.push('firstrun.sh', 'cmdline.txt');
     }
     return { ...result, files, os, offset };

@@ -145,3 +145,19 @@ t.test('CSV row to a ready image file (timed)', { skip: toolsSkip() }, async (t)
   t.match(readBack(join(out, 'hall-1-kiosk-9.img'), PART_START * 512, 'user-data'), /hostname: kiosk-9/);
   t.equal(readBack(baseImage, PART_START * 512, 'user-data'), '#cloud-config\n', 'the base image itself is untouched');
 });
+
+t.test('an image it must refuse leaves no broker account behind', { skip: toolsSkip() }, async (t) => {
+  const { dir, tarball } = await setup(t);
+  const base = join(dir, 'taken.img');
+  const offset = await makeImage(base, { 'cmdline.txt': CMDLINE, 'user-data': '#cloud-config\nruncmd:\n  - [echo, mine]\n' });
+  const csv = join(dir, 'devices.csv');
+  await writeFile(csv, 'hall,device,roles,board\nhall-1,kiosk-8,,sim\n');
+  const brokerDir = join(dir, 'broker');
+  const out = join(dir, 'out');
+  // Batch mode saves the broker files after the rows, so a row refused late would leave its account there.
+  const r = await runCli(['provision', '--csv', csv, '--out', out, '--base-image', base, '--tarball', tarball, '--broker-dir', brokerDir], CLI_KILL_MS);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /devices\.csv:2: .*user-data already has a top-level "runcmd:"; merge it by hand/);
+  t.equal(readBack(join(out, 'hall-1-kiosk-8.img'), offset, 'user-data'), '#cloud-config\nruncmd:\n  - [echo, mine]\n', 'user-data untouched');
+  t.notOk((await readFile(join(brokerDir, 'halld.passwd'), 'utf8').catch(() => '')).includes('kiosk-8'), 'no account for a device that was not written');
+});

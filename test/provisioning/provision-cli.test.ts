@@ -152,3 +152,16 @@ t.test("as root, the config belongs to the target's halld user", { skip: process
   t.same([st.uid, st.gid, st.mode & 0o777], [987, 986, 0o600]);
   t.equal((await stat(join(root, 'etc/halld'))).uid, 987);
 });
+
+t.test('a device id already used by another hall on the same broker is refused', async (t) => {
+  const dir = await tempDir(t);
+  const brokerDir = join(dir, 'broker');
+  const one = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-1', '--target', join(dir, 'a'), '--broker-dir', brokerDir], CLI_KILL_MS);
+  t.equal(one.code, 0, one.stderr);
+  const before = await readFile(join(brokerDir, 'halld.passwd'), 'utf8');
+  const two = await runCli(['provision', '--hall', 'hall-2', '--device', 'kiosk-1', '--target', join(dir, 'b'), '--broker-dir', brokerDir, '--force'], CLI_KILL_MS);
+  t.equal(two.code, 2);
+  t.match(two.stderr, /broker account "kiosk-1" already belongs to hall hall-1/);
+  t.equal(await readFile(join(brokerDir, 'halld.passwd'), 'utf8'), before);
+  await t.rejects(stat(join(dir, 'b', 'etc/halld/device.json')));
+});
