@@ -34,7 +34,7 @@ function el(tag, attrs = {}, ...children) {
     else if (k === 'testid') node.dataset.testid = v;
     else node.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
   return node;
 }
 
@@ -116,7 +116,7 @@ function ratingScreen(v) {
         'div',
         { class: 'levels' },
         v.levels.map((l) =>
-          el('button', { type: 'button', class: `level level-${l.level}`, testid: `level-${l.level}`, onclick: () => chooseLevel(l) }, el('span', { class: 'face' }, ['😞', '🙁', '😐', '🙂', '😄'][l.level - 1]), nameOf(l)),
+          el('button', { type: 'button', class: `level level-${l.level}`, testid: `level-${l.level}`, onclick: () => chooseLevel(l) }, el('span', { class: 'stars-level', 'aria-hidden': 'true' }, '★'.repeat(l.level)), nameOf(l)),
         ),
       ),
     );
@@ -139,7 +139,7 @@ function ratingScreen(v) {
       'div',
       { class: 'row' },
       el('button', { type: 'button', class: 'btn', testid: 'back', onclick: () => { state.level = null; state.items.clear(); render(); } }, t('back')),
-      el('button', { type: 'button', class: `btn btn-primary${need ? ' wait' : ''}`, testid: 'submit', 'aria-disabled': String(need), onclick: () => void submit(v.case.caseId, chosen) }, t('submit')),
+      el('button', { type: 'button', class: `btn btn-primary${need ? ' wait' : ''}`, testid: 'submit', onclick: () => void submit(v.case.caseId, chosen) }, t('submit')),
     ),
   );
 }
@@ -167,6 +167,7 @@ async function submit(caseId, level) {
     if (!res.ok) toast(body.error ?? `HTTP ${res.status}`);
     else if (!body.ok) toast(body.message[state.lang]);
     else {
+      $('toast').hidden = true;
       state.level = null;
       state.items.clear();
     }
@@ -181,7 +182,7 @@ async function submit(caseId, level) {
 function render() {
   const v = state.view;
   document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
-  document.body.classList.toggle('large', state.large);
+  document.documentElement.classList.toggle('large', state.large);
   $('title').textContent = t('title');
   $('lang').textContent = t('lang');
   $('large').textContent = state.large ? t('largeOff') : t('large');
