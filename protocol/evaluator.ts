@@ -20,7 +20,7 @@ const Text = (max: number, description?: string) => Type.String({ maxLength: max
 const ItemId = Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'rating item id from the content' });
 
 export const RatingItem = Type.Object(
-  { id: ItemId, name: Type.String({ minLength: 1, maxLength: 40 }), nameEn: Type.Optional(Text(60)) },
+  { id: ItemId, name: Type.String({ minLength: 1, maxLength: 40, description: 'shown to the citizen, e.g. 服务态度' }), nameEn: Type.Optional(Text(60, 'English name shown after the language switch')) },
   { additionalProperties: false, description: 'one thing the citizen can tick, e.g. 服务态度' },
 );
 export type RatingItem = Static<typeof RatingItem>;
@@ -29,7 +29,13 @@ export const RatingContent = Type.Object(
   {
     version: Type.String({ minLength: 1, maxLength: 32, description: 'content version set by the province\'s system' }),
     levels: Type.Object(
-      { '1': Type.Array(RatingItem, { maxItems: 32 }), '2': Type.Array(RatingItem, { maxItems: 32 }), '3': Type.Array(RatingItem, { maxItems: 32 }), '4': Type.Array(RatingItem, { maxItems: 32 }), '5': Type.Array(RatingItem, { maxItems: 32 }) },
+      {
+        '1': Type.Array(RatingItem, { maxItems: 32, description: '非常不满意: what went wrong (at least one)' }),
+        '2': Type.Array(RatingItem, { maxItems: 32, description: '不满意: what went wrong (at least one)' }),
+        '3': Type.Array(RatingItem, { maxItems: 32, description: '基本满意: optional items' }),
+        '4': Type.Array(RatingItem, { maxItems: 32, description: '满意: optional items' }),
+        '5': Type.Array(RatingItem, { maxItems: 32, description: '非常满意: optional items' }),
+      },
       { additionalProperties: false, description: 'items offered per level (1..5); levels 1 and 2 need at least one' },
     ),
   },
