@@ -7,6 +7,7 @@ import { parseConfig } from '../../../firmware/config/load.js';
 import { Runtime } from '../../../firmware/runtime.js';
 import { silentLogger } from '../../../firmware/log.js';
 import { isSimHal, type SimHal } from '../../../simulators/hal/sim-hal.js';
+import type { Hal } from '../../../drivers/hal/types.js';
 import type { DeviceEvent } from '../../../protocol/hall-client.js';
 import type { Ack } from '../../../protocol/messages.js';
 import type { RequestCommand, StaffCommand } from '../../../protocol/evaluator.js';
@@ -68,6 +69,7 @@ export interface EvaluatorFixture {
   brokerDown(): Promise<void>;
   brokerUp(): Promise<void>;
   runtime: Runtime;
+  /** The sim board's controls (unset on another board). */
   hal: SimHal;
   url: string;
   command(name: 'request' | 'cancel' | 'staff' | 'content' | 'pause' | 'resume', data: Record<string, unknown>): Promise<Ack>;
@@ -77,7 +79,15 @@ export interface EvaluatorFixture {
   restart(): Promise<void>;
 }
 
-export async function evaluatorFixture(t: Teardown, options: { role?: Record<string, unknown>; time?: DeviceTime } = {}): Promise<EvaluatorFixture> {
+export async function evaluatorFixture(
+  t: Teardown,
+  options: {
+    role?: Record<string, unknown>;
+    time?: DeviceTime;
+    /** Another board than the sim one: its id, its io section and a HAL factory (e.g. Firmata on mock-firmata). `hal` in the fixture is then unset. */
+    board?: { id: string; io: Record<string, unknown>; hal: () => Promise<Hal> };
+  } = {},
+): Promise<EvaluatorFixture> {
   const dir = await tempDir(t, 'halld-eval-');
   let broker: EmbeddedBroker | undefined = await startAedesBroker({ port: 0 });
   const port = broker.port;
@@ -89,10 +99,10 @@ export async function evaluatorFixture(t: Teardown, options: { role?: Record<str
   const config = parseConfig({
     hall: 'test-hall',
     device: DEVICE,
-    board: 'sim',
+    board: options.board?.id ?? 'sim',
     dataDir: join(dir, 'data'),
     broker: { url, reconnectMinMs: 100 },
-    io: IO,
+    io: options.board?.io ?? IO,
     roles: {
       sys: {},
       evaluator: {
@@ -114,10 +124,11 @@ export async function evaluatorFixture(t: Teardown, options: { role?: Record<str
     if (device === DEVICE && role === 'evaluator' && typeof url === 'string') urls.set(fixture.runtime?.boot ?? 0, url);
   });
   const boot = async () => {
-    const runtime = await Runtime.start(config, { log: silentLogger(), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
-    if (!isSimHal(runtime.hal)) throw new Error('expected the sim board');
+    const hal = options.board ? await options.board.hal() : undefined;
+    const runtime = await Runtime.start(config, { log: silentLogger(), ...(hal ? { hal } : {}), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
     fixture.runtime = runtime;
-    fixture.hal = runtime.hal;
+    if (isSimHal(runtime.hal)) fixture.hal = runtime.hal;
+    else if (!options.board) throw new Error('expected the sim board');
     const b = runtime.boot;
     await waitFor('device online', () => {
       const s = server.client.status(DEVICE);
