@@ -206,7 +206,12 @@ export class RatingDesk {
   }
 
   private async expire(caseId: string): Promise<void> {
-    if (this.open?.request.caseId !== caseId || this.submitting) return;
+    if (this.open?.request.caseId !== caseId) return;
+    if (this.submitting) {
+      // The citizen answered just in time; should that commit fail, the case still expires.
+      this.timer = this.ctx.timers.setTimeout(() => void this.expire(caseId), 1000);
+      return;
+    }
     this.closeCase();
     await this.ctx.link
       .emit('rating.expired', { caseId }, { statements: [this.records.closeStatement(caseId, 'expired')] })
