@@ -5,7 +5,7 @@ import { CommandError } from '../../link/command-types.js';
 import type { PageServer } from '../../pages/page-server.js';
 import { roleCommands, type RoleContext, type RoleInstance } from '../role-module.js';
 import { contentProblems, type EvaluatorConfig } from './config.js';
-import { evaluatorSectionProblems } from './evaluator-role.js';
+import { evaluatorSectionProblems } from './section-problems.js';
 import { LevelButtons } from './level-buttons.js';
 import { startEvaluatorPage } from './page/evaluator-page.js';
 import { RatingDesk } from './rating-desk.js';
