@@ -1,7 +1,7 @@
 // What `halld run` adds around the runtime for the people and the supervisor outside it: the
 // control socket (technicians' `halld status`/`diag`) and systemd's notify protocol.
 //
-// READY=1 waits for the first birth on the broker, but not forever: a hall whose broker is
+// READY=1 waits for the first birth on the broker (its PUBACK), but not forever: a hall whose broker is
 // down at power-on still needs its kiosk to hand out offline tickets, so after
 // READY_WITHOUT_BROKER_MS the device reports ready anyway, saying so in STATUS=.
 import type { Timers } from '../../drivers/clock/timers.js';
@@ -39,11 +39,18 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
         o.timers.clearTimeout(readyTimer);
         systemd.ready(`${rt.config.hall}/${rt.config.device} boot ${rt.boot}: ${how}`);
       };
-      if (rt.link.connected) ready('online');
+      // The birth went out on connect; its PUBACK (one more, identical, retained birth) says
+      // the broker has it.
+      const online = () =>
+        void rt.link.confirmBirth().then(
+          () => ready('online'),
+          (err: unknown) => ready(`online, birth not confirmed: ${(err as Error).message}`),
+        );
+      if (rt.link.connected) online();
       const off = rt.link.onConnectionChange((up) => {
         if (up) {
           off();
-          ready('online');
+          online();
         }
       });
       readyTimer ??= o.timers.setTimeout(() => ready(`running offline: broker ${rt.config.broker.url} not reached yet`), READY_WITHOUT_BROKER_MS);

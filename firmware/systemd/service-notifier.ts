@@ -1,7 +1,8 @@
 // halld under systemd Type=notify: READY=1 once the device is up, WATCHDOG=1 from the event
 // loop every WatchdogSec/2. The pings are plain timers on the main loop, so a loop that hangs
 // (a runaway synchronous loop, a deadlocked native call) stops them and systemd restarts the
-// service; a ping still in flight is not doubled up.
+// service; a ping still in flight is not doubled up. Messages leave one after another (each
+// waits for the previous one to be read), so systemd sees them in the order they were made.
 import type { Timers } from '../../drivers/clock/timers.js';
 import type { Notifier } from './sd-notify.js';
 
@@ -17,6 +18,7 @@ export class ServiceNotifier {
   private interval: ReturnType<Timers['setInterval']> | undefined;
   private readySent = false;
   private inFlight = false;
+  private chain: Promise<void> = Promise.resolve();
   /** How many WATCHDOG=1 were handed to the notifier (tests read it). */
   pings = 0;
 
@@ -38,34 +40,31 @@ export class ServiceNotifier {
     if (this.inFlight) return;
     this.inFlight = true;
     this.pings += 1;
-    this.o.notifier.notify('WATCHDOG=1').then(
-      () => (this.inFlight = false),
-      (err: unknown) => {
-        this.inFlight = false;
-        this.o.onError?.(err as Error);
-      },
-    );
+    void this.send('WATCHDOG=1').then(() => (this.inFlight = false));
   }
 
   /** READY=1 once per process (an in-process restart is not a new start for systemd). */
   ready(status: string): void {
     if (this.readySent) return;
     this.readySent = true;
-    this.send('READY=1', `STATUS=${status}`);
+    void this.send('READY=1', `STATUS=${status}`);
   }
 
-  status(text: string): void {
-    this.send(`STATUS=${text}`);
+  /** Resolves once systemd has read it (or the failure was reported to onError). */
+  status(text: string): Promise<void> {
+    return this.send(`STATUS=${text}`);
   }
 
   stopping(): void {
     if (this.interval) this.o.timers.clearInterval(this.interval);
     this.interval = undefined;
-    this.send('STOPPING=1');
+    void this.send('STOPPING=1');
   }
 
-  private send(...assignments: string[]): void {
-    this.o.notifier.notify(...assignments).catch((err: unknown) => this.o.onError?.(err as Error));
+  private send(...assignments: string[]): Promise<void> {
+    const sent = this.chain.then(() => this.o.notifier.notify(...assignments)).catch((err: unknown) => this.o.onError?.(err as Error));
+    this.chain = sent;
+    return sent;
   }
 }
 
