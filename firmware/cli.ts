@@ -153,7 +153,7 @@ async function main(argv: string[]): Promise<void> {
   const { addBoardsCommand } = await import('./commands/boards-command.js');
   const { processOutput } = await import('./commands/cli-output.js');
   addLocalCommands(program, processOutput, globalTimers, setExit);
-  addRemoteCommands(program, processOutput, setExit);
+  addRemoteCommands(program, processOutput, globalTimers, setExit);
   addBoardsCommand(program, processOutput, setExit);
 
   try {

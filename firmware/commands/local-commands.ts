@@ -93,7 +93,7 @@ export function addLocalCommands(program: Command, io: Output, timers: Timers, s
     .action(async (opts: LocalTarget & { json?: boolean; include: string[]; remote?: string; broker?: string; username?: string; password?: string }) => {
       let rows: DiagRow[];
       if (opts.remote !== undefined) {
-        const r = await remoteDiag(opts.remote, opts, io);
+        const r = await remoteDiag(opts.remote, opts, io, timers);
         if (typeof r === 'number') return setExit(r);
         rows = r;
       } else {

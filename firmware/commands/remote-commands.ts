@@ -4,6 +4,7 @@
 // that events were stored.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { Timers } from '../../drivers/clock/timers.js';
 import { CommandTimeoutError, HallClient } from '../../protocol/hall-client.js';
 import type { Ack } from '../../protocol/messages.js';
 import type { DiagRow } from '../control/host-checks.js';
@@ -22,7 +23,7 @@ const ADDRESS = /^([a-z0-9][a-z0-9_-]*)\/([a-z0-9][a-z0-9_-]*)$/i;
 const COMMAND = /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9.-]*)$/i;
 
 /** Sends one command and returns its ack, or an exit status after printing why there is none. */
-async function send(address: string, command: string, data: Record<string, unknown>, o: BrokerOptions, io: Output): Promise<Ack | number> {
+async function send(address: string, command: string, data: Record<string, unknown>, o: BrokerOptions, io: Output, timers: Timers): Promise<Ack | number> {
   const where = ADDRESS.exec(address);
   if (!where?.[1] || !where[2]) return usage(io, `device "${address}": expected HALL/DEVICE, e.g. hall-1/kiosk-3`);
   if (!COMMAND.test(command)) return usage(io, `command "${command}": expected ROLE/NAME, e.g. sys/ping`);
@@ -47,7 +48,7 @@ async function send(address: string, command: string, data: Record<string, unkno
     ...(password !== undefined ? { password } : {}),
   });
   try {
-    await connectWithin(client, timeoutMs, o.broker);
+    await connectWithin(client, timeoutMs, o.broker, timers);
     return await client.commandUnchecked(where[2], command as `${string}/${string}` as never, data, { timeoutMs, ...(signingKey !== undefined ? { sign: true } : {}) });
   } catch (err) {
     if (err instanceof CommandTimeoutError) io.err(`halld: no answer from ${address} to ${command} within ${timeoutMs} ms (device offline, wrong hall/device name, or the broker's ACL)\n`);
@@ -58,15 +59,15 @@ async function send(address: string, command: string, data: Record<string, unkno
   }
 }
 
-async function connectWithin(client: HallClient, ms: number, url: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
+async function connectWithin(client: HallClient, ms: number, url: string, timers: Timers): Promise<void> {
+  let timer: ReturnType<Timers['setTimeout']> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`cannot connect to broker ${url} within ${ms} ms`)), ms); // eslint-disable-line no-restricted-syntax -- a one-shot CLI process, not device firmware
+    timer = timers.setTimeout(() => reject(new Error(`cannot connect to broker ${url} within ${ms} ms`)), ms);
   });
   try {
     await Promise.race([client.connect(), late]);
   } finally {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
   }
 }
 
@@ -75,8 +76,8 @@ function usage(io: Output, message: string): number {
   return EXIT_CONFIG;
 }
 
-export async function remoteDiag(address: string, o: BrokerOptions & { include?: string[] }, io: Output): Promise<DiagRow[] | number> {
-  const ack = await send(address, 'sys/diag', o.include && o.include.length > 0 ? { include: o.include } : {}, o, io);
+export async function remoteDiag(address: string, o: BrokerOptions & { include?: string[] }, io: Output, timers: Timers): Promise<DiagRow[] | number> {
+  const ack = await send(address, 'sys/diag', o.include && o.include.length > 0 ? { include: o.include } : {}, o, io, timers);
   if (typeof ack === 'number') return ack;
   if (!ack.ok) {
     io.err(`halld: ${address} refused sys/diag: ${ack.error.code}: ${ack.error.message}\n`);
@@ -86,7 +87,7 @@ export async function remoteDiag(address: string, o: BrokerOptions & { include?:
   return results.map((r) => ({ name: r.name, status: r.ok ? 'pass' : 'fail', detail: r.detail ?? '' }));
 }
 
-export function addRemoteCommands(program: Command, io: Output, setExit: (code: number) => void): void {
+export function addRemoteCommands(program: Command, io: Output, timers: Timers, setExit: (code: number) => void): void {
   program
     .command('cmd')
     .description('send a command to a device over MQTT and print its ack (as the hall server does); exit status 5 when the device refuses it')
@@ -106,7 +107,7 @@ export function addRemoteCommands(program: Command, io: Output, setExit: (code: 
         return setExit(usage(io, `data: not JSON (${(err as Error).message})`));
       }
       if (typeof data !== 'object' || data === null || Array.isArray(data)) return setExit(usage(io, 'data: expected a JSON object, e.g. \'{"category":"social"}\''));
-      const ack = await send(address, command, data as Record<string, unknown>, opts, io);
+      const ack = await send(address, command, data as Record<string, unknown>, opts, io, timers);
       if (typeof ack === 'number') return setExit(ack);
       io.out(`${JSON.stringify(ack, null, 2)}\n`);
       setExit(ack.ok ? EXIT_OK : EXIT_CHECK_FAILED);

@@ -9,7 +9,7 @@ t.test('halld boards: every definition with its GPIO, serial and I2C parts', asy
   const text = await runCli(['boards']);
   t.equal(text.code, 0, text.stderr);
   for (const id of ids) t.match(text.stdout, new RegExp(`^${id}  \\S`, 'm'), `${id} listed`);
-  t.match(text.stdout, /^rpi-4b  Raspberry Pi 4 Model B\n(?:.*\n)*? {2}serial {4}\/dev\/serial0 \[default\] \(TX 14, RX 15\)/m, 'the Pi 4 with its header UART');
+  t.match(text.stdout, /^rpi-4b {2}Raspberry Pi 4 Model B\n(?:.*\n)*? {2}serial {4}\/dev\/serial0 \[default\] \(TX 14, RX 15\)/m, 'the Pi 4 with its header UART');
   t.match(text.stdout, /^ {2}firmata {3}StandardFirmata on \/dev\/ttyACM0 at 57600 baud$/m, 'the Arduino with its Firmata link');
   const json = await runCli(['boards', '--json']);
   const boards = JSON.parse(json.stdout) as { id: string; i2c: { buses: Record<string, unknown> } }[];
