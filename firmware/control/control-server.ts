@@ -63,8 +63,12 @@ function serve(socket: Socket, handle: ControlHandler): void {
   });
 }
 
+/** sun_path is 108 bytes with its NUL; Node would silently listen on a truncated path. */
+const MAX_SOCKET_PATH_BYTES = 107;
+
 export async function startControlServer(o: ControlServerOptions): Promise<ControlServer> {
   const path = socketPath(o.dataDir);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) throw new ControlError('PATH_TOO_LONG', `${path} is longer than a unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes); use a shorter dataDir`);
   removeStale(path);
   const server: Server = createServer((socket) => serve(socket, o.handle));
   server.on('error', (err) => o.onError?.(err));
@@ -80,7 +84,12 @@ export async function startControlServer(o: ControlServerOptions): Promise<Contr
   } finally {
     process.umask(previous);
   }
-  chmodSync(path, 0o600); // the umask already did it; says so for file systems that ignore it
+  try {
+    chmodSync(path, 0o600); // the umask already did it; says so for file systems that ignore it
+  } catch (err) {
+    server.close();
+    throw err;
+  }
   return {
     path,
     close: () =>

@@ -21,12 +21,19 @@ export interface DaemonServices {
 }
 
 export async function startDaemonServices(o: { dataDir: string; current: () => Runtime | undefined; log: Logger; timers: Timers; env: NodeJS.ProcessEnv }): Promise<DaemonServices> {
-  const control: ControlServer = await startControlServer({
-    dataDir: o.dataDir,
-    handle: controlHandler(o.current),
-    onError: (err) => o.log.warn({ err: err.message }, 'control socket error'),
-  });
-  o.log.debug({ path: control.path }, 'control socket listening');
+  // Without its socket the device still runs (a data dir path longer than a unix socket path
+  // may be, 107 bytes); only the local commands are lost, and the log says why.
+  let control: ControlServer | undefined;
+  try {
+    control = await startControlServer({
+      dataDir: o.dataDir,
+      handle: controlHandler(o.current),
+      onError: (err) => o.log.warn({ err: err.message }, 'control socket error'),
+    });
+    o.log.debug({ path: control.path }, 'control socket listening');
+  } catch (err) {
+    o.log.error({ err: (err as Error).message, dataDir: o.dataDir }, 'control socket not started: halld status/diag will not reach this device');
+  }
   const systemd: ServiceNotifier | undefined = serviceNotifierFromEnv(o.env, process.pid, (env) => systemdNotifyBinary(process.pid, env), o.timers, (err) =>
     o.log.warn({ err: err.message }, 'systemd notify failed'),
   );
@@ -58,7 +65,7 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
     async close() {
       o.timers.clearTimeout(readyTimer);
       systemd?.stopping();
-      await control.close();
+      await control?.close();
     },
   };
 }

@@ -62,3 +62,9 @@ t.test('a socket file left by a crash is replaced; close() removes it', async (t
   await server.close();
   await t.rejects(controlRequest(dir, { op: 'status' }, globalTimers), { code: 'NO_DAEMON' });
 });
+
+t.test('a data dir too long for a unix socket path is refused with a clear error, not truncated', async (t) => {
+  const dir = await tempDir(t);
+  const long = join(dir, 'd'.repeat(120));
+  await t.rejects(startControlServer({ dataDir: long, handle: async () => ({}) }), { code: 'PATH_TOO_LONG', message: /longer than a unix socket path may be/ });
+});
