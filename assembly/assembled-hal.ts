@@ -1,14 +1,31 @@
 // The Hal a role sees, put together from whichever parts the board and config chose (real
 // drivers or simulators). It looks parts up by name, opens serial ports, I2C devices,
 // printers and scanners on first use, turns every part's health into self-test results, and
-// closes everything once. The printer and scanner drivers are imported when first opened.
-import { HalError, type Clock, type DigitalInput, type DigitalOutput, type Hal, type I2cDevice, type Scanner, type SelfTestResult, type SerialLink, type Speaker, type TicketPrinter } from '../drivers/hal/types.js';
-import type { I2cSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+// closes everything once. The printer, scanner and lock-board drivers are imported when first opened.
+import {
+  HalError,
+  type Clock,
+  type DigitalInput,
+  type DigitalOutput,
+  type Hal,
+  type HalParts,
+  type I2cDevice,
+  type LedMatrix,
+  type LockBoard,
+  type Scanner,
+  type SelfTestResult,
+  type SerialLink,
+  type Speaker,
+  type TicketPrinter,
+} from '../drivers/hal/types.js';
+import type { I2cSpec, MatrixSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import type { GpioParts } from '../drivers/hal/backend.js';
 import type { PartHealth, SelfChecking } from '../drivers/hal/part-health.js';
 import type { SerialScanner } from '../drivers/scanner/serial-scanner.js';
 import type { Timers } from '../drivers/clock/timers.js';
 import { notConfigured } from '../drivers/hal/not-configured.js';
+import { LockBoardLines } from './lock-board-lines.js';
+import { lockBoardResult, matrixResult } from './part-self-tests.js';
 
 /** An I2cDevice that can also do a bare read to see if the chip answers. */
 export type ProbingI2cDevice = I2cDevice & { probe?(): Promise<number> };
@@ -20,6 +37,8 @@ export interface HalAssembly {
   gpio: GpioParts;
   openSerial(spec: SerialSpec): Promise<SerialLink>;
   openI2c(spec: I2cSpec): Promise<ProbingI2cDevice>;
+  /** The panel behind an io.matrices entry: a virtual one on the sim board, the panel process on a real one. */
+  openMatrix(spec: MatrixSpec): Promise<LedMatrix>;
   speaker: Speaker & Partial<SelfChecking>;
   /** Drive the scanners' reconnect timer (default: the global timers). */
   timers?: Timers;
@@ -69,6 +88,9 @@ export class AssembledHal implements Hal {
   private readonly scannerSpecs: Map<string, ScannerSpec>;
   private readonly printers = new Map<string, Promise<TicketPrinter>>();
   private readonly scanners = new Map<string, Promise<SerialScanner>>();
+  private readonly lockBoards: LockBoardLines;
+  private readonly matrixSpecs: Map<string, MatrixSpec>;
+  private readonly matrices = new Map<string, Promise<LedMatrix>>();
   private closing: Promise<void> | undefined;
 
   constructor(protected readonly assembly: HalAssembly) {
@@ -78,6 +100,14 @@ export class AssembledHal implements Hal {
     this.i2cSpecs = new Map(assembly.io.i2c.map((s) => [s.name, s]));
     this.printerSpecs = new Map(assembly.io.printers.map((s) => [s.name, s]));
     this.scannerSpecs = new Map(assembly.io.scanners.map((s) => [s.name, s]));
+    this.matrixSpecs = new Map(assembly.io.matrices.map((s) => [s.name, s]));
+    this.lockBoards = new LockBoardLines({
+      specs: assembly.io.lockBoards,
+      openLink: (serial) => this.serial(serial),
+      clock: assembly.clock,
+      ...(assembly.timers ? { timers: assembly.timers } : {}),
+      ...(assembly.onListenerError ? { onListenerError: assembly.onListenerError } : {}),
+    });
   }
 
   input(name: string): DigitalInput {
@@ -166,12 +196,25 @@ export class AssembledHal implements Hal {
     });
   }
 
+  /** Opens the board's line (and every board on it) on first use; the same board afterwards. */
+  async lockBoard(name: string): Promise<LockBoard> {
+    this.ensureOpen();
+    return this.lockBoards.open(name);
+  }
+
+  async matrix(name: string): Promise<LedMatrix> {
+    this.ensureOpen();
+    const spec = this.matrixSpecs.get(name);
+    if (!spec) throw notConfigured('matrices', name, this.matrixSpecs.keys());
+    return cachedOpen(this.matrices, name, () => this.assembly.openMatrix(spec));
+  }
+
   speaker(): Speaker {
     this.ensureOpen();
     return this.assembly.speaker;
   }
 
-  describe(): { inputs: string[]; outputs: string[]; serial: string[]; i2c: string[]; printers: string[]; scanners: string[] } {
+  describe(): HalParts {
     return {
       inputs: [...this.assembly.gpio.inputs.keys()],
       outputs: [...this.assembly.gpio.outputs.keys()],
@@ -179,6 +222,8 @@ export class AssembledHal implements Hal {
       i2c: [...this.i2cSpecs.keys()],
       printers: [...this.printerSpecs.keys()],
       scanners: [...this.scannerSpecs.keys()],
+      lockBoards: this.lockBoards.names(),
+      matrices: [...this.matrixSpecs.keys()],
     };
   }
 
@@ -229,7 +274,17 @@ export class AssembledHal implements Hal {
         return result(`scanner:${spec.name}`, { ok: false, detail: (err as Error).message, data });
       }
     });
-    results.push(...(await Promise.all(serial)), ...(await Promise.all(i2c)), ...(await Promise.all(printers)), ...(await Promise.all(scanners)));
+    // Boards on one line take turns on its bus; asking them all at once is still one at a time on the wire.
+    const lockBoards = this.lockBoards.names().map((name) => lockBoardResult(name, this.lockBoards.spec(name), () => this.lockBoard(name)));
+    const matrices = [...this.matrixSpecs.values()].map((spec) => matrixResult(spec, () => this.matrix(spec.name)));
+    results.push(
+      ...(await Promise.all(serial)),
+      ...(await Promise.all(i2c)),
+      ...(await Promise.all(printers)),
+      ...(await Promise.all(scanners)),
+      ...(await Promise.all(lockBoards)),
+      ...(await Promise.all(matrices)),
+    );
     const speaker = this.assembly.speaker;
     if (speaker.check) {
       try {
@@ -254,6 +309,8 @@ export class AssembledHal implements Hal {
     // Printers first: close() lets a ticket being sent finish before the port goes.
     const users: Promise<{ close(): Promise<void> }>[] = [...this.printers.values(), ...this.scanners.values()];
     await Promise.all(users.map(settled));
+    await Promise.all(this.matrices.size > 0 ? [...this.matrices.values()].map(settled) : []);
+    await this.lockBoards.close(); // before the links: a request on the wire finishes first
     await Promise.all([...this.links.values()].map(settled));
     await Promise.all([...this.devices.values()].map(settled));
     await Promise.all([...this.assembly.gpio.inputs.values(), ...this.assembly.gpio.outputs.values()].map((p) => p.close().catch(() => undefined)));

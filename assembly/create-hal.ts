@@ -6,11 +6,11 @@
 // chosen, so the runtime starts on any machine. A part that cannot be opened becomes a failed
 // self-test result, not a crash; a config that cannot work (unknown pin, line used twice) is
 // rejected with BAD_CONFIG.
-import type { Hal, Clock, SerialLink, Speaker } from '../drivers/hal/types.js';
+import type { Hal, Clock, LedMatrix, SerialLink, Speaker } from '../drivers/hal/types.js';
 import { HalError } from '../drivers/hal/hal-error.js';
 import type { BackendRequest, BoardParts } from '../drivers/hal/backend.js';
 import type { SelfChecking } from '../drivers/hal/part-health.js';
-import type { I2cSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import type { I2cSpec, MatrixSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import type { BoardDefinition, GpioBackendKind } from '../boards/board-schema.js';
 import type { DriverDeps } from '../drivers/backends.js';
 import { systemClock } from '../drivers/clock/system-clock.js';
@@ -81,6 +81,15 @@ async function i2cOpener(parts: BoardParts): Promise<(spec: I2cSpec) => Promise<
   };
 }
 
+/** The backend's panels (virtual on the sim board), else the real panel process, imported when first opened. */
+function matrixOpener(parts: BoardParts, clock: Clock, timers: Timers, deps: HalDeps): (spec: MatrixSpec) => Promise<LedMatrix> {
+  if (parts.openMatrix) return parts.openMatrix.bind(parts);
+  return async (spec) => {
+    const { openPanelHost } = await import('./open-matrix.js');
+    return openPanelHost(spec, clock, timers, deps.panelChild ? { childEntry: deps.panelChild.entry, ...(deps.panelChild.env ? { childEnv: deps.panelChild.env } : {}) } : {});
+  };
+}
+
 /**
  * Builds the HAL for a board. With the "sim" backend (the sim board, or backendOverride
  * "sim" on any board) every part is simulated and the result is a SimHal; see isSimHal().
@@ -109,6 +118,7 @@ export async function createHal(options: CreateHalOptions): Promise<Hal> {
     gpio: parts.gpio,
     openSerial,
     openI2c: await i2cOpener(parts),
+    openMatrix: matrixOpener(parts, clock, timers, deps),
     speaker: await speakerFor(parts, request, registry, deps),
     timers,
     onListenerError,

@@ -3,6 +3,8 @@
 // merged into the full device config. The board definition's schema is boards/board-schema.ts.
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN } from '../boards/board-schema.js';
+import { LockBoardConfigSchema } from '../drivers/lock-board/config.js';
+import { MatrixConfigSchema } from '../drivers/matrix/config.js';
 
 export { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN, type GpioBackendKind } from '../boards/board-schema.js';
 
@@ -158,6 +160,20 @@ export const ScannerConfigSchema = Type.Object(
   { additionalProperties: false, description: 'a barcode/QR scanner sending each code followed by a suffix' },
 );
 
+/**
+ * An io.matrices entry: the matrix driver's fragment without its `backend` switch. Which
+ * implementation shows the frames is the board's choice, as for every other part: the sim
+ * board puts a virtual panel behind each matrix, a real board the panel process
+ * (rpi-led-matrix); a config cannot ask a real board for a virtual panel by mistake.
+ */
+// Every field has a default, so every field may be left out (Partial, for editors' JSON Schema).
+export const IoMatrixConfigSchema = Type.Partial(Type.Omit(MatrixConfigSchema, ['backend']), {
+  additionalProperties: false,
+  description: 'a HUB75 LED panel chain: width = cols x chain, height = rows x parallel',
+});
+
+export { LockBoardConfigSchema };
+
 export const IoConfigSchema = Type.Object(
   {
     inputs: Type.Optional(Type.Record(PartName, InputConfigSchema, { default: {}, additionalProperties: false, description: 'debounced digital inputs: buttons, keys, door sensors' })),
@@ -166,6 +182,14 @@ export const IoConfigSchema = Type.Object(
     i2c: Type.Optional(Type.Record(PartName, I2cConfigSchema, { default: {}, additionalProperties: false, description: 'I2C devices by bus and address' })),
     printers: Type.Optional(Type.Record(PartName, PrinterConfigSchema, { default: {}, additionalProperties: false, description: 'ticket printers (ESC/POS or Star Line Mode) over a serial part, TCP or /dev/usb/lp' })),
     scanners: Type.Optional(Type.Record(PartName, ScannerConfigSchema, { default: {}, additionalProperties: false, description: 'barcode/QR scanners on serial parts' })),
+    lockBoards: Type.Optional(
+      Type.Record(PartName, LockBoardConfigSchema, {
+        default: {},
+        additionalProperties: false,
+        description: 'RS485 lock-control boards by the name roles use; boards on one line name the same io.serial part and differ by address',
+      }),
+    ),
+    matrices: Type.Optional(Type.Record(PartName, IoMatrixConfigSchema, { default: {}, additionalProperties: false, description: 'HUB75 LED panels by the name roles use' })),
     speaker: Type.Optional(SpeakerConfigSchema),
     firmata: Type.Optional(FirmataConfigSchema),
   },
@@ -181,3 +205,4 @@ export type I2cConfig = Static<typeof I2cConfigSchema>;
 export type SpeakerConfig = Static<typeof SpeakerConfigSchema>;
 export type PrinterConfig = Static<typeof PrinterConfigSchema>;
 export type ScannerConfig = Static<typeof ScannerConfigSchema>;
+export type IoMatrixConfig = Static<typeof IoMatrixConfigSchema>;

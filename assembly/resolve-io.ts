@@ -1,8 +1,8 @@
 // From the `io` section to a wiring plan (drivers/hal/part-specs.ts): defaults filled, every pin resolved to a line of
 // the board, and the cross-checks a schema cannot express (one line used by two parts, a
 // button on the I2C pins, two parts on one serial port or I2C address, a printer with two
-// transports, a printer or scanner on a serial part that does not exist or that another
-// part already uses). All problems are reported at once, each naming the parts involved.
+// transports, a printer, scanner or lock board on a serial part that does not exist or that
+// another part already uses; lock boards on one line: resolve-lock-boards.ts). All problems are reported at once, each naming the parts involved.
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import {
@@ -25,15 +25,18 @@ import {
   SerialConfigSchema,
   SpeakerConfigSchema,
   FirmataConfigSchema,
+  IoMatrixConfigSchema,
+  LockBoardConfigSchema,
   type IoConfig,
   type Pin,
 } from './io-schema.js';
 import type { BoardDefinition, GpioBackendKind as BoardBackendKind } from '../boards/board-schema.js';
-import type { GpioBackendKind, I2cSpec, InputSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import type { GpioBackendKind, I2cSpec, InputSpec, LockBoardSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import { HalError } from '../drivers/hal/hal-error.js';
 import { resolvePin } from './resolve-pin.js';
+import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
 
-export type { I2cSpec, InputSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+export type { I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 
 // The board schema (boards/) and the drivers' plan (drivers/hal) name the same GPIO backends;
 // neither may import the other, so this line fails to compile when they drift apart.
@@ -50,13 +53,15 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners'), TSchema]> = [
+const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices'), TSchema]> = [
   ['inputs', InputConfigSchema],
   ['outputs', OutputConfigSchema],
   ['serial', SerialConfigSchema],
   ['i2c', I2cConfigSchema],
   ['printers', PrinterConfigSchema],
   ['scanners', ScannerConfigSchema],
+  ['lockBoards', LockBoardConfigSchema],
+  ['matrices', IoMatrixConfigSchema],
 ];
 const NAME_RE = new RegExp(PART_NAME_PATTERN);
 const MAX_ISSUES = 20;
@@ -74,6 +79,7 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   const value: unknown = Value.Default(IoConfigSchema, structuredClone(raw ?? {}));
   const issues: string[] = [];
   if (isObject(value)) {
+    defaultLockLineBaudRates(value);
     for (const [section, schema] of SECTIONS) {
       const parts = value[section];
       if (!isObject(parts)) continue;
@@ -204,7 +210,8 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     outputs.push({ name, pin: c.pin, line, activeLow: c.activeLow ?? false, initial: c.initial ?? false });
   }
 
-  const { printers, scanners } = resolveSerialUsers(board, io, serial, issues);
+  const { printers, scanners, lockBoards } = resolveSerialUsers(board, io, serial, issues);
+  const matrices = resolveMatrices(io);
 
   if (issues.length > 0) throw new IoConfigError(issues);
   return {
@@ -214,6 +221,8 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     i2c,
     printers,
     scanners,
+    lockBoards,
+    matrices,
     ...(io.speaker ? { speaker: io.speaker } : {}),
     ...(io.firmata ? { firmata: { ...(io.firmata.path ? { path: io.firmata.path } : {}), baudRate: io.firmata.baudRate ?? DEFAULT_FIRMATA_BAUD_RATE } } : {}),
   };
@@ -224,7 +233,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
  * printer, scanner or the Firmata board uses (one port, one talker); two printers may not
  * share a TCP address or a usblp node either.
  */
-function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readonly SerialSpec[], issues: string[]): { printers: PrinterSpec[]; scanners: ScannerSpec[] } {
+function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readonly SerialSpec[], issues: string[]): { printers: PrinterSpec[]; scanners: ScannerSpec[]; lockBoards: LockBoardSpec[] } {
   const serialByName = new Map(serial.map((s) => [s.name, s]));
   const configured = Object.keys(io.serial ?? {});
   const users = new Map<string, string>();
@@ -296,5 +305,7 @@ function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readon
     if (!useSerial(part, c.serial)) continue;
     scanners.push({ name, serial: c.serial, suffix: c.suffix ?? 'auto', encoding: c.encoding ?? 'utf8', maxLength: c.maxLength ?? DEFAULT_SCANNER_MAX_LENGTH });
   }
-  return { printers, scanners };
+  // Lock boards last: the first board on a line claims it like any part; the others join it.
+  const lockBoards = resolveLockBoards(io, useSerial, issues);
+  return { printers, scanners, lockBoards };
 }

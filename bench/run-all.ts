@@ -4,6 +4,7 @@ import { benchOutbox } from './outbox-rate.js';
 import { benchStartup } from './startup.js';
 import { benchTicketPress } from './ticket-press.js';
 import { benchMatrixRender } from './matrix-render.js';
+import { benchEvaluatorTap } from './evaluator-tap.js';
 
 const only = process.argv.slice(2);
 const all: [string, () => Promise<void>][] = [
@@ -12,6 +13,7 @@ const all: [string, () => Promise<void>][] = [
   ['startup', benchStartup],
   ['ticket', benchTicketPress],
   ['matrix', benchMatrixRender],
+  ['evaluator', benchEvaluatorTap],
 ];
 for (const [name, fn] of all) {
   if (only.length > 0 && !only.includes(name)) continue;

@@ -23,6 +23,8 @@ export interface DriverDeps {
   serialBinding?: SerialBinding;
   /** Opens /dev/i2c-N (default: i2c-bus). */
   openI2cBus?: I2cBusOpener;
+  /** The LED panel process's entry script and extra environment (default: drivers/matrix/panel-host-child.js, which loads rpi-led-matrix). */
+  panelChild?: { entry: string; env?: Readonly<Record<string, string>> };
 }
 
 async function runnerOf(deps: DriverDeps): Promise<CommandRunner> {

@@ -145,6 +145,18 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${JSON.stringify(exportedConfigSchema(), null, 2)}\n`);
     });
 
+  program
+    .command('provision')
+    .description('give boards their identity: config, broker account and ACL, systemd unit (halld provision --help)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .argument('[options...]')
+    .action(async (args: string[]) => {
+      const { provisionMain } = await import('../provisioning/provision-cli.js');
+      // Only config problems count: the data dir is the board's, not this machine's.
+      process.exitCode = await provisionMain(args, async (f) => problemLines(f, (await checkConfigFile(f)).problems.filter((p) => p.kind === 'config')));
+    });
+
   // The technician's commands set an exit status instead of exiting (only this file exits).
   let exitCode: number | undefined;
   const setExit = (code: number) => void (exitCode = code);

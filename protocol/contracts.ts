@@ -2,12 +2,14 @@
 // export read. Adding a role = its protocol/<role>.ts with a defineContract(...) and one line here.
 import type { Static } from '@sinclair/typebox';
 import type { CommandData, CommandName, EventData, EventName, RequestName, WireContract } from './contract.js';
+import { evaluatorContract } from './evaluator.js';
 import { sysContract } from './sys.js';
 import { ticketPrinterContract } from './ticket-printer.js';
 
 export const CONTRACTS = {
   sys: sysContract,
   'ticket-printer': ticketPrinterContract,
+  evaluator: evaluatorContract,
 } as const;
 
 export type Contracts = typeof CONTRACTS;

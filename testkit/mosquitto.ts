@@ -5,7 +5,6 @@ import { createServer, connect, type AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitFor } from './wait.js';
-import { skipWithout } from './required-tools.js';
 
 export function mosquittoPath(): string | undefined {
   for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto']) {
@@ -20,8 +19,6 @@ export function mosquittoPath(): string | undefined {
   return undefined;
 }
 
-/** Skip reason for the tests that need a real Mosquitto, or false; fails instead under HALLD_REQUIRE=mosquitto. */
-export const mosquittoSkip = (): string | false => skipWithout('mosquitto', mosquittoPath() !== undefined, 'apt-get install mosquitto');
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -38,7 +35,15 @@ export interface MosquittoBroker {
   stop(): Promise<void>;
 }
 
-export async function startMosquitto(dir: string, options: { maxQueued?: number; port?: number } = {}): Promise<MosquittoBroker> {
+export interface MosquittoOptions {
+  maxQueued?: number;
+  port?: number;
+  /** With a password file: allow_anonymous false, and the client id is the user name (docs/trust.md). */
+  passwordFile?: string;
+  aclFile?: string;
+}
+
+export async function startMosquitto(dir: string, options: MosquittoOptions = {}): Promise<MosquittoBroker> {
   const bin = mosquittoPath();
   if (!bin) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
   const port = options.port ?? (await freePort());
@@ -47,7 +52,12 @@ export async function startMosquitto(dir: string, options: { maxQueued?: number;
     conf,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      ...(options.passwordFile !== undefined
+        ? ['allow_anonymous false', `password_file ${options.passwordFile}`, 'use_username_as_clientid true']
+        : ['allow_anonymous true']),
+      ...(options.aclFile !== undefined ? [`acl_file ${options.aclFile}`] : []),
+      // Started as root, Mosquitto drops to user mosquitto, which cannot read the 0600 files in a 0700 temp dir.
+      ...(process.getuid?.() === 0 && options.passwordFile !== undefined ? ['user root'] : []),
       'set_tcp_nodelay true',
       'persistence false',
       `max_queued_messages ${options.maxQueued ?? 1000}`,

@@ -10,6 +10,8 @@ import type { DigitalInput, DigitalOutput } from './digital-io.js';
 import type { PartHealth, SelfChecking } from './part-health.js';
 import type { BoardFacts, GpioBackendKind, InputSpec, OutputSpec, ResolvedIo, SpeakerKind } from './part-specs.js';
 import type { Speaker } from './speaker.js';
+import type { LedMatrix } from './led-matrix.js';
+import type { MatrixSpec } from './part-specs.js';
 
 /** An electrical level on a line: 1 = high. */
 export type Level = 0 | 1;
@@ -64,6 +66,11 @@ export interface BoardParts {
    * `closeWithLastDevice: false` for buses that live as long as the backend (simulated ones).
    */
   i2c?: { openBus: I2cBusOpener; closeWithLastDevice: boolean };
+  /**
+   * The LED panel behind an io.matrices entry (the sim board's virtual panels). When left out,
+   * the assembly runs the real panel process (rpi-led-matrix) for it.
+   */
+  openMatrix?(spec: MatrixSpec): Promise<LedMatrix>;
   /** The board's own speaker; when left out, the speaker backend io.speaker.kind names is used. */
   speaker?: Speaker & Partial<SelfChecking>;
   /** The test side of a simulated board (press buttons, read tickets), attached to the Hal as `sim`. */

@@ -2,6 +2,8 @@
 import type { Clock } from './clock.js';
 import type { DigitalInput, DigitalOutput } from './digital-io.js';
 import type { I2cDevice } from './i2c-device.js';
+import type { LedMatrix } from './led-matrix.js';
+import type { LockBoard } from './lock-board.js';
 import type { Scanner } from './scanner.js';
 import type { SerialLink } from './serial-link.js';
 import type { Speaker } from './speaker.js';
@@ -23,11 +25,23 @@ export interface SelfTestResult {
  *   the configured ones.
  * - Parts that are absent on this machine do not make the Hal fail: the part reports why in
  *   selfTest() and its calls reject with UNAVAILABLE or IO.
- * - serial(), i2c(), printer() and scanner() open on first use and hand out the same object
- *   afterwards; a failed open is retried on the next call.
+ * - serial(), i2c(), printer(), scanner(), lockBoard() and matrix() open on first use and hand
+ *   out the same object afterwards; a failed open is retried on the next call.
  * - selfTest() never rejects; close() closes every part once and is idempotent; any call
  *   after close() fails with HalError CLOSED.
  */
+/** Names of the configured parts, by io section. */
+export interface HalParts {
+  inputs: string[];
+  outputs: string[];
+  serial: string[];
+  i2c: string[];
+  printers: string[];
+  scanners: string[];
+  lockBoards: string[];
+  matrices: string[];
+}
+
 export interface Hal {
   readonly board: string;
   readonly clock: Clock;
@@ -40,8 +54,16 @@ export interface Hal {
   printer(name: string): Promise<TicketPrinter>;
   /** The scanner named in io.scanners, over one of the serial parts. */
   scanner(name: string): Promise<Scanner>;
+  /**
+   * The lock board named in io.lockBoards, on its io.serial part (the boards sharing one RS485
+   * line share one bus, one request at a time). Resolves once the line is open; rejects when
+   * the port cannot be opened (the next call tries again).
+   */
+  lockBoard(name: string): Promise<LockBoard>;
+  /** The LED panel named in io.matrices; resolves at once, the panel reports its start through health(). */
+  matrix(name: string): Promise<LedMatrix>;
   /** Names of every configured part, for diagnostics. */
-  describe(): { inputs: string[]; outputs: string[]; serial: string[]; i2c: string[]; printers: string[]; scanners: string[] };
+  describe(): HalParts;
   /** One result per configured part: can it be reached right now. */
   selfTest(): Promise<SelfTestResult[]>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@
 // a shared bus. Roles (the locker) see this interface only; drivers/lock-board/ implements it
 // for the "8a80" and "kerong-cu" protocol families, simulators/lock-board/ answers the same bytes.
 //
-// Rules every implementation follows (checked by test/drivers/lock-board/lock-board-contract.ts):
+// Rules every implementation follows (checked by test/contracts/lock-board.ts):
 // - No method rejects and no listener is called with an exception: every outcome is a
 //   LockBoardResult the caller branches on by `code`. A board that stops answering is a fault
 //   in health() and an onHealth() event, never a throw into the role.

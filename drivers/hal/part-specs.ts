@@ -3,6 +3,7 @@
 // assembly layer (assembly/resolve-io.ts) builds it from the config; drivers and simulators
 // only read it. Plain types, so neither needs the config schema (assembly/io-schema.ts,
 // whose static types must stay assignable to these: resolve-io.ts fails to compile if not).
+import type { LockBoardProtocol } from './lock-board.js';
 
 /** sim: in memory; chardev: gpiod tools; sysfs: onoff; firmata: an Arduino running StandardFirmata. */
 export type GpioBackendKind = 'sim' | 'chardev' | 'sysfs' | 'firmata';
@@ -79,6 +80,43 @@ export interface SpeakerSpec {
   device?: string;
 }
 
+/** One io.lockBoards entry with its defaults applied (drivers/lock-board/config.ts has the meaning of each). */
+export interface LockBoardSpec {
+  name: string;
+  /** The io.serial part (the RS485 line); boards on one line share it by address. */
+  serial: string;
+  protocol: LockBoardProtocol;
+  address: number;
+  locks: number;
+  statusPolarity: 'set-is-open' | 'set-is-closed';
+  statusByteOrder: 'ch1-last' | 'ch1-first';
+  retries: number;
+  replyTimeoutMs: number;
+  frameGapMs: number;
+}
+
+export type MatrixHardwareMapping = 'regular' | 'adafruit-hat' | 'adafruit-hat-pwm' | 'regular-pi1' | 'classic';
+
+/** One io.matrices entry (a HUB75 panel chain) with its defaults applied. */
+export interface MatrixSpec {
+  name: string;
+  rows: 16 | 32 | 64;
+  cols: 32 | 64 | 128;
+  chain: number;
+  parallel: number;
+  /** Percent at start. */
+  brightness: number;
+  hardwareMapping: MatrixHardwareMapping;
+  gpioSlowdown: number;
+  pwmBits: number;
+  font: 'wqy-12' | 'unifont-16';
+  frameTimeoutMs: number;
+  /** cols x chain. */
+  width: number;
+  /** rows x parallel. */
+  height: number;
+}
+
 /** The io section resolved against one board: what the HAL opens. */
 export interface ResolvedIo {
   inputs: InputSpec[];
@@ -87,6 +125,8 @@ export interface ResolvedIo {
   i2c: I2cSpec[];
   printers: PrinterSpec[];
   scanners: ScannerSpec[];
+  lockBoards: LockBoardSpec[];
+  matrices: MatrixSpec[];
   speaker?: SpeakerSpec;
   firmata?: { path?: string; baudRate: number };
 }

@@ -13,5 +13,6 @@ export type { Speaker } from './speaker.js';
 export type { Scanner } from './scanner.js';
 export { PrinterNotReadyError, TemplateError, type PrinterFault, type PrinterStatus, type TicketDocument, type TicketFields, type TicketPrinter } from './ticket-printer.js';
 export { TicketTemplateSchema, validateTemplate, type TicketTemplate, type TicketBlock, type TextAlign } from './ticket-template.js';
-export type { Hal, SelfTestResult } from './hal.js';
+export type { Hal, HalParts, SelfTestResult } from './hal.js';
+export type { LedMatrix, LedMatrixHealth, LedMatrixState, RgbFrame } from './led-matrix.js';
 export type { LockBoard, LockBoardFailure, LockBoardFaultCode, LockBoardHealth, LockBoardProtocol, LockBoardResult, LockState, UnlockAck } from './lock-board.js';

@@ -1,4 +1,4 @@
-// io.lockBoards entries, as a TypeBox schema fragment (the lead wires it into the io schema):
+// io.lockBoards entries, as a TypeBox schema fragment (assembly/io-schema.ts puts it in the io schema):
 // one entry per board, keyed by the name roles use ("cab-a"); several entries may name the
 // same serial part, and then share its bus by address.
 import { Type, type Static } from '@sinclair/typebox';

@@ -1,6 +1,7 @@
 // Config fragment for io.matrices entries: one HUB75 panel chain driven by rpi-led-matrix
-// (hzeller/rpi-rgb-led-matrix options of the same names) or the simulator. The lead wires it
-// into the io schema and the assembly.
+// (hzeller/rpi-rgb-led-matrix options of the same names) or the simulator. assembly/io-schema.ts
+// takes it into the io schema without `backend`: there the board decides (sim board: virtual
+// panel; a real board: the panel process).
 import { Type, type Static } from '@sinclair/typebox';
 
 export const HardwareMappingSchema = Type.Union(
@@ -18,7 +19,7 @@ export const MatrixConfigSchema = Type.Object(
     brightness: Type.Integer({ minimum: 0, maximum: 100, default: 80, description: 'percent at start; the role may change it (day/night)' }),
     hardwareMapping: Type.Optional(HardwareMappingSchema),
     gpioSlowdown: Type.Optional(Type.Integer({ minimum: 0, maximum: 4, default: 1, description: 'slow GPIO writes down on faster Pis (Pi 4: 2-4)' })),
-    pwmBits: Type.Optional(Type.Integer({ minimum: 1, maximum: 11, default: 11 })),
+    pwmBits: Type.Optional(Type.Integer({ minimum: 1, maximum: 11, default: 11, description: 'PWM bits per colour: fewer refresh faster with fewer shades (rpi-rgb-led-matrix --led-pwm-bits)' })),
     font: Type.Optional(Type.Union([Type.Literal('wqy-12'), Type.Literal('unifont-16')], { default: 'wqy-12', description: 'checked-in subset font (fonts/*.bdf)' })),
     frameTimeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000, default: 2000, description: 'a frame not confirmed within this is a hung panel process: killed and restarted' })),
   },

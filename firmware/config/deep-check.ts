@@ -22,6 +22,8 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       i2c: io.i2c.map((p) => p.name),
       printers: io.printers.map((p) => p.name),
       scanners: io.scanners.map((p) => p.name),
+      lockBoards: io.lockBoards.map((p) => p.name),
+      matrices: io.matrices.map((p) => p.name),
     };
   } catch (err) {
     if (err instanceof IoConfigError) return err.issues.map((i) => ({ field: '/io', message: i, kind: 'config' }));

@@ -3,12 +3,14 @@
 import type { Runtime } from '../runtime.js';
 import { isSimHal } from '../../simulators/hal/sim-hal.js';
 import { renderTicketText } from '../../simulators/escpos-printer/render-text.js';
+import type { ReferenceServer } from '../../simulators/hall/reference-server.js';
+import type { StaffCommand } from '../../protocol/evaluator.js';
 
 export interface DemoDevice {
   io?: Record<string, unknown>;
   section: Record<string, unknown>;
   /** Starts the device's simulated visitors; returns a stop function. */
-  animate?(runtime: Runtime, say: (line: string) => void, options: { visitorEveryMs: number }): () => void;
+  animate?(runtime: Runtime, say: (line: string) => void, options: { visitorEveryMs: number; citizenMs: number; server: ReferenceServer }): () => void;
 }
 
 const KIOSK_CATEGORIES = [
@@ -22,6 +24,18 @@ const KIOSK_CATEGORIES = [
 
 /** The reference server numbers the demo kiosk's categories with the same prefixes. */
 export const DEMO_PREFIXES: Record<string, string> = Object.fromEntries(KIOSK_CATEGORIES.map((c) => [c.id, c.prefix]));
+
+/** Who serves at the demo evaluator's window (sent by the reference server with cmd `staff`). */
+export const DEMO_STAFF: StaffCommand = {
+  name: '王丽',
+  number: 'SF-0315',
+  window: '5号窗口',
+  starLevel: 5,
+  matters: ['社保医保', '不动产登记', '住房公积金'],
+  guide: ['办理完成后，请在本屏幕上对本次服务进行评价。', '选择“不满意”或“非常不满意”时，请选择原因。', '您的评价将实名上传至政务服务好差评系统。'],
+};
+
+const LEVELS = [5, 4, 3, 2, 1] as const;
 
 export const DEMO_DEVICES: Record<string, DemoDevice> = {
   sys: { section: {} },
@@ -63,6 +77,47 @@ export const DEMO_DEVICES: Record<string, DemoDevice> = {
       return () => {
         clearInterval(visitor);
         off();
+      };
+    },
+  },
+  evaluator: {
+    io: {
+      inputs: Object.fromEntries(LEVELS.map((l, i) => [`btn-${l}`, { pin: `GPIO${5 + i}` }])),
+      outputs: Object.fromEntries(LEVELS.map((l, i) => [`led-${l}`, { pin: `GPIO${20 + i}` }])),
+    },
+    section: {
+      page: { port: Number(process.env['HALLD_DEMO_EVALUATOR_PORT'] ?? 0) },
+      ratingTimeoutMs: 120_000,
+      buttons: LEVELS.map((level) => ({ input: `btn-${level}`, level, items: level <= 2 ? ['efficiency'] : [] })),
+      leds: LEVELS.map((level) => ({ output: `led-${level}`, level })),
+    },
+    /** A simulated citizen presses a level button a while after each request (time enough for a person to rate on the page first). */
+    animate(runtime, say, options) {
+      const hal = runtime.hal;
+      if (!isSimHal(hal)) return () => undefined;
+      const device = runtime.config.device;
+      const pending = new Set<NodeJS.Timeout>();
+      let lastCase: unknown = null;
+      let n = 0;
+      const off = options.server.client.onState((from, role, state) => {
+        if (from !== device || role !== 'evaluator') return;
+        const caseId = state.data['screen'] === 'rating' ? state.data['case'] : null;
+        if (caseId === lastCase) return;
+        lastCase = caseId;
+        if (caseId === null) return;
+        const button = `btn-${[5, 4, 5, 3, 4, 2][n++ % 6] ?? 5}`;
+        const press = setTimeout(() => {
+          pending.delete(press);
+          say(`citizen presses ${button} on ${device}`);
+          hal.sim.press(button);
+          setTimeout(() => hal.sim.release(button), 150).unref();
+        }, options.citizenMs);
+        press.unref();
+        pending.add(press);
+      });
+      return () => {
+        off();
+        for (const p of pending) clearTimeout(p);
       };
     },
   },

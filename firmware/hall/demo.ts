@@ -9,7 +9,9 @@ import { parseConfig } from '../config/load.js';
 import { Runtime } from '../runtime.js';
 import { createLogger } from '../log.js';
 import { ROLE_MODULES } from '../roles/index.js';
-import { DEMO_DEVICES, DEMO_PREFIXES } from './demo-devices.js';
+import { DEMO_DEVICES, DEMO_PREFIXES, DEMO_STAFF } from './demo-devices.js';
+import { EvaluatorCases } from '../../simulators/hall/evaluator-cases.js';
+import { DEFAULT_CONTENT } from '../roles/evaluator/config.js';
 
 export interface DemoOptions {
   port: number;
@@ -20,6 +22,10 @@ export interface DemoOptions {
   out?: (line: string) => void;
   /** A simulated visitor presses a kiosk button this often (default 8 s). */
   visitorEveryMs?: number;
+  /** A simulated citizen presses an evaluator button this long after a rating request (default 6 s: time for a person to rate on the page first). */
+  citizenMs?: number;
+  /** A ticket's case is finished (and its rating requested) this long after it was issued (default 3 s). */
+  caseMs?: number;
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -31,6 +37,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   say('broker', `aedes listening on ${broker.url}`);
   const server = new ReferenceServer({ url: broker.url, hall, say: (l) => say('server', l), desk: { prefixes: DEMO_PREFIXES, qrUrl: 'https://hall.example.cn/q/{number}' } });
   await server.start();
+  // After each ticket's case the server asks the window's evaluator for a rating.
+  const cases = new EvaluatorCases(server.client, {
+    windows: { 'evaluator-1': DEMO_STAFF },
+    contentVersion: DEFAULT_CONTENT.version,
+    caseMs: options.caseMs ?? 3_000,
+    say: (l) => say('server', l),
+  });
 
   const kioskUrls = new Map<string, string>();
   const log = createLogger({ level: process.env['HALLD_LOG'] ?? 'warn' });
@@ -51,13 +64,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const runtime = await Runtime.start(config, { log });
     devices.push(runtime);
     say('device', `${device}: started (sim board, data in ${config.dataDir})`);
-    if (demo.animate) stopAnimations.push(demo.animate(runtime, (l) => say('device', l), { visitorEveryMs: options.visitorEveryMs ?? 8_000 }));
+    if (demo.animate) stopAnimations.push(demo.animate(runtime, (l) => say('device', l), { visitorEveryMs: options.visitorEveryMs ?? 8_000, citizenMs: options.citizenMs ?? 6_000, server }));
   }
   server.client.onState((device, role, state) => {
-    const url = state.data['kiosk'];
-    if (role === 'ticket-printer' && typeof url === 'string' && url !== kioskUrls.get(device)) {
+    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' ? state.data['page'] : undefined;
+    if (typeof url === 'string' && url !== kioskUrls.get(device)) {
       kioskUrls.set(device, url);
-      say('device', `${device}: touchscreen page at ${url} (open it in a browser)`);
+      say('device', `${device}: ${role === 'evaluator' ? 'rating page' : 'touchscreen page'} at ${url} (open it in a browser)`);
     }
   });
 
@@ -77,6 +90,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     stopping = true;
     clearInterval(pinger);
     for (const s of stopAnimations) s();
+    cases.stop();
     say('demo', 'stopping');
     for (const d of devices) await d.stop('demo stopped');
     await server.stop();

@@ -114,6 +114,8 @@ export interface PartNames {
   i2c: string[];
   printers: string[];
   scanners: string[];
+  lockBoards: string[];
+  matrices: string[];
 }
 
 export interface RoleModule<S extends TSchema = TSchema, K extends WireContract = WireContract> {

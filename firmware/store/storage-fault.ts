@@ -8,6 +8,7 @@ export type StoreHealth = { ok: true } | { ok: false; reason: StorageFault; code
 
 const BY_CODE: Record<string, StorageFault> = {
   SQLITE_FULL: 'storage full',
+  ENOSPC: 'storage full',
   SQLITE_READONLY: 'storage read-only',
   SQLITE_IOERR: 'storage I/O error',
   SQLITE_CANTOPEN: 'storage unavailable',

@@ -7,7 +7,7 @@
 // joins the next transaction, so one fsync covers many units. Each unit runs inside its own
 // SAVEPOINT, so one failing unit is rolled back and rejected without taking its neighbours
 // down. A unit's events get their `seq` only after its statements succeeded, in commit order.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Sqlite, type Params, type Row } from './sqlite.js';
 import { CORE_MIGRATIONS } from './schema.js';
@@ -84,6 +84,7 @@ export class Store {
 
   private constructor(
     private readonly db: Sqlite,
+    private readonly dataDir: string,
     state: { boot: number; lastSeq: number; outboxCount: number; dropped: number },
     private readonly maxOutbox: number,
     private readonly now: () => number,
@@ -116,6 +117,7 @@ export class Store {
     const startedMono = clock.monotonicMs();
     return new Store(
       db,
+      dataDir,
       { boot, lastSeq, outboxCount: Number(maxRow?.c ?? 0), dropped: await meta('dropped') },
       options.maxOutbox ?? 100_000,
       () => clock.now(),
@@ -163,8 +165,17 @@ export class Store {
     return () => this.healthListeners.delete(listener);
   }
 
-  /** Writes one small row through the normal path, so a full or read-only disk shows up even when idle. */
+  /**
+   * Finds a full or read-only disk even when idle: the free space of the data dir's file system
+   * first (a small write can still land in WAL pages SQLite already owns, so the write alone
+   * cannot see a full disk), then one small row through the normal write path.
+   */
   async probeWrite(): Promise<StoreHealth> {
+    const free = await freeBytes(this.dataDir);
+    if (free !== undefined && free < MIN_FREE_BYTES) {
+      this.noteWrite(Object.assign(new Error(`${free} bytes free under ${this.dataDir}, below the ${MIN_FREE_BYTES} a commit may need`), { code: 'ENOSPC' }));
+      return this.healthNow;
+    }
     await this.commit([this.setMetaStatement('probe', String(this.now()))]).catch(() => undefined);
     return this.healthNow;
   }
@@ -409,6 +420,19 @@ export class Store {
     // flush() drains everything queued before it ends (a commit queued meanwhile joins it).
     await this.flushing.catch(() => undefined);
     await this.db.close();
+  }
+}
+
+/** Below this much free space a commit (pages, WAL frames, their headers) may fail with SQLITE_FULL. */
+const MIN_FREE_BYTES = 64 * 1024;
+
+/** Bytes an unprivileged process may still write on the data dir's file system; undefined when it cannot be read. */
+async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    const fs = await statfs(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return undefined;
   }
 }
 

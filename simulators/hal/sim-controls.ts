@@ -10,6 +10,9 @@ import type { SpeakerEvent } from '../speaker/sim-speaker.js';
 import type { ScanOptions, VirtualScanner } from '../scanner/virtual-scanner.js';
 import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js';
 import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
+import type { VirtualLockBoard } from '../lock-board/virtual-lock-board.js';
+import type { VirtualLockBus } from '../lock-board/virtual-lock-bus.js';
+import type { VirtualPanel } from '../matrix/virtual-panel.js';
 
 export interface SimControls {
   /** Presses the button: one clean edge to its active level (debounced like real input). */
@@ -53,6 +56,15 @@ export interface SimControls {
   scan(name: string, code: string | Uint8Array, options?: ScanOptions): Promise<void>;
   /** The virtual scanner itself (raw noise with sendRaw(), what the host wrote). */
   virtualScanner(name: string): VirtualScanner;
+  /**
+   * The virtual board behind io.lockBoards[name] (the real driver talks to it over the serial
+   * part): open and shut doors (forceOpen, closeDoor), items, jams, injected faults, pulses seen.
+   */
+  lockBoard(name: string): VirtualLockBoard;
+  /** The RS485 line that board is on: every request heard (unlocksHeard()), the wire in order. */
+  lockBus(name: string): VirtualLockBus;
+  /** The virtual panel behind io.matrices[name]: the frames shown (lastFrame(), writePng()), brightness. */
+  matrix(name: string): VirtualPanel;
 }
 
 export interface SimHal extends Hal {

@@ -6,8 +6,10 @@
 // on a serial part gets the byte-level virtual ESC/POS printer on that port (the virtual Star
 // printer when its commandSet is 'star'), a scanner a
 // virtual scanner, both under the real drivers; a TCP or USB printer uses the real transport
-// (point it at serveVirtualPrinter). `sim` is the test's side: press buttons, read what
-// outputs did, plug devices into serial ports, read tickets, scan codes.
+// (point it at serveVirtualPrinter). Lock boards get byte-level virtual boards on their serial
+// line, matrices virtual panels (sim-panels-and-locks.ts). `sim` is the test's side: press
+// buttons, read what outputs did, plug devices into serial ports, read tickets, scan codes,
+// open and close cabinet doors, look at panel frames.
 import type { BackendRequest, BoardParts } from '../../drivers/hal/backend.js';
 import type { ResolvedIo, ScannerSuffix } from '../../drivers/hal/part-specs.js';
 import { notConfigured } from '../../drivers/hal/not-configured.js';
@@ -22,6 +24,7 @@ import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js'
 import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 import { SimSpeaker } from '../speaker/sim-speaker.js';
 import { VirtualScanner, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
+import { attachVirtualLockBoards, virtualPanels } from './sim-panels-and-locks.js';
 
 
 /** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
@@ -48,6 +51,8 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
 
   const speaker = new SimSpeaker(clock);
   const virtualPrinters = await attachVirtualPrinters(io, serialBus);
+  const lockBoards = await attachVirtualLockBoards(io, serialBus);
+  const panels = await virtualPanels(io);
   const virtualScanners = new Map<string, VirtualScanner>();
   for (const spec of io.scanners) {
     const scanner = new VirtualScanner({ suffix: SCANNER_SUFFIX[spec.suffix], encoding: spec.encoding });
@@ -104,6 +109,9 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     },
     scan: (name, code, options) => scannerOf(name).scan(code, options),
     virtualScanner: (name) => scannerOf(name),
+    lockBoard: (name) => lockBoards.board(name),
+    lockBus: (name) => lockBoards.bus(name),
+    matrix: (name) => panels.panel(name),
   };
 
   return {
@@ -112,6 +120,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     // Each device gets the bus without ownership: the simulated bus lives as long as the HAL.
     i2c: { openBus: async (bus) => busFor(bus), closeWithLastDevice: false },
     speaker,
+    openMatrix: panels.open,
     controls: sim,
   };
 }

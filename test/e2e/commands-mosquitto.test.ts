@@ -1,5 +1,6 @@
 import t from 'tap';
-import { startMosquitto, mosquittoSkip } from '../../testkit/mosquitto.js';
+import { startMosquitto } from '../../testkit/mosquitto.js';
+import { mosquittoSkip } from '../../testkit/mosquitto-skip.js';
 import { tempDir } from '../../testkit/temp.js';
 import { commandSuite } from './suites/commands.js';
 

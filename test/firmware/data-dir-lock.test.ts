@@ -23,7 +23,7 @@ function start(t: { teardown(fn: () => unknown): void }, file: string): Running 
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   t.teardown(() => void child.kill('SIGKILL'));
   return { child, output: () => out, exited };
 }

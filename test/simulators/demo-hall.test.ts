@@ -1,12 +1,13 @@
 // `halld demo` in-process: the kiosk device prints to the ESC/POS simulator and the demo log
-// shows the rendered ticket and the server's view of it.
+// shows the rendered ticket and the server's view of it; after the case the evaluator is asked
+// for a rating and a simulated citizen presses a level button.
 import t from 'tap';
 import { runDemo } from '../../firmware/hall/demo.js';
 import { tempDir } from '../../testkit/temp.js';
 
 t.test('the demo hall issues a ticket and logs the rendered ticket', async (t) => {
   const lines: string[] = [];
-  await runDemo({ port: 0, dataDir: await tempDir(t), runForMs: 2_500, visitorEveryMs: 700, out: (l) => lines.push(l) });
+  await runDemo({ port: 0, dataDir: await tempDir(t), runForMs: 4_000, visitorEveryMs: 700, caseMs: 200, citizenMs: 300, out: (l) => lines.push(l) });
   const log = lines.join('\n');
   t.match(log, /ticket-printer-1: online/, 'the kiosk device came online');
   t.match(log, /touchscreen page at http:\/\/127\.0\.0\.1:\d+\//, 'the page URL is shown');
@@ -15,5 +16,10 @@ t.test('the demo hall issues a ticket and logs the rendered ticket', async (t) =
   t.match(log, /社保医保/, 'category printed');
   t.match(log, /\[QR [^\]]*\] https:\/\/hall\.example\.cn\/q\/A0/, 'QR with the server URL');
   t.match(log, /event ticket-printer\/ticket\.issued #\d+ .*"number":"A001"/, 'the server got ticket.issued');
+  t.match(log, /evaluator-1: rating page at http:\/\/127\.0\.0\.1:\d+\//, 'the evaluator page URL is shown');
+  t.match(log, /evaluator-1: staff 王丽 \(SF-0315\) at 5号窗口: ok/, 'the server told the evaluator who serves there');
+  t.match(log, /evaluator-1: case case-A001-\w+ for A001 finished, rating requested: ok/, 'a rating was requested after the first case');
+  t.match(log, /event evaluator\/rating\.submitted #\d+ .*"caseId":"case-A001-/, 'the evaluator sent rating.submitted');
+  t.match(log, /evaluator-1: rating for case-A001-\w+ \(A001\): 5 非常满意/, 'the server logged the rating');
   t.match(log, /demo +stopped/);
 });

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../testkit/wait.js';
 
-const helper = fileURLToPath(new URL('./device-process.js', import.meta.url));
+const helper = fileURLToPath(new URL('../../testkit/device-process.js', import.meta.url));
 const configHelper = fileURLToPath(new URL('../e2e/suites/device-config.js', import.meta.url));
 
 /** Pids of processes whose command line names `needle` (the device's config file). */

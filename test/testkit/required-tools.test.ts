@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { requiredTools } from '../../testkit/required-tools.js';
 
 const run = promisify(execFile);
-const helper = fileURLToPath(new URL('./required-tools.js', import.meta.url));
+const helper = fileURLToPath(new URL('../../testkit/required-tools.js', import.meta.url));
 
 /** A test file that needs a tool this machine lacks, run as its own tap process. */
 async function fileNeedingMissingMosquitto(env: Record<string, string>) {

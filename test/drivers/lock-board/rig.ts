@@ -14,6 +14,7 @@ import { VirtualLockBus } from '../../../simulators/lock-board/virtual-lock-bus.
 import type { VirtualLockBoard } from '../../../simulators/lock-board/virtual-lock-board.js';
 import { sim8a80, type Sim8a80Options } from '../../../simulators/lock-board/sim-8a80.js';
 import { simKerongCu, type SimKerongOptions } from '../../../simulators/lock-board/sim-kerong-cu.js';
+import type sinon from 'sinon';
 import { useFakeTime, settle } from '../fake-time.js';
 
 export type Family = '8a80' | 'kerong-cu';
@@ -100,17 +101,22 @@ export async function lockRig(t: Test, options: RigOptions): Promise<LockRig> {
     written: () => serial.written(PATH),
     listenerErrors,
     infrared,
-    async run<T>(promise: Promise<T>): Promise<T> {
-      let done = false;
-      promise.then(
-        () => (done = true),
-        () => (done = true),
-      );
-      for (let ms = 0; ms < MAX_FAKE_MS && !done; ms++) {
-        await settle(10);
-        if (!done) await clock.tickAsync(1);
-      }
-      return promise;
-    },
+    run: runOnFakeTime(clock),
+  };
+}
+
+/** Awaits a promise, moving fake time on in 1 ms steps while the I/O (real setImmediate) settles. */
+export function runOnFakeTime(clock: sinon.SinonFakeTimers): <T>(promise: Promise<T>) => Promise<T> {
+  return async <T>(promise: Promise<T>): Promise<T> => {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    for (let ms = 0; ms < MAX_FAKE_MS && !done; ms++) {
+      await settle(10);
+      if (!done) await clock.tickAsync(1);
+    }
+    return promise;
   };
 }

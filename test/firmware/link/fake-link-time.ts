@@ -50,8 +50,11 @@ export async function settle(rounds = 20): Promise<void> {
  * Lets real I/O run until `done` holds (SQLite answers from its thread pool, so how many turns
  * of the event loop that takes depends on the machine's load). Fails loudly if it never does.
  */
-export async function until(done: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 200_000; i++) {
+export async function until(done: () => boolean, what = 'condition', giveUpAfterMs = 60_000): Promise<void> {
+  // A guard against a hang, not a speed limit: real time (this file's fake time lives on a
+  // private object), generous because an fsync on a loaded 2-core machine can take seconds.
+  const giveUpAt = performance.now() + giveUpAfterMs;
+  while (performance.now() < giveUpAt) {
     if (done()) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -1,12 +1,26 @@
 // The LockBoard contract (drivers/hal/lock-board.ts), as one suite every implementation runs
 // over its simulator: behaviour the locker role relies on, asserted through the interface and
-// the bytes on the wire, never through the driver's internals.
+// the bytes on the wire, never through the driver's internals. Run on both protocol families
+// directly and through the sim board's hal.lockBoard() (lock-board.test.ts).
 import type { Test } from 'tap';
-import type { LockBoardHealth } from '../../../drivers/hal/lock-board.js';
-import type { LockRig } from './rig.js';
+import type { LockBoard, LockBoardHealth } from './hal-imports.js';
+import type { VirtualLockBoard } from '../../simulators/lock-board/virtual-lock-board.js';
+import type { VirtualLockBus } from '../../simulators/lock-board/virtual-lock-bus.js';
 
-export interface ContractRig extends LockRig {
-  /** The documented unlock frame for the rig's first board (a byte fixture, not the driver's encoder). */
+export interface ContractRig {
+  /** The board under test, on a line with its simulated twin. */
+  board: LockBoard;
+  sim: VirtualLockBoard;
+  line: Pick<VirtualLockBus, 'heard' | 'unlocksHeard'>;
+  /** Every byte the driver wrote to the line, in order. */
+  written(): Buffer;
+  /** Awaits `promise` while moving (fake) time on until the I/O settles. */
+  run<T>(promise: Promise<T>): Promise<T>;
+  /** What the board reported as listener errors. */
+  listenerErrors: string[];
+  /** The board has infrared item sensors. */
+  infrared: boolean;
+  /** The documented unlock frame for the rig's board (a byte fixture, not the driver's encoder). */
   unlockFrame(lock: number): Buffer;
 }
 

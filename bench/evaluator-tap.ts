@@ -1,0 +1,91 @@
+// A tap on the evaluator's page → `rating.submitted` durable: the POST /api/rate answer comes
+// only after the rating's row and its event are committed in one fsync'd SQLite transaction
+// (WAL, synchronous=FULL). Also tap → the event at the reference server through aedes.
+// Floor: one bare fsync'd SQLite insert with the same durability, in the same run.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
+import { startAedesBroker } from '../simulators/hall/aedes-broker.js';
+import { ReferenceServer } from '../simulators/hall/reference-server.js';
+import { parseConfig } from '../firmware/config/load.js';
+import { Runtime } from '../firmware/runtime.js';
+import { silentLogger } from '../firmware/log.js';
+import { waitFor } from '../testkit/wait.js';
+import { report, median } from './stats.js';
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 40);
+const DEVICE = 'eval-bench';
+
+function run(db: sqlite3.Database, sql: string, params: unknown[] = []): Promise<void> {
+  return new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve())));
+}
+
+async function bareInsertMs(dir: string): Promise<number> {
+  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const d = new sqlite3.Database(join(dir, 'bare.db'), (err) => (err ? reject(err) : resolve(d)));
+  });
+  await run(db, 'PRAGMA journal_mode=WAL');
+  await run(db, 'PRAGMA synchronous=FULL');
+  await run(db, 'CREATE TABLE t (id TEXT PRIMARY KEY, data TEXT)');
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    await run(db, 'INSERT INTO t (id, data) VALUES (?, ?)', [`r${i}`, JSON.stringify({ caseId: `c${i}`, level: 5 })]);
+    samples.push(performance.now() - t0);
+  }
+  await new Promise<void>((r) => db.close(() => r()));
+  return median(samples);
+}
+
+export async function benchEvaluatorTap(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'halld-bench-eval-'));
+  const broker = await startAedesBroker({ port: 0 });
+  const server = new ReferenceServer({ url: broker.url, hall: 'bench' });
+  await server.start();
+  let url: string | undefined;
+  server.client.onState((device, role, state) => {
+    if (device === DEVICE && role === 'evaluator' && typeof state.data['page'] === 'string') url = state.data['page'];
+  });
+  const config = parseConfig({
+    hall: 'bench',
+    device: DEVICE,
+    board: 'sim',
+    dataDir: join(dir, 'data'),
+    broker: { url: broker.url },
+    roles: { sys: {}, evaluator: { page: { port: 0 }, thankYouMs: 500 } },
+  });
+  const runtime = await Runtime.start(config, { log: silentLogger() });
+  try {
+    const page = await waitFor('evaluator page', () => url);
+    const durable: number[] = [];
+    const delivered: number[] = [];
+    for (let i = 0; i < ROUNDS + 5; i++) {
+      const caseId = `bench-${i}`;
+      const ack = await server.client.command(DEVICE, 'evaluator/request', { caseId, staffId: 's1', window: '1', contentVersion: 'builtin-1' });
+      if (!ack.ok) throw new Error(`bench: request refused: ${ack.error.message}`);
+      const seen = server.events.length;
+      const t0 = performance.now();
+      const res = await fetch(new URL('api/rate', page), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ caseId, level: 5, items: [] }) });
+      const body = (await res.json()) as { ok: boolean };
+      const t1 = performance.now();
+      if (!body.ok) throw new Error(`bench: rating refused: ${JSON.stringify(body)}`);
+      await waitFor('rating.submitted at the server', () => server.events.slice(seen).some((e) => e.name === 'rating.submitted' && e.message.data['caseId'] === caseId), 10_000, 1);
+      const t2 = performance.now();
+      if (i >= 5) {
+        durable.push(t1 - t0);
+        delivered.push(t2 - t0);
+      }
+    }
+    const floor = await bareInsertMs(dir);
+    report('tap → rating.submitted durable', median(durable), 'ms', 'one fsync\'d SQLite insert', floor, `median of ${durable.length}; HTTP POST to its answer`);
+    report('tap → rating.submitted at server', median(delivered), 'ms', 'one fsync\'d SQLite insert', floor, 'through aedes to the reference server');
+  } finally {
+    await runtime.stop('bench done');
+    await server.stop();
+    await broker.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith('evaluator-tap.js')) await benchEvaluatorTap();

@@ -1,0 +1,230 @@
+/* global document, window, EventSource, fetch */
+// The evaluator's touch page. It renders the EvaluatorView the role pushes over /api/events
+// and posts one thing: the citizen's rating (POST /api/rate). The role decides what counts;
+// the page keeps only which level and items are chosen before 提交.
+
+const T = {
+  zh: {
+    title: '服务评价', lang: 'English', large: '大字', largeOff: '标准字', offline: '离线（评价将稍后上传）',
+    staffNo: '工号', window: '窗口', matters: '办理事项', guide: '服务指南', prev: '上一页', next: '下一页', stars: '星级',
+    ratePrompt: '请您对本次服务进行评价', caseNo: '办件编号', matter: '事项', ticket: '排队号', staff: '服务人员',
+    itemsPrompt: '请选择原因（至少一项）', itemsOptional: '您满意的方面（可选）', submit: '提交评价', back: '返回',
+    thanks: '感谢您的评价！', thanksSub: '您的评价：', paused: '暂停服务', pausedSub: '工作人员暂时离开，请稍候',
+    noStaff: '欢迎光临', noStaffSub: '本窗口暂无工作人员信息',
+  },
+  en: {
+    title: 'Rate our service', lang: '中文', large: 'Large text', largeOff: 'Normal text', offline: 'Offline (ratings upload later)',
+    staffNo: 'Staff no.', window: 'Window', matters: 'Services here', guide: 'Guide', prev: 'Previous', next: 'Next', stars: 'Stars',
+    ratePrompt: 'Please rate the service you received', caseNo: 'Case', matter: 'Matter', ticket: 'Ticket', staff: 'Served by',
+    itemsPrompt: 'What went wrong? (choose at least one)', itemsOptional: 'What did you like? (optional)', submit: 'Submit', back: 'Back',
+    thanks: 'Thank you for your rating!', thanksSub: 'Your rating: ', paused: 'Service paused', pausedSub: 'The staff member is away, please wait',
+    noStaff: 'Welcome', noStaffSub: 'No staff information for this window',
+  },
+};
+
+const state = { view: null, lang: 'zh', large: false, level: null, items: new Set(), guidePage: 0, idleTimer: 0, sending: false };
+const $ = (id) => document.getElementById(id);
+const t = (key) => T[state.lang][key];
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'onclick') node.addEventListener('click', v);
+    else if (k === 'testid') node.dataset.testid = v;
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  return node;
+}
+
+const nameOf = (x) => (state.lang === 'en' && x.nameEn ? x.nameEn : x.name);
+
+function toast(text) {
+  const box = $('toast');
+  box.textContent = text;
+  box.hidden = false;
+  window.setTimeout(() => (box.hidden = true), 3000);
+}
+
+function touched() {
+  window.clearTimeout(state.idleTimer);
+  if (state.level !== null && state.view) {
+    state.idleTimer = window.setTimeout(() => {
+      state.level = null;
+      state.items.clear();
+      render();
+    }, state.view.idleMs);
+  }
+}
+
+function staffCard(v) {
+  const s = v.staff;
+  if (!s) return el('section', { class: 'screen idle', testid: 'screen-idle' }, el('h2', { class: 'big' }, t('noStaff')), el('p', { class: 'sub' }, t('noStaffSub')));
+  const guide = s.guide.length > 0 ? s.guide[Math.min(state.guidePage, s.guide.length - 1)] : null;
+  return el(
+    'section',
+    { class: 'screen idle', testid: 'screen-idle' },
+    el(
+      'div',
+      { class: 'card', testid: 'staff-card' },
+      s.photo ? el('img', { class: 'photo', src: s.photo, alt: s.name, testid: 'staff-photo' }) : el('div', { class: 'photo photo-none' }, s.name.slice(0, 1)),
+      el(
+        'div',
+        { class: 'who' },
+        el('h2', { class: 'name', testid: 'staff-name' }, s.name),
+        el('p', { testid: 'staff-number' }, `${t('staffNo')} ${s.number}`),
+        el('p', { testid: 'staff-window' }, `${t('window')} ${s.window}`),
+        s.starLevel ? el('p', { class: 'stars', testid: 'staff-stars', 'aria-label': `${t('stars')} ${s.starLevel}` }, '★'.repeat(s.starLevel) + '☆'.repeat(5 - s.starLevel)) : null,
+      ),
+    ),
+    s.matters.length > 0 ? el('div', { class: 'block' }, el('h3', {}, t('matters')), el('ul', { class: 'matters', testid: 'staff-matters' }, s.matters.map((m) => el('li', {}, m)))) : null,
+    guide !== null
+      ? el(
+          'div',
+          { class: 'block guide', testid: 'guide' },
+          el('h3', {}, `${t('guide')} ${Math.min(state.guidePage, s.guide.length - 1) + 1}/${s.guide.length}`),
+          el('p', { testid: 'guide-text' }, guide),
+          s.guide.length > 1
+            ? el(
+                'div',
+                { class: 'row' },
+                el('button', { type: 'button', class: 'btn', testid: 'guide-prev', onclick: () => { state.guidePage = Math.max(0, state.guidePage - 1); render(); } }, t('prev')),
+                el('button', { type: 'button', class: 'btn', testid: 'guide-next', onclick: () => { state.guidePage = Math.min(s.guide.length - 1, state.guidePage + 1); render(); } }, t('next')),
+              )
+            : null,
+        )
+      : null,
+  );
+}
+
+function caseHeader(v) {
+  const c = v.case;
+  const rows = [[t('caseNo'), c.caseId, 'case-id'], [t('matter'), c.matterName, 'case-matter'], [t('ticket'), c.ticket, 'case-ticket'], [t('staff'), v.staff ? `${v.staff.name} (${v.staff.number})` : c.staffId, 'case-staff'], [t('window'), c.window, 'case-window']];
+  return el('dl', { class: 'case', testid: 'case' }, rows.filter((r) => r[1]).map(([k, val, id]) => [el('dt', {}, k), el('dd', { testid: id }, val)]));
+}
+
+function ratingScreen(v) {
+  const chosen = state.level !== null ? v.levels.find((l) => l.level === state.level) : null;
+  if (!chosen) {
+    return el(
+      'section',
+      { class: 'screen rating', testid: 'screen-rating' },
+      caseHeader(v),
+      el('h2', { class: 'prompt' }, t('ratePrompt')),
+      el(
+        'div',
+        { class: 'levels' },
+        v.levels.map((l) =>
+          el('button', { type: 'button', class: `level level-${l.level}`, testid: `level-${l.level}`, onclick: () => chooseLevel(l) }, el('span', { class: 'stars-level', 'aria-hidden': 'true' }, '★'.repeat(l.level)), nameOf(l)),
+        ),
+      ),
+    );
+  }
+  const need = chosen.needsItem && state.items.size === 0;
+  return el(
+    'section',
+    { class: 'screen items', testid: 'screen-items' },
+    caseHeader(v),
+    el('h2', { class: `prompt chosen level-${chosen.level}`, testid: 'chosen-level' }, nameOf(chosen)),
+    el('p', { class: 'sub' }, chosen.needsItem ? t('itemsPrompt') : t('itemsOptional')),
+    el(
+      'div',
+      { class: 'item-list' },
+      chosen.items.map((i) =>
+        el('button', { type: 'button', class: `item${state.items.has(i.id) ? ' on' : ''}`, 'aria-pressed': String(state.items.has(i.id)), testid: `item-${i.id}`, onclick: () => toggleItem(i.id) }, nameOf(i)),
+      ),
+    ),
+    el(
+      'div',
+      { class: 'row' },
+      el('button', { type: 'button', class: 'btn', testid: 'back', onclick: () => { state.level = null; state.items.clear(); render(); } }, t('back')),
+      el('button', { type: 'button', class: `btn btn-primary${need ? ' wait' : ''}`, testid: 'submit', onclick: () => void submit(v.case.caseId, chosen) }, t('submit')),
+    ),
+  );
+}
+
+function chooseLevel(l) {
+  state.level = l.level;
+  state.items.clear();
+  touched();
+  render();
+}
+
+function toggleItem(id) {
+  if (state.items.has(id)) state.items.delete(id);
+  else state.items.add(id);
+  touched();
+  render();
+}
+
+async function submit(caseId, level) {
+  if (state.sending) return;
+  state.sending = true;
+  try {
+    const res = await fetch('/api/rate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ caseId, level: level.level, items: [...state.items] }) });
+    const body = await res.json();
+    if (!res.ok) toast(body.error ?? `HTTP ${res.status}`);
+    else if (!body.ok) toast(body.message[state.lang]);
+    else {
+      $('toast').hidden = true;
+      state.level = null;
+      state.items.clear();
+    }
+  } catch (err) {
+    toast(String(err));
+  } finally {
+    state.sending = false;
+    render();
+  }
+}
+
+function render() {
+  const v = state.view;
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  document.documentElement.classList.toggle('large', state.large);
+  $('title').textContent = t('title');
+  $('lang').textContent = t('lang');
+  $('large').textContent = state.large ? t('largeOff') : t('large');
+  if (!v) return;
+  $('offline').hidden = v.online;
+  $('offline').textContent = t('offline');
+  if (v.screen !== 'rating') {
+    state.level = null;
+    state.items.clear();
+  }
+  let screen;
+  if (v.screen === 'paused') screen = el('section', { class: 'screen paused', testid: 'screen-paused' }, el('h2', { class: 'big' }, t('paused')), el('p', { class: 'sub' }, v.pausedReason || t('pausedSub')));
+  else if (v.screen === 'thanks') screen = el('section', { class: 'screen thanks', testid: 'screen-thanks' }, el('h2', { class: 'big' }, t('thanks')), el('p', { class: 'sub', testid: 'thanks-level' }, t('thanksSub') + nameOf(v.thanks)));
+  else if (v.screen === 'rating' && v.case) screen = ratingScreen(v);
+  else screen = staffCard(v);
+  $('main').replaceChildren(screen);
+}
+
+$('lang').addEventListener('click', () => {
+  state.lang = state.lang === 'zh' ? 'en' : 'zh';
+  render();
+});
+$('large').addEventListener('click', () => {
+  state.large = !state.large;
+  render();
+});
+
+function connect() {
+  const es = new EventSource('/api/events');
+  es.addEventListener('view', (e) => {
+    const view = JSON.parse(e.data);
+    if (state.view && view.rev < state.view.rev && view.screen === state.view.screen) return;
+    if (state.view?.case?.caseId !== view.case?.caseId) {
+      state.level = null;
+      state.items.clear();
+    }
+    state.view = view;
+    render();
+  });
+  es.addEventListener('error', () => {
+    if (es.readyState === EventSource.CLOSED) window.setTimeout(connect, 2000);
+  });
+}
+render();
+connect();

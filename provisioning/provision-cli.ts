@@ -1,0 +1,148 @@
+// `halld provision`: one device (--hall/--device/...) into a root file system (--target), or a
+// CSV of devices (--csv) into one root per device under --out; with --broker-dir also the
+// Mosquitto password file and ACL. Returns the exit status (firmware/cli.ts exits): 0 done,
+// 2 a mistake in the input (each one line, with the CSV line number).
+import { Command, CommanderError, Option } from 'commander';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { constants as fsConstants } from 'node:fs';
+import { BrokerFiles } from './broker-files.js';
+import { parseDevicesCsv } from './csv-devices.js';
+import type { ConfigValidator, DeviceSpec } from './device-spec.js';
+import { ProvisionError } from './mosquitto-passwd.js';
+import { provisionDevice, type ProvisionOptions, type ProvisionResult } from './provision-device.js';
+import { provisionImage } from './pi-image.js';
+import type { PiOs } from './first-boot-files.js';
+
+interface Options {
+  hall?: string;
+  device?: string;
+  roles: string;
+  board: string;
+  broker: string;
+  extra?: string;
+  serverKeyPub?: string;
+  target?: string;
+  csv?: string;
+  out?: string;
+  brokerDir?: string;
+  rotate?: boolean;
+  force?: boolean;
+  image?: string;
+  baseImage?: string;
+  tarball?: string;
+  offset?: string;
+  os?: PiOs;
+}
+
+const EXIT_OK = 0;
+const EXIT_INPUT = 2;
+
+async function readJsonObject(file: string): Promise<Record<string, unknown>> {
+  const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ProvisionError('EXTRA_INVALID', `${file}: expected a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+function summary(r: ProvisionResult & { os?: PiOs }): string {
+  return `${r.hall}/${r.device}: ok (password ${r.password}${r.os ? `; ${r.os} image` : ''}; ${r.files.join(', ')})`;
+}
+
+/** Into a root file system, or into an image when one is named. */
+async function provisionOne(o: Options, common: Omit<ProvisionOptions, 'target' | 'spec'>, spec: DeviceSpec, target: string | undefined, image: string | undefined): Promise<ProvisionResult> {
+  if (image === undefined) {
+    if (target === undefined) throw new ProvisionError('USAGE', 'one device needs --target <dir> or --image <file>');
+    return provisionDevice({ ...common, spec, target });
+  }
+  if (o.tarball === undefined) throw new ProvisionError('USAGE', '--image needs --tarball <halld-X.tgz> (npm pack)');
+  const offset = o.offset === undefined ? undefined : Number(o.offset);
+  if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) throw new ProvisionError('USAGE', `--offset: expected a byte count, found "${o.offset}"`);
+  return provisionImage({ ...common, spec, image, tarball: o.tarball, ...(offset !== undefined ? { offset } : {}), ...(o.os ? { os: o.os } : {}) });
+}
+
+export async function provisionMain(argv: string[], validate: ConfigValidator, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), err: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  const program = new Command('halld provision')
+    .description('give boards their identity: device config, broker account and ACL, systemd unit')
+    .option('--hall <id>', 'hall id (one device)')
+    .option('--device <id>', 'device id, also its broker account (one device)')
+    .option('--roles <list>', 'roles besides sys, comma-separated', '')
+    .option('--board <id>', 'board definition (boards/)', 'sim')
+    .option('--broker <url>', 'the hall broker the device connects to', 'mqtts://broker.hall.local:8883')
+    .option('--extra <file>', 'JSON merged into the config last (role sections, io, window/door map)')
+    .option('--server-key-pub <file>', "the hall server's command-signing public key (PEM)")
+    .option('--target <dir>', 'root file system to write the device into (one device)')
+    .option('--csv <file>', 'devices, one per line: hall,device,roles,board[,broker][,extra]')
+    .option('--out <dir>', 'with --csv: one root per device at <dir>/<hall>/<device>')
+    .option('--broker-dir <dir>', 'Mosquitto password file, ACL and device list to create or update')
+    .option('--image <file>', 'Raspberry Pi OS image file or SD card device to write the device into (one device)')
+    .option('--base-image <file>', 'with --csv: copy this image to <out>/<hall>-<device>.img for each device')
+    .option('--tarball <file>', 'with --image/--base-image: the release tarball (npm pack) the board installs')
+    .option('--offset <bytes>', 'byte offset of the FAT boot partition (default: from the MBR; 0 for a bare FAT image)')
+    .addOption(new Option('--os <generation>', 'Raspberry Pi OS generation (default: detected from the boot partition)').choices(['trixie', 'bookworm']))
+    .option('--rotate', "issue new passwords even where the target already has one")
+    .option('--force', 'overwrite a target that holds another device')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) });
+  let opts: Options;
+  try {
+    opts = program.parse(argv, { from: 'user' }).opts<Options>();
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_INPUT;
+    throw e;
+  }
+  try {
+    const serverKey = opts.serverKeyPub !== undefined ? await readFile(opts.serverKeyPub, 'utf8') : undefined;
+    const broker = opts.brokerDir !== undefined ? await BrokerFiles.open(opts.brokerDir) : undefined;
+    const common = { validate, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), rotate: opts.rotate === true, force: opts.force === true };
+    let status = EXIT_OK;
+    if (opts.csv !== undefined) {
+      if (opts.out === undefined) throw new ProvisionError('USAGE', '--csv needs --out <dir>');
+      const parsed = parseDevicesCsv(await readFile(opts.csv, 'utf8'), opts.csv, { brokerUrl: opts.broker });
+      // A bad row stops the batch before anything is written: fix the file and run it again.
+      if (parsed.problems.length > 0) {
+        for (const p of parsed.problems) err(p);
+        return EXIT_INPUT;
+      }
+      for (const row of parsed.rows) {
+        try {
+          let image: string | undefined;
+          if (opts.baseImage !== undefined) {
+            image = join(opts.out, `${row.spec.hall}-${row.spec.device}.img`);
+            await mkdir(opts.out, { recursive: true });
+            // A re-run provisions the image already there (keeping its password), never a fresh copy.
+            await copyFile(opts.baseImage, image, fsConstants.COPYFILE_EXCL).catch((e: NodeJS.ErrnoException) => {
+              if (e.code !== 'EEXIST') throw e;
+            });
+          }
+          out(summary(await provisionOne(opts, common, row.spec, join(opts.out, row.spec.hall, row.spec.device), image)));
+        } catch (e) {
+          if (!(e instanceof ProvisionError)) throw e;
+          err(`${opts.csv}:${row.line}: ${e.message}`);
+          status = EXIT_INPUT;
+        }
+      }
+    } else {
+      if (opts.hall === undefined || opts.device === undefined) throw new ProvisionError('USAGE', 'one device needs --hall, --device and --target or --image (or --csv and --out for a batch)');
+      const spec: DeviceSpec = {
+        hall: opts.hall,
+        device: opts.device,
+        roles: opts.roles.split(',').map((r) => r.trim()).filter((r) => r !== '' && r !== 'sys'),
+        board: opts.board,
+        brokerUrl: opts.broker,
+        ...(opts.extra !== undefined ? { extra: await readJsonObject(opts.extra) } : {}),
+      };
+      out(summary(await provisionOne(opts, common, spec, opts.target, opts.image)));
+    }
+    if (broker) {
+      await broker.save();
+      out(`broker files: ${broker.dir}`);
+    }
+    return status;
+  } catch (e) {
+    if (e instanceof ProvisionError || (e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError) {
+      err(`halld provision: ${(e as Error).message}`);
+      return EXIT_INPUT;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,80 @@
+// Provisioning one device: config + credentials into a target root, and (with a broker
+// folder) its account and ACL. Re-running with the same input changes nothing: the password
+// already in the target is kept unless `rotate`, and a target or broker account that belongs
+// to another device is refused unless `force`.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { BrokerFiles } from './broker-files.js';
+import { assertSpec, buildConfig, type ConfigValidator, type DeviceSpec } from './device-spec.js';
+import { ProvisionError, randomPassword } from './mosquitto-passwd.js';
+import { readExistingConfig, shippedUnitPath, writeTarget } from './target-root.js';
+
+export interface ProvisionOptions {
+  spec: DeviceSpec;
+  target: string;
+  /** The hall's command-signing public key (PEM text). */
+  serverKey?: string;
+  broker?: BrokerFiles;
+  rotate?: boolean;
+  force?: boolean;
+  validate: ConfigValidator;
+}
+
+export type PasswordFate = 'new' | 'kept' | 'rotated';
+
+export interface ProvisionResult {
+  hall: string;
+  device: string;
+  password: PasswordFate;
+  files: string[];
+}
+
+function existingPassword(existing: Record<string, unknown> | undefined): string | undefined {
+  const broker = existing?.['broker'];
+  const p = typeof broker === 'object' && broker !== null ? (broker as Record<string, unknown>)['password'] : undefined;
+  return typeof p === 'string' && p !== '' ? p : undefined;
+}
+
+/** The config as the device will read it, checked by the same loader as `halld config check`. */
+export async function validatedConfigText(config: Record<string, unknown>, validate: ConfigValidator, label: string): Promise<string> {
+  const text = `${JSON.stringify(config, null, 2)}\n`;
+  const dir = await mkdtemp(join(tmpdir(), 'halld-provision-'));
+  try {
+    const file = join(dir, 'device.json');
+    await writeFile(file, text, { mode: 0o600 });
+    const problems = await validate(file);
+    if (problems.length > 0) throw new ProvisionError('CONFIG_INVALID', problems.map((l) => l.replace(file, label)).join('\n'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return text;
+}
+
+export async function provisionDevice(opts: ProvisionOptions): Promise<ProvisionResult> {
+  const { spec } = opts;
+  assertSpec(spec);
+  const label = `${spec.hall}/${spec.device}`;
+  const existing = await readExistingConfig(opts.target);
+  if (existing && (existing['hall'] !== spec.hall || existing['device'] !== spec.device) && !opts.force) {
+    throw new ProvisionError('IDENTITY_CONFLICT', `${label}: ${opts.target} already holds device ${String(existing['hall'])}/${String(existing['device'])}; refusing to overwrite it (--force replaces it)`);
+  }
+  opts.broker?.checkIdentity(spec.hall, spec.device);
+  const sameDevice = existing !== undefined && existing['hall'] === spec.hall && existing['device'] === spec.device;
+  const kept = sameDevice && !opts.rotate ? existingPassword(existing) : undefined;
+  const fate: PasswordFate = kept !== undefined ? 'kept' : opts.rotate ? 'rotated' : 'new';
+  if (fate === 'new' && opts.broker?.hasAccount(spec.device)) {
+    // The broker knows this account but its password is not in the target: issuing another would
+    // lock out the board that has the old one.
+    throw new ProvisionError('PASSWORD_UNKNOWN', `${label}: the broker already has account ${spec.device} but ${opts.target} has no password for it; pass --rotate to issue a new one`);
+  }
+  const password = kept ?? randomPassword();
+  const config = buildConfig(spec, { username: spec.device, password }, opts.serverKey);
+  const text = await validatedConfigText(config, opts.validate, `${label} (device.json)`);
+  const files = await writeTarget(opts.target, { config: text, unit: await readFile(shippedUnitPath(), 'utf8'), ...(opts.serverKey !== undefined ? { serverKey: opts.serverKey } : {}) });
+  if (opts.broker) {
+    opts.broker.setDevice(spec.hall, spec.device, spec.roles, password);
+    await opts.broker.ensureServerAccount(spec.hall);
+  }
+  return { hall: spec.hall, device: spec.device, password: fate, files };
+}

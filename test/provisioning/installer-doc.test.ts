@@ -1,0 +1,61 @@
+// docs/installer.md as an installer follows it: every ```sh block, in order, in one empty
+// folder, with `halld` on PATH being this build. A block that fails fails the test, so the
+// guide cannot drift from the command.
+import t from 'tap';
+import { execFile, execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { chmod, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CLI } from '../../testkit/device-process.js';
+import { tempDir } from '../../testkit/temp.js';
+import { skipWithout } from '../../testkit/required-tools.js';
+
+const run = promisify(execFile);
+const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const hasTools = (() => {
+  try {
+    execFileSync('sh', ['-c', 'command -v mcopy && command -v mkfs.vfat'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+export function shBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
+}
+
+t.test('every sh block of docs/installer.md runs', { skip: skipWithout('mtools', hasTools, 'apt-get install mtools dosfstools') }, async (t) => {
+  const blocks = shBlocks(await readFile(join(REPO, 'docs/installer.md'), 'utf8'));
+  t.ok(blocks.length >= 4, `found ${blocks.length} blocks`);
+  const dir = await tempDir(t);
+  const bin = join(dir, '.bin');
+  await mkdir(bin);
+  await writeFile(join(bin, 'halld'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  await chmod(join(bin, 'halld'), 0o755);
+  const work = join(dir, 'work');
+  await mkdir(work);
+  await writeFile(join(work, 'server.pub'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  await writeFile(join(work, 'halld-0.1.0.tgz'), 'stand-in for the release tarball (release-tarball.test.ts packs the real one)\n');
+  // A bare FAT "image" with Trixie's marker files.
+  const image = join(work, 'raspios.img');
+  const fh = await open(image, 'w');
+  await fh.truncate(32 * 1024 * 1024);
+  await fh.close();
+  execFileSync('mkfs.vfat', ['-n', 'bootfs', image], { stdio: 'ignore' });
+  for (const [name, text] of [['cmdline.txt', 'console=tty1 rootwait\n'], ['user-data', '#cloud-config\n'], ['meta-data', 'instance-id: rpios\n']] as const) {
+    await writeFile(join(dir, name), text);
+    execFileSync('mcopy', ['-i', `${image}@@0`, join(dir, name), `::/${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+  }
+  const env = { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` };
+  for (const [i, block] of blocks.entries()) {
+    const r = await run('sh', ['-e', '-c', block], { cwd: work, env }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    t.equal('code' in r ? r.code : 0, 0, `block ${i + 1} exits 0: ${block.split('\n')[0] ?? ''}\n${r.stderr}`);
+  }
+  const ls = await run('ls', ['images'], { cwd: work });
+  t.same(ls.stdout.trim().split('\n'), ['hall-1-kiosk-1.img', 'hall-1-kiosk-2.img']);
+  const acl = await readFile(join(work, 'broker/halld.acl'), 'utf8');
+  for (const d of ['kiosk-1', 'kiosk-2', 'kiosk-3', 'kiosk-4']) t.match(acl, new RegExp(`^user ${d}$`, 'm'), `${d} has an ACL block`);
+});

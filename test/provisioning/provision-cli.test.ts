@@ -1,0 +1,167 @@
+// `halld provision` as an installer runs it: one device into a root file system, then a CSV
+// batch, with the broker folder; re-runs change nothing unless asked.
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCli } from '../../testkit/device-process.js';
+import { tempDir } from '../../testkit/temp.js';
+import { hashPassword, parsePasswordFile, verifyPassword } from '../../provisioning/mosquitto-passwd.js';
+
+const CLI_KILL_MS = 90_000;
+
+function mosquittoPasswdSkip(): string | false {
+  try {
+    execFileSync('mosquitto_passwd', ['-h'], { stdio: 'ignore' });
+  } catch (err) {
+    // It exits non-zero after its help; only a missing binary has no status.
+    const status = (err as { status?: number | null }).status;
+    if (status === undefined || status === null) return 'mosquitto_passwd not installed (apt-get install mosquitto)';
+  }
+  return false;
+}
+
+async function serverKey(dir: string): Promise<string> {
+  const file = join(dir, 'server.pub');
+  const { publicKey } = generateKeyPairSync('ed25519');
+  await writeFile(file, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  return file;
+}
+
+const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as { hall: string; device: string; broker: { username: string; password: string; url: string }; security?: { serverPublicKey?: string } };
+const mode = async (file: string) => (await stat(file)).mode & 0o777;
+
+t.test('our $7$ hashes and mosquitto_passwd agree both ways', async (t) => {
+  const ours = hashPassword('s3cret');
+  t.match(ours, /^\$7\$101\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/);
+  t.ok(verifyPassword('s3cret', ours));
+  t.notOk(verifyPassword('s3cret!', ours));
+});
+
+t.test('mosquitto_passwd -b writes what we verify', { skip: mosquittoPasswdSkip() }, async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'passwd');
+  await writeFile(file, '');
+  execFileSync('mosquitto_passwd', ['-b', file, 'kiosk-1', 's3cret']);
+  const theirs = parsePasswordFile(await readFile(file, 'utf8')).get('kiosk-1') ?? '';
+  t.match(theirs, /^\$7\$101\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/, 'same shape as ours');
+  t.ok(verifyPassword('s3cret', theirs), "we verify mosquitto_passwd's hash");
+  t.notOk(verifyPassword('other', theirs));
+});
+
+t.test('one device into a root file system', async (t) => {
+  const dir = await tempDir(t);
+  const key = await serverKey(dir);
+  const root = join(dir, 'root');
+  const brokerDir = join(dir, 'broker');
+  const args = ['provision', '--hall', 'hall-1', '--device', 'kiosk-1', '--board', 'sim', '--broker', 'mqtt://broker.hall.local:1883', '--server-key-pub', key, '--target', root, '--broker-dir', brokerDir];
+  const first = await runCli(args, CLI_KILL_MS);
+  t.equal(first.code, 0, first.stderr);
+  t.match(first.stdout, /hall-1\/kiosk-1: ok \(password new/);
+  const cfgFile = join(root, 'etc/halld/device.json');
+  const cfg = await readJson(cfgFile);
+  t.equal(cfg.broker.username, 'kiosk-1');
+  t.match(cfg.broker.password, /^[A-Za-z0-9_-]{32}$/);
+  t.equal(cfg.security?.serverPublicKey, await readFile(key, 'utf8'));
+  t.equal(await mode(cfgFile), 0o600, 'config with the password is 0600');
+  t.equal(await mode(join(brokerDir, 'halld.passwd')), 0o600);
+  t.equal(await readlink(join(root, 'etc/systemd/system/multi-user.target.wants/halld.service')), '/etc/systemd/system/halld.service');
+  t.ok((await lstat(join(root, 'etc/systemd/system/halld.service'))).isFile());
+  const check = await runCli(['config', 'check', cfgFile], CLI_KILL_MS);
+  t.match(check.stdout, /ok \(hall hall-1, device kiosk-1, board sim/);
+  const passwd = parsePasswordFile(await readFile(join(brokerDir, 'halld.passwd'), 'utf8'));
+  t.ok(verifyPassword(cfg.broker.password, passwd.get('kiosk-1') ?? ''), 'broker hash matches the device password');
+  t.ok(passwd.has('hall-server-hall-1'), 'the hall server account');
+  t.match(await readFile(join(brokerDir, 'halld.acl'), 'utf8'), /user kiosk-1\ntopic write halld\/v1\/hall-1\/kiosk-1\/status/);
+
+  const passwdBefore = await readFile(join(brokerDir, 'halld.passwd'), 'utf8');
+  const again = await runCli(args, CLI_KILL_MS);
+  t.match(again.stdout, /password kept/);
+  t.equal((await readJson(cfgFile)).broker.password, cfg.broker.password, 're-run keeps the password');
+  t.equal(await readFile(join(brokerDir, 'halld.passwd'), 'utf8'), passwdBefore, 're-run leaves the password file as it was');
+
+  const rotated = await runCli([...args, '--rotate'], CLI_KILL_MS);
+  t.match(rotated.stdout, /password rotated/);
+  const newPw = (await readJson(cfgFile)).broker.password;
+  t.not(newPw, cfg.broker.password);
+  t.ok(verifyPassword(newPw, parsePasswordFile(await readFile(join(brokerDir, 'halld.passwd'), 'utf8')).get('kiosk-1') ?? ''), 'broker follows the rotation');
+
+  const other = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-2', '--target', root], CLI_KILL_MS);
+  t.equal(other.code, 2);
+  t.match(other.stderr, /already holds device hall-1\/kiosk-1; refusing to overwrite it/);
+  t.equal((await readJson(cfgFile)).device, 'kiosk-1', 'the other identity was not written');
+
+  const badBoard = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-3', '--board', 'rpi-9', '--target', join(dir, 'r3')], CLI_KILL_MS);
+  t.equal(badBoard.code, 2);
+  t.match(badBoard.stderr, /field \/board: no board "rpi-9"/, 'the config-check loader judged it');
+  await t.rejects(stat(join(dir, 'r3', 'etc/halld/device.json')), 'nothing written for an invalid config');
+});
+
+t.test('CSV batch: bad rows by line number, then idempotent', async (t) => {
+  const dir = await tempDir(t);
+  const key = await serverKey(dir);
+  const out = join(dir, 'out');
+  const brokerDir = join(dir, 'broker');
+  const csv = join(dir, 'devices.csv');
+  await writeFile(
+    csv,
+    ['hall,device,roles,board', 'hall-1,kiosk-1,,sim', 'hall-1,Kiosk_2,,sim', '# a comment', 'hall-1,kiosk-3,sys', 'hall-2,kiosk-1,,sim', 'hall-1,all,,sim', 'hall-1,kiosk-4,,sim', ''].join('\n'),
+  );
+  const args = ['provision', '--csv', csv, '--out', out, '--broker-dir', brokerDir, '--server-key-pub', key, '--broker', 'mqtt://127.0.0.1:1883'];
+  const bad = await runCli(args, CLI_KILL_MS);
+  t.equal(bad.code, 2);
+  const lines = bad.stderr.trim().split('\n');
+  t.equal(lines.length, 4, bad.stderr);
+  t.match(lines[0], new RegExp(`${csv}:3: device: expected 1-32 characters of a-z 0-9 -, found "Kiosk_2"`));
+  t.match(lines[1], new RegExp(`${csv}:5: expected 4 fields`));
+  t.match(lines[2], new RegExp(`${csv}:6: device "kiosk-1" already on line 2`));
+  t.match(lines[3], new RegExp(`${csv}:7: device: "all" is the hall-wide command topic`));
+  await t.rejects(stat(out), 'a bad row stops the batch before anything is written');
+
+  await writeFile(csv, ['hall,device,roles,board', 'hall-1,kiosk-1,,sim', 'hall-1,kiosk-4,,sim', 'hall-2,kiosk-5,,sim', ''].join('\n'));
+  const good = await runCli(args, CLI_KILL_MS);
+  t.equal(good.code, 0, good.stderr);
+  t.equal((good.stdout.match(/password new/g) ?? []).length, 3);
+  const snapshot = async () => Promise.all(['halld.passwd', 'halld.acl', 'halld-devices.json'].map((f) => readFile(join(brokerDir, f), 'utf8')));
+  const before = await snapshot();
+  const cfg4 = await readJson(join(out, 'hall-1/kiosk-4/etc/halld/device.json'));
+  const again = await runCli(args, CLI_KILL_MS);
+  t.equal(again.code, 0);
+  t.equal((again.stdout.match(/password kept/g) ?? []).length, 3);
+  t.same(await snapshot(), before, 're-run: broker files byte for byte the same');
+  t.equal((await readJson(join(out, 'hall-1/kiosk-4/etc/halld/device.json'))).broker.password, cfg4.broker.password);
+  t.match(before[1], /user hall-server-hall-2\n/, 'one server account per hall');
+
+  // The broker knows kiosk-4 but its target is gone: a new password would lock out the board that has the old one.
+  await rm(join(out, 'hall-1/kiosk-4'), { recursive: true });
+  const lost = await runCli(args, CLI_KILL_MS);
+  t.equal(lost.code, 2);
+  t.match(lost.stderr, new RegExp(`${csv}:3: hall-1/kiosk-4: the broker already has account kiosk-4 .*pass --rotate`));
+  t.ok(verifyPassword(cfg4.broker.password, parsePasswordFile(await readFile(join(brokerDir, 'halld.passwd'), 'utf8')).get('kiosk-4') ?? ''), 'old password still valid');
+});
+
+t.test("as root, the config belongs to the target's halld user", { skip: process.getuid?.() === 0 ? false : 'needs root to give files away' }, async (t) => {
+  const dir = await tempDir(t);
+  const root = join(dir, 'root');
+  await mkdir(join(root, 'etc'), { recursive: true });
+  await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\nhalld:x:987:986::/var/lib/halld:/usr/sbin/nologin\n');
+  const r = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-1', '--target', root], CLI_KILL_MS);
+  t.equal(r.code, 0, r.stderr);
+  const st = await stat(join(root, 'etc/halld/device.json'));
+  t.same([st.uid, st.gid, st.mode & 0o777], [987, 986, 0o600]);
+  t.equal((await stat(join(root, 'etc/halld'))).uid, 987);
+});
+
+t.test('a device id already used by another hall on the same broker is refused', async (t) => {
+  const dir = await tempDir(t);
+  const brokerDir = join(dir, 'broker');
+  const one = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-1', '--target', join(dir, 'a'), '--broker-dir', brokerDir], CLI_KILL_MS);
+  t.equal(one.code, 0, one.stderr);
+  const before = await readFile(join(brokerDir, 'halld.passwd'), 'utf8');
+  const two = await runCli(['provision', '--hall', 'hall-2', '--device', 'kiosk-1', '--target', join(dir, 'b'), '--broker-dir', brokerDir, '--force'], CLI_KILL_MS);
+  t.equal(two.code, 2);
+  t.match(two.stderr, /broker account "kiosk-1" already belongs to hall hall-1/);
+  t.equal(await readFile(join(brokerDir, 'halld.passwd'), 'utf8'), before);
+  await t.rejects(stat(join(dir, 'b', 'etc/halld/device.json')));
+});
