@@ -10,6 +10,7 @@ import { Runtime, FIRMWARE_VERSION } from './runtime.js';
 import { createLogger, defaultLogFormat, LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.js';
 import { EXIT_CONFIG, EXIT_DATA_DIR, EXIT_INTERNAL, EXIT_LOCKED, EXIT_OK } from './exit-codes.js';
 import type { DeviceConfig } from './config/schema.js';
+import { globalTimers } from '../drivers/clock/timers.js';
 
 const ROLE_LIST = ROLE_MODULES.map((m) => m.role).join(', ');
 
@@ -51,6 +52,8 @@ async function run(opts: RunOptions): Promise<void> {
   const supervised = process.env['INVOCATION_ID'] !== undefined;
   let runtime: Runtime | undefined;
   let stopping = false;
+  const { startDaemonServices } = await import('./control/daemon-services.js');
+  const services = await startDaemonServices({ dataDir: config.dataDir, current: () => runtime, log, timers: globalTimers, env: process.env });
   const startOnce = async (): Promise<void> => {
     runtime = await Runtime.start(config, {
       log,
@@ -65,11 +68,14 @@ async function run(opts: RunOptions): Promise<void> {
         });
       },
     });
+    services.runtimeStarted(runtime);
   };
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    void (runtime?.stop(`signal ${signal}`) ?? Promise.resolve()).finally(() => process.exit(EXIT_OK));
+    void (runtime?.stop(`signal ${signal}`) ?? Promise.resolve())
+      .then(() => services.close())
+      .finally(() => process.exit(EXIT_OK));
     setTimeout(() => process.exit(EXIT_INTERNAL), 5_000).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -81,7 +87,12 @@ async function run(opts: RunOptions): Promise<void> {
 const HELP_AFTER = `
 Exit status: 0 ok, 1 internal error (a bug: please report the stack trace), 2 mistake in the
 config file or the command line, 3 data directory unusable (missing and cannot be created,
-not writable, read-only), 4 another halld holds this data directory.
+not writable, read-only), 4 another halld holds this data directory, 5 a check or a command
+failed (\`diag\`, \`test-print\`, \`cmd\`), 6 no halld or device answered.
+
+Technicians: \`halld status\`, \`halld diag\`, \`halld identify\` and \`halld test-print\` ask the
+running halld over its control socket (halld.sock in the data dir, mode 0600: run them as
+the halld user or root). \`halld cmd\` and \`halld diag --remote\` go over MQTT.
 
 Logs: JSON lines on stdout for the journal; one readable line per entry on a terminal or with
 --log pretty. Level: --log-level, else the environment variable HALLD_LOG, else the config's
@@ -146,8 +157,20 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = await provisionMain(args, async (f) => problemLines(f, (await checkConfigFile(f)).problems.filter((p) => p.kind === 'config')));
     });
 
+  // The technician's commands set an exit status instead of exiting (only this file exits).
+  let exitCode: number | undefined;
+  const setExit = (code: number) => void (exitCode = code);
+  const { addLocalCommands } = await import('./commands/local-commands.js');
+  const { addRemoteCommands } = await import('./commands/remote-commands.js');
+  const { addBoardsCommand } = await import('./commands/boards-command.js');
+  const { processOutput } = await import('./commands/cli-output.js');
+  addLocalCommands(program, processOutput, globalTimers, setExit);
+  addRemoteCommands(program, processOutput, globalTimers, setExit);
+  addBoardsCommand(program, processOutput, setExit);
+
   try {
     await program.parseAsync(argv);
+    if (exitCode !== undefined) process.exit(exitCode);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_CONFIG);
     if (err instanceof ConfigError) fail(err.message, err.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_DATA_DIR);

@@ -9,3 +9,7 @@ export const EXIT_CONFIG = 2;
 export const EXIT_DATA_DIR = 3;
 /** Another halld holds this data directory (one device, one process). */
 export const EXIT_LOCKED = 4;
+/** `halld diag` (or a role action) ran and something failed: the table says what. */
+export const EXIT_CHECK_FAILED = 5;
+/** No running halld answered (`halld status` without a daemon; `halld cmd` without a broker or an ack). */
+export const EXIT_UNREACHABLE = 6;

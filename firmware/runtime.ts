@@ -63,6 +63,7 @@ export class Runtime {
   private readonly roles = new Map<Role, RunningRole>();
   private configRev = 0;
   private stopped = false;
+  private hardwareReport: { ok: boolean; faults: { part: string; detail: string }[]; checkedAt: number } | undefined;
   private readonly startedAt: number;
 
   private constructor(
@@ -257,7 +258,32 @@ export class Runtime {
     const results = await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }]);
     const faults = results.filter((r) => !r.ok).map((r) => ({ part: r.name, detail: r.detail ?? 'not ok' }));
     for (const f of faults) this.log.warn(f, `hardware: ${f.part}: ${f.detail}`);
-    if (!this.stopped) this.link.setState('sys', { hardware: { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() } });
+    this.hardwareReport = { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() };
+    if (!this.stopped) this.link.setState('sys', { hardware: this.hardwareReport });
+  }
+
+  /** The parts found faulty at start (reportHardware), for `halld status`; undefined until checked. */
+  get hardware(): { ok: boolean; faults: { part: string; detail: string }[]; checkedAt: number } | undefined {
+    return this.hardwareReport;
+  }
+
+  /**
+   * A technician's role action (`halld test-print`): one of the role's manual self-tests,
+   * run alone. Undefined when the role or the test does not exist on this device.
+   */
+  async runManualTest(role: string, name: string): Promise<SelfTestResult | undefined> {
+    const test = this.roles.get(role as Role)?.instance.manualSelfTests?.[name];
+    if (!test) return undefined;
+    try {
+      return { ...(await test()), name: `${role}/${name}` };
+    } catch (err) {
+      return { name: `${role}/${name}`, ok: false, detail: (err as Error).message };
+    }
+  }
+
+  /** `role/name` of every manual self-test this device has (for the error that names them). */
+  manualTests(): string[] {
+    return [...this.roles].flatMap(([role, r]) => Object.keys(r.instance.manualSelfTests ?? {}).map((n) => `${role}/${n}`));
   }
 
   /** Blinks the identify LED and beeps, with what this device really has; `via` names only what was used. */

@@ -165,6 +165,20 @@ export class DeviceLink {
     if (this.connected) this.publishQuiet(topics.status(this.root), JSON.stringify(this.onlineStatus()), true);
   }
 
+  /**
+   * Publishes the birth again and resolves on the broker's PUBACK: `halld diag`'s broker
+   * round trip. Retained and the same content as the last birth, so the server sees no change.
+   */
+  async confirmBirth(): Promise<void> {
+    if (!this.connected) throw new DeviceError('OFFLINE', 'not connected to the broker');
+    await this.connection.publish(topics.status(this.root), JSON.stringify(this.onlineStatus()), { retain: true });
+  }
+
+  /** The retained state each role last set (what `halld status` shows per role). */
+  roleStates(): Map<Role, { ts: number; data: Record<string, unknown> }> {
+    return new Map(this.states);
+  }
+
   stats(): Record<string, unknown> {
     return {
       connected: this.connected,

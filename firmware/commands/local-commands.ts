@@ -1,0 +1,124 @@
+// `halld status`, `diag`, `identify`, `test-print`: a technician at the box asks the running
+// daemon (which owns the hardware) over its control socket in the data dir.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Timers } from '../../drivers/clock/timers.js';
+import { controlRequest } from '../control/control-client.js';
+import { ControlError, type ControlRequest } from '../control/control-protocol.js';
+import type { DiagRow } from '../control/host-checks.js';
+import { EXIT_CHECK_FAILED, EXIT_CONFIG, EXIT_OK, EXIT_UNREACHABLE } from '../exit-codes.js';
+import { age, diagTable, type Output } from './cli-output.js';
+import { remoteDiag } from './remote-commands.js';
+
+export const DEFAULT_CONFIG = '/etc/halld/device.json';
+
+export interface LocalTarget {
+  dataDir?: string;
+  config?: string;
+}
+
+/** The data dir: --data-dir, else the config's dataDir (relative to the config file, as `run` reads it). */
+export async function dataDirOf(target: LocalTarget): Promise<string> {
+  if (target.dataDir) return resolve(target.dataDir);
+  const file = target.config ?? DEFAULT_CONFIG;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ControlError('BAD_CONFIG', `${file}: cannot read the device config (${(err as Error).message}); give --config FILE or --data-dir DIR`, { cause: err });
+  }
+  const dir = (raw as { dataDir?: unknown } | null)?.dataDir;
+  if (typeof dir !== 'string' || dir === '') throw new ControlError('BAD_CONFIG', `${file}: no "dataDir" in the config; give --data-dir DIR`);
+  return resolve(dirname(file), dir);
+}
+
+/** Runs one request; a ControlError becomes one line and an exit status. */
+async function ask(target: LocalTarget, request: ControlRequest, io: Output, timers: Timers): Promise<Record<string, unknown> | number> {
+  try {
+    return await controlRequest(await dataDirOf(target), request, timers);
+  } catch (err) {
+    if (!(err instanceof ControlError)) throw err;
+    io.err(`halld: ${err.message}\n`);
+    return err.code === 'BAD_CONFIG' || err.code === 'BAD_REQUEST' || err.code === 'NOT_FOUND' ? EXIT_CONFIG : EXIT_UNREACHABLE;
+  }
+}
+
+function statusText(s: Record<string, unknown>): string {
+  const broker = s['broker'] as { url: string; connected: boolean; conn: number };
+  const clock = s['clock'] as { source: string; trusted: boolean; beaconAgeMs?: number };
+  const outbox = s['outbox'] as { pending: number; bound: number; dropped: number; oldestUnackedAgeMs: number | null };
+  const storage = s['storage'] as { ok: boolean; reason?: string; detail?: string };
+  const roles = s['roles'] as { role: string; state: Record<string, unknown> | null }[];
+  const hw = s['hardware'] as { ok: boolean; faults: { part: string; detail: string }[] } | null;
+  const lines = [
+    `device     ${String(s['hall'])}/${String(s['device'])}  board ${String(s['board'])}  fw ${String(s['fw'])}  config rev ${String(s['configRev'])}`,
+    `boot       ${String(s['boot'])}  up ${age(s['uptimeMs'] as number)}`,
+    `broker     ${broker.connected ? 'connected' : 'NOT CONNECTED'}  ${broker.url}  conn ${broker.conn}`,
+    `clock      ${clock.trusted ? 'synced' : 'NOT SYNCED'} (source ${clock.source}${clock.beaconAgeMs !== undefined ? `, last beacon ${age(clock.beaconAgeMs)} ago` : ''})`,
+    `outbox     ${outbox.pending} unacked of ${outbox.bound}, oldest ${age(outbox.oldestUnackedAgeMs)} old, ${outbox.dropped} dropped`,
+    `storage    ${storage.ok ? 'ok' : `FAULT ${storage.reason ?? ''}: ${storage.detail ?? ''}`}`,
+    `hardware   ${hw === null ? 'not checked yet' : hw.ok ? 'ok' : `${hw.faults.length} FAULT(S)`}`,
+    ...(hw?.faults ?? []).map((f) => `  ${f.part}: ${f.detail}`),
+    'roles',
+    ...roles.map((r) => `  ${r.role.padEnd(16)} ${r.state ? JSON.stringify(r.state) : '(no state published)'}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').filter((v) => v !== '')];
+}
+
+export function addLocalCommands(program: Command, io: Output, timers: Timers, setExit: (code: number) => void): void {
+  const targetHelp = (c: Command) =>
+    c.option('-c, --config <file>', `device config, to find its data dir (default ${DEFAULT_CONFIG})`).option('-d, --data-dir <dir>', 'the data dir of the running halld (instead of --config)');
+
+  targetHelp(program.command('status').description('what the running halld is doing: broker, boot, clock, outbox backlog, roles, hardware faults'))
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: LocalTarget & { json?: boolean }) => {
+      const s = await ask(opts, { op: 'status' }, io, timers);
+      if (typeof s === 'number') return setExit(s);
+      io.out(opts.json ? `${JSON.stringify(s, null, 2)}\n` : statusText(s));
+      setExit(EXIT_OK);
+    });
+
+  targetHelp(program.command('diag').description('run every self-test and host check; one row each: pass, FAIL or skipped with the reason; exit status 5 when one fails'))
+    .option('--json', 'print the rows as JSON')
+    .option('-i, --include <test>', 'also run an interactive test such as ticket-printer/test-print (repeatable, or comma-separated)', collect, [])
+    .option('--remote <hall/device>', "ask a device over MQTT (its sys/diag: the runtime's self-tests) instead of the local daemon")
+    .option('--broker <url>', 'broker URL for --remote (mqtt://host:1883)')
+    .option('--username <name>', 'MQTT username for --remote')
+    .option('--password <secret>', 'MQTT password for --remote (or HALLD_MQTT_PASSWORD)')
+    .action(async (opts: LocalTarget & { json?: boolean; include: string[]; remote?: string; broker?: string; username?: string; password?: string }) => {
+      let rows: DiagRow[];
+      if (opts.remote !== undefined) {
+        const r = await remoteDiag(opts.remote, opts, io, timers);
+        if (typeof r === 'number') return setExit(r);
+        rows = r;
+      } else {
+        const d = await ask(opts, { op: 'diag', include: opts.include }, io, timers);
+        if (typeof d === 'number') return setExit(d);
+        rows = d['rows'] as DiagRow[];
+      }
+      io.out(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : diagTable(rows));
+      setExit(rows.some((r) => r.status === 'fail') ? EXIT_CHECK_FAILED : EXIT_OK);
+    });
+
+  targetHelp(program.command('identify').description('blink the identify LED and beep, so you know which box you are talking to'))
+    .option('--ms <n>', 'how long to blink (ms)', '5000')
+    .action(async (opts: LocalTarget & { ms: string }) => {
+      const r = await ask(opts, { op: 'identify', ms: Number(opts.ms) }, io, timers);
+      if (typeof r === 'number') return setExit(r);
+      const via = r['via'] as string[];
+      io.out(via.length > 0 ? `identifying via ${via.join(', ')}\n` : 'this board has no identify LED or speaker configured\n');
+      setExit(EXIT_OK);
+    });
+
+  targetHelp(program.command('test-print').description("print the ticket printer's self-test ticket (through the running halld, which owns the printer)")).action(async (opts: LocalTarget) => {
+    const r = await ask(opts, { op: 'action', role: 'ticket-printer', name: 'test-print' }, io, timers);
+    if (typeof r === 'number') return setExit(r);
+    io.out(`${r['ok'] === true ? 'pass' : 'FAIL'}  ${String(r['name'])}: ${String(r['detail'] ?? '')}\n`);
+    setExit(r['ok'] === true ? EXIT_OK : EXIT_CHECK_FAILED);
+  });
+}

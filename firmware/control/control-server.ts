@@ -1,0 +1,101 @@
+// The daemon's side of the control socket. Mode 0600 (created under a umask, so there is no
+// moment it is open to others); a socket file left by a crash is replaced — the data-dir lock
+// is held before this starts, so nothing else can be listening on it.
+import { createServer, type Server, type Socket } from 'node:net';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { ControlError, MAX_REQUEST_BYTES, parseRequest, socketPath, type ControlRequest, type ControlResponse } from './control-protocol.js';
+
+export type ControlHandler = (request: ControlRequest) => Promise<Record<string, unknown>>;
+
+export interface ControlServer {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+export interface ControlServerOptions {
+  dataDir: string;
+  handle: ControlHandler;
+  onError?: (err: Error) => void;
+}
+
+function removeStale(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+function answer(socket: Socket, response: ControlResponse): void {
+  socket.end(`${JSON.stringify(response)}\n`);
+}
+
+function serve(socket: Socket, handle: ControlHandler): void {
+  let buffered = '';
+  let done = false;
+  socket.setEncoding('utf8');
+  socket.on('error', () => undefined); // a client that went away: nothing to tell it
+  socket.on('data', (chunk: string) => {
+    if (done) return;
+    buffered += chunk;
+    const newline = buffered.indexOf('\n');
+    if (newline < 0 && buffered.length <= MAX_REQUEST_BYTES) return;
+    done = true;
+    if (newline < 0 || newline > MAX_REQUEST_BYTES) {
+      answer(socket, { ok: false, error: { code: 'TOO_LARGE', message: `request longer than ${MAX_REQUEST_BYTES} bytes` } });
+      return;
+    }
+    let request: ControlRequest;
+    try {
+      request = parseRequest(buffered.slice(0, newline));
+    } catch (err) {
+      const e = err as ControlError;
+      answer(socket, { ok: false, error: { code: e.code, message: e.message } });
+      return;
+    }
+    handle(request).then(
+      (result) => answer(socket, { ok: true, result }),
+      (err: unknown) => {
+        const e = err as Partial<ControlError> & Error;
+        answer(socket, { ok: false, error: { code: typeof e.code === 'string' ? e.code : 'FAILED', message: e.message } });
+      },
+    );
+  });
+}
+
+/** sun_path is 108 bytes with its NUL; Node would silently listen on a truncated path. */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+export async function startControlServer(o: ControlServerOptions): Promise<ControlServer> {
+  const path = socketPath(o.dataDir);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) throw new ControlError('PATH_TOO_LONG', `${path} is longer than a unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes); use a shorter dataDir`);
+  removeStale(path);
+  const server: Server = createServer((socket) => serve(socket, o.handle));
+  server.on('error', (err) => o.onError?.(err));
+  const previous = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    process.umask(previous);
+  }
+  try {
+    chmodSync(path, 0o600); // the umask already did it; says so for file systems that ignore it
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  return {
+    path,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        removeStale(path);
+      }),
+  };
+}

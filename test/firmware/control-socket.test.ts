@@ -1,0 +1,70 @@
+// The control socket on its own: a handler of our own behind the real server and client.
+import t from 'tap';
+import { connect } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startControlServer } from '../../firmware/control/control-server.js';
+import { controlRequest } from '../../firmware/control/control-client.js';
+import { MAX_REQUEST_BYTES, SOCKET_FILE, ControlError, type ControlRequest } from '../../firmware/control/control-protocol.js';
+import { globalTimers } from '../../drivers/clock/timers.js';
+import { tempDir } from '../../testkit/temp.js';
+
+function raw(path: string, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(path);
+    let text = '';
+    s.on('connect', () => s.write(bytes));
+    s.on('data', (d: Buffer) => (text += d.toString()));
+    s.on('end', () => resolve(text));
+    s.on('error', reject);
+  });
+}
+
+t.test('one JSON line each way; bad requests get a clear error line; the socket is 0600', async (t) => {
+  const dir = await tempDir(t);
+  const seen: ControlRequest[] = [];
+  const server = await startControlServer({
+    dataDir: dir,
+    handle: async (r) => {
+      seen.push(r);
+      if (r.op === 'action') throw new ControlError('NOT_FOUND', `no action ${r.role}/${r.name}`);
+      return { answered: r.op };
+    },
+  });
+  t.teardown(() => server.close());
+  t.equal(server.path, join(dir, SOCKET_FILE));
+  t.equal(statSync(server.path).mode & 0o777, 0o600);
+
+  t.same(await controlRequest(dir, { op: 'status' }, globalTimers), { answered: 'status' });
+  t.same(await controlRequest(dir, { op: 'diag', include: ['ticket-printer/test-print'] }, globalTimers), { answered: 'diag' });
+  t.same(seen[1], { op: 'diag', include: ['ticket-printer/test-print'] });
+  await t.rejects(controlRequest(dir, { op: 'action', role: 'x', name: 'y' }, globalTimers), { code: 'NOT_FOUND', message: 'no action x/y' });
+
+  t.match(JSON.parse(await raw(server.path, 'not json\n')), { ok: false, error: { code: 'BAD_REQUEST', message: /^request is not JSON/ } });
+  t.match(JSON.parse(await raw(server.path, '{"op":"reboot"}\n')), { ok: false, error: { code: 'UNKNOWN_OP', message: /"reboot".*status, diag, identify, action/ } });
+  t.match(JSON.parse(await raw(server.path, '{"op":"diag","include":[1]}\n')), { ok: false, error: { code: 'BAD_REQUEST', message: /include/ } });
+  t.match(JSON.parse(await raw(server.path, '{"op":"identify","ms":-1}\n')), { ok: false, error: { code: 'BAD_REQUEST', message: /ms/ } });
+  t.match(JSON.parse(await raw(server.path, `${'x'.repeat(MAX_REQUEST_BYTES + 10)}`)), { ok: false, error: { code: 'TOO_LARGE' } }, 'an endless line is cut off without waiting for its newline');
+  t.equal(seen.length, 3, 'no bad request reached the handler');
+});
+
+t.test('a socket file left by a crash is replaced; close() removes it', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, SOCKET_FILE);
+  // What a SIGKILLed daemon leaves: a socket file nobody listens on.
+  const crashed = spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`], { stdio: 'ignore' });
+  t.equal(crashed.signal, 'SIGKILL');
+  t.ok(statSync(path).isSocket(), 'the dead daemon left its socket');
+  await t.rejects(controlRequest(dir, { op: 'status' }, globalTimers), { code: 'NO_DAEMON', message: /no halld is running on data dir/ });
+  const server = await startControlServer({ dataDir: dir, handle: async () => ({ fresh: true }) });
+  t.same(await controlRequest(dir, { op: 'status' }, globalTimers), { fresh: true });
+  await server.close();
+  await t.rejects(controlRequest(dir, { op: 'status' }, globalTimers), { code: 'NO_DAEMON' });
+});
+
+t.test('a data dir too long for a unix socket path is refused with a clear error, not truncated', async (t) => {
+  const dir = await tempDir(t);
+  const long = join(dir, 'd'.repeat(120));
+  await t.rejects(startControlServer({ dataDir: long, handle: async () => ({}) }), { code: 'PATH_TOO_LONG', message: /longer than a unix socket path may be/ });
+});

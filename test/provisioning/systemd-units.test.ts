@@ -1,0 +1,55 @@
+// The systemd units: `systemd-analyze verify` clean (where systemd is installed), and the
+// settings the runtime relies on: Type=notify with the watchdog, NotifyAccess=all (the notify
+// messages come from halld's systemd-notify child), the start limit in [Unit] (systemd ignores
+// it in [Service] on current versions), the service user and hardware groups.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('../../../provisioning/systemd/', import.meta.url));
+const UNITS = ['halld.service', 'halld-kiosk.service'];
+
+function sections(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const head = /^\[(\w+)\]$/.exec(line);
+    if (head?.[1]) current = head[1];
+    else out.set(current, [...(out.get(current) ?? []), line]);
+  }
+  return out;
+}
+
+function verify(file: string): Promise<{ missing: boolean; code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile('systemd-analyze', ['verify', file], (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+      resolve({ missing: e?.code === 'ENOENT', code: typeof e?.code === 'number' ? e.code : e ? 1 : 0, output: stdout + stderr });
+    });
+  });
+}
+
+const noAnalyze = await verify('--help').then((r) => (r.missing ? 'systemd-analyze is not installed here' : false));
+for (const unit of UNITS) {
+  t.test(`systemd-analyze verify ${unit}`, { skip: noAnalyze }, async (t) => {
+    const r = await verify(`${dir}${unit}`);
+    t.equal(r.code, 0, r.output);
+    t.equal(r.output.trim(), '', 'no warnings either');
+  });
+}
+
+t.test('halld.service: notify + watchdog, the start limit in [Unit], the halld user with the hardware groups', async (t) => {
+  const s = sections(await readFile(`${dir}halld.service`, 'utf8'));
+  const unit = s.get('Unit') ?? [];
+  const service = s.get('Service') ?? [];
+  t.ok(unit.includes('StartLimitIntervalSec=0'), 'StartLimitIntervalSec in [Unit]');
+  t.notOk(service.some((l) => l.startsWith('StartLimit')), 'no StartLimit* in [Service]');
+  for (const line of ['Type=notify', 'NotifyAccess=all', 'User=halld', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/halld', 'PrivateDevices=no']) t.ok(service.includes(line), line);
+  t.match(service.find((l) => l.startsWith('WatchdogSec=')), /^WatchdogSec=[1-9]\d*$/);
+  const groups = service.find((l) => l.startsWith('SupplementaryGroups='))?.split('=')[1]?.split(' ') ?? [];
+  for (const g of ['gpio', 'dialout', 'i2c', 'spi']) t.ok(groups.includes(g), `group ${g}`);
+  for (const dev of ['char-gpiochip', 'char-ttyUSB', 'char-ttyACM', 'char-i2c']) t.ok(service.includes(`DeviceAllow=${dev} rw`), `DeviceAllow ${dev}`);
+});
