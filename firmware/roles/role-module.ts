@@ -2,7 +2,7 @@
 // config schema, its tables, its commands and its self-tests; the runtime wires the rest.
 // A role sees HAL interfaces and its slice of the link, never a concrete driver.
 import type { TSchema, Static } from '@sinclair/typebox';
-import type { Hal, SelfTestResult } from '../../drivers/hal/types.js';
+import type { Hal, HalParts, SelfTestResult } from '../../drivers/hal/types.js';
 import type { Store, Statement, OutboxEvent } from '../store/store.js';
 import type { Timers } from '../../drivers/clock/timers.js';
 import type {
@@ -106,17 +106,8 @@ export interface RoleInstance<C = unknown, K extends WireContract = WireContract
   stop(): Promise<void>;
 }
 
-/** Names of the board's configured parts, by kind (what Hal.describe() returns). */
-export interface PartNames {
-  inputs: string[];
-  outputs: string[];
-  serial: string[];
-  i2c: string[];
-  printers: string[];
-  scanners: string[];
-  lockBoards: string[];
-  matrices: string[];
-}
+/** Names of the board's configured parts, by kind: what Hal.describe() returns. */
+export type PartNames = HalParts;
 
 export interface RoleModule<S extends TSchema = TSchema, K extends WireContract = WireContract> {
   role: K['role'];
