@@ -14,7 +14,7 @@ import type { RequestCommand, StaffCommand } from '../../../protocol/evaluator.j
 import type { RateResult, EvaluatorView } from '../../../firmware/roles/evaluator/page/evaluator-view.js';
 import type { DeviceTime } from '../../../testkit/device-time.js';
 import { tempDir } from '../../../testkit/temp.js';
-import { waitFor } from '../../../testkit/wait.js';
+import { startPageDevice } from '../../../testkit/page-device.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -118,23 +118,15 @@ export async function evaluatorFixture(
   });
 
   const fixture = {} as EvaluatorFixture;
-  const urls = new Map<number, string>();
-  server.client.onState((device, role, state) => {
-    const url = state.data['page'];
-    if (device === DEVICE && role === 'evaluator' && typeof url === 'string') urls.set(fixture.runtime?.boot ?? 0, url);
-  });
-  const boot = async () => {
+  const start = async () => {
     const hal = options.board ? await options.board.hal() : undefined;
-    const runtime = await Runtime.start(config, { log: silentLogger(), ...(hal ? { hal } : {}), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
+    return Runtime.start(config, { log: silentLogger(), ...(hal ? { hal } : {}), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
+  };
+  const onReady = (runtime: Runtime, pageUrl: string) => {
     fixture.runtime = runtime;
     if (isSimHal(runtime.hal)) fixture.hal = runtime.hal;
     else if (!options.board) throw new Error('expected the sim board');
-    const b = runtime.boot;
-    await waitFor('device online', () => {
-      const s = server.client.status(DEVICE);
-      return s?.online === true && s.boot === b;
-    });
-    fixture.url = await waitFor('evaluator page url', () => urls.get(b));
+    fixture.url = pageUrl;
   };
   Object.assign(fixture, {
     server,
@@ -152,12 +144,8 @@ export async function evaluatorFixture(
     },
     view: async () => (await (await fetch(new URL('api/view', fixture.url))).json()) as EvaluatorView,
     events: (name: string) => server.events.filter((e) => e.device === DEVICE && e.role === 'evaluator' && e.name === name),
-    restart: async () => {
-      await fixture.runtime.stop('test restart');
-      await boot();
-    },
   });
-  await boot();
-  t.teardown(() => fixture.runtime.stop('test end'));
+  const device = await startPageDevice(t, { client: server.client, device: DEVICE, role: 'evaluator', pageField: 'page', start, onReady });
+  fixture.restart = device.restart;
   return fixture;
 }

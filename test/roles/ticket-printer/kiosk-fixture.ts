@@ -14,7 +14,7 @@ import type { DeviceEvent } from '../../../protocol/hall-client.js';
 import type { TakeResult, KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
 import type { DeviceTime } from '../../../testkit/device-time.js';
 import { tempDir } from '../../../testkit/temp.js';
-import { waitFor } from '../../../testkit/wait.js';
+import { startPageDevice } from '../../../testkit/page-device.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -94,25 +94,14 @@ export async function kioskFixture(
   });
 
   const fixture = {} as KioskFixture;
-  const boot = async () => {
-    const runtime = await Runtime.start(config, { log: silentLogger(), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
+  const start = () => Runtime.start(config, { log: silentLogger(), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
+  const onReady = (runtime: Runtime, pageUrl: string) => {
     if (!isSimHal(runtime.hal)) throw new Error('expected the sim board');
     fixture.runtime = runtime;
     fixture.hal = runtime.hal;
     fixture.printer = runtime.hal.sim.printer('main');
-    const boot = runtime.boot;
-    await waitFor('device online', () => {
-      const s = server.client.status('kiosk-1');
-      return s?.online === true && s.boot === boot;
-    });
-    fixture.url = await waitFor('kiosk page url', () => urls.get(boot));
+    fixture.url = pageUrl;
   };
-  /** The kiosk page URL each boot published in its retained state (port 0: a new one per boot). */
-  const urls = new Map<number, string>();
-  server.client.onState((device, role, state) => {
-    const url = state.data['kiosk'];
-    if (device === 'kiosk-1' && role === 'ticket-printer' && typeof url === 'string') urls.set(fixture.runtime?.boot ?? 0, url);
-  });
   Object.assign(fixture, {
     server,
     broker,
@@ -122,13 +111,9 @@ export async function kioskFixture(
     },
     view: async () => (await (await fetch(new URL('api/view', fixture.url))).json()) as KioskView,
     events: (name: string) => server.events.filter((e) => e.device === 'kiosk-1' && e.name === name),
-    restart: async () => {
-      await fixture.runtime.stop('test restart');
-      await boot();
-    },
   });
-  await boot();
-  t.teardown(() => fixture.runtime.stop('test end'));
+  const device = await startPageDevice(t, { client: server.client, device: 'kiosk-1', role: 'ticket-printer', pageField: 'kiosk', start, onReady });
+  fixture.restart = device.restart;
   return fixture;
 }
 
