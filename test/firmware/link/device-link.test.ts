@@ -142,6 +142,9 @@ t.test('a forged evt-ack is reported as protocol.error and deletes nothing; unac
   await until(() => r.connection.on(`${ROOT}/evt/sys/protocol.error`).length > 0);
   t.match(r.connection.on(`${ROOT}/evt/sys/protocol.error`)[0], { data: { topic: 'evt-ack', reason: /above the highest seq/ } });
   t.equal(r.store.outboxStats().pending, 2, 'the ticket and the error event are both still held');
+  // Barrier: the resend timer is armed when a pass ends (after its next outbox read); ticking
+  // before that would move fake time past a timer that does not exist yet.
+  await until(() => r.time.fake.countTimers() > 0, 'resend timer armed');
   await r.time.tick(10_000);
   await until(() => out().length >= 2);
   t.match(out()[1], { seq: 1, replay: true }, 'sent again as a replay');

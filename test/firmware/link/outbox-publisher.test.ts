@@ -60,6 +60,9 @@ t.test('no evt-ack progress for resendMs: unacknowledged events go out again as 
   r.publisher.onConnect();
   await r.emit(2);
   await r.drained(2);
+  // Barrier: the pass arms its resend timer only after its next (empty) outbox read; ticking
+  // before that would move fake time past a timer that does not exist yet.
+  await until(() => r.time.fake.countTimers() === 1, 'resend timer armed');
   t.same(r.sent.map((s) => s.replay), [false, false]);
   await r.time.tick(9_999);
   t.equal(r.sent.length, 2, 'not before resendMs');
