@@ -18,7 +18,7 @@ import { Store } from './store/store.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
 import { TrustedClock } from './link/trusted-clock.js';
 import { ROLE_MODULES } from './roles/index.js';
-import type { DiagnosticReport, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
+import type { DiagnosticReport, ManualTestContext, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
 import { createRoleLink } from './roles/role-link.js';
 import type { Logger } from './log.js';
 
@@ -226,7 +226,7 @@ export class Runtime {
       const manual = Object.entries(running.instance.manualSelfTests ?? {}).filter(([name]) => include.includes(`${role}/${name}`));
       for (const [name, test] of [...Object.entries(running.instance.selfTests ?? {}), ...manual]) {
         try {
-          results.push({ ...(await test()), name: `${role}/${name}` });
+          results.push({ ...(await test(this.loggedTestContext(`${role}/${name}`))), name: `${role}/${name}` });
         } catch (err) {
           results.push({ name: `${role}/${name}`, ok: false, detail: (err as Error).message });
         }
@@ -271,14 +271,19 @@ export class Runtime {
    * A technician's role action (`halld test-print`): one of the role's manual self-tests,
    * run alone. Undefined when the role or the test does not exist on this device.
    */
-  async runManualTest(role: string, name: string): Promise<SelfTestResult | undefined> {
+  async runManualTest(role: string, name: string, ctx?: ManualTestContext): Promise<SelfTestResult | undefined> {
     const test = this.roles.get(role as Role)?.instance.manualSelfTests?.[name];
     if (!test) return undefined;
     try {
-      return { ...(await test()), name: `${role}/${name}` };
+      return { ...(await test(ctx ?? this.loggedTestContext(`${role}/${name}`))), name: `${role}/${name}` };
     } catch (err) {
       return { name: `${role}/${name}`, ok: false, detail: (err as Error).message };
     }
+  }
+
+  /** For a manual test run with nobody to answer (over MQTT): its prompts go to the log. */
+  private loggedTestContext(test: string): ManualTestContext {
+    return { prompt: (text) => this.log.info({ test }, text), signal: new AbortController().signal };
   }
 
   /** `role/name` of every manual self-test this device has (for the error that names them). */

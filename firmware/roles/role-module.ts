@@ -93,12 +93,24 @@ export interface RoleContext<K extends WireContract = WireContract> {
   readonly runtime: RuntimeServices;
 }
 
+/** What a manual self-test gets: a way to ask the technician for something, and when to give up. */
+export interface ManualTestContext {
+  /** One line for the person at the device ("press 非常满意"); shown by `halld diag --interactive`, logged otherwise. */
+  prompt(text: string): void;
+  /** Aborted when the technician gives up or the caller's deadline passes. */
+  readonly signal: AbortSignal;
+}
+
 export interface RoleInstance<C = unknown, K extends WireContract = WireContract> {
   /** Build with roleCommands(contract, {...}). */
   commands: RoleCommands<K>;
   selfTests?: Record<string, () => Promise<SelfTestResult>>;
-  /** Self-tests that use something up (a test print costs paper): run only when `sys/diag` names them in `include`. */
-  manualSelfTests?: Record<string, () => Promise<SelfTestResult>>;
+  /**
+   * Self-tests that use something up (a test print costs paper) or need a person (press each
+   * button, watch a door open): run only when `sys/diag` or `halld diag --interactive` names
+   * them. They tell the technician what to do through `ctx.prompt` and stop when `ctx.signal` aborts.
+   */
+  manualSelfTests?: Record<string, (ctx: ManualTestContext) => Promise<SelfTestResult>>;
   /** Reasons the new section cannot be applied (empty: it can). Called before anything changes. */
   checkConfig?(config: C): Promise<string[]>;
   /** Applies a section that passed checkConfig. */
