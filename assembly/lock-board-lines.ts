@@ -55,6 +55,7 @@ export class LockBoardLines {
       const boards = Object.fromEntries([...this.specs.values()].filter((s) => s.serial === serial).map(({ name, ...settings }) => [name, settings]));
       return lockBoardsOnLink({
         link,
+        reopen: () => this.options.openLink(serial),
         boards,
         clock: this.options.clock,
         ...(this.options.timers ? { timers: this.options.timers } : {}),

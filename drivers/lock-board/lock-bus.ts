@@ -7,6 +7,9 @@
 // counted. After anything but a clean reply (a timeout, a bad frame, stray bytes) the next
 // request waits for FRAME_GAP_MS of silence before it goes out, so the tail of a late reply
 // cannot be read as the answer to it; after a clean reply it goes out at once.
+// A line that goes away (the USB adapter pulled out) is reopened by the next request when the
+// bus was given `reopen`: until then requests end CLOSED, and nothing refused meanwhile is
+// sent later (an unlock is never queued behind a missing line).
 import { HalError, type Clock, type SerialLink } from '../hal/types.js';
 import { globalTimers, type TimerHandle, type Timers } from '../clock/timers.js';
 import { hex, type Decoded, type Exchange } from './codec.js';
@@ -22,6 +25,8 @@ export type BusOutcome<T> = { ok: true; value: T } | { ok: false; code: BusFailu
 
 export interface LockBusOptions {
   link: SerialLink;
+  /** Opens the line again after it went away (the HAL's serial(part)); without it a lost line stays closed. */
+  reopen?: () => Promise<SerialLink>;
   clock: Pick<Clock, 'monotonicMs'>;
   timers?: Timers;
   frameGapMs?: number;
@@ -37,7 +42,8 @@ interface Pending {
 }
 
 export class LockBus {
-  readonly link: SerialLink;
+  private currentLink: SerialLink;
+  private readonly reopen: (() => Promise<SerialLink>) | undefined;
   private readonly clock: Pick<Clock, 'monotonicMs'>;
   private readonly timers: Timers;
   private readonly gapMs: number;
@@ -46,7 +52,10 @@ export class LockBus {
   private lastRxMs = Number.NEGATIVE_INFINITY;
   /** The line may still carry bytes nobody asked for: wait for the gap before the next request. */
   private unsettled = false;
+  /** The line is gone (unplugged, or never open): reopened by the next request when `reopen` is given. */
   private closed = false;
+  /** close() was called: nothing reopens the line. */
+  private released = false;
   private readonly detach: Array<() => void> = [];
   /** Bytes received while no request was waiting for them. */
   discardedBytes = 0;
@@ -54,19 +63,46 @@ export class LockBus {
   requests = 0;
 
   constructor(options: LockBusOptions) {
-    this.link = options.link;
+    this.currentLink = options.link;
+    this.reopen = options.reopen;
     this.clock = options.clock;
     this.timers = options.timers ?? globalTimers;
     this.gapMs = options.frameGapMs ?? FRAME_GAP_MS;
-    this.detach.push(
-      this.link.onData((chunk) => this.received(chunk)),
-      this.link.onClose((err) => this.lineClosed(err)),
-    );
-    if (!this.link.isOpen()) this.closed = true;
+    this.attach(options.link);
+  }
+
+  get link(): SerialLink {
+    return this.currentLink;
   }
 
   isClosed(): boolean {
     return this.closed;
+  }
+
+  private attach(link: SerialLink): void {
+    for (const off of this.detach.splice(0)) off();
+    this.currentLink = link;
+    this.closed = !link.isOpen();
+    this.detach.push(
+      link.onData((chunk) => this.received(chunk)),
+      link.onClose((err) => this.lineClosed(err)),
+    );
+  }
+
+  /** Opens a lost line again: undefined when it is back, else the CLOSED outcome saying why. Runs inside exclusive(). */
+  private async reopenLine(what: string): Promise<BusOutcome<never> | undefined> {
+    if (!this.reopen || this.released) return { ok: false, code: 'CLOSED', message: `cannot send ${what}: ${this.link.name} is closed`, sent: false };
+    try {
+      const link = await this.reopen();
+      if (this.released) return { ok: false, code: 'CLOSED', message: `cannot send ${what}: ${this.link.name} is closed`, sent: false };
+      this.attach(link);
+      // Whatever the line held before it went away is not an answer to anything now.
+      this.unsettled = false;
+      if (this.closed) return { ok: false, code: 'CLOSED', message: `cannot send ${what}: ${link.name} reopened but is not open`, sent: false };
+      return undefined;
+    } catch (err) {
+      return { ok: false, code: 'CLOSED', message: `cannot send ${what}: ${this.link.name} is gone (${err instanceof Error ? err.message : String(err)})`, sent: false, cause: err };
+    }
   }
 
   /**
@@ -81,7 +117,10 @@ export class LockBus {
 
   /** One request and its reply. Call inside exclusive(). Never rejects. */
   async transact<T>(exchange: Exchange<T>, timeoutMs: number): Promise<BusOutcome<T>> {
-    if (this.closed) return { ok: false, code: 'CLOSED', message: `cannot send ${exchange.what}: ${this.link.name} is closed`, sent: false };
+    if (this.closed) {
+      const refused = await this.reopenLine(exchange.what);
+      if (refused) return refused;
+    }
     await this.quiet();
     // A second transaction at once would take the first one's reply: exclusive() prevents it.
     if (this.current) return { ok: false, code: 'IO', message: `cannot send ${exchange.what}: ${this.link.name} is busy (transact() called outside exclusive())`, sent: false };
@@ -118,6 +157,7 @@ export class LockBus {
 
   /** Closes the serial line; waiting and later requests end CLOSED. */
   async close(): Promise<void> {
+    this.released = true;
     this.lineClosed();
     for (const off of this.detach.splice(0)) off();
     await this.link.close();

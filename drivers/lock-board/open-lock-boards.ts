@@ -24,6 +24,8 @@ export function codecFor(settings: LockBoardSettings): LockBoardCodec {
 export interface LockBoardsOnLinkOptions {
   /** The open serial part; the last board's close() closes it. */
   link: SerialLink;
+  /** Opens the line again after it went away (an unplugged adapter); without it the boards stay CLOSED. */
+  reopen?: () => Promise<SerialLink>;
   /** Board name → settings; every board here is on `link`. */
   boards: Readonly<Record<string, LockBoardSettings>>;
   clock: Pick<Clock, 'monotonicMs'>;
@@ -43,7 +45,7 @@ export function lockBoardsOnLink(options: LockBoardsOnLinkOptions): Map<string, 
   }
   // The gap is a property of the line; the longest any board asks for wins.
   const frameGapMs = Math.max(...entries.map(([, s]) => s.frameGapMs));
-  const bus = new LockBus({ link: options.link, clock: options.clock, ...(options.timers ? { timers: options.timers } : {}), ...(entries.length ? { frameGapMs } : {}) });
+  const bus = new LockBus({ link: options.link, ...(options.reopen ? { reopen: options.reopen } : {}), clock: options.clock, ...(options.timers ? { timers: options.timers } : {}), ...(entries.length ? { frameGapMs } : {}) });
   let open = entries.length;
   const release = async (): Promise<void> => {
     open -= 1;
