@@ -117,6 +117,21 @@ export interface MatrixSpec {
   height: number;
 }
 
+/**
+ * One io.expanders entry (an MCP23017) with the io.inputs / io.outputs lines on its pins. In
+ * those specs `line` is the expander pin: 0-7 = A0-A7, 8-15 = B0-B7.
+ */
+export interface ExpanderSpec {
+  name: string;
+  bus: number;
+  address: number;
+  pollMs: number;
+  /** The io.inputs line (on the board's GPIO) wired to the chip's INT pin, and how it is wired. */
+  interrupt?: { input: string; activeLow: boolean };
+  inputs: InputSpec[];
+  outputs: OutputSpec[];
+}
+
 /** The io section resolved against one board: what the HAL opens. */
 export interface ResolvedIo {
   inputs: InputSpec[];
@@ -127,6 +142,8 @@ export interface ResolvedIo {
   scanners: ScannerSpec[];
   lockBoards: LockBoardSpec[];
   matrices: MatrixSpec[];
+  /** MCP23017 expanders and the lines on their pins (not in inputs/outputs, which are the board's own lines). */
+  expanders?: ExpanderSpec[];
   speaker?: SpeakerSpec;
   firmata?: { path?: string; baudRate: number };
 }

@@ -25,6 +25,7 @@ import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 import { SimSpeaker } from '../speaker/sim-speaker.js';
 import { VirtualScanner, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
 import { attachVirtualLockBoards, virtualPanels } from './sim-panels-and-locks.js';
+import { SimExpanders } from './sim-expanders.js';
 
 
 /** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
@@ -48,6 +49,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     return sim;
   };
   for (const spec of io.i2c) busFor(spec.bus).addDevice(spec.address);
+  const expanders = new SimExpanders(io.expanders ?? [], busFor, (input, level) => gpioBackend.setLevel(input, level), clock);
 
   const speaker = new SimSpeaker(clock);
   const virtualPrinters = await attachVirtualPrinters(io, serialBus);
@@ -77,11 +79,17 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
   };
 
   const sim: SimControls = {
-    press: (input) => gpioBackend.press(input),
-    release: (input) => gpioBackend.release(input),
-    bounce: (input, times, settle) => gpioBackend.bounce(input, times, settle),
-    setLevel: (input, level) => gpioBackend.setLevel(input, level),
-    outputHistory: (output) => gpioBackend.outputHistory(output),
+    // Lines on an expander pin are driven on the simulated chip; the driver reads them from it.
+    press: (input) => (expanders.hasInput(input) ? expanders.press(input) : gpioBackend.press(input)),
+    release: (input) => (expanders.hasInput(input) ? expanders.press(input, false) : gpioBackend.release(input)),
+    bounce: (input, times, settle) => {
+      if (!expanders.hasInput(input)) return gpioBackend.bounce(input, times, settle);
+      for (let i = 0; i < times; i++) expanders.press(input, i % 2 === 0);
+      expanders.press(input, settle !== 'inactive');
+    },
+    setLevel: (input, level) => (expanders.hasInput(input) ? expanders.setLevel(input, level) : gpioBackend.setLevel(input, level)),
+    outputHistory: (output) => (expanders.hasOutput(output) ? expanders.outputHistory(output) : gpioBackend.outputHistory(output)),
+    expander: (name) => expanders.chip(name),
     attachSerialDevice: (name, device) => serialBus.attach(path(name), device),
     serialWritten: (name) => serialBus.written(path(name)),
     unplugSerial: (name) => serialBus.unplug(path(name)),
