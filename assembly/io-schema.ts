@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN } from '../boards/board-schema.js';
 import { LockBoardConfigSchema } from '../drivers/lock-board/config.js';
+import { GpioLockBoardConfigSchema } from '../drivers/lock-board/gpio-config.js';
 import { MatrixConfigSchema } from '../drivers/matrix/config.js';
 
 export { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN, type GpioBackendKind } from '../boards/board-schema.js';
@@ -172,7 +173,11 @@ export const IoMatrixConfigSchema = Type.Partial(Type.Omit(MatrixConfigSchema, [
   description: 'a HUB75 LED panel chain: width = cols x chain, height = rows x parallel',
 });
 
-export { LockBoardConfigSchema };
+export { LockBoardConfigSchema, GpioLockBoardConfigSchema };
+
+/** An io.lockBoards entry: an RS485 board ("8a80", "kerong-cu") or relays and door switches ("gpio"). */
+export const AnyLockBoardConfigSchema = Type.Union([LockBoardConfigSchema, GpioLockBoardConfigSchema]);
+export type AnyLockBoardConfig = Static<typeof AnyLockBoardConfigSchema>;
 
 export const DEFAULT_EXPANDER_POLL_MS = 20;
 
@@ -203,10 +208,11 @@ export const IoConfigSchema = Type.Object(
     printers: Type.Optional(Type.Record(PartName, PrinterConfigSchema, { default: {}, additionalProperties: false, description: 'ticket printers (ESC/POS or Star Line Mode) over a serial part, TCP or /dev/usb/lp' })),
     scanners: Type.Optional(Type.Record(PartName, ScannerConfigSchema, { default: {}, additionalProperties: false, description: 'barcode/QR scanners on serial parts' })),
     lockBoards: Type.Optional(
-      Type.Record(PartName, LockBoardConfigSchema, {
+      Type.Record(PartName, AnyLockBoardConfigSchema, {
         default: {},
         additionalProperties: false,
-        description: 'RS485 lock-control boards by the name roles use; boards on one line name the same io.serial part and differ by address',
+        description:
+          'lock-control boards by the name roles use: RS485 boards (boards on one line name the same io.serial part and differ by address) or "gpio" cabinets of relays and door switches on io.outputs / io.inputs lines',
       }),
     ),
     expanders: Type.Optional(

@@ -27,6 +27,7 @@ import {
   FirmataConfigSchema,
   IoMatrixConfigSchema,
   LockBoardConfigSchema,
+  GpioLockBoardConfigSchema,
   ExpanderConfigSchema,
   type IoConfig,
   type Pin,
@@ -36,6 +37,7 @@ import type { GpioBackendKind, I2cSpec, InputSpec, LockBoardSpec, OutputSpec, Pr
 import { HalError } from '../drivers/hal/hal-error.js';
 import { resolvePin } from './resolve-pin.js';
 import { ExpanderPins } from './resolve-expanders.js';
+import { resolveGpioLockBoards } from './resolve-gpio-lock-boards.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
 
 export type { I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
@@ -88,7 +90,7 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
       if (!isObject(parts)) continue;
       for (const [name, part] of Object.entries(parts)) {
         if (!NAME_RE.test(name)) issues.push(`io.${section}: part name "${name}" must be 1-32 characters of a-z 0-9 -`);
-        parts[name] = Value.Default(schema, part);
+        parts[name] = Value.Default(section === 'lockBoards' ? lockBoardSchema(part) : schema, part);
       }
     }
     if (isObject(value.printers)) {
@@ -100,7 +102,15 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
     if (isObject(value.speaker)) value.speaker = Value.Default(SpeakerConfigSchema, value.speaker);
     if (isObject(value.firmata)) value.firmata = Value.Default(FirmataConfigSchema, value.firmata);
   }
+  // A lock board is checked against the schema its protocol picks, so a mistake reads as one
+  // clear message instead of "expected union value".
+  if (isObject(value) && isObject(value.lockBoards)) {
+    for (const [name, part] of Object.entries(value.lockBoards)) {
+      for (const e of Value.Errors(lockBoardSchema(part), part)) issues.push(`io.lockBoards.${name}${e.path.replaceAll('/', '.')}: ${e.message}`);
+    }
+  }
   for (const e of Value.Errors(IoConfigSchema, value)) {
+    if (e.path.startsWith('/lockBoards/')) continue; // reported above
     const path = `io${e.path.replaceAll('/', '.')}`;
     const last = e.path.split('/').pop() ?? '';
     if (e.message === 'Unexpected property' && !NAME_RE.test(last) && SECTIONS.some(([s]) => e.path === `/${s}/${last}`)) continue; // reported above
@@ -110,6 +120,10 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   }
   if (issues.length > 0) throw new IoConfigError(issues);
   return value as IoConfig;
+}
+
+function lockBoardSchema(part: unknown): TSchema {
+  return isObject(part) && part['protocol'] === 'gpio' ? GpioLockBoardConfigSchema : LockBoardConfigSchema;
 }
 
 /** A printer must say how it is reached, and only one way. */
@@ -233,6 +247,9 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
   const { printers, scanners, lockBoards } = resolveSerialUsers(board, io, serial, issues);
   const matrices = resolveMatrices(io);
   const expanders = expanderPins.finish(inputs);
+  const allInputs = [...inputs, ...expanders.flatMap((e) => e.inputs)];
+  const allOutputs = [...outputs, ...expanders.flatMap((e) => e.outputs)];
+  const gpioLockBoards = resolveGpioLockBoards(io, allInputs, allOutputs, issues);
 
   if (issues.length > 0) throw new IoConfigError(issues);
   return {
@@ -245,6 +262,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     lockBoards,
     matrices,
     ...(expanders.length > 0 ? { expanders } : {}),
+    ...(gpioLockBoards.length > 0 ? { gpioLockBoards } : {}),
     ...(io.speaker ? { speaker: io.speaker } : {}),
     ...(io.firmata ? { firmata: { ...(io.firmata.path ? { path: io.firmata.path } : {}), baudRate: io.firmata.baudRate ?? DEFAULT_FIRMATA_BAUD_RATE } } : {}),
   };

@@ -15,7 +15,7 @@ const pinOf = (line: number): string => `${line < 8 ? 'A' : 'B'}${line % 8}`;
 export class SimExpanders {
   private readonly chips = new Map<string, SimMcp23017>();
   private readonly inputs = new Map<string, { chip: SimMcp23017; spec: InputSpec }>();
-  private readonly outputs = new Map<string, { chip: SimMcp23017; spec: OutputSpec; history: OutputLevelChange[] }>();
+  private readonly outputs = new Map<string, { chip: SimMcp23017; spec: OutputSpec; history: OutputLevelChange[]; listeners: Set<(change: OutputLevelChange) => void> }>();
 
   constructor(specs: readonly ExpanderSpec[], busFor: (bus: number) => SimI2cBus, setInterruptLine: (input: string, level: Level) => void, clock: Clock) {
     for (const spec of specs) {
@@ -27,9 +27,13 @@ export class SimExpanders {
       for (const s of spec.inputs) this.inputs.set(s.name, { chip, spec: s });
       for (const s of spec.outputs) {
         const history: OutputLevelChange[] = [];
-        this.outputs.set(s.name, { chip, spec: s, history });
+        const listeners = new Set<(change: OutputLevelChange) => void>();
+        this.outputs.set(s.name, { chip, spec: s, history, listeners });
         chip.onOutput((pin, level) => {
-          if (pin === pinOf(s.line)) history.push({ active: (level === 1) !== s.activeLow, level, atMs: clock.monotonicMs() });
+          if (pin !== pinOf(s.line)) return;
+          const change = { active: (level === 1) !== s.activeLow, level, atMs: clock.monotonicMs() };
+          history.push(change);
+          for (const listener of [...listeners]) listener(change);
         });
       }
     }
@@ -61,9 +65,19 @@ export class SimExpanders {
   }
 
   outputHistory(name: string): readonly OutputLevelChange[] {
+    return [...this.output(name).history];
+  }
+
+  onOutput(name: string, listener: (change: OutputLevelChange) => void): () => void {
+    const { listeners } = this.output(name);
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  private output(name: string) {
     const found = this.outputs.get(name);
     if (!found) throw notConfigured('outputs', name, this.outputs.keys());
-    return [...found.history];
+    return found;
   }
 
   private input(name: string): { chip: SimMcp23017; spec: InputSpec } {

@@ -26,6 +26,7 @@ import { SimSpeaker } from '../speaker/sim-speaker.js';
 import { VirtualScanner, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
 import { attachVirtualLockBoards, virtualPanels } from './sim-panels-and-locks.js';
 import { SimExpanders } from './sim-expanders.js';
+import type { RelayCabinetLines, SimRelayCabinet } from '../lock-board/sim-relay-cabinet.js';
 
 
 /** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
@@ -55,6 +56,15 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
   const virtualPrinters = await attachVirtualPrinters(io, serialBus);
   const lockBoards = await attachVirtualLockBoards(io, serialBus);
   const panels = await virtualPanels(io);
+  const cabinets = await relayCabinets(io, {
+    onRelay: (relay, listener) =>
+      expanders.hasOutput(relay) ? expanders.onOutput(relay, (c) => listener(c.active)) : gpioBackend.onOutput(relay, (c) => listener(c.active)),
+    setSwitch: (sensor, level, initial) => {
+      if (expanders.hasInput(sensor)) expanders.setLevel(sensor, level); // the driver reads the chip's pins at start
+      else if (initial) gpioBackend.establish(sensor, level);
+      else gpioBackend.setLevel(sensor, level);
+    },
+  });
   const virtualScanners = new Map<string, VirtualScanner>();
   for (const spec of io.scanners) {
     const scanner = new VirtualScanner({ suffix: SCANNER_SUFFIX[spec.suffix], encoding: spec.encoding });
@@ -120,6 +130,11 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     lockBoard: (name) => lockBoards.board(name),
     lockBus: (name) => lockBoards.bus(name),
     matrix: (name) => panels.panel(name),
+    relayCabinet: (name) => {
+      const cabinet = cabinets.get(name);
+      if (!cabinet) throw notConfigured('lockBoards', name, cabinets.keys());
+      return cabinet;
+    },
   };
 
   return {
@@ -131,6 +146,15 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     openMatrix: panels.open,
     controls: sim,
   };
+}
+
+/** A simulated relay cabinet behind every "gpio" lock board, on the lines the config names. */
+async function relayCabinets(io: ResolvedIo, lines: RelayCabinetLines): Promise<Map<string, SimRelayCabinet>> {
+  const cabinets = new Map<string, SimRelayCabinet>();
+  if (!io.gpioLockBoards?.length) return cabinets;
+  const { SimRelayCabinet } = await import('../lock-board/sim-relay-cabinet.js');
+  for (const spec of io.gpioLockBoards) cabinets.set(spec.name, new SimRelayCabinet({ locks: spec.locks, sensorOpenLevel: spec.sensorOpenLevel, lines }));
+  return cabinets;
 }
 
 /** 'auto' accepts any ending; the virtual scanner sends CR LF, the one that needs joining across chunks. */

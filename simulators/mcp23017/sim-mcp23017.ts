@@ -181,17 +181,22 @@ export class SimMcp23017 implements SimI2cChip {
     }
     this.updateInt();
     // Only pins the chip drives are logged: a pin turned into an output counts as a change.
+    // State is updated before anyone hears of it: a listener may drive a pin (a relay that opens
+    // a door whose switch is on this chip), which runs update() again.
     const outputs = this.outputPins();
     const drivenNow = levels & outputs;
+    const changes: PinChange[] = [];
     for (let i = 0; i < 16; i++) {
       if (bit(outputs, i) === 0) continue;
       if (bit(this.lastOutputs, i) === 1 && bit(this.outputLevels, i) === bit(drivenNow, i)) continue;
-      const change = { pin: pinName(i), level: bit(drivenNow, i) };
-      this.outputChanges.push(change);
-      for (const l of [...this.pinListeners]) l(change.pin, change.level);
+      changes.push({ pin: pinName(i), level: bit(drivenNow, i) });
     }
     this.lastOutputs = outputs;
     this.outputLevels = drivenNow;
+    for (const change of changes) {
+      this.outputChanges.push(change);
+      for (const l of [...this.pinListeners]) l(change.pin, change.level);
+    }
   }
 
   private clearInterrupt(port: number): void {

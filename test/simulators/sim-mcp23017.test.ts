@@ -94,3 +94,17 @@ t.test('reset() is a power cycle; a NACKed chip is the bus\'s fault injection', 
   await t.rejects(bus.readByte(A, REG.GPIOA), { code: 'EREMOTEIO' });
   t.equal(await bus.readByte(A, REG.IODIRA), 0xff);
 });
+
+t.test('a listener that drives a pin while hearing an output change is heard once per change (relay opens a door whose switch is on the chip)', async (t) => {
+  const { bus, chip } = rig();
+  await bus.writeByte(A, REG.IODIRA, 0xfe); // A0 out
+  const heard: string[] = [];
+  chip.onOutput((pin, level) => {
+    heard.push(`${pin}=${level}`);
+    if (pin === 'A0') chip.drive('B0', level === 1 ? 0 : 1);
+  });
+  await bus.writeByte(A, REG.OLATA, 0x01);
+  await bus.writeByte(A, REG.OLATA, 0x00);
+  t.same(heard, ['A0=1', 'A0=0']);
+  t.equal(await bus.readByte(A, REG.GPIOA + 1), 0x01);
+});
