@@ -2,7 +2,10 @@
 // MCP23017 reaching a role as plain hal.input()/hal.output() lines through the real driver
 // over the simulated chip (the DigitalIo contract runs on them in test/contracts/).
 import t from 'tap';
-import { createSimHal } from '../../assembly/create-hal.js';
+import { createHal, createSimHal } from '../../assembly/create-hal.js';
+import { FakeGpiod, piHeaderChip } from '../../simulators/gpiod/fake-gpiod.js';
+import { SimI2cBus } from '../../simulators/i2c/sim-i2c-bus.js';
+import { SimMcp23017 } from '../../simulators/mcp23017/sim-mcp23017.js';
 import { loadBoard } from '../../boards/index.js';
 import { parseIoConfig, resolveIo, IoConfigError } from '../../assembly/resolve-io.js';
 import { useFakeTime, settle } from '../drivers/fake-time.js';
@@ -72,4 +75,42 @@ t.test('on the sim board, a key and an LED on the expander are plain lines; self
     await settle(3);
   }
   t.match((await hal.selfTest()).find((r) => r.name === 'output:busy'), { ok: false, detail: /expander exp1 .* does not answer/ });
+});
+
+t.test('a Pi 4 on the gpiod tools: expander lines over the pooled I2C bus, INT on a chardev input', async (t) => {
+  const clock = useFakeTime(t, 1_000_000);
+  const gpiod = new FakeGpiod({ major: 2, chips: [piHeaderChip('gpiochip0', 'pinctrl-bcm2711', 58)] });
+  gpiod.setInput(4, 1);
+  const bus = new SimI2cBus(1);
+  const chip = new SimMcp23017();
+  bus.addChip(0x27, chip);
+  chip.onInterrupt((level) => gpiod.setInput(4, level));
+  const hal = await createHal({
+    board: 'rpi-4b',
+    io: { expanders: { keys: { address: 0x27, interrupt: 'keys-int' } }, inputs: { 'keys-int': { pin: 4, activeLow: true }, next: { pin: 'keys:B3', pull: 'up', activeLow: true, debounceMs: 30 } } },
+    deps: { runner: gpiod.runner, openI2cBus: async () => bus },
+  });
+  t.teardown(() => hal.close());
+  const changes: boolean[] = [];
+  hal.input('next').onChange((a) => changes.push(a));
+  chip.drive('B3', 0);
+  await settle();
+  t.equal(chip.interruptLevel(), 1, 'INT seen through gpiomon and the chip read at once');
+  clock.tick(30);
+  t.same(changes, [true]);
+  await hal.close();
+  t.equal(gpiod.monitors().length, 0);
+});
+
+t.test('no I2C at all: createHal resolves, expander lines are failed parts that say why', async (t) => {
+  const hal = await createHal({
+    board: 'rpi-4b',
+    io: { expanders: { exp1: { address: 0x20 } }, inputs: { key: { pin: 'exp1:A0' } }, outputs: { lamp: { pin: 'exp1:A1' } } },
+    deps: { runner: new FakeGpiod({ major: 2, chips: [piHeaderChip('gpiochip0', 'pinctrl-bcm2711', 58)] }).runner, openI2cBus: async () => Promise.reject(new Error('the i2c-bus package is not installed')) },
+  });
+  t.teardown(() => hal.close());
+  const results = Object.fromEntries((await hal.selfTest()).map((r) => [r.name, r]));
+  t.match(results['input:key'], { ok: false, detail: /i2c-bus package is not installed/ });
+  t.match(results['output:lamp'], { ok: false });
+  await t.rejects(hal.output('lamp').write(true), { code: 'UNAVAILABLE' });
 });
