@@ -18,11 +18,11 @@ import {
   type Speaker,
   type TicketPrinter,
 } from '../drivers/hal/types.js';
-import type { I2cSpec, MatrixSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import type { GpioLockBoardSpec, I2cSpec, MatrixSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import type { GpioParts } from '../drivers/hal/backend.js';
 import type { PartHealth, SelfChecking } from '../drivers/hal/part-health.js';
 import type { SerialScanner } from '../drivers/scanner/serial-scanner.js';
-import type { Timers } from '../drivers/clock/timers.js';
+import { globalTimers, type Timers } from '../drivers/clock/timers.js';
 import { notConfigured } from '../drivers/hal/not-configured.js';
 import { LockBoardLines } from './lock-board-lines.js';
 import { lockBoardResult, matrixResult } from './part-self-tests.js';
@@ -89,6 +89,8 @@ export class AssembledHal implements Hal {
   private readonly printers = new Map<string, Promise<TicketPrinter>>();
   private readonly scanners = new Map<string, Promise<SerialScanner>>();
   private readonly lockBoards: LockBoardLines;
+  private readonly gpioLockSpecs: Map<string, GpioLockBoardSpec>;
+  private readonly gpioLockBoards = new Map<string, Promise<LockBoard>>();
   private readonly matrixSpecs: Map<string, MatrixSpec>;
   private readonly matrices = new Map<string, Promise<LedMatrix>>();
   private closing: Promise<void> | undefined;
@@ -101,6 +103,7 @@ export class AssembledHal implements Hal {
     this.printerSpecs = new Map(assembly.io.printers.map((s) => [s.name, s]));
     this.scannerSpecs = new Map(assembly.io.scanners.map((s) => [s.name, s]));
     this.matrixSpecs = new Map(assembly.io.matrices.map((s) => [s.name, s]));
+    this.gpioLockSpecs = new Map((assembly.io.gpioLockBoards ?? []).map((s) => [s.name, s]));
     this.lockBoards = new LockBoardLines({
       specs: assembly.io.lockBoards,
       openLink: (serial) => this.serial(serial),
@@ -199,7 +202,29 @@ export class AssembledHal implements Hal {
   /** Opens the board's line (and every board on it) on first use; the same board afterwards. */
   async lockBoard(name: string): Promise<LockBoard> {
     this.ensureOpen();
-    return this.lockBoards.open(name);
+    const gpio = this.gpioLockSpecs.get(name);
+    if (gpio) return cachedOpen(this.gpioLockBoards, name, () => this.openGpioLockBoard(gpio));
+    if (this.lockBoards.spec(name)) return this.lockBoards.open(name);
+    throw notConfigured('lockBoards', name, this.lockBoardNames());
+  }
+
+  private lockBoardNames(): string[] {
+    return [...this.lockBoards.names(), ...this.gpioLockSpecs.keys()];
+  }
+
+  /** Relays and door switches on the Hal's own lines (resolveIo checked that each exists). */
+  private async openGpioLockBoard(spec: GpioLockBoardSpec): Promise<LockBoard> {
+    const { GpioLockBoard } = await import('../drivers/lock-board/gpio-lock-board.js');
+    const { timers, onListenerError } = this.assembly;
+    return new GpioLockBoard({
+      name: spec.name,
+      locks: spec.locks.map((l) => ({ relay: this.output(l.relay), sensor: this.input(l.sensor), sensorActiveLow: l.sensorActiveLow })),
+      pulseMs: spec.pulseMs,
+      sensorOpenLevel: spec.sensorOpenLevel,
+      clock: this.clock,
+      timers: timers ?? globalTimers,
+      ...(onListenerError ? { onListenerError } : {}),
+    });
   }
 
   async matrix(name: string): Promise<LedMatrix> {
@@ -222,7 +247,7 @@ export class AssembledHal implements Hal {
       i2c: [...this.i2cSpecs.keys()],
       printers: [...this.printerSpecs.keys()],
       scanners: [...this.scannerSpecs.keys()],
-      lockBoards: this.lockBoards.names(),
+      lockBoards: this.lockBoardNames(),
       matrices: [...this.matrixSpecs.keys()],
     };
   }
@@ -275,7 +300,7 @@ export class AssembledHal implements Hal {
       }
     });
     // Boards on one line take turns on its bus; asking them all at once is still one at a time on the wire.
-    const lockBoards = this.lockBoards.names().map((name) => lockBoardResult(name, this.lockBoards.spec(name), () => this.lockBoard(name)));
+    const lockBoards = this.lockBoardNames().map((name) => lockBoardResult(name, this.lockBoards.spec(name) ?? this.gpioLockSpecs.get(name), () => this.lockBoard(name)));
     const matrices = [...this.matrixSpecs.values()].map((spec) => matrixResult(spec, () => this.matrix(spec.name)));
     results.push(
       ...(await Promise.all(serial)),
@@ -311,6 +336,7 @@ export class AssembledHal implements Hal {
     await Promise.all(users.map(settled));
     await Promise.all(this.matrices.size > 0 ? [...this.matrices.values()].map(settled) : []);
     await this.lockBoards.close(); // before the links: a request on the wire finishes first
+    await Promise.all([...this.gpioLockBoards.values()].map(settled)); // before the lines: a pulse under way releases its relay
     await Promise.all([...this.links.values()].map(settled));
     await Promise.all([...this.devices.values()].map(settled));
     await Promise.all([...this.assembly.gpio.inputs.values(), ...this.assembly.gpio.outputs.values()].map((p) => p.close().catch(() => undefined)));

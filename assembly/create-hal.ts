@@ -111,13 +111,16 @@ export async function createHal(options: CreateHalOptions): Promise<Hal> {
     const { openSerialLink } = await import('../drivers/serial/serial-link.js');
     return openSerialLink({ ...spec, ...(parts.serialBinding ? { binding: parts.serialBinding } : {}) });
   };
+  const openI2c = await i2cOpener(parts);
+  const { withExpanders } = await import('./open-expanders.js');
+  const gpio = await withExpanders(parts.gpio, io.expanders ?? [], openI2c, { clock, timers, onListenerError });
   const hal = new AssembledHal({
     board: board.id,
     clock,
     io,
-    gpio: parts.gpio,
+    gpio,
     openSerial,
-    openI2c: await i2cOpener(parts),
+    openI2c,
     openMatrix: matrixOpener(parts, clock, timers, deps),
     speaker: await speakerFor(parts, request, registry, deps),
     timers,

@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN } from '../boards/board-schema.js';
 import { LockBoardConfigSchema } from '../drivers/lock-board/config.js';
+import { GpioLockBoardConfigSchema } from '../drivers/lock-board/gpio-config.js';
 import { MatrixConfigSchema } from '../drivers/matrix/config.js';
 
 export { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN, type GpioBackendKind } from '../boards/board-schema.js';
@@ -172,7 +173,31 @@ export const IoMatrixConfigSchema = Type.Partial(Type.Omit(MatrixConfigSchema, [
   description: 'a HUB75 LED panel chain: width = cols x chain, height = rows x parallel',
 });
 
-export { LockBoardConfigSchema };
+export { LockBoardConfigSchema, GpioLockBoardConfigSchema };
+
+/** An io.lockBoards entry: an RS485 board ("8a80", "kerong-cu") or relays and door switches ("gpio"). */
+export const AnyLockBoardConfigSchema = Type.Union([LockBoardConfigSchema, GpioLockBoardConfigSchema]);
+export type AnyLockBoardConfig = Static<typeof AnyLockBoardConfigSchema>;
+
+export const DEFAULT_EXPANDER_POLL_MS = 20;
+
+/**
+ * An MCP23017 I/O expander: its 16 pins become io.inputs / io.outputs lines written
+ * "<expander>:A0".."<expander>:B7". The address range is checked by resolveIo (a clearer
+ * message than a schema bound).
+ */
+export const ExpanderConfigSchema = Type.Object(
+  {
+    bus: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: "I2C bus number (/dev/i2c-N); the board's default bus when left out" })),
+    address: Type.Integer({ minimum: 0, maximum: 0x7f, description: '7-bit address set by A2-A0: 0x20-0x27 (32-39)' }),
+    pollMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: DEFAULT_EXPANDER_POLL_MS, description: 'read the input pins this often (also the backstop with an interrupt line)' })),
+    interrupt: Type.Optional(
+      Type.String({ pattern: PART_NAME_PATTERN, description: "the io.inputs line wired to the chip's INTA/INTB (read undebounced; set activeLow as wired)" }),
+    ),
+  },
+  { additionalProperties: false, description: 'an MCP23017 16-pin I/O expander on I2C' },
+);
+export type ExpanderConfig = Static<typeof ExpanderConfigSchema>;
 
 export const IoConfigSchema = Type.Object(
   {
@@ -183,11 +208,15 @@ export const IoConfigSchema = Type.Object(
     printers: Type.Optional(Type.Record(PartName, PrinterConfigSchema, { default: {}, additionalProperties: false, description: 'ticket printers (ESC/POS or Star Line Mode) over a serial part, TCP or /dev/usb/lp' })),
     scanners: Type.Optional(Type.Record(PartName, ScannerConfigSchema, { default: {}, additionalProperties: false, description: 'barcode/QR scanners on serial parts' })),
     lockBoards: Type.Optional(
-      Type.Record(PartName, LockBoardConfigSchema, {
+      Type.Record(PartName, AnyLockBoardConfigSchema, {
         default: {},
         additionalProperties: false,
-        description: 'RS485 lock-control boards by the name roles use; boards on one line name the same io.serial part and differ by address',
+        description:
+          'lock-control boards by the name roles use: RS485 boards (boards on one line name the same io.serial part and differ by address) or "gpio" cabinets of relays and door switches on io.outputs / io.inputs lines',
       }),
+    ),
+    expanders: Type.Optional(
+      Type.Record(PartName, ExpanderConfigSchema, { default: {}, additionalProperties: false, description: 'MCP23017 I/O expanders; their pins are named "<expander>:A0".."<expander>:B7" in io.inputs and io.outputs' }),
     ),
     matrices: Type.Optional(Type.Record(PartName, IoMatrixConfigSchema, { default: {}, additionalProperties: false, description: 'HUB75 LED panels by the name roles use' })),
     speaker: Type.Optional(SpeakerConfigSchema),

@@ -1,10 +1,14 @@
 // Self-test results for the parts that answer in their own terms: a lock board is reachable when
 // it answers a status-all query (which has no effect on the board), a matrix by its health.
 import type { LedMatrix, LockBoard, SelfTestResult } from '../drivers/hal/types.js';
-import type { LockBoardSpec, MatrixSpec } from '../drivers/hal/part-specs.js';
+import type { GpioLockBoardSpec, LockBoardSpec, MatrixSpec } from '../drivers/hal/part-specs.js';
 
-export async function lockBoardResult(name: string, spec: LockBoardSpec | undefined, open: () => Promise<LockBoard>): Promise<SelfTestResult> {
-  const data: Record<string, unknown> = spec ? { serial: spec.serial, protocol: spec.protocol, address: spec.address, locks: spec.locks } : {};
+export async function lockBoardResult(name: string, spec: LockBoardSpec | GpioLockBoardSpec | undefined, open: () => Promise<LockBoard>): Promise<SelfTestResult> {
+  const data: Record<string, unknown> = !spec
+    ? {}
+    : 'serial' in spec
+      ? { serial: spec.serial, protocol: spec.protocol, address: spec.address, locks: spec.locks }
+      : { protocol: 'gpio', locks: spec.locks.length, relays: spec.locks.map((l) => l.relay), sensors: spec.locks.map((l) => l.sensor) };
   const label = `lock-board:${name}`;
   try {
     const all = await (await open()).statusAll();

@@ -27,6 +27,8 @@ import {
   FirmataConfigSchema,
   IoMatrixConfigSchema,
   LockBoardConfigSchema,
+  GpioLockBoardConfigSchema,
+  ExpanderConfigSchema,
   type IoConfig,
   type Pin,
 } from './io-schema.js';
@@ -34,6 +36,8 @@ import type { BoardDefinition, GpioBackendKind as BoardBackendKind } from '../bo
 import type { GpioBackendKind, I2cSpec, InputSpec, LockBoardSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import { HalError } from '../drivers/hal/hal-error.js';
 import { resolvePin } from './resolve-pin.js';
+import { ExpanderPins } from './resolve-expanders.js';
+import { resolveGpioLockBoards } from './resolve-gpio-lock-boards.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
 
 export type { I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
@@ -53,7 +57,7 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices'), TSchema]> = [
+const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices' | 'expanders'), TSchema]> = [
   ['inputs', InputConfigSchema],
   ['outputs', OutputConfigSchema],
   ['serial', SerialConfigSchema],
@@ -62,6 +66,7 @@ const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial'
   ['scanners', ScannerConfigSchema],
   ['lockBoards', LockBoardConfigSchema],
   ['matrices', IoMatrixConfigSchema],
+  ['expanders', ExpanderConfigSchema],
 ];
 const NAME_RE = new RegExp(PART_NAME_PATTERN);
 const MAX_ISSUES = 20;
@@ -85,7 +90,7 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
       if (!isObject(parts)) continue;
       for (const [name, part] of Object.entries(parts)) {
         if (!NAME_RE.test(name)) issues.push(`io.${section}: part name "${name}" must be 1-32 characters of a-z 0-9 -`);
-        parts[name] = Value.Default(schema, part);
+        parts[name] = Value.Default(section === 'lockBoards' ? lockBoardSchema(part) : schema, part);
       }
     }
     if (isObject(value.printers)) {
@@ -97,7 +102,15 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
     if (isObject(value.speaker)) value.speaker = Value.Default(SpeakerConfigSchema, value.speaker);
     if (isObject(value.firmata)) value.firmata = Value.Default(FirmataConfigSchema, value.firmata);
   }
+  // A lock board is checked against the schema its protocol picks, so a mistake reads as one
+  // clear message instead of "expected union value".
+  if (isObject(value) && isObject(value.lockBoards)) {
+    for (const [name, part] of Object.entries(value.lockBoards)) {
+      for (const e of Value.Errors(lockBoardSchema(part), part)) issues.push(`io.lockBoards.${name}${e.path.replaceAll('/', '.')}: ${e.message}`);
+    }
+  }
   for (const e of Value.Errors(IoConfigSchema, value)) {
+    if (e.path.startsWith('/lockBoards/')) continue; // reported above
     const path = `io${e.path.replaceAll('/', '.')}`;
     const last = e.path.split('/').pop() ?? '';
     if (e.message === 'Unexpected property' && !NAME_RE.test(last) && SECTIONS.some(([s]) => e.path === `/${s}/${last}`)) continue; // reported above
@@ -107,6 +120,10 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   }
   if (issues.length > 0) throw new IoConfigError(issues);
   return value as IoConfig;
+}
+
+function lockBoardSchema(part: unknown): TSchema {
+  return isObject(part) && part['protocol'] === 'gpio' ? GpioLockBoardConfigSchema : LockBoardConfigSchema;
 }
 
 /** A printer must say how it is reached, and only one way. */
@@ -147,6 +164,13 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
   const i2c: I2cSpec[] = [];
   const busUsers = new Map<number, string>();
   const addresses = new Map<string, string>();
+  const claimAddress = (part: string, bus: number, address: number): boolean => {
+    const key = `${bus}:${address}`;
+    const other = addresses.get(key);
+    if (other) issues.push(`${other} and ${part} both use address 0x${address.toString(16).padStart(2, '0')} on I2C bus ${bus}`);
+    else addresses.set(key, part);
+    return other === undefined;
+  };
   for (const [name, c] of Object.entries(io.i2c ?? {})) {
     const part = `i2c.${name}`;
     const bus = c.bus ?? board.i2c.defaultBus;
@@ -154,10 +178,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
       issues.push(`${part}: no bus given and board ${board.id} has no default I2C bus`);
       continue;
     }
-    const key = `${bus}:${c.address}`;
-    const other = addresses.get(key);
-    if (other) issues.push(`${other} and ${part} both use address 0x${c.address.toString(16).padStart(2, '0')} on I2C bus ${bus}`);
-    else addresses.set(key, part);
+    claimAddress(part, bus, c.address);
     if (!busUsers.has(bus)) {
       busUsers.set(bus, part);
       const pins = board.i2c.buses[String(bus)];
@@ -168,6 +189,17 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     }
     i2c.push({ name, bus, address: c.address });
   }
+
+  const expanderPins = new ExpanderPins(board, io, issues, (part, bus, address) => {
+    if (!claimAddress(part, bus, address)) return false;
+    const pins = board.i2c.buses[String(bus)];
+    if (pins && !busUsers.has(bus)) {
+      busUsers.set(bus, part);
+      claim(pins.sda, { part: `I2C bus ${bus} SDA`, how: `used by ${part}` });
+      claim(pins.scl, { part: `I2C bus ${bus} SCL`, how: `used by ${part}` });
+    }
+    return true;
+  });
 
   const serial: SerialSpec[] = [];
   const paths = new Map<string, string>();
@@ -195,6 +227,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
   const inputs: InputSpec[] = [];
   for (const [name, c] of Object.entries(io.inputs ?? {})) {
     const part = `inputs.${name}`;
+    if (expanderPins.input(name, c)) continue;
     const line = resolve(part, c.pin);
     if (line === undefined) continue;
     claim(line, { part, how: pinOf(c.pin) });
@@ -204,6 +237,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
   const outputs: OutputSpec[] = [];
   for (const [name, c] of Object.entries(io.outputs ?? {})) {
     const part = `outputs.${name}`;
+    if (expanderPins.output(name, c)) continue;
     const line = resolve(part, c.pin);
     if (line === undefined) continue;
     claim(line, { part, how: pinOf(c.pin) });
@@ -212,6 +246,10 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
 
   const { printers, scanners, lockBoards } = resolveSerialUsers(board, io, serial, issues);
   const matrices = resolveMatrices(io);
+  const expanders = expanderPins.finish(inputs);
+  const allInputs = [...inputs, ...expanders.flatMap((e) => e.inputs)];
+  const allOutputs = [...outputs, ...expanders.flatMap((e) => e.outputs)];
+  const gpioLockBoards = resolveGpioLockBoards(io, allInputs, allOutputs, issues);
 
   if (issues.length > 0) throw new IoConfigError(issues);
   return {
@@ -223,6 +261,8 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     scanners,
     lockBoards,
     matrices,
+    ...(expanders.length > 0 ? { expanders } : {}),
+    ...(gpioLockBoards.length > 0 ? { gpioLockBoards } : {}),
     ...(io.speaker ? { speaker: io.speaker } : {}),
     ...(io.firmata ? { firmata: { ...(io.firmata.path ? { path: io.firmata.path } : {}), baudRate: io.firmata.baudRate ?? DEFAULT_FIRMATA_BAUD_RATE } } : {}),
   };

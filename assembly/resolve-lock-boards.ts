@@ -35,6 +35,7 @@ export function resolveLockBoards(io: IoConfig, claim: SerialClaim, issues: stri
   const lines = new Map<string, { first: LockBoardSpec; addresses: Map<number, string> }>();
   const baudOf = (serialName: string): number | undefined => io.serial?.[serialName]?.baudRate;
   for (const [name, c] of Object.entries(io.lockBoards ?? {})) {
+    if (c.protocol === 'gpio') continue; // on digital lines: resolve-gpio-lock-boards.ts
     const part = `lockBoards.${name}`;
     let spec: LockBoardSpec;
     try {

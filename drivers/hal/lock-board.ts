@@ -23,8 +23,10 @@
 // - After close(), every call not yet on the wire resolves `{ ok: false, code: 'CLOSED', sent: false }`;
 //   one already waiting for its reply finishes as it would have.
 
-/** Which byte protocol a board speaks; chosen per board in io.lockBoards. */
-export type LockBoardProtocol = '8a80' | 'kerong-cu';
+/** Which byte protocol a board speaks, or 'gpio' for relays and door switches on digital lines (drivers/lock-board/gpio-lock-board.ts); chosen per board in io.lockBoards. */
+export type LockBoardProtocol = '8a80' | 'kerong-cu' | 'gpio';
+/** The families that speak bytes on an RS485 line. */
+export type SerialLockBoardProtocol = Exclude<LockBoardProtocol, 'gpio'>;
 
 export type LockBoardFaultCode =
   | 'TIMEOUT' // no complete reply before the deadline (after the retries, for status calls)

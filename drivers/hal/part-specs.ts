@@ -3,7 +3,7 @@
 // assembly layer (assembly/resolve-io.ts) builds it from the config; drivers and simulators
 // only read it. Plain types, so neither needs the config schema (assembly/io-schema.ts,
 // whose static types must stay assignable to these: resolve-io.ts fails to compile if not).
-import type { LockBoardProtocol } from './lock-board.js';
+import type { SerialLockBoardProtocol } from './lock-board.js';
 
 /** sim: in memory; chardev: gpiod tools; sysfs: onoff; firmata: an Arduino running StandardFirmata. */
 export type GpioBackendKind = 'sim' | 'chardev' | 'sysfs' | 'firmata';
@@ -85,7 +85,7 @@ export interface LockBoardSpec {
   name: string;
   /** The io.serial part (the RS485 line); boards on one line share it by address. */
   serial: string;
-  protocol: LockBoardProtocol;
+  protocol: SerialLockBoardProtocol;
   address: number;
   locks: number;
   statusPolarity: 'set-is-open' | 'set-is-closed';
@@ -93,6 +93,15 @@ export interface LockBoardSpec {
   retries: number;
   replyTimeoutMs: number;
   frameGapMs: number;
+}
+
+/** An io.lockBoards entry with "protocol": "gpio": lock n is locks[n - 1], lines by their io.outputs / io.inputs names. */
+export interface GpioLockBoardSpec {
+  name: string;
+  locks: Array<{ relay: string; sensor: string; sensorActiveLow: boolean }>;
+  pulseMs: number;
+  /** Electrical level of a door switch line while its door is open. */
+  sensorOpenLevel: 0 | 1;
 }
 
 export type MatrixHardwareMapping = 'regular' | 'adafruit-hat' | 'adafruit-hat-pwm' | 'regular-pi1' | 'classic';
@@ -117,6 +126,21 @@ export interface MatrixSpec {
   height: number;
 }
 
+/**
+ * One io.expanders entry (an MCP23017) with the io.inputs / io.outputs lines on its pins. In
+ * those specs `line` is the expander pin: 0-7 = A0-A7, 8-15 = B0-B7.
+ */
+export interface ExpanderSpec {
+  name: string;
+  bus: number;
+  address: number;
+  pollMs: number;
+  /** The io.inputs line (on the board's GPIO) wired to the chip's INT pin, and how it is wired. */
+  interrupt?: { input: string; activeLow: boolean };
+  inputs: InputSpec[];
+  outputs: OutputSpec[];
+}
+
 /** The io section resolved against one board: what the HAL opens. */
 export interface ResolvedIo {
   inputs: InputSpec[];
@@ -126,7 +150,11 @@ export interface ResolvedIo {
   printers: PrinterSpec[];
   scanners: ScannerSpec[];
   lockBoards: LockBoardSpec[];
+  /** Relay and door-switch cabinets (io.lockBoards with "protocol": "gpio"). */
+  gpioLockBoards?: GpioLockBoardSpec[];
   matrices: MatrixSpec[];
+  /** MCP23017 expanders and the lines on their pins (not in inputs/outputs, which are the board's own lines). */
+  expanders?: ExpanderSpec[];
   speaker?: SpeakerSpec;
   firmata?: { path?: string; baudRate: number };
 }

@@ -15,4 +15,4 @@ export { PrinterNotReadyError, TemplateError, type PrinterFault, type PrinterSta
 export { TicketTemplateSchema, validateTemplate, type TicketTemplate, type TicketBlock, type TextAlign } from './ticket-template.js';
 export type { Hal, HalParts, SelfTestResult } from './hal.js';
 export type { LedMatrix, LedMatrixHealth, LedMatrixState, RgbFrame } from './led-matrix.js';
-export type { LockBoard, LockBoardFailure, LockBoardFaultCode, LockBoardHealth, LockBoardProtocol, LockBoardResult, LockState, UnlockAck } from './lock-board.js';
+export type { LockBoard, LockBoardFailure, LockBoardFaultCode, LockBoardHealth, LockBoardProtocol, LockBoardResult, SerialLockBoardProtocol, LockState, UnlockAck } from './lock-board.js';

@@ -2,7 +2,7 @@
 // one entry per board, keyed by the name roles use ("cab-a"); several entries may name the
 // same serial part, and then share its bus by address.
 import { Type, type Static } from '@sinclair/typebox';
-import type { LockBoardProtocol } from '../hal/lock-board.js';
+import type { SerialLockBoardProtocol } from '../hal/lock-board.js';
 import type { StatusPolarity } from './codec.js';
 import type { StatusByteOrder } from './frame-8a80.js';
 import { KERONG_MAX_BOARD, KERONG_MAX_LOCKS } from './frame-kerong-cu.js';
@@ -10,9 +10,9 @@ import { FRAME_GAP_MS, REPLY_TIMEOUT_MS } from './lock-bus.js';
 import { DEFAULT_STATUS_RETRIES } from './serial-lock-board.js';
 
 /** The serial settings each family ships with (io.serial.<part>.baudRate must match the board). */
-export const DEFAULT_BAUD_RATE_BY_PROTOCOL: Readonly<Record<LockBoardProtocol, number>> = { '8a80': 9600, 'kerong-cu': 19200 };
+export const DEFAULT_BAUD_RATE_BY_PROTOCOL: Readonly<Record<SerialLockBoardProtocol, number>> = { '8a80': 9600, 'kerong-cu': 19200 };
 /** The polarity the sources agree on most for each family (see the frame-*.ts headers). */
-export const DEFAULT_POLARITY_BY_PROTOCOL: Readonly<Record<LockBoardProtocol, StatusPolarity>> = { '8a80': 'set-is-open', 'kerong-cu': 'set-is-closed' };
+export const DEFAULT_POLARITY_BY_PROTOCOL: Readonly<Record<SerialLockBoardProtocol, StatusPolarity>> = { '8a80': 'set-is-open', 'kerong-cu': 'set-is-closed' };
 export const DEFAULT_STATUS_BYTE_ORDER: StatusByteOrder = 'ch1-last';
 export const MAX_8A80_LOCKS = 255;
 
@@ -54,7 +54,7 @@ export const LockBoardsConfigSchema = Type.Record(Type.String({ pattern: '^[a-z0
 /** A board's settings with every default applied. */
 export interface LockBoardSettings {
   serial: string;
-  protocol: LockBoardProtocol;
+  protocol: SerialLockBoardProtocol;
   address: number;
   locks: number;
   statusPolarity: StatusPolarity;

@@ -1,7 +1,7 @@
 // Builds LockBoards from io.lockBoards settings: one LockBus per serial part, shared by every
 // board on it, closed (with its line) when its last board closes. The HAL assembly calls this
 // with the serial parts it opened.
-import type { LockBoard, LockBoardProtocol } from '../hal/lock-board.js';
+import type { LockBoard, SerialLockBoardProtocol } from '../hal/lock-board.js';
 import type { Clock, SerialLink } from '../hal/types.js';
 import type { Timers } from '../clock/timers.js';
 import type { LockBoardCodec } from './codec.js';
@@ -12,7 +12,7 @@ import { LockBus } from './lock-bus.js';
 import { SerialLockBoard } from './serial-lock-board.js';
 
 export function codecFor(settings: LockBoardSettings): LockBoardCodec {
-  const protocol: LockBoardProtocol = settings.protocol;
+  const protocol: SerialLockBoardProtocol = settings.protocol;
   switch (protocol) {
     case '8a80':
       return create8a80Codec({ address: settings.address, locks: settings.locks, polarity: settings.statusPolarity, statusByteOrder: settings.statusByteOrder });

@@ -8,7 +8,7 @@
 // time whenever the first pulse worked but its reply was lost. So open() writes one frame and
 // reports `sent: true` with the failure: the caller reads status() to learn what happened.
 // Status queries have no effect on the board, so they are retried.
-import type { LockBoard, LockBoardFailure, LockBoardHealth, LockBoardProtocol, LockBoardResult, LockState, UnlockAck } from '../hal/lock-board.js';
+import type { LockBoard, LockBoardFailure, LockBoardHealth, LockBoardResult, SerialLockBoardProtocol, LockState, UnlockAck } from '../hal/lock-board.js';
 import type { Clock } from '../hal/types.js';
 import type { Exchange, LockBoardCodec } from './codec.js';
 import { BoardHealth } from './board-health.js';
@@ -19,7 +19,7 @@ export const DEFAULT_STATUS_RETRIES = 2;
 
 export interface SerialLockBoardOptions {
   name: string;
-  protocol: LockBoardProtocol;
+  protocol: SerialLockBoardProtocol;
   locks: number;
   codec: LockBoardCodec;
   bus: LockBus;
@@ -33,7 +33,7 @@ export interface SerialLockBoardOptions {
 
 export class SerialLockBoard implements LockBoard {
   readonly name: string;
-  readonly protocol: LockBoardProtocol;
+  readonly protocol: SerialLockBoardProtocol;
   readonly locks: number;
   private readonly healthState: BoardHealth;
   private readonly retries: number;

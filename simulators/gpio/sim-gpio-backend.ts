@@ -20,6 +20,7 @@ export class SimGpioBackend implements GpioBackend {
   readonly kind = 'sim' as const;
   private readonly inputs = new Map<string, DebouncedInput>();
   private readonly history = new Map<string, OutputLevelChange[]>();
+  private readonly outputListeners = new Map<string, Set<(change: OutputLevelChange) => void>>();
 
   constructor(private readonly ctx: GpioContext) {}
 
@@ -34,7 +35,9 @@ export class SimGpioBackend implements GpioBackend {
       const history: OutputLevelChange[] = [];
       this.history.set(spec.name, history);
       const record = (level: Level): void => {
-        history.push({ active: level === activeLevel(spec.activeLow), level, atMs: this.ctx.clock.monotonicMs() });
+        const change = { active: level === activeLevel(spec.activeLow), level, atMs: this.ctx.clock.monotonicMs() };
+        history.push(change);
+        for (const listener of [...(this.outputListeners.get(spec.name) ?? [])]) listener(change);
       };
       record(levelFor(spec.initial, spec.activeLow));
       parts.outputs.set(spec.name, new LineOutput(spec, { write: async (level) => record(level), close: async () => undefined, data: () => ({ backend: 'sim' }) }));
@@ -74,11 +77,25 @@ export class SimGpioBackend implements GpioBackend {
     this.input(name).edge(level);
   }
 
+  /** The level the line already has when the board starts (a door switch wired shut): no transition. */
+  establish(name: string, level: Level): void {
+    this.input(name).establish(level);
+  }
+
   /** Every level written to the output, starting with the one driven at open. */
   outputHistory(name: string): readonly OutputLevelChange[] {
     const history = this.history.get(name);
     if (!history) throw notConfigured('outputs', name, [...this.history.keys()]);
     return [...history];
+  }
+
+  /** Hears every later level the output is driven to (a simulated relay watching its coil). */
+  onOutput(name: string, listener: (change: OutputLevelChange) => void): () => void {
+    if (!this.history.has(name)) throw notConfigured('outputs', name, [...this.history.keys()]);
+    const set = this.outputListeners.get(name) ?? new Set();
+    this.outputListeners.set(name, set);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   private input(name: string): DebouncedInput {

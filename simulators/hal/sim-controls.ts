@@ -13,6 +13,8 @@ import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 import type { VirtualLockBoard } from '../lock-board/virtual-lock-board.js';
 import type { VirtualLockBus } from '../lock-board/virtual-lock-bus.js';
 import type { VirtualPanel } from '../matrix/virtual-panel.js';
+import type { SimMcp23017 } from '../mcp23017/sim-mcp23017.js';
+import type { SimRelayCabinet } from '../lock-board/sim-relay-cabinet.js';
 
 export interface SimControls {
   /** Presses the button: one clean edge to its active level (debounced like real input). */
@@ -63,6 +65,16 @@ export interface SimControls {
   lockBoard(name: string): VirtualLockBoard;
   /** The RS485 line that board is on: every request heard (unlocksHeard()), the wire in order. */
   lockBus(name: string): VirtualLockBus;
+  /**
+   * The simulated MCP23017 behind io.expanders[name]: drive its pins, read its outputs, watch
+   * INT (press/release/outputHistory also work on lines that sit on an expander pin).
+   */
+  expander(name: string): SimMcp23017;
+  /**
+   * The simulated cabinet behind a "gpio" io.lockBoards entry: its relays open doors (unless
+   * jammed), its door switches show them; force doors open and shut them as with lockBoard().
+   */
+  relayCabinet(name: string): SimRelayCabinet;
   /** The virtual panel behind io.matrices[name]: the frames shown (lastFrame(), writePng()), brightness. */
   matrix(name: string): VirtualPanel;
 }

@@ -25,6 +25,8 @@ import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 import { SimSpeaker } from '../speaker/sim-speaker.js';
 import { VirtualScanner, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
 import { attachVirtualLockBoards, virtualPanels } from './sim-panels-and-locks.js';
+import { SimExpanders } from './sim-expanders.js';
+import type { RelayCabinetLines, SimRelayCabinet } from '../lock-board/sim-relay-cabinet.js';
 
 
 /** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
@@ -48,11 +50,21 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     return sim;
   };
   for (const spec of io.i2c) busFor(spec.bus).addDevice(spec.address);
+  const expanders = new SimExpanders(io.expanders ?? [], busFor, (input, level) => gpioBackend.setLevel(input, level), clock);
 
   const speaker = new SimSpeaker(clock);
   const virtualPrinters = await attachVirtualPrinters(io, serialBus);
   const lockBoards = await attachVirtualLockBoards(io, serialBus);
   const panels = await virtualPanels(io);
+  const cabinets = await relayCabinets(io, {
+    onRelay: (relay, listener) =>
+      expanders.hasOutput(relay) ? expanders.onOutput(relay, (c) => listener(c.active)) : gpioBackend.onOutput(relay, (c) => listener(c.active)),
+    setSwitch: (sensor, level, initial) => {
+      if (expanders.hasInput(sensor)) expanders.setLevel(sensor, level); // the driver reads the chip's pins at start
+      else if (initial) gpioBackend.establish(sensor, level);
+      else gpioBackend.setLevel(sensor, level);
+    },
+  });
   const virtualScanners = new Map<string, VirtualScanner>();
   for (const spec of io.scanners) {
     const scanner = new VirtualScanner({ suffix: SCANNER_SUFFIX[spec.suffix], encoding: spec.encoding });
@@ -77,11 +89,17 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
   };
 
   const sim: SimControls = {
-    press: (input) => gpioBackend.press(input),
-    release: (input) => gpioBackend.release(input),
-    bounce: (input, times, settle) => gpioBackend.bounce(input, times, settle),
-    setLevel: (input, level) => gpioBackend.setLevel(input, level),
-    outputHistory: (output) => gpioBackend.outputHistory(output),
+    // Lines on an expander pin are driven on the simulated chip; the driver reads them from it.
+    press: (input) => (expanders.hasInput(input) ? expanders.press(input) : gpioBackend.press(input)),
+    release: (input) => (expanders.hasInput(input) ? expanders.press(input, false) : gpioBackend.release(input)),
+    bounce: (input, times, settle) => {
+      if (!expanders.hasInput(input)) return gpioBackend.bounce(input, times, settle);
+      for (let i = 0; i < times; i++) expanders.press(input, i % 2 === 0);
+      expanders.press(input, settle !== 'inactive');
+    },
+    setLevel: (input, level) => (expanders.hasInput(input) ? expanders.setLevel(input, level) : gpioBackend.setLevel(input, level)),
+    outputHistory: (output) => (expanders.hasOutput(output) ? expanders.outputHistory(output) : gpioBackend.outputHistory(output)),
+    expander: (name) => expanders.chip(name),
     attachSerialDevice: (name, device) => serialBus.attach(path(name), device),
     serialWritten: (name) => serialBus.written(path(name)),
     unplugSerial: (name) => serialBus.unplug(path(name)),
@@ -112,6 +130,11 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     lockBoard: (name) => lockBoards.board(name),
     lockBus: (name) => lockBoards.bus(name),
     matrix: (name) => panels.panel(name),
+    relayCabinet: (name) => {
+      const cabinet = cabinets.get(name);
+      if (!cabinet) throw notConfigured('lockBoards', name, cabinets.keys());
+      return cabinet;
+    },
   };
 
   return {
@@ -123,6 +146,15 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     openMatrix: panels.open,
     controls: sim,
   };
+}
+
+/** A simulated relay cabinet behind every "gpio" lock board, on the lines the config names. */
+async function relayCabinets(io: ResolvedIo, lines: RelayCabinetLines): Promise<Map<string, SimRelayCabinet>> {
+  const cabinets = new Map<string, SimRelayCabinet>();
+  if (!io.gpioLockBoards?.length) return cabinets;
+  const { SimRelayCabinet } = await import('../lock-board/sim-relay-cabinet.js');
+  for (const spec of io.gpioLockBoards) cabinets.set(spec.name, new SimRelayCabinet({ locks: spec.locks, sensorOpenLevel: spec.sensorOpenLevel, lines }));
+  return cabinets;
 }
 
 /** 'auto' accepts any ending; the virtual scanner sends CR LF, the one that needs joining across chunks. */

@@ -17,8 +17,28 @@ function remoteIoError(op: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`EREMOTEIO: remote I/O error, ${op}`), { code: 'EREMOTEIO', errno: -121, syscall: op });
 }
 
+/**
+ * A chip with behaviour behind its registers (a port expander whose GPIO register reads the
+ * pins): the bus hands it each byte of a transfer in turn and asks it where the register
+ * pointer goes next, so the chip decides its own sequential addressing.
+ */
+export interface SimI2cChip {
+  /** The raw register file, for inspection. */
+  readonly registers: Uint8Array;
+  readRegister(register: number): number;
+  writeRegister(register: number, value: number): void;
+  /** The register a sequential transfer moves to after `register`. */
+  nextRegister(register: number): number;
+}
+
+interface SimDevice {
+  registers: Uint8Array;
+  pointer: number;
+  chip?: SimI2cChip;
+}
+
 export class SimI2cBus implements I2cBus {
-  private readonly devices = new Map<number, { registers: Uint8Array; pointer: number }>();
+  private readonly devices = new Map<number, SimDevice>();
   private readonly nacks = new Map<number, number>();
   private closed = false;
   /** Every transfer, in order, for assertions. */
@@ -33,6 +53,11 @@ export class SimI2cBus implements I2cBus {
     else for (const [reg, value] of Object.entries(registers)) file[Number(reg) & 0xff] = value & 0xff;
     this.devices.set(address, { registers: file, pointer: 0 });
     return file;
+  }
+
+  /** Puts a chip with register behaviour at `address`. */
+  addChip(address: number, chip: SimI2cChip): void {
+    this.devices.set(address, { registers: chip.registers, pointer: 0, chip });
   }
 
   removeDevice(address: number): void {
@@ -54,39 +79,47 @@ export class SimI2cBus implements I2cBus {
 
   async readByte(address: number, command: number): Promise<number> {
     const d = this.device(address, 'readByte', command);
-    d.pointer = (command + 1) & 0xff;
-    const value = d.registers[command & 0xff] ?? 0;
+    const value = readAt(d, command & 0xff);
+    d.pointer = next(d, command & 0xff);
     this.log(address, 'readByte', command, [value]);
     return value;
   }
 
   async writeByte(address: number, command: number, byte: number): Promise<void> {
     const d = this.device(address, 'writeByte', command);
-    d.registers[command & 0xff] = byte;
-    d.pointer = (command + 1) & 0xff;
+    writeAt(d, command & 0xff, byte);
+    d.pointer = next(d, command & 0xff);
     this.log(address, 'writeByte', command, [byte]);
   }
 
   async readI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }> {
     const d = this.device(address, 'readBlock', command);
-    for (let i = 0; i < length; i++) buffer[i] = d.registers[(command + i) & 0xff] ?? 0;
-    d.pointer = (command + length) & 0xff;
+    let register = command & 0xff;
+    for (let i = 0; i < length; i++) {
+      buffer[i] = readAt(d, register);
+      register = next(d, register);
+    }
+    d.pointer = register;
     this.log(address, 'readBlock', command, [...buffer.subarray(0, length)]);
     return { bytesRead: length, buffer };
   }
 
   async writeI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesWritten: number; buffer: Buffer }> {
     const d = this.device(address, 'writeBlock', command);
-    for (let i = 0; i < length; i++) d.registers[(command + i) & 0xff] = buffer[i] ?? 0;
-    d.pointer = (command + length) & 0xff;
+    let register = command & 0xff;
+    for (let i = 0; i < length; i++) {
+      writeAt(d, register, buffer[i] ?? 0);
+      register = next(d, register);
+    }
+    d.pointer = register;
     this.log(address, 'writeBlock', command, [...buffer.subarray(0, length)]);
     return { bytesWritten: length, buffer };
   }
 
   async receiveByte(address: number): Promise<number> {
     const d = this.device(address, 'receiveByte');
-    const value = d.registers[d.pointer] ?? 0;
-    d.pointer = (d.pointer + 1) & 0xff;
+    const value = readAt(d, d.pointer);
+    d.pointer = next(d, d.pointer);
     this.log(address, 'receiveByte', undefined, [value]);
     return value;
   }
@@ -99,7 +132,7 @@ export class SimI2cBus implements I2cBus {
     return this.closed;
   }
 
-  private device(address: number, op: SimI2cTransfer['op'], register?: number): { registers: Uint8Array; pointer: number } {
+  private device(address: number, op: SimI2cTransfer['op'], register?: number): SimDevice {
     if (this.closed) throw new Error('bus is closed');
     const nacks = this.nacks.get(address);
     const device = this.devices.get(address);
@@ -117,4 +150,17 @@ export class SimI2cBus implements I2cBus {
   private log(address: number, op: SimI2cTransfer['op'], register: number | undefined, bytes: number[]): void {
     this.transfers.push({ address, op, ...(register !== undefined ? { register } : {}), bytes });
   }
+}
+
+function readAt(d: SimDevice, register: number): number {
+  return d.chip ? d.chip.readRegister(register) : (d.registers[register] ?? 0);
+}
+
+function writeAt(d: SimDevice, register: number, value: number): void {
+  if (d.chip) d.chip.writeRegister(register, value & 0xff);
+  else d.registers[register] = value & 0xff;
+}
+
+function next(d: SimDevice, register: number): number {
+  return d.chip ? d.chip.nextRegister(register) : (register + 1) & 0xff;
 }

@@ -17,6 +17,7 @@ import { FakeGpiod, piHeaderChip } from '../../simulators/gpiod/fake-gpiod.js';
 import { RecordingGpio } from '../drivers/recording-sysfs-gpio.js';
 import { announceReady, five, instrumented } from '../drivers/mock-firmata-io.js';
 import { tempDir } from '../../testkit/temp.js';
+import { createSimHal } from '../../assembly/create-hal.js';
 import { DEBOUNCE_MS, digitalIoContract, type Level, type LineOptions, type OpenLines } from './digital-io.js';
 
 const ctx = { clock: systemClock, timers: globalTimers, onListenerError: () => undefined };
@@ -112,6 +113,27 @@ t.test('Firmata backend through johnny-five over mock-firmata', async (t) => {
       const opened = await lines(backend, o, (level) => readers.get(IN_LINE)?.(level), () => writes.filter(([pin]) => pin === OUT_LINE).at(-1)?.[1] as Level | undefined);
       readers.get(IN_LINE)?.(idle(o)); // the board's first report: the resting level
       return opened;
+    },
+  });
+});
+
+// Lines on an MCP23017 pin, through the assembly (io.expanders), the real driver and the real I2C
+// driver over the register-level simulated chip. The chip's INT pin is wired to a board input,
+// so a change is read when it happens, which the contract's exact debounce timing needs (a
+// polled-only expander sees an edge up to pollMs late; test/drivers/mcp23017 covers that path).
+t.test('MCP23017 expander lines on the sim board (interrupt-driven)', async (t) => {
+  digitalIoContract(t, {
+    open: async (o) => {
+      const hal = await createSimHal({
+        board: 'sim',
+        io: {
+          expanders: { exp1: { address: 0x20, interrupt: 'exp-int' } },
+          inputs: { 'exp-int': { pin: 4, activeLow: true }, key: { pin: 'exp1:A0', pull: o.inputActiveLow ? 'up' : 'none', activeLow: o.inputActiveLow, debounceMs: DEBOUNCE_MS } },
+          outputs: { led: { pin: 'exp1:B7', activeLow: o.outputActiveLow, initial: o.outputInitial } },
+        },
+      });
+      const chip = hal.sim.expander('exp1');
+      return { input: hal.input('key'), output: hal.output('led'), setRaw: (level) => chip.drive('A0', level), driven: () => chip.output('B7'), close: () => hal.close() };
     },
   });
 });

@@ -2,9 +2,9 @@
 // simulator on a virtual serial port, and the same through the sim board's hal.lockBoard()
 // (io.lockBoards on an io.serial part, the virtual board the sim board attaches to that line).
 import t from 'tap';
-import { lockBoardContract } from './lock-board.js';
+import { lockBoardBehaviour, lockBoardContract } from './lock-board.js';
 import { lockRig, runOnFakeTime } from '../drivers/lock-board/rig.js';
-import { useFakeTime } from '../drivers/fake-time.js';
+import { settle, useFakeTime } from '../drivers/fake-time.js';
 import { createSimHal } from '../../assembly/create-hal.js';
 
 // Documented frames (hardware.md §3): 8a80 `8A bb ll 11 BCC`, kerong-cu `02 ll-1 31 03 (ll-1+0x36)`.
@@ -43,6 +43,71 @@ for (const [protocol, address, locks, unlockFrame] of [
         listenerErrors,
         infrared: protocol === 'kerong-cu',
         unlockFrame,
+      };
+    });
+  });
+}
+
+// The "gpio" backend: relays and door switches on the sim board's own lines, and on MCP23017
+// pins (the real expander driver over the register-level chip). Door switches are debounced and
+// expander pins polled, so a switch shows a door's new state only after SWITCH_SETTLE_MS: the
+// rig lets that much fake time pass before each status read, as the locker's sensor polling does.
+const LOCKS = 6;
+const EXPANDER_POLL_MS = 20;
+const SWITCH_SETTLE_MS = EXPANDER_POLL_MS + 30 + 1;
+
+for (const onExpander of [false, true]) {
+  t.test(`hal.lockBoard() for a relay cabinet on the sim board (${onExpander ? 'MCP23017 pins' : 'GPIO lines'})`, async (t) => {
+    lockBoardBehaviour(t, `gpio ${onExpander ? 'expander' : 'board lines'}`, async (t) => {
+      const clock = useFakeTime(t, 1_000_000);
+      const listenerErrors: string[] = [];
+      const relays = Array.from({ length: LOCKS }, (_, i) => `relay-${i + 1}`);
+      const sensors = Array.from({ length: LOCKS }, (_, i) => `door-${i + 1}`);
+      const relayPin = (i: number) => (onExpander ? `exp1:A${i}` : [5, 6, 12, 13, 16, 19][i]!);
+      const sensorPin = (i: number) => (onExpander ? `exp1:B${i}` : [20, 21, 22, 23, 24, 25][i]!);
+      const hal = await createSimHal({
+        board: 'sim',
+        io: {
+          ...(onExpander ? { expanders: { exp1: { address: 0x20, pollMs: EXPANDER_POLL_MS } } } : {}),
+          outputs: Object.fromEntries(relays.map((r, i) => [r, { pin: relayPin(i) }])),
+          // Two wirings: board lines active-low with the switch high when open; expander pins active-high, switch low when open.
+          inputs: Object.fromEntries(sensors.map((s, i) => [s, { pin: sensorPin(i), pull: 'up', activeLow: !onExpander }])),
+          lockBoards: { cab: { protocol: 'gpio', locks: relays.map((relay, i) => ({ relay, sensor: sensors[i]! })), pulseMs: 200, sensorOpenLevel: onExpander ? 0 : 1 } },
+        },
+        onListenerError: (part, err) => listenerErrors.push(`${part}: ${err instanceof Error ? err.message : String(err)}`),
+      });
+      t.teardown(() => hal.close());
+      const board = await hal.lockBoard('cab');
+      const run = runOnFakeTime(clock);
+      const settleSwitches = async () => {
+        for (let ms = 0; ms < SWITCH_SETTLE_MS; ms++) {
+          await settle(3);
+          await clock.tickAsync(1);
+        }
+      };
+      const reading = <A extends unknown[], R>(read: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+        await settleSwitches();
+        return read(...args);
+      };
+      const energised = () => relays.reduce((n, r) => n + hal.sim.outputHistory(r).slice(1).filter((c) => c.active).length, 0);
+      return {
+        board: {
+          name: board.name,
+          protocol: board.protocol,
+          locks: board.locks,
+          open: (lock: number) => board.open(lock),
+          status: reading((lock: number) => board.status(lock)),
+          statusAll: reading(() => board.statusAll()),
+          health: () => board.health(),
+          onHealth: (listener: Parameters<typeof board.onHealth>[0]) => board.onHealth(listener),
+          close: () => board.close(),
+        },
+        sim: hal.sim.relayCabinet('cab'),
+        unlocksSent: energised,
+        quiet: () => relays.every((r) => hal.sim.outputHistory(r).length === 1),
+        run,
+        listenerErrors,
+        infrared: false,
       };
     });
   });
