@@ -26,6 +26,7 @@ import {
   SpeakerConfigSchema,
   FirmataConfigSchema,
   IoMatrixConfigSchema,
+  DisplayConfigSchema,
   LockBoardConfigSchema,
   type IoConfig,
   type Pin,
@@ -35,8 +36,9 @@ import type { GpioBackendKind, I2cSpec, InputSpec, LockBoardSpec, OutputSpec, Pr
 import { HalError } from '../drivers/hal/hal-error.js';
 import { resolvePin } from './resolve-pin.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
+import { resolveDisplays } from './resolve-displays.js';
 
-export type { I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+export type { DisplaySpec, I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 
 // The board schema (boards/) and the drivers' plan (drivers/hal) name the same GPIO backends;
 // neither may import the other, so this line fails to compile when they drift apart.
@@ -53,7 +55,7 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices'), TSchema]> = [
+const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices' | 'displays'), TSchema]> = [
   ['inputs', InputConfigSchema],
   ['outputs', OutputConfigSchema],
   ['serial', SerialConfigSchema],
@@ -62,6 +64,7 @@ const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial'
   ['scanners', ScannerConfigSchema],
   ['lockBoards', LockBoardConfigSchema],
   ['matrices', IoMatrixConfigSchema],
+  ['displays', DisplayConfigSchema],
 ];
 const NAME_RE = new RegExp(PART_NAME_PATTERN);
 const MAX_ISSUES = 20;
@@ -212,6 +215,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
 
   const { printers, scanners, lockBoards } = resolveSerialUsers(board, io, serial, issues);
   const matrices = resolveMatrices(io);
+  const displays = resolveDisplays(io, issues);
 
   if (issues.length > 0) throw new IoConfigError(issues);
   return {
@@ -223,6 +227,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     scanners,
     lockBoards,
     matrices,
+    displays,
     ...(io.speaker ? { speaker: io.speaker } : {}),
     ...(io.firmata ? { firmata: { ...(io.firmata.path ? { path: io.firmata.path } : {}), baudRate: io.firmata.baudRate ?? DEFAULT_FIRMATA_BAUD_RATE } } : {}),
   };

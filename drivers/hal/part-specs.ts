@@ -117,6 +117,20 @@ export interface MatrixSpec {
   height: number;
 }
 
+/** One io.displays entry: a small OLED on one of the io.i2c parts, defaults applied. */
+export interface DisplaySpec {
+  name: string;
+  /** The io.i2c part (bus and address) the display is on. */
+  i2c: string;
+  controller: 'ssd1306';
+  width: 128;
+  height: 32 | 64;
+  /** 0-255 at start. */
+  contrast: number;
+  /** 180: mounted upside down. */
+  rotate: 0 | 180;
+}
+
 /** The io section resolved against one board: what the HAL opens. */
 export interface ResolvedIo {
   inputs: InputSpec[];
@@ -127,6 +141,7 @@ export interface ResolvedIo {
   scanners: ScannerSpec[];
   lockBoards: LockBoardSpec[];
   matrices: MatrixSpec[];
+  displays: DisplaySpec[];
   speaker?: SpeakerSpec;
   firmata?: { path?: string; baudRate: number };
 }

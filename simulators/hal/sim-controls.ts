@@ -13,6 +13,7 @@ import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 import type { VirtualLockBoard } from '../lock-board/virtual-lock-board.js';
 import type { VirtualLockBus } from '../lock-board/virtual-lock-bus.js';
 import type { VirtualPanel } from '../matrix/virtual-panel.js';
+import type { Ssd1306Chip } from '../ssd1306/ssd1306-chip.js';
 
 export interface SimControls {
   /** Presses the button: one clean edge to its active level (debounced like real input). */
@@ -65,6 +66,8 @@ export interface SimControls {
   lockBus(name: string): VirtualLockBus;
   /** The virtual panel behind io.matrices[name]: the frames shown (lastFrame(), writePng()), brightness. */
   matrix(name: string): VirtualPanel;
+  /** The simulated SSD1306 behind io.displays[name]: what its glass shows (glass(), png()), its settings, the commands heard. */
+  display(name: string): Ssd1306Chip;
 }
 
 export interface SimHal extends Hal {

@@ -9,7 +9,7 @@
 // (point it at serveVirtualPrinter). Lock boards get byte-level virtual boards on their serial
 // line, matrices virtual panels (sim-panels-and-locks.ts). `sim` is the test's side: press
 // buttons, read what outputs did, plug devices into serial ports, read tickets, scan codes,
-// open and close cabinet doors, look at panel frames.
+// open and close cabinet doors, look at panel frames and OLED glass (sim-displays.ts).
 import type { BackendRequest, BoardParts } from '../../drivers/hal/backend.js';
 import type { ResolvedIo, ScannerSuffix } from '../../drivers/hal/part-specs.js';
 import { notConfigured } from '../../drivers/hal/not-configured.js';
@@ -25,6 +25,7 @@ import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 import { SimSpeaker } from '../speaker/sim-speaker.js';
 import { VirtualScanner, type VirtualScannerSuffix } from '../scanner/virtual-scanner.js';
 import { attachVirtualLockBoards, virtualPanels } from './sim-panels-and-locks.js';
+import { attachSimDisplays } from './sim-displays.js';
 
 
 /** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
@@ -48,6 +49,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     return sim;
   };
   for (const spec of io.i2c) busFor(spec.bus).addDevice(spec.address);
+  const displayChip = await attachSimDisplays(io, busFor);
 
   const speaker = new SimSpeaker(clock);
   const virtualPrinters = await attachVirtualPrinters(io, serialBus);
@@ -112,6 +114,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     lockBoard: (name) => lockBoards.board(name),
     lockBus: (name) => lockBoards.bus(name),
     matrix: (name) => panels.panel(name),
+    display: (name) => displayChip(name),
   };
 
   return {

@@ -1,6 +1,8 @@
 // A simulated I2C bus: one 256-byte register file per device address, a register pointer
 // that auto-increments across block transfers (as most sensors, RTCs and port expanders do),
-// and NACK injection. Failures look like Linux's: EREMOTEIO "Remote I/O error" when nothing
+// and NACK injection. A chip model (SimI2cChip) can take an address instead of a register
+// file, for chips whose bytes are a stream rather than registers (an SSD1306's commands and
+// display data). Failures look like Linux's: EREMOTEIO "Remote I/O error" when nothing
 // acknowledges. It implements the same I2cBus surface as i2c-bus, so the real driver
 // (I2cBusDevice) runs on it unchanged.
 import type { I2cBus } from '../../drivers/hal/bus-handles.js';
@@ -13,12 +15,22 @@ export interface SimI2cTransfer {
   nack?: boolean;
 }
 
+/**
+ * A chip behind an address that decodes what it receives itself. `write` gets the first byte
+ * of the transfer (the SMBus "command": a register, or a control byte) and the bytes after it;
+ * `read` answers `length` bytes (register undefined for a bare receive-byte).
+ */
+export interface SimI2cChip {
+  write(register: number, bytes: readonly number[]): void;
+  read(register: number | undefined, length: number): number[];
+}
+
 function remoteIoError(op: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`EREMOTEIO: remote I/O error, ${op}`), { code: 'EREMOTEIO', errno: -121, syscall: op });
 }
 
 export class SimI2cBus implements I2cBus {
-  private readonly devices = new Map<number, { registers: Uint8Array; pointer: number }>();
+  private readonly devices = new Map<number, { registers: Uint8Array; pointer: number; chip?: SimI2cChip }>();
   private readonly nacks = new Map<number, number>();
   private closed = false;
   /** Every transfer, in order, for assertions. */
@@ -33,6 +45,11 @@ export class SimI2cBus implements I2cBus {
     else for (const [reg, value] of Object.entries(registers)) file[Number(reg) & 0xff] = value & 0xff;
     this.devices.set(address, { registers: file, pointer: 0 });
     return file;
+  }
+
+  /** Puts a chip model at `address`: its transfers go to `chip` instead of a register file. */
+  addChip(address: number, chip: SimI2cChip): void {
+    this.devices.set(address, { registers: new Uint8Array(256), pointer: 0, chip });
   }
 
   removeDevice(address: number): void {
@@ -55,21 +72,23 @@ export class SimI2cBus implements I2cBus {
   async readByte(address: number, command: number): Promise<number> {
     const d = this.device(address, 'readByte', command);
     d.pointer = (command + 1) & 0xff;
-    const value = d.registers[command & 0xff] ?? 0;
+    const value = d.chip ? (d.chip.read(command, 1)[0] ?? 0) : (d.registers[command & 0xff] ?? 0);
     this.log(address, 'readByte', command, [value]);
     return value;
   }
 
   async writeByte(address: number, command: number, byte: number): Promise<void> {
     const d = this.device(address, 'writeByte', command);
-    d.registers[command & 0xff] = byte;
+    if (d.chip) d.chip.write(command, [byte]);
+    else d.registers[command & 0xff] = byte;
     d.pointer = (command + 1) & 0xff;
     this.log(address, 'writeByte', command, [byte]);
   }
 
   async readI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }> {
     const d = this.device(address, 'readBlock', command);
-    for (let i = 0; i < length; i++) buffer[i] = d.registers[(command + i) & 0xff] ?? 0;
+    const answer = d.chip?.read(command, length);
+    for (let i = 0; i < length; i++) buffer[i] = answer ? (answer[i] ?? 0) : (d.registers[(command + i) & 0xff] ?? 0);
     d.pointer = (command + length) & 0xff;
     this.log(address, 'readBlock', command, [...buffer.subarray(0, length)]);
     return { bytesRead: length, buffer };
@@ -77,7 +96,8 @@ export class SimI2cBus implements I2cBus {
 
   async writeI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesWritten: number; buffer: Buffer }> {
     const d = this.device(address, 'writeBlock', command);
-    for (let i = 0; i < length; i++) d.registers[(command + i) & 0xff] = buffer[i] ?? 0;
+    if (d.chip) d.chip.write(command, [...buffer.subarray(0, length)]);
+    else for (let i = 0; i < length; i++) d.registers[(command + i) & 0xff] = buffer[i] ?? 0;
     d.pointer = (command + length) & 0xff;
     this.log(address, 'writeBlock', command, [...buffer.subarray(0, length)]);
     return { bytesWritten: length, buffer };
@@ -85,7 +105,7 @@ export class SimI2cBus implements I2cBus {
 
   async receiveByte(address: number): Promise<number> {
     const d = this.device(address, 'receiveByte');
-    const value = d.registers[d.pointer] ?? 0;
+    const value = d.chip ? (d.chip.read(undefined, 1)[0] ?? 0) : (d.registers[d.pointer] ?? 0);
     d.pointer = (d.pointer + 1) & 0xff;
     this.log(address, 'receiveByte', undefined, [value]);
     return value;
@@ -99,7 +119,7 @@ export class SimI2cBus implements I2cBus {
     return this.closed;
   }
 
-  private device(address: number, op: SimI2cTransfer['op'], register?: number): { registers: Uint8Array; pointer: number } {
+  private device(address: number, op: SimI2cTransfer['op'], register?: number): { registers: Uint8Array; pointer: number; chip?: SimI2cChip } {
     if (this.closed) throw new Error('bus is closed');
     const nacks = this.nacks.get(address);
     const device = this.devices.get(address);
