@@ -7,6 +7,7 @@ import { roleCommands, type RoleContext, type RoleInstance } from '../role-modul
 import { contentProblems, type EvaluatorConfig } from './config.js';
 import { evaluatorSectionProblems } from './section-problems.js';
 import { LevelButtons } from './level-buttons.js';
+import { OledStatus } from './oled-status.js';
 import { startEvaluatorPage } from './page/evaluator-page.js';
 import { RatingDesk } from './rating-desk.js';
 import { RatingStore } from './rating-store.js';
@@ -15,11 +16,14 @@ interface Front {
   page: PageServer | undefined;
   pageError: string | null;
   buttons: LevelButtons;
+  oled: OledStatus | undefined;
 }
 
 async function startFront(ctx: RoleContext<EvaluatorContract>, config: EvaluatorConfig, desk: RatingDesk): Promise<Front> {
   const buttons = new LevelButtons(ctx, config, desk);
   buttons.start();
+  const oled = config.display !== undefined ? new OledStatus(ctx, config.display, desk) : undefined;
+  await oled?.start();
   let pageError: string | null = null;
   const page = config.page.enabled
     ? await startEvaluatorPage({ desk, timers: ctx.timers, host: config.page.host, port: config.page.port, log: ctx.log.child({ part: 'evaluator-page' }) }).catch((err: unknown) => {
@@ -29,7 +33,7 @@ async function startFront(ctx: RoleContext<EvaluatorContract>, config: Evaluator
         return undefined;
       })
     : undefined;
-  return { page, pageError, buttons };
+  return { page, pageError, buttons, oled };
 }
 
 export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initial: EvaluatorConfig): Promise<RoleInstance<EvaluatorConfig, EvaluatorContract>> {
@@ -41,6 +45,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
   desk.changed();
   const stopFront = async () => {
     front.buttons.stop();
+    front.oled?.stop();
     await front.page?.close();
   };
 
@@ -107,6 +112,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
         ok: !desk.config.page.enabled || front.page !== undefined,
         detail: front.page?.url ?? (desk.config.page.enabled ? `page not served: ${front.pageError ?? 'unknown'}` : 'page disabled'),
       }),
+      oled: async () => (front.oled ? { name: 'oled', ...(await front.oled.check()) } : { name: 'oled', ok: true, detail: 'no display configured' }),
     },
     async checkConfig(next) {
       return evaluatorSectionProblems(next, ctx.hal.describe());
