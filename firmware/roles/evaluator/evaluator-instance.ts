@@ -8,7 +8,9 @@ import { contentProblems, type EvaluatorConfig } from './config.js';
 import { evaluatorSectionProblems } from './section-problems.js';
 import { LevelButtons } from './level-buttons.js';
 import { OledStatus } from './oled-status.js';
+import { evaluatorManualTests } from './manual-tests.js';
 import { startEvaluatorPage } from './page/evaluator-page.js';
+import { pageReachable } from './page/page-reachable.js';
 import { RatingDesk } from './rating-desk.js';
 import { RatingStore } from './rating-store.js';
 
@@ -107,13 +109,14 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
       },
     }),
     selfTests: {
-      page: async () => ({
-        name: 'page',
-        ok: !desk.config.page.enabled || front.page !== undefined,
-        detail: front.page?.url ?? (desk.config.page.enabled ? `page not served: ${front.pageError ?? 'unknown'}` : 'page disabled'),
-      }),
+      page: async () => {
+        if (!desk.config.page.enabled) return { name: 'page', ok: true, detail: 'page disabled' };
+        if (!front.page) return { name: 'page', ok: false, detail: `page not served: ${front.pageError ?? 'unknown'}` };
+        return { name: 'page', ...(await pageReachable(front.page.url, ctx.timers)) };
+      },
       oled: async () => (front.oled ? { name: 'oled', ...(await front.oled.check()) } : { name: 'oled', ok: true, detail: 'no display configured' }),
     },
+    manualSelfTests: evaluatorManualTests(ctx, () => ({ config: desk.config, buttons: front.buttons, oled: front.oled })),
     async checkConfig(next) {
       return evaluatorSectionProblems(next, ctx.hal.describe());
     },
