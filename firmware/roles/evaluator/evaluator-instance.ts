@@ -13,6 +13,7 @@ import { startEvaluatorPage } from './page/evaluator-page.js';
 import { pageReachable } from './page/page-reachable.js';
 import { RatingDesk } from './rating-desk.js';
 import { RatingStore } from './rating-store.js';
+import { StaffPhotos } from './staff-photos.js';
 
 interface Front {
   page: PageServer | undefined;
@@ -41,8 +42,15 @@ async function startFront(ctx: RoleContext<EvaluatorContract>, config: Evaluator
 export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initial: EvaluatorConfig): Promise<RoleInstance<EvaluatorConfig, EvaluatorContract>> {
   const records = new RatingStore(ctx.store);
   const desk = await RatingDesk.load(ctx, initial, records);
+  const photos = new StaffPhotos(ctx.store, ctx.timers, () => ctx.clock.bestGuess(), ctx.log.child({ part: 'staff-photos' }));
+  const isUrl = (photo: string | undefined): photo is string => photo !== undefined && /^https?:/.test(photo);
+  const fetchPhoto = (url: string) => void photos.refresh(url).then(() => desk.changed());
+  desk.photoOf = (photo) => (isUrl(photo) ? photos.dataUrl(photo) : photo);
+  const shownPhoto = desk.staffCommand?.photo;
+  // After a restart the cached copy shows at once; only a photo never fetched is asked for again.
+  if (isUrl(shownPhoto) && !(await photos.load(shownPhoto))) fetchPhoto(shownPhoto);
   let front = await startFront(ctx, initial, desk);
-  desk.stateExtras = () => ({ page: front.page?.url ?? null });
+  desk.stateExtras = () => ({ page: front.page?.url ?? null, photo: photos.status() });
   const offLink = ctx.link.onConnectionChange(() => desk.changed());
   desk.changed();
   const stopFront = async () => {
@@ -77,6 +85,8 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
             throw new CommandError('BAD_REQUEST', 'photo must be a data:image/(png|jpeg|webp);base64 URL or an http(s) URL');
           cmd.record(records.settingStatement('staff', data));
           desk.setStaff(data);
+          if (isUrl(data.photo)) fetchPhoto(data.photo);
+          else photos.forget();
           return { staff: data.number };
         },
       },
@@ -128,6 +138,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
     },
     async stop() {
       offLink();
+      photos.stop();
       desk.stop();
       await stopFront();
     },
