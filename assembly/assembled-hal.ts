@@ -12,13 +12,14 @@ import {
   type I2cDevice,
   type LedMatrix,
   type LockBoard,
+  type MonoDisplay,
   type Scanner,
   type SelfTestResult,
   type SerialLink,
   type Speaker,
   type TicketPrinter,
 } from '../drivers/hal/types.js';
-import type { GpioLockBoardSpec, I2cSpec, MatrixSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import type { DisplaySpec, GpioLockBoardSpec, I2cSpec, MatrixSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import type { GpioParts } from '../drivers/hal/backend.js';
 import type { PartHealth, SelfChecking } from '../drivers/hal/part-health.js';
 import type { SerialScanner } from '../drivers/scanner/serial-scanner.js';
@@ -93,6 +94,8 @@ export class AssembledHal implements Hal {
   private readonly gpioLockBoards = new Map<string, Promise<LockBoard>>();
   private readonly matrixSpecs: Map<string, MatrixSpec>;
   private readonly matrices = new Map<string, Promise<LedMatrix>>();
+  private readonly displaySpecs: Map<string, DisplaySpec>;
+  private readonly displays = new Map<string, Promise<MonoDisplay>>();
   private closing: Promise<void> | undefined;
 
   constructor(protected readonly assembly: HalAssembly) {
@@ -104,6 +107,7 @@ export class AssembledHal implements Hal {
     this.scannerSpecs = new Map(assembly.io.scanners.map((s) => [s.name, s]));
     this.matrixSpecs = new Map(assembly.io.matrices.map((s) => [s.name, s]));
     this.gpioLockSpecs = new Map((assembly.io.gpioLockBoards ?? []).map((s) => [s.name, s]));
+    this.displaySpecs = new Map(assembly.io.displays.map((s) => [s.name, s]));
     this.lockBoards = new LockBoardLines({
       specs: assembly.io.lockBoards,
       openLink: (serial) => this.serial(serial),
@@ -234,6 +238,16 @@ export class AssembledHal implements Hal {
     return cachedOpen(this.matrices, name, () => this.assembly.openMatrix(spec));
   }
 
+  async display(name: string): Promise<MonoDisplay> {
+    this.ensureOpen();
+    const spec = this.displaySpecs.get(name);
+    if (!spec) throw notConfigured('displays', name, this.displaySpecs.keys());
+    return cachedOpen(this.displays, name, async () => {
+      const [{ openDisplay }, device] = await Promise.all([import('./open-display.js'), this.i2cDevice(spec.i2c)]);
+      return openDisplay(spec, device);
+    });
+  }
+
   speaker(): Speaker {
     this.ensureOpen();
     return this.assembly.speaker;
@@ -249,6 +263,7 @@ export class AssembledHal implements Hal {
       scanners: [...this.scannerSpecs.keys()],
       lockBoards: this.lockBoardNames(),
       matrices: [...this.matrixSpecs.keys()],
+      displays: [...this.displaySpecs.keys()],
     };
   }
 
@@ -302,6 +317,7 @@ export class AssembledHal implements Hal {
     // Boards on one line take turns on its bus; asking them all at once is still one at a time on the wire.
     const lockBoards = this.lockBoardNames().map((name) => lockBoardResult(name, this.lockBoards.spec(name) ?? this.gpioLockSpecs.get(name), () => this.lockBoard(name)));
     const matrices = [...this.matrixSpecs.values()].map((spec) => matrixResult(spec, () => this.matrix(spec.name)));
+    const displays = [...this.displaySpecs.values()].map(async (spec) => (await import('./open-display.js')).displayResult(spec, () => this.display(spec.name)));
     results.push(
       ...(await Promise.all(serial)),
       ...(await Promise.all(i2c)),
@@ -309,6 +325,7 @@ export class AssembledHal implements Hal {
       ...(await Promise.all(scanners)),
       ...(await Promise.all(lockBoards)),
       ...(await Promise.all(matrices)),
+      ...(await Promise.all(displays)),
     );
     const speaker = this.assembly.speaker;
     if (speaker.check) {
@@ -335,6 +352,7 @@ export class AssembledHal implements Hal {
     const users: Promise<{ close(): Promise<void> }>[] = [...this.printers.values(), ...this.scanners.values()];
     await Promise.all(users.map(settled));
     await Promise.all(this.matrices.size > 0 ? [...this.matrices.values()].map(settled) : []);
+    await Promise.all([...this.displays.values()].map(settled)); // before their I2C devices
     await this.lockBoards.close(); // before the links: a request on the wire finishes first
     await Promise.all([...this.gpioLockBoards.values()].map(settled)); // before the lines: a pulse under way releases its relay
     await Promise.all([...this.links.values()].map(settled));

@@ -199,6 +199,19 @@ export const ExpanderConfigSchema = Type.Object(
 );
 export type ExpanderConfig = Static<typeof ExpanderConfigSchema>;
 
+export const DEFAULT_DISPLAY_CONTRAST = 0xcf;
+
+export const DisplayConfigSchema = Type.Object(
+  {
+    i2c: Type.String({ pattern: PART_NAME_PATTERN, description: 'name of the io.i2c part the display is on (an SSD1306 answers at 0x3c or 0x3d)' }),
+    controller: Type.Optional(Type.Literal('ssd1306', { default: 'ssd1306', description: 'the display controller' })),
+    height: Type.Optional(Type.Union([Type.Literal(64), Type.Literal(32)], { default: 64, description: 'rows of the glass: 64 (0.96" modules) or 32 (0.91"); 128 columns either way' })),
+    contrast: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, default: DEFAULT_DISPLAY_CONTRAST, description: 'OLED drive current, 0-255' })),
+    rotate: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(180)], { default: 0, description: '180 when the module is mounted upside down' })),
+  },
+  { additionalProperties: false, description: 'a small monochrome OLED (SSD1306, 128x64 or 128x32) on an I2C part' },
+);
+
 export const IoConfigSchema = Type.Object(
   {
     inputs: Type.Optional(Type.Record(PartName, InputConfigSchema, { default: {}, additionalProperties: false, description: 'debounced digital inputs: buttons, keys, door sensors' })),
@@ -219,6 +232,9 @@ export const IoConfigSchema = Type.Object(
       Type.Record(PartName, ExpanderConfigSchema, { default: {}, additionalProperties: false, description: 'MCP23017 I/O expanders; their pins are named "<expander>:A0".."<expander>:B7" in io.inputs and io.outputs' }),
     ),
     matrices: Type.Optional(Type.Record(PartName, IoMatrixConfigSchema, { default: {}, additionalProperties: false, description: 'HUB75 LED panels by the name roles use' })),
+    displays: Type.Optional(
+      Type.Record(PartName, DisplayConfigSchema, { default: {}, additionalProperties: false, description: 'small OLED displays (SSD1306) by the name roles use, each on an io.i2c part' }),
+    ),
     speaker: Type.Optional(SpeakerConfigSchema),
     firmata: Type.Optional(FirmataConfigSchema),
   },
@@ -235,3 +251,4 @@ export type SpeakerConfig = Static<typeof SpeakerConfigSchema>;
 export type PrinterConfig = Static<typeof PrinterConfigSchema>;
 export type ScannerConfig = Static<typeof ScannerConfigSchema>;
 export type IoMatrixConfig = Static<typeof IoMatrixConfigSchema>;
+export type DisplayConfig = Static<typeof DisplayConfigSchema>;

@@ -26,6 +26,7 @@ import {
   SpeakerConfigSchema,
   FirmataConfigSchema,
   IoMatrixConfigSchema,
+  DisplayConfigSchema,
   LockBoardConfigSchema,
   GpioLockBoardConfigSchema,
   ExpanderConfigSchema,
@@ -39,8 +40,9 @@ import { resolvePin } from './resolve-pin.js';
 import { ExpanderPins } from './resolve-expanders.js';
 import { resolveGpioLockBoards } from './resolve-gpio-lock-boards.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
+import { resolveDisplays } from './resolve-displays.js';
 
-export type { I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+export type { DisplaySpec, I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 
 // The board schema (boards/) and the drivers' plan (drivers/hal) name the same GPIO backends;
 // neither may import the other, so this line fails to compile when they drift apart.
@@ -57,7 +59,7 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices' | 'expanders'), TSchema]> = [
+const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices' | 'expanders' | 'displays'), TSchema]> = [
   ['inputs', InputConfigSchema],
   ['outputs', OutputConfigSchema],
   ['serial', SerialConfigSchema],
@@ -67,6 +69,7 @@ const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial'
   ['lockBoards', LockBoardConfigSchema],
   ['matrices', IoMatrixConfigSchema],
   ['expanders', ExpanderConfigSchema],
+  ['displays', DisplayConfigSchema],
 ];
 const NAME_RE = new RegExp(PART_NAME_PATTERN);
 const MAX_ISSUES = 20;
@@ -250,6 +253,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
   const allInputs = [...inputs, ...expanders.flatMap((e) => e.inputs)];
   const allOutputs = [...outputs, ...expanders.flatMap((e) => e.outputs)];
   const gpioLockBoards = resolveGpioLockBoards(io, allInputs, allOutputs, issues);
+  const displays = resolveDisplays(io, issues);
 
   if (issues.length > 0) throw new IoConfigError(issues);
   return {
@@ -263,6 +267,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     matrices,
     ...(expanders.length > 0 ? { expanders } : {}),
     ...(gpioLockBoards.length > 0 ? { gpioLockBoards } : {}),
+    displays,
     ...(io.speaker ? { speaker: io.speaker } : {}),
     ...(io.firmata ? { firmata: { ...(io.firmata.path ? { path: io.firmata.path } : {}), baudRate: io.firmata.baudRate ?? DEFAULT_FIRMATA_BAUD_RATE } } : {}),
   };

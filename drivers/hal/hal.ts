@@ -4,6 +4,7 @@ import type { DigitalInput, DigitalOutput } from './digital-io.js';
 import type { I2cDevice } from './i2c-device.js';
 import type { LedMatrix } from './led-matrix.js';
 import type { LockBoard } from './lock-board.js';
+import type { MonoDisplay } from './mono-display.js';
 import type { Scanner } from './scanner.js';
 import type { SerialLink } from './serial-link.js';
 import type { Speaker } from './speaker.js';
@@ -25,7 +26,7 @@ export interface SelfTestResult {
  *   the configured ones.
  * - Parts that are absent on this machine do not make the Hal fail: the part reports why in
  *   selfTest() and its calls reject with UNAVAILABLE or IO.
- * - serial(), i2c(), printer(), scanner(), lockBoard() and matrix() open on first use and hand
+ * - serial(), i2c(), printer(), scanner(), lockBoard(), matrix() and display() open on first use and hand
  *   out the same object afterwards; a failed open is retried on the next call.
  * - selfTest() never rejects; close() closes every part once and is idempotent; any call
  *   after close() fails with HalError CLOSED.
@@ -40,6 +41,7 @@ export interface HalParts {
   scanners: string[];
   lockBoards: string[];
   matrices: string[];
+  displays: string[];
 }
 
 export interface Hal {
@@ -62,6 +64,11 @@ export interface Hal {
   lockBoard(name: string): Promise<LockBoard>;
   /** The LED panel named in io.matrices; resolves at once, the panel reports its start through health(). */
   matrix(name: string): Promise<LedMatrix>;
+  /**
+   * The small display named in io.displays (an SSD1306 OLED on its io.i2c part), initialised
+   * and cleared on first use; rejects HalError IO when the chip does not answer (the next call tries again).
+   */
+  display(name: string): Promise<MonoDisplay>;
   /** Names of every configured part, for diagnostics. */
   describe(): HalParts;
   /** One result per configured part: can it be reached right now. */

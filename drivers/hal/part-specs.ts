@@ -141,6 +141,20 @@ export interface ExpanderSpec {
   outputs: OutputSpec[];
 }
 
+/** One io.displays entry: a small OLED on one of the io.i2c parts, defaults applied. */
+export interface DisplaySpec {
+  name: string;
+  /** The io.i2c part (bus and address) the display is on. */
+  i2c: string;
+  controller: 'ssd1306';
+  width: 128;
+  height: 32 | 64;
+  /** 0-255 at start. */
+  contrast: number;
+  /** 180: mounted upside down. */
+  rotate: 0 | 180;
+}
+
 /** The io section resolved against one board: what the HAL opens. */
 export interface ResolvedIo {
   inputs: InputSpec[];
@@ -155,6 +169,7 @@ export interface ResolvedIo {
   matrices: MatrixSpec[];
   /** MCP23017 expanders and the lines on their pins (not in inputs/outputs, which are the board's own lines). */
   expanders?: ExpanderSpec[];
+  displays: DisplaySpec[];
   speaker?: SpeakerSpec;
   firmata?: { path?: string; baudRate: number };
 }

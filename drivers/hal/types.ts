@@ -16,3 +16,4 @@ export { TicketTemplateSchema, validateTemplate, type TicketTemplate, type Ticke
 export type { Hal, HalParts, SelfTestResult } from './hal.js';
 export type { LedMatrix, LedMatrixHealth, LedMatrixState, RgbFrame } from './led-matrix.js';
 export type { LockBoard, LockBoardFailure, LockBoardFaultCode, LockBoardHealth, LockBoardProtocol, LockBoardResult, SerialLockBoardProtocol, LockState, UnlockAck } from './lock-board.js';
+export { MONO_LINE_HEIGHT_PX, type MonoDisplay, type MonoFrame, type MonoTextLine } from './mono-display.js';

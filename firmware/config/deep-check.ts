@@ -24,6 +24,7 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       scanners: io.scanners.map((p) => p.name),
       lockBoards: io.lockBoards.map((p) => p.name),
       matrices: io.matrices.map((p) => p.name),
+      displays: io.displays.map((p) => p.name),
     };
   } catch (err) {
     if (err instanceof IoConfigError) return err.issues.map((i) => ({ field: '/io', message: i, kind: 'config' }));

@@ -9,6 +9,11 @@ import type { StaffCommand } from '../../protocol/evaluator.js';
 export interface DemoDevice {
   io?: Record<string, unknown>;
   section: Record<string, unknown>;
+  /**
+   * The devices of this role in the demo hall, by id, each with what it has beyond io and
+   * section above (merged over them, one level deep); default: one device `<role>-1`.
+   */
+  devices?: Record<string, { io?: Record<string, unknown>; section?: Record<string, unknown> }>;
   /** Starts the device's simulated visitors; returns a stop function. */
   animate?(runtime: Runtime, say: (line: string) => void, options: { visitorEveryMs: number; citizenMs: number; server: ReferenceServer }): () => void;
 }
@@ -25,14 +30,13 @@ const KIOSK_CATEGORIES = [
 /** The reference server numbers the demo kiosk's categories with the same prefixes. */
 export const DEMO_PREFIXES: Record<string, string> = Object.fromEntries(KIOSK_CATEGORIES.map((c) => [c.id, c.prefix]));
 
-/** Who serves at the demo evaluator's window (sent by the reference server with cmd `staff`). */
-export const DEMO_STAFF: StaffCommand = {
-  name: '王丽',
-  number: 'SF-0315',
-  window: '5号窗口',
-  starLevel: 5,
-  matters: ['社保医保', '不动产登记', '住房公积金'],
-  guide: ['办理完成后，请在本屏幕上对本次服务进行评价。', '选择“不满意”或“非常不满意”时，请选择原因。', '您的评价将实名上传至政务服务好差评系统。'],
+const GUIDE = ['办理完成后，请在本屏幕上对本次服务进行评价。', '选择“不满意”或“非常不满意”时，请选择原因。', '您的评价将实名上传至政务服务好差评系统。'];
+
+/** Who serves at each window, by the evaluator facing it (sent by the reference server with cmd `staff`). */
+export const DEMO_WINDOWS: Record<string, StaffCommand> = {
+  'evaluator-1': { name: '王丽', number: 'SF-0315', window: '1号窗口', starLevel: 5, matters: ['社保医保', '住房公积金'], guide: GUIDE },
+  'evaluator-2': { name: '李明', number: 'SF-0422', window: '2号窗口', starLevel: 4, matters: ['不动产登记', '税务综合'], guide: GUIDE },
+  'evaluator-3': { name: '张伟', number: 'SF-0508', window: '3号窗口', matters: ['企业开办', '出入境'], guide: GUIDE },
 };
 
 const LEVELS = [5, 4, 3, 2, 1] as const;
@@ -90,6 +94,15 @@ export const DEMO_DEVICES: Record<string, DemoDevice> = {
       ratingTimeoutMs: 120_000,
       buttons: LEVELS.map((level) => ({ input: `btn-${level}`, level, items: level <= 2 ? ['efficiency'] : [] })),
       leds: LEVELS.map((level) => ({ output: `led-${level}`, level })),
+    },
+    // One evaluator per window. Window 3's is a button box with a small OLED and no touch screen.
+    devices: {
+      'evaluator-1': {},
+      'evaluator-2': { section: { page: { port: 0 } } },
+      'evaluator-3': {
+        io: { i2c: { oled: { address: 0x3c } }, displays: { status: { i2c: 'oled' } } },
+        section: { page: { enabled: false }, display: 'status' },
+      },
     },
     /** A simulated citizen presses a level button a while after each request (time enough for a person to rate on the page first). */
     animate(runtime, say, options) {

@@ -9,7 +9,7 @@ import { parseConfig } from '../config/load.js';
 import { Runtime } from '../runtime.js';
 import { createLogger } from '../log.js';
 import { ROLE_MODULES } from '../roles/index.js';
-import { DEMO_DEVICES, DEMO_PREFIXES, DEMO_STAFF } from './demo-devices.js';
+import { DEMO_DEVICES, DEMO_PREFIXES, DEMO_WINDOWS } from './demo-devices.js';
 import { EvaluatorCases } from '../../simulators/hall/evaluator-cases.js';
 import { DEFAULT_CONTENT } from '../roles/evaluator/config.js';
 
@@ -39,7 +39,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   await server.start();
   // After each ticket's case the server asks the window's evaluator for a rating.
   const cases = new EvaluatorCases(server.client, {
-    windows: { 'evaluator-1': DEMO_STAFF },
+    windows: DEMO_WINDOWS,
     contentVersion: DEFAULT_CONTENT.version,
     caseMs: options.caseMs ?? 3_000,
     say: (l) => say('server', l),
@@ -50,21 +50,23 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const devices: Runtime[] = [];
   const stopAnimations: (() => void)[] = [];
   for (const module of ROLE_MODULES) {
-    const device = `${module.role}-1`;
     const demo = DEMO_DEVICES[module.role] ?? { section: {} };
-    const config = parseConfig({
-      hall,
-      device,
-      board: 'sim',
-      dataDir: join(dataDir, device),
-      broker: { url: broker.url },
-      ...(demo.io ? { io: demo.io } : {}),
-      roles: { [module.role]: demo.section },
-    });
-    const runtime = await Runtime.start(config, { log });
-    devices.push(runtime);
-    say('device', `${device}: started (sim board, data in ${config.dataDir})`);
-    if (demo.animate) stopAnimations.push(demo.animate(runtime, (l) => say('device', l), { visitorEveryMs: options.visitorEveryMs ?? 8_000, citizenMs: options.citizenMs ?? 6_000, server }));
+    for (const [device, own] of Object.entries(demo.devices ?? { [`${module.role}-1`]: {} })) {
+      const io = { ...demo.io, ...own.io };
+      const config = parseConfig({
+        hall,
+        device,
+        board: 'sim',
+        dataDir: join(dataDir, device),
+        broker: { url: broker.url },
+        ...(Object.keys(io).length > 0 ? { io } : {}),
+        roles: { [module.role]: { ...demo.section, ...own.section } },
+      });
+      const runtime = await Runtime.start(config, { log });
+      devices.push(runtime);
+      say('device', `${device}: started (sim board, data in ${config.dataDir})`);
+      if (demo.animate) stopAnimations.push(demo.animate(runtime, (l) => say('device', l), { visitorEveryMs: options.visitorEveryMs ?? 8_000, citizenMs: options.citizenMs ?? 6_000, server }));
+    }
   }
   server.client.onState((device, role, state) => {
     const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' ? state.data['page'] : undefined;

@@ -15,6 +15,7 @@ import type { VirtualLockBus } from '../lock-board/virtual-lock-bus.js';
 import type { VirtualPanel } from '../matrix/virtual-panel.js';
 import type { SimMcp23017 } from '../mcp23017/sim-mcp23017.js';
 import type { SimRelayCabinet } from '../lock-board/sim-relay-cabinet.js';
+import type { Ssd1306Chip } from '../ssd1306/ssd1306-chip.js';
 
 export interface SimControls {
   /** Presses the button: one clean edge to its active level (debounced like real input). */
@@ -77,6 +78,8 @@ export interface SimControls {
   relayCabinet(name: string): SimRelayCabinet;
   /** The virtual panel behind io.matrices[name]: the frames shown (lastFrame(), writePng()), brightness. */
   matrix(name: string): VirtualPanel;
+  /** The simulated SSD1306 behind io.displays[name]: what its glass shows (glass(), png()), its settings, the commands heard. */
+  display(name: string): Ssd1306Chip;
 }
 
 export interface SimHal extends Hal {

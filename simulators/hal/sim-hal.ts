@@ -9,7 +9,7 @@
 // (point it at serveVirtualPrinter). Lock boards get byte-level virtual boards on their serial
 // line, matrices virtual panels (sim-panels-and-locks.ts). `sim` is the test's side: press
 // buttons, read what outputs did, plug devices into serial ports, read tickets, scan codes,
-// open and close cabinet doors, look at panel frames.
+// open and close cabinet doors, look at panel frames and OLED glass (sim-displays.ts).
 import type { BackendRequest, BoardParts } from '../../drivers/hal/backend.js';
 import type { ResolvedIo, ScannerSuffix } from '../../drivers/hal/part-specs.js';
 import { notConfigured } from '../../drivers/hal/not-configured.js';
@@ -27,6 +27,7 @@ import { VirtualScanner, type VirtualScannerSuffix } from '../scanner/virtual-sc
 import { attachVirtualLockBoards, virtualPanels } from './sim-panels-and-locks.js';
 import { SimExpanders } from './sim-expanders.js';
 import type { RelayCabinetLines, SimRelayCabinet } from '../lock-board/sim-relay-cabinet.js';
+import { attachSimDisplays } from './sim-displays.js';
 
 
 /** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
@@ -51,6 +52,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
   };
   for (const spec of io.i2c) busFor(spec.bus).addDevice(spec.address);
   const expanders = new SimExpanders(io.expanders ?? [], busFor, (input, level) => gpioBackend.setLevel(input, level), clock);
+  const displayChip = await attachSimDisplays(io, busFor);
 
   const speaker = new SimSpeaker(clock);
   const virtualPrinters = await attachVirtualPrinters(io, serialBus);
@@ -135,6 +137,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
       if (!cabinet) throw notConfigured('lockBoards', name, cabinets.keys());
       return cabinet;
     },
+    display: (name) => displayChip(name),
   };
 
   return {

@@ -1,6 +1,10 @@
 // A simulated I2C bus: one 256-byte register file per device address, a register pointer
 // that auto-increments across block transfers (as most sensors, RTCs and port expanders do),
-// and NACK injection. Failures look like Linux's: EREMOTEIO "Remote I/O error" when nothing
+// and NACK injection. A chip model can take an address instead of a plain register file:
+// a register chip (SimRegisterChip: a port expander whose GPIO register reads its pins) keeps
+// the register semantics and decides its own sequential addressing; a stream chip (SimI2cChip:
+// an SSD1306, whose bytes are commands and display data) decodes each transfer itself.
+// Failures look like Linux's: EREMOTEIO "Remote I/O error" when nothing
 // acknowledges. It implements the same I2cBus surface as i2c-bus, so the real driver
 // (I2cBusDevice) runs on it unchanged.
 import type { I2cBus } from '../../drivers/hal/bus-handles.js';
@@ -18,11 +22,21 @@ function remoteIoError(op: string): NodeJS.ErrnoException {
 }
 
 /**
+ * A chip behind an address that decodes what it receives itself. `write` gets the first byte
+ * of the transfer (the SMBus "command": a register, or a control byte) and the bytes after it;
+ * `read` answers `length` bytes (register undefined for a bare receive-byte).
+ */
+export interface SimI2cChip {
+  write(register: number, bytes: readonly number[]): void;
+  read(register: number | undefined, length: number): number[];
+}
+
+/**
  * A chip with behaviour behind its registers (a port expander whose GPIO register reads the
  * pins): the bus hands it each byte of a transfer in turn and asks it where the register
  * pointer goes next, so the chip decides its own sequential addressing.
  */
-export interface SimI2cChip {
+export interface SimRegisterChip {
   /** The raw register file, for inspection. */
   readonly registers: Uint8Array;
   readRegister(register: number): number;
@@ -34,7 +48,12 @@ export interface SimI2cChip {
 interface SimDevice {
   registers: Uint8Array;
   pointer: number;
-  chip?: SimI2cChip;
+  chip?: SimRegisterChip;
+  stream?: SimI2cChip;
+}
+
+function isRegisterChip(chip: SimI2cChip | SimRegisterChip): chip is SimRegisterChip {
+  return 'readRegister' in chip;
 }
 
 export class SimI2cBus implements I2cBus {
@@ -55,9 +74,10 @@ export class SimI2cBus implements I2cBus {
     return file;
   }
 
-  /** Puts a chip with register behaviour at `address`. */
-  addChip(address: number, chip: SimI2cChip): void {
-    this.devices.set(address, { registers: chip.registers, pointer: 0, chip });
+  /** Puts a chip model at `address`: a register chip keeps register semantics, a stream chip decodes its transfers. */
+  addChip(address: number, chip: SimI2cChip | SimRegisterChip): void {
+    if (isRegisterChip(chip)) this.devices.set(address, { registers: chip.registers, pointer: 0, chip });
+    else this.devices.set(address, { registers: new Uint8Array(256), pointer: 0, stream: chip });
   }
 
   removeDevice(address: number): void {
@@ -79,7 +99,7 @@ export class SimI2cBus implements I2cBus {
 
   async readByte(address: number, command: number): Promise<number> {
     const d = this.device(address, 'readByte', command);
-    const value = readAt(d, command & 0xff);
+    const value = d.stream ? (d.stream.read(command, 1)[0] ?? 0) : readAt(d, command & 0xff);
     d.pointer = next(d, command & 0xff);
     this.log(address, 'readByte', command, [value]);
     return value;
@@ -87,7 +107,8 @@ export class SimI2cBus implements I2cBus {
 
   async writeByte(address: number, command: number, byte: number): Promise<void> {
     const d = this.device(address, 'writeByte', command);
-    writeAt(d, command & 0xff, byte);
+    if (d.stream) d.stream.write(command, [byte]);
+    else writeAt(d, command & 0xff, byte);
     d.pointer = next(d, command & 0xff);
     this.log(address, 'writeByte', command, [byte]);
   }
@@ -95,8 +116,9 @@ export class SimI2cBus implements I2cBus {
   async readI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }> {
     const d = this.device(address, 'readBlock', command);
     let register = command & 0xff;
+    const answer = d.stream?.read(command, length);
     for (let i = 0; i < length; i++) {
-      buffer[i] = readAt(d, register);
+      buffer[i] = answer ? (answer[i] ?? 0) : readAt(d, register);
       register = next(d, register);
     }
     d.pointer = register;
@@ -107,8 +129,9 @@ export class SimI2cBus implements I2cBus {
   async writeI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesWritten: number; buffer: Buffer }> {
     const d = this.device(address, 'writeBlock', command);
     let register = command & 0xff;
+    if (d.stream) d.stream.write(command, [...buffer.subarray(0, length)]);
     for (let i = 0; i < length; i++) {
-      writeAt(d, register, buffer[i] ?? 0);
+      if (!d.stream) writeAt(d, register, buffer[i] ?? 0);
       register = next(d, register);
     }
     d.pointer = register;
@@ -118,7 +141,7 @@ export class SimI2cBus implements I2cBus {
 
   async receiveByte(address: number): Promise<number> {
     const d = this.device(address, 'receiveByte');
-    const value = readAt(d, d.pointer);
+    const value = d.stream ? (d.stream.read(undefined, 1)[0] ?? 0) : readAt(d, d.pointer);
     d.pointer = next(d, d.pointer);
     this.log(address, 'receiveByte', undefined, [value]);
     return value;

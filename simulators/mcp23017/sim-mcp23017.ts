@@ -6,7 +6,7 @@
 // pin (MIRROR, INTPOL, cleared by reading GPIO or INTCAP, §3.6). The test's side drives input
 // pins, reads output pins and watches INT; NACKs and a chip that stops answering are the bus's
 // (SimI2cBus.nack), a power cycle is reset().
-import type { SimI2cChip } from '../i2c/sim-i2c-bus.js';
+import type { SimRegisterChip } from '../i2c/sim-i2c-bus.js';
 
 // The chip's own copy of Table 3-1 (BANK = 0), written from the datasheet rather than taken from
 // the driver, so a wrong address in the driver shows up as a test failure, not a shared mistake.
@@ -37,7 +37,7 @@ function bit(mask: number, i: number): Level {
   return (mask >> i) & 1 ? 1 : 0;
 }
 
-export class SimMcp23017 implements SimI2cChip {
+export class SimMcp23017 implements SimRegisterChip {
   readonly registers = new Uint8Array(256);
   /** Every output pin change, in order (the relay clicks a test counts). */
   readonly outputChanges: PinChange[] = [];

@@ -17,3 +17,4 @@ export {
   type TicketTemplate,
 } from '../../drivers/printer/index.js';
 export { openSerialLink } from '../../drivers/serial/serial-link.js';
+export type { MonoDisplay, MonoFrame } from '../../drivers/hal/types.js';

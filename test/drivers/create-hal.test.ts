@@ -29,7 +29,7 @@ t.test('the sim board gives a SimHal whose parts behave like the real ones', asy
   t.ok(isSimHal(hal));
   if (!isSimHal(hal)) return;
   t.equal(hal.board, 'sim');
-  t.same(hal.describe(), { inputs: ['cat-1', 'door'], outputs: ['lamp-1', 'buzzer'], serial: ['printer'], i2c: ['rtc'], printers: [], scanners: [], lockBoards: [], matrices: [] });
+  t.same(hal.describe(), { inputs: ['cat-1', 'door'], outputs: ['lamp-1', 'buzzer'], serial: ['printer'], i2c: ['rtc'], printers: [], scanners: [], lockBoards: [], matrices: [], displays: [] });
 
   const changes: Array<[boolean, number]> = [];
   hal.input('cat-1').onChange((a, at) => changes.push([a, at]));

@@ -1,6 +1,6 @@
 // `halld demo` in-process: the kiosk device prints to the ESC/POS simulator and the demo log
 // shows the rendered ticket and the server's view of it; after the case the evaluator is asked
-// for a rating and a simulated citizen presses a level button.
+// for a rating and a simulated citizen presses a level button; one evaluator per window (1-3), window 3's with an OLED.
 import t from 'tap';
 import { runDemo } from '../../firmware/hall/demo.js';
 import { tempDir } from '../../testkit/temp.js';
@@ -17,7 +17,12 @@ t.test('the demo hall issues a ticket and logs the rendered ticket', async (t) =
   t.match(log, /\[QR [^\]]*\] https:\/\/hall\.example\.cn\/q\/A0/, 'QR with the server URL');
   t.match(log, /event ticket-printer\/ticket\.issued #\d+ .*"number":"A001"/, 'the server got ticket.issued');
   t.match(log, /evaluator-1: rating page at http:\/\/127\.0\.0\.1:\d+\//, 'the evaluator page URL is shown');
-  t.match(log, /evaluator-1: staff 王丽 \(SF-0315\) at 5号窗口: ok/, 'the server told the evaluator who serves there');
+  t.match(log, /evaluator-1: staff 王丽 \(SF-0315\) at 1号窗口: ok/, 'the server told the evaluator who serves there');
+  t.match(log, /evaluator-2: staff 李明 \(SF-0422\) at 2号窗口: ok/, 'one evaluator per window: 2');
+  t.match(log, /evaluator-3: staff 张伟 \(SF-0508\) at 3号窗口: ok/, 'one evaluator per window: 3 (buttons and an OLED)');
+  t.notMatch(log, /evaluator-3: rating page/, 'window 3 has no touch page');
+  t.match(log, /evaluator-2: case case-B001-\w+ for B001 finished, rating requested: ok/, 'the second case at the second window');
+  t.match(log, /evaluator-2: rating for case-B001-\w+ \(B001\): /, 'rated there');
   t.match(log, /evaluator-1: case case-A001-\w+ for A001 finished, rating requested: ok/, 'a rating was requested after the first case');
   t.match(log, /event evaluator\/rating\.submitted #\d+ .*"caseId":"case-A001-/, 'the evaluator sent rating.submitted');
   t.match(log, /evaluator-1: rating for case-A001-\w+ \(A001\): 5 非常满意/, 'the server logged the rating');

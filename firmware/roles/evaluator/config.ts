@@ -54,6 +54,7 @@ export const EvaluatorConfigSchema = Type.Object(
       Type.Object({ output: Type.String({ pattern: PART_NAME, description: 'the io.outputs part of the LED' }), level: Level }, { additionalProperties: false }),
       { default: [], maxItems: 5, description: 'one LED per level button: all blink while a rating is requested, the pressed one lights' },
     ),
+    display: Type.Optional(Type.String({ pattern: PART_NAME, description: 'the io.displays part (a small OLED) that shows the state: staff, the five levels, thanks, 暂停服务' })),
     blinkMs: Type.Integer({ minimum: 100, maximum: 5000, default: 500, description: 'LED blink half-period' }),
     content: Type.Optional({ ...RatingContent, description: 'rating items per level; a newer `content` command replaces them' }),
   },

@@ -7,19 +7,26 @@ import { roleCommands, type RoleContext, type RoleInstance } from '../role-modul
 import { contentProblems, type EvaluatorConfig } from './config.js';
 import { evaluatorSectionProblems } from './section-problems.js';
 import { LevelButtons } from './level-buttons.js';
+import { OledStatus } from './oled-status.js';
+import { evaluatorManualTests } from './manual-tests.js';
 import { startEvaluatorPage } from './page/evaluator-page.js';
+import { pageReachable } from './page/page-reachable.js';
 import { RatingDesk } from './rating-desk.js';
 import { RatingStore } from './rating-store.js';
+import { StaffPhotos } from './staff-photos.js';
 
 interface Front {
   page: PageServer | undefined;
   pageError: string | null;
   buttons: LevelButtons;
+  oled: OledStatus | undefined;
 }
 
 async function startFront(ctx: RoleContext<EvaluatorContract>, config: EvaluatorConfig, desk: RatingDesk): Promise<Front> {
   const buttons = new LevelButtons(ctx, config, desk);
   buttons.start();
+  const oled = config.display !== undefined ? new OledStatus(ctx, config.display, desk) : undefined;
+  await oled?.start();
   let pageError: string | null = null;
   const page = config.page.enabled
     ? await startEvaluatorPage({ desk, timers: ctx.timers, host: config.page.host, port: config.page.port, log: ctx.log.child({ part: 'evaluator-page' }) }).catch((err: unknown) => {
@@ -29,18 +36,26 @@ async function startFront(ctx: RoleContext<EvaluatorContract>, config: Evaluator
         return undefined;
       })
     : undefined;
-  return { page, pageError, buttons };
+  return { page, pageError, buttons, oled };
 }
 
 export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initial: EvaluatorConfig): Promise<RoleInstance<EvaluatorConfig, EvaluatorContract>> {
   const records = new RatingStore(ctx.store);
   const desk = await RatingDesk.load(ctx, initial, records);
+  const photos = new StaffPhotos(ctx.store, ctx.timers, () => ctx.clock.bestGuess(), ctx.log.child({ part: 'staff-photos' }));
+  const isUrl = (photo: string | undefined): photo is string => photo !== undefined && /^https?:/.test(photo);
+  const fetchPhoto = (url: string) => void photos.refresh(url).then(() => desk.changed());
+  desk.photoOf = (photo) => (isUrl(photo) ? photos.dataUrl(photo) : photo);
+  const shownPhoto = desk.staffCommand?.photo;
+  // After a restart the cached copy shows at once; only a photo never fetched is asked for again.
+  if (isUrl(shownPhoto) && !(await photos.load(shownPhoto))) fetchPhoto(shownPhoto);
   let front = await startFront(ctx, initial, desk);
-  desk.stateExtras = () => ({ page: front.page?.url ?? null });
+  desk.stateExtras = () => ({ page: front.page?.url ?? null, photo: photos.status() });
   const offLink = ctx.link.onConnectionChange(() => desk.changed());
   desk.changed();
   const stopFront = async () => {
     front.buttons.stop();
+    front.oled?.stop();
     await front.page?.close();
   };
 
@@ -70,6 +85,8 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
             throw new CommandError('BAD_REQUEST', 'photo must be a data:image/(png|jpeg|webp);base64 URL or an http(s) URL');
           cmd.record(records.settingStatement('staff', data));
           desk.setStaff(data);
+          if (isUrl(data.photo)) fetchPhoto(data.photo);
+          else photos.forget();
           return { staff: data.number };
         },
       },
@@ -102,12 +119,14 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
       },
     }),
     selfTests: {
-      page: async () => ({
-        name: 'page',
-        ok: !desk.config.page.enabled || front.page !== undefined,
-        detail: front.page?.url ?? (desk.config.page.enabled ? `page not served: ${front.pageError ?? 'unknown'}` : 'page disabled'),
-      }),
+      page: async () => {
+        if (!desk.config.page.enabled) return { name: 'page', ok: true, detail: 'page disabled' };
+        if (!front.page) return { name: 'page', ok: false, detail: `page not served: ${front.pageError ?? 'unknown'}` };
+        return { name: 'page', ...(await pageReachable(front.page.url, ctx.timers)) };
+      },
+      oled: async () => (front.oled ? { name: 'oled', ...(await front.oled.check()) } : { name: 'oled', ok: true, detail: 'no display configured' }),
     },
+    manualSelfTests: evaluatorManualTests(ctx, () => ({ config: desk.config, buttons: front.buttons, oled: front.oled })),
     async checkConfig(next) {
       return evaluatorSectionProblems(next, ctx.hal.describe());
     },
@@ -119,6 +138,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
     },
     async stop() {
       offLink();
+      photos.stop();
       desk.stop();
       await stopFront();
     },

@@ -12,6 +12,8 @@ export class LevelButtons {
   private readonly cleanups: (() => void)[] = [];
   private blink: IntervalHandle | undefined;
   private phase = false;
+  /** A technician's test has the buttons and LEDs: presses rate nothing, the desk does not drive the LEDs. */
+  private held = false;
 
   constructor(
     private readonly ctx: RoleContext<EvaluatorContract>,
@@ -24,7 +26,7 @@ export class LevelButtons {
       const input = this.ctx.hal.input(button.input);
       this.cleanups.push(
         input.onChange((active) => {
-          if (!active) return;
+          if (!active || this.held) return;
           const caseId = this.desk.openCaseId;
           if (caseId === undefined) return;
           void this.desk
@@ -34,7 +36,27 @@ export class LevelButtons {
         }),
       );
     }
-    this.cleanups.push(this.desk.cases.on((c) => (c.open ? this.startBlinking() : this.show(c.level))));
+    this.cleanups.push(this.desk.cases.on((c) => (this.held ? undefined : c.open ? this.startBlinking() : this.show(c.level))));
+    this.showDesk();
+  }
+
+  /** For a manual test: stops rating and blinking until the returned function gives them back. */
+  hold(): () => void {
+    this.held = true;
+    this.ctx.timers.clearInterval(this.blink);
+    this.blink = undefined;
+    return () => {
+      this.held = false;
+      this.showDesk();
+    };
+  }
+
+  /** Lights exactly the LEDs `on` says (a manual test while held); resolves when every write is done. */
+  async light(on: (level: RatingLevel) => boolean): Promise<void> {
+    await Promise.all(this.config.leds.map((led) => this.ctx.hal.output(led.output).write(on(led.level))));
+  }
+
+  private showDesk(): void {
     if (this.desk.openCaseId !== undefined) this.startBlinking();
     else this.show(undefined);
   }

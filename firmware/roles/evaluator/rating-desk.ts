@@ -22,6 +22,8 @@ export class RatingDesk {
   private submitting = false;
   /** More of the retained state (the page URL), set by the running instance. */
   stateExtras: () => Record<string, unknown> = () => ({});
+  /** The photo the page may show for the staff command's `photo` (a URL's cached copy), set by the running instance. */
+  photoOf: (photo: string) => string | undefined = (photo) => photo;
   private rev = 0;
   private readonly views = new PageChannel<EvaluatorView>();
   /** Open/closed news for the LEDs. */
@@ -163,7 +165,7 @@ export class RatingDesk {
       online: this.ctx.link.connected,
       idleMs: this.config.page.idleMs,
       pausedReason: this.paused?.reason ?? null,
-      staff: this.staff ?? null,
+      staff: this.staff ? this.staffForPage(this.staff) : null,
       case: open
         ? { caseId: open.caseId, matterName: open.matterName ?? null, ticket: open.ticket ?? null, staffId: open.staffId, window: open.window }
         : null,
@@ -177,6 +179,17 @@ export class RatingDesk {
         items: this.content.levels[String(level) as '1'].map((i) => ({ id: i.id, name: i.name, nameEn: i.nameEn ?? '' })),
       })),
     };
+  }
+
+  private staffForPage(staff: StaffCommand): StaffCommand {
+    const { photo, ...rest } = staff;
+    const shown = photo === undefined ? undefined : this.photoOf(photo);
+    return shown === undefined ? rest : { ...rest, photo: shown };
+  }
+
+  /** Who sits at the window now (as the server sent it). */
+  get staffCommand(): StaffCommand | undefined {
+    return this.staff;
   }
 
   onView(listener: (view: EvaluatorView) => void): () => void {

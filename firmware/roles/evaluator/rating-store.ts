@@ -19,6 +19,8 @@ export const EVALUATOR_MIGRATIONS = [
      event TEXT NOT NULL
    );
    CREATE TABLE ev_setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Staff photos fetched from URLs (staff-photos.ts): what the card shows while the hall server is away.
+  `CREATE TABLE ev_photo (url TEXT PRIMARY KEY, sha256 TEXT NOT NULL, content_type TEXT NOT NULL, bytes BLOB NOT NULL, fetched_at INTEGER NOT NULL);`,
 ];
 
 export type CaseState = 'open' | 'rated' | 'expired' | 'cancelled';

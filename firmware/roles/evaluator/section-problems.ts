@@ -9,6 +9,8 @@ function partProblems(parts: PartNames, config: EvaluatorConfig): string[] {
     if (!parts.inputs.includes(b.input)) problems.push(`/buttons/${i}/input: no input "${b.input}" in io.inputs (have ${parts.inputs.join(', ') || 'none'})`);
   for (const [i, l] of config.leds.entries())
     if (!parts.outputs.includes(l.output)) problems.push(`/leds/${i}/output: no output "${l.output}" in io.outputs (have ${parts.outputs.join(', ') || 'none'})`);
+  if (config.display !== undefined && !parts.displays.includes(config.display))
+    problems.push(`/display: no display "${config.display}" in io.displays (have ${parts.displays.join(', ') || 'none'})`);
   return problems;
 }
 

@@ -83,6 +83,8 @@ export async function evaluatorFixture(
   t: Teardown,
   options: {
     role?: Record<string, unknown>;
+    /** More io parts on the sim board (an OLED: i2c + displays). */
+    io?: Record<string, unknown>;
     time?: DeviceTime;
     /** Another board than the sim one: its id, its io section and a HAL factory (e.g. Firmata on mock-firmata). `hal` in the fixture is then unset. */
     board?: { id: string; io: Record<string, unknown>; hal: () => Promise<Hal> };
@@ -102,7 +104,7 @@ export async function evaluatorFixture(
     board: options.board?.id ?? 'sim',
     dataDir: join(dir, 'data'),
     broker: { url, reconnectMinMs: 100 },
-    io: options.board?.io ?? IO,
+    io: options.board?.io ?? { ...IO, ...options.io },
     roles: {
       sys: {},
       evaluator: {
