@@ -12,6 +12,7 @@ import {
   type I2cDevice,
   type LedMatrix,
   type LockBoard,
+  type PanelPainter,
   type Scanner,
   type SelfTestResult,
   type SerialLink,
@@ -91,6 +92,7 @@ export class AssembledHal implements Hal {
   private readonly lockBoards: LockBoardLines;
   private readonly matrixSpecs: Map<string, MatrixSpec>;
   private readonly matrices = new Map<string, Promise<LedMatrix>>();
+  private readonly painters = new Map<string, Promise<PanelPainter>>();
   private closing: Promise<void> | undefined;
 
   constructor(protected readonly assembly: HalAssembly) {
@@ -207,6 +209,17 @@ export class AssembledHal implements Hal {
     const spec = this.matrixSpecs.get(name);
     if (!spec) throw notConfigured('matrices', name, this.matrixSpecs.keys());
     return cachedOpen(this.matrices, name, () => this.assembly.openMatrix(spec));
+  }
+
+  /** The subset font loads on first use (a few ms); a character outside it loads the full font in the background. */
+  async painter(name: string): Promise<PanelPainter> {
+    this.ensureOpen();
+    const spec = this.matrixSpecs.get(name);
+    if (!spec) throw notConfigured('matrices', name, this.matrixSpecs.keys());
+    return cachedOpen(this.painters, name, async () => {
+      const { openPainter } = await import('../drivers/matrix/render/panel-painter.js');
+      return openPainter(spec, this.clock);
+    });
   }
 
   speaker(): Speaker {

@@ -4,6 +4,7 @@ import type { DigitalInput, DigitalOutput } from './digital-io.js';
 import type { I2cDevice } from './i2c-device.js';
 import type { LedMatrix } from './led-matrix.js';
 import type { LockBoard } from './lock-board.js';
+import type { PanelPainter } from './panel-layout.js';
 import type { Scanner } from './scanner.js';
 import type { SerialLink } from './serial-link.js';
 import type { Speaker } from './speaker.js';
@@ -62,6 +63,8 @@ export interface Hal {
   lockBoard(name: string): Promise<LockBoard>;
   /** The LED panel named in io.matrices; resolves at once, the panel reports its start through health(). */
   matrix(name: string): Promise<LedMatrix>;
+  /** Draws caller layouts for the panel named in io.matrices (its size and font); the same painter afterwards. */
+  painter(name: string): Promise<PanelPainter>;
   /** Names of every configured part, for diagnostics. */
   describe(): HalParts;
   /** One result per configured part: can it be reached right now. */
