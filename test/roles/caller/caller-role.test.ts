@@ -11,6 +11,10 @@ import { loadBuiltinFace } from '../../../drivers/matrix/render/builtin-fonts.js
 import { PanelRenderer } from '../../../drivers/matrix/render/panel-renderer.js';
 import type { PanelState } from '../../../drivers/hal/types.js';
 import type { Ack } from '../../../protocol/messages.js';
+import { encodePcmWav } from '../../../drivers/hal/types.js';
+import { tempDir } from '../../../testkit/temp.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 t.setTimeout(120_000);
 
@@ -154,4 +158,24 @@ t.test('bad input is refused with a reason and the device keeps answering', asyn
   t.match(await f.command('mode', { mode: 'loud' }), { ok: false, error: { code: 'BAD_REQUEST' } });
   t.match(await f.command('brightness', { level: 101 }), { ok: false, error: { code: 'BAD_REQUEST' } });
   t.match(await f.server.client.commandUnchecked(DEVICE, 'sys/ping', { n: 1 }), { ok: true, data: { n: 1 } });
+});
+
+t.test('with a voice pack the announcement is the joined clips played as one WAV; a word it lacks is spoken by TTS', async (t) => {
+  const dir = await tempDir(t, 'halld-pack-');
+  const tone = (hz: number) => encodePcmWav({ sampleRateHz: 16_000, channels: 1, samples: new Int16Array(1600).map((_, i) => Math.round(6000 * Math.sin((2 * Math.PI * hz * i) / 16_000))) });
+  for (const [i, word] of ['请', '号', '到', '窗口', '办理', '零', '二', '三', '五', 'A', '_chime'].entries()) await writeFile(join(dir, `${word}.wav`), tone(300 + i * 40));
+  const f = await callerFixture(t, { role: { voice: { voicePack: dir, repeat: 1 } } });
+  await f.command('call', { ticket: 'A023', window: '5' });
+  await waitFor('announced', () => f.events('announced')[0]);
+  const events = f.hal.sim.speakerEvents();
+  t.same(events.map((e) => e.kind), ['play', 'play'], 'the chime clip, then the announcement');
+  const speech = events[1];
+  const ms = speech?.kind === 'play' ? speech.durationMs : 0;
+  t.ok(ms > 11 * 100 - 11 * 8 && ms <= 11 * 100, `eleven 100 ms clips joined (${ms.toFixed(0)} ms)`);
+  const written = await f.hal.sim.speaker().writeRecordings(dir);
+  t.equal(written.length, 2, 'what was played can be listened to');
+  await f.command('call', { ticket: 'B1', window: '5' });
+  await waitFor('second announced', () => f.events('announced')[1]);
+  t.same(f.hal.sim.spoken(), ['请B 一号到五号窗口办理'], 'B and 一 have no clip: the text goes to the speaker\'s voice');
+  t.match(f.state(), { voicePack: { dir, words: 10 } });
 });
