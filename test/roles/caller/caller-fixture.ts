@@ -9,6 +9,7 @@ import { Runtime } from '../../../firmware/runtime.js';
 import { silentLogger } from '../../../firmware/log.js';
 import { isSimHal, type SimHal } from '../../../simulators/hal/sim-hal.js';
 import type { DeviceEvent } from '../../../protocol/hall-client.js';
+import type { Hal } from '../../../drivers/hal/types.js';
 import type { Ack } from '../../../protocol/messages.js';
 import type { DeviceTime } from '../../../testkit/device-time.js';
 import { tempDir } from '../../../testkit/temp.js';
@@ -38,7 +39,16 @@ export interface CallerFixture {
   restart(): Promise<void>;
 }
 
-export async function callerFixture(t: Teardown, options: { role?: Record<string, unknown>; time?: DeviceTime; io?: Record<string, unknown> } = {}): Promise<CallerFixture> {
+export async function callerFixture(
+  t: Teardown,
+  options: {
+    role?: Record<string, unknown>;
+    time?: DeviceTime;
+    io?: Record<string, unknown>;
+    /** Another board than the sim one (its id and a HAL factory); `hal` in the fixture is then unset. */
+    board?: { id: string; hal: () => Promise<Hal> };
+  } = {},
+): Promise<CallerFixture> {
   const dir = await tempDir(t, 'halld-caller-');
   const broker = await startAedesBroker({ port: 0 });
   t.teardown(() => broker.close());
@@ -53,7 +63,7 @@ export async function callerFixture(t: Teardown, options: { role?: Record<string
   const config = parseConfig({
     hall: 'test-hall',
     device: DEVICE,
-    board: 'sim',
+    board: options.board?.id ?? 'sim',
     dataDir,
     broker: { url: broker.url, reconnectMinMs: 100 },
     io: options.io ?? IO,
@@ -70,10 +80,11 @@ export async function callerFixture(t: Teardown, options: { role?: Record<string
   });
   const fixture = { server, dataDir } as CallerFixture;
   const boot = async () => {
-    const runtime = await Runtime.start(config, { log: silentLogger(), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
+    const hal = options.board ? await options.board.hal() : undefined;
+    const runtime = await Runtime.start(config, { log: silentLogger(), ...(hal ? { hal } : {}), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
     fixture.runtime = runtime;
-    if (!isSimHal(runtime.hal)) throw new Error('expected the sim board');
-    fixture.hal = runtime.hal;
+    if (isSimHal(runtime.hal)) fixture.hal = runtime.hal;
+    else if (!options.board) throw new Error('expected the sim board');
     await waitFor('device online', () => {
       const s = server.client.status(DEVICE);
       return s?.online === true && s.boot === runtime.boot;
