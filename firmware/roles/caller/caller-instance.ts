@@ -14,10 +14,14 @@ import { CallerStore, type CallRecord } from './caller-store.js';
 import type { CallerConfig } from './config.js';
 import { callerSectionProblems } from './section-problems.js';
 import { VoicePack } from './voice-pack.js';
+import type { PageServer } from '../../pages/page-server.js';
+import { callerView, startCallerPage } from './page/caller-page.js';
 
 const TEST_PATTERN_MS = 5000;
 
 interface Front {
+  page: PageServer | undefined;
+  pageError: string | null;
   panels: CallerPanels;
   keypad: CallerKeypad;
   voicePack: VoicePack | undefined;
@@ -50,6 +54,9 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
   const settings = await store.load({ mode: initial.silent ? 'silent' : 'voice', current: null, history: [], notice: null, paused: false, brightness: null });
   let config = initial;
   const board = new CallerBoard(settings, ctx.clock, ctx.timers, config.lastN);
+  // The page's view revision: counted before anyone else hears of a change.
+  let rev = 0;
+  board.onChange(() => (rev += 1));
   let brightnessOverride = settings.brightness;
   let front: Front;
 
@@ -67,6 +74,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
       panels: front.panels.status(),
       queue: announcer.pending,
       voicePack: front.voicePack ? { dir: front.voicePack.dir, words: front.voicePack.words } : null,
+      page: front.page?.url ?? null,
     });
   };
 
@@ -87,14 +95,24 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
     const { pack, error } = await loadVoicePack(ctx, c);
     const panels = new CallerPanels(ctx, c, board, () => publish());
     const keypad = new CallerKeypad(ctx, c, board);
-    front = { panels, keypad, voicePack: pack, voicePackError: error };
+    let pageError: string | null = null;
+    const page = c.page.enabled
+      ? await startCallerPage({ board, view: () => callerView(board, rev, c.lang, c.window), timers: ctx.timers, host: c.page.host, port: c.page.port, log: ctx.log.child({ part: 'caller-page' }) }).catch((err: unknown) => {
+          // Without the TV page the panels still show the calls: a busy port is a fault to report.
+          pageError = (err as Error).message;
+          ctx.log.error({ err: pageError, port: c.page.port }, 'caller TV page not served');
+          return undefined;
+        })
+      : undefined;
+    front = { page, pageError, panels, keypad, voicePack: pack, voicePackError: error };
     await panels.start(brightnessOverride);
     keypad.start();
     return front;
   };
-  const stopFront = () => {
+  const stopFront = async () => {
     front.keypad.stop();
     front.panels.stop();
+    await front.page?.close();
   };
   front = await startFront(config);
   const offBoard = board.onChange(publish);
@@ -183,6 +201,11 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
     selfTests: {
       panels: async () => panelsSelfTest(front.panels),
       speaker: async () => speakerSelfTest(ctx),
+      page: async () => ({
+        name: 'page',
+        ok: !config.page.enabled || front.page !== undefined,
+        detail: front.page?.url ?? (config.page.enabled ? `TV page not served: ${front.pageError ?? 'unknown'}` : 'TV page disabled'),
+      }),
       'voice-pack': async () => ({
         name: 'voice-pack',
         ok: front.voicePackError === null,
@@ -194,7 +217,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
       return callerSectionProblems(next, ctx.hal.describe());
     },
     async reconfigure(next) {
-      stopFront();
+      await stopFront();
       config = next;
       board.setLastN(next.lastN);
       front = await startFront(next);
@@ -203,7 +226,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
     async stop() {
       offBoard();
       announcer.stop();
-      stopFront();
+      await stopFront();
       board.stop();
     },
   };
