@@ -67,10 +67,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     if (demo.animate) stopAnimations.push(demo.animate(runtime, (l) => say('device', l), { visitorEveryMs: options.visitorEveryMs ?? 8_000, citizenMs: options.citizenMs ?? 6_000, server }));
   }
   server.client.onState((device, role, state) => {
-    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' ? state.data['page'] : undefined;
+    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' || role === 'caller' ? state.data['page'] : undefined;
     if (typeof url === 'string' && url !== kioskUrls.get(device)) {
       kioskUrls.set(device, url);
-      say('device', `${device}: ${role === 'evaluator' ? 'rating page' : 'touchscreen page'} at ${url} (open it in a browser)`);
+      say('device', `${device}: ${role === 'evaluator' ? 'rating page' : role === 'caller' ? 'hall TV page' : 'touchscreen page'} at ${url} (open it in a browser)`);
     }
   });
 
