@@ -13,6 +13,7 @@ import {
   type LedMatrix,
   type LockBoard,
   type MonoDisplay,
+  type PanelPainter,
   type Scanner,
   type SelfTestResult,
   type SerialLink,
@@ -96,6 +97,7 @@ export class AssembledHal implements Hal {
   private readonly matrices = new Map<string, Promise<LedMatrix>>();
   private readonly displaySpecs: Map<string, DisplaySpec>;
   private readonly displays = new Map<string, Promise<MonoDisplay>>();
+  private readonly painters = new Map<string, Promise<PanelPainter>>();
   private closing: Promise<void> | undefined;
 
   constructor(protected readonly assembly: HalAssembly) {
@@ -245,6 +247,17 @@ export class AssembledHal implements Hal {
     return cachedOpen(this.displays, name, async () => {
       const [{ openDisplay }, device] = await Promise.all([import('./open-display.js'), this.i2cDevice(spec.i2c)]);
       return openDisplay(spec, device);
+    });
+  }
+
+  /** The subset font loads on first use (a few ms); a character outside it loads the full font in the background. */
+  async painter(name: string): Promise<PanelPainter> {
+    this.ensureOpen();
+    const spec = this.matrixSpecs.get(name);
+    if (!spec) throw notConfigured('matrices', name, this.matrixSpecs.keys());
+    return cachedOpen(this.painters, name, async () => {
+      const { openPainter } = await import('../drivers/matrix/render/panel-painter.js');
+      return openPainter(spec, this.clock);
     });
   }
 

@@ -2,6 +2,7 @@
 // export read. Adding a role = its protocol/<role>.ts with a defineContract(...) and one line here.
 import type { Static } from '@sinclair/typebox';
 import type { CommandData, CommandName, EventData, EventName, RequestName, WireContract } from './contract.js';
+import { callerContract } from './caller.js';
 import { evaluatorContract } from './evaluator.js';
 import { sysContract } from './sys.js';
 import { ticketPrinterContract } from './ticket-printer.js';
@@ -10,6 +11,7 @@ export const CONTRACTS = {
   sys: sysContract,
   'ticket-printer': ticketPrinterContract,
   evaluator: evaluatorContract,
+  caller: callerContract,
 } as const;
 
 export type Contracts = typeof CONTRACTS;

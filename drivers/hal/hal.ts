@@ -5,6 +5,7 @@ import type { I2cDevice } from './i2c-device.js';
 import type { LedMatrix } from './led-matrix.js';
 import type { LockBoard } from './lock-board.js';
 import type { MonoDisplay } from './mono-display.js';
+import type { PanelPainter } from './panel-layout.js';
 import type { Scanner } from './scanner.js';
 import type { SerialLink } from './serial-link.js';
 import type { Speaker } from './speaker.js';
@@ -69,6 +70,8 @@ export interface Hal {
    * and cleared on first use; rejects HalError IO when the chip does not answer (the next call tries again).
    */
   display(name: string): Promise<MonoDisplay>;
+  /** Draws caller layouts for the panel named in io.matrices (its size and font); the same painter afterwards. */
+  painter(name: string): Promise<PanelPainter>;
   /** Names of every configured part, for diagnostics. */
   describe(): HalParts;
   /** One result per configured part: can it be reached right now. */

@@ -2,10 +2,11 @@
 //   espeak-ng -v <voice> -s <wpm> --stdout --stdin   (text on stdin, WAV on stdout; espeak-ng(1))
 //   aplay -q [-D <device>] -t wav -                  (WAV from stdin; aplay(1))
 // Text goes through stdin, never argv, so no announcement can be read as an option. One
-// utterance at a time: a second say() waits for the first, so announcements never overlap.
+// sound at a time: a second say()/play()/beep() waits for the first, so nothing overlaps.
+// play() hands a WAV (a chime, joined voice-pack clips) to aplay the same way.
 import { ChildWatch, runToCompletion, stopChild, type CommandRunner, type RunningCommand } from '../process/command-runner.js';
 import type { Timers } from '../clock/timers.js';
-import { HalError, type Speaker } from '../hal/types.js';
+import { HalError, parsePcmWav, type Speaker } from '../hal/types.js';
 import type { PartHealth, SelfChecking } from '../hal/part-health.js';
 import { espeakVoice, espeakWordsPerMinute } from './espeak-voice.js';
 import { toneWav } from './tone-wav.js';
@@ -67,6 +68,20 @@ export class EspeakSpeaker implements Speaker, SelfChecking {
       const aplay = this.start('aplay', aplayArgs(this.options.device));
       aplay.child.stdin?.on('error', () => undefined);
       aplay.child.stdin?.end(toneWav(ms, frequencyHz));
+      await this.finish([aplay]);
+    });
+  }
+
+  play(wav: Uint8Array): Promise<void> {
+    try {
+      parsePcmWav(wav); // refuse a bad buffer before it reaches aplay (and before the queue)
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.queue(`play ${wav.length} bytes`, async () => {
+      const aplay = this.start('aplay', aplayArgs(this.options.device));
+      aplay.child.stdin?.on('error', () => undefined);
+      aplay.child.stdin?.end(Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength));
       await this.finish([aplay]);
     });
   }

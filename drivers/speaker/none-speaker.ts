@@ -1,6 +1,6 @@
 // The speaker of a board without one: every call succeeds silently (until close), so a role that
 // announces or beeps runs the same on a device with no audio.
-import { HalError, type Speaker } from '../hal/types.js';
+import { HalError, parsePcmWav, type Speaker } from '../hal/types.js';
 import type { PartHealth, SelfChecking } from '../hal/part-health.js';
 
 export class NoneSpeaker implements Speaker, SelfChecking {
@@ -13,6 +13,11 @@ export class NoneSpeaker implements Speaker, SelfChecking {
 
   async say(_text: string, _options?: { lang?: string; rate?: number }): Promise<void> {
     this.ensureOpen();
+  }
+
+  async play(wav: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    parsePcmWav(wav);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@ import { isSimHal } from '../../simulators/hal/sim-hal.js';
 import { renderTicketText } from '../../simulators/escpos-printer/render-text.js';
 import type { ReferenceServer } from '../../simulators/hall/reference-server.js';
 import type { StaffCommand } from '../../protocol/evaluator.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export interface DemoDevice {
   io?: Record<string, unknown>;
@@ -127,6 +129,52 @@ export const DEMO_DEVICES: Record<string, DemoDevice> = {
         }, options.citizenMs);
         press.unref();
         pending.add(press);
+      });
+      return () => {
+        off();
+        for (const p of pending) clearTimeout(p);
+      };
+    },
+  },
+  caller: {
+    io: {
+      inputs: { 'key-next': { pin: 'GPIO16' }, 'key-recall': { pin: 'GPIO19' } },
+      matrices: { win: { rows: 16, cols: 64, chain: 2 }, hall: { rows: 32, cols: 64, chain: 2 } },
+    },
+    section: {
+      window: '5',
+      panels: { window: 'win', hall: ['hall'] },
+      keys: { next: 'key-next', recall: 'key-recall' },
+      voice: { repeat: 1 },
+      page: { enabled: true, port: Number(process.env['HALLD_DEMO_CALLER_PORT'] ?? 0) },
+    },
+    /** The server calls each ticket the kiosk issues to window 5 a moment later; the panels' frames go to PNG files a person can look at. */
+    animate(runtime, say, options) {
+      const hal = runtime.hal;
+      if (!isSimHal(hal)) return () => undefined;
+      const device = runtime.config.device;
+      const dir = join(runtime.config.dataDir, 'panels');
+      const pending = new Set<NodeJS.Timeout>();
+      let told = false;
+      const writeFrames = async () => {
+        await mkdir(dir, { recursive: true });
+        for (const panel of ['win', 'hall']) await hal.sim.matrix(panel).writePng(join(dir, `${panel}.png`));
+        if (!told) say(`${device}: LED panel frames in ${join(dir, 'win.png')} and hall.png (rewritten at every call)`);
+        told = true;
+      };
+      const off = options.server.client.onEventOf('ticket-printer', 'ticket.issued', (data) => {
+        const call = setTimeout(() => {
+          pending.delete(call);
+          options.server.client
+            .command(device, 'caller/call', { ticket: data.number, window: '5' }, { timeoutMs: 5_000 })
+            .then(async (ack) => {
+              say(`${device}: call ${data.number} to window 5: ${ack.ok ? `ok, announcing "${String(ack.data?.['text'])}"` : ack.error.code}`);
+              await writeFrames();
+            })
+            .catch((err: unknown) => say(`${device}: call ${data.number}: ${(err as Error).message}`));
+        }, options.citizenMs / 2);
+        call.unref();
+        pending.add(call);
       });
       return () => {
         off();

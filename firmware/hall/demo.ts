@@ -69,10 +69,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
   }
   server.client.onState((device, role, state) => {
-    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' ? state.data['page'] : undefined;
+    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' || role === 'caller' ? state.data['page'] : undefined;
     if (typeof url === 'string' && url !== kioskUrls.get(device)) {
       kioskUrls.set(device, url);
-      say('device', `${device}: ${role === 'evaluator' ? 'rating page' : 'touchscreen page'} at ${url} (open it in a browser)`);
+      say('device', `${device}: ${role === 'evaluator' ? 'rating page' : role === 'caller' ? 'hall TV page' : 'touchscreen page'} at ${url} (open it in a browser)`);
     }
   });
 

@@ -6,7 +6,7 @@ import type { OutputLevelChange } from '../gpio/sim-gpio-backend.js';
 import type { VirtualAttachment } from '../serial/virtual-serial-bus.js';
 import type { VirtualSerialDevice } from '../serial/virtual-device.js';
 import type { SimI2cBus } from '../i2c/sim-i2c-bus.js';
-import type { SpeakerEvent } from '../speaker/sim-speaker.js';
+import type { SimSpeaker, SpeakerEvent } from '../speaker/sim-speaker.js';
 import type { ScanOptions, VirtualScanner } from '../scanner/virtual-scanner.js';
 import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js';
 import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
@@ -37,6 +37,8 @@ export interface SimControls {
   /** Texts the speaker said, in order. */
   spoken(): string[];
   speakerEvents(): readonly SpeakerEvent[];
+  /** The recording speaker itself (write what it played to WAV files). */
+  speaker(): SimSpeaker;
   /** The live register file of the I2C part (read and write it to script the chip). */
   i2cRegisters(name: string): Uint8Array;
   /** The I2C part stops acknowledging for `count` transfers (Infinity: until 0 is passed). */

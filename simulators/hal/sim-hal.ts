@@ -108,6 +108,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     replugSerial: (name) => serialBus.replug(path(name)),
     spoken: () => speaker.spoken(),
     speakerEvents: () => speaker.events(),
+    speaker: () => speaker,
     i2cRegisters: (name) => {
       const spec = i2cSpec(name);
       return busFor(spec.bus).registers(spec.address);

@@ -1,7 +1,7 @@
 // Every HAL interface and driver the contract suites name, from one place: the hal helper is
 // moving drivers/hal/* into an assembly layer, and this is the one file to repoint at merge.
 export type { Clock, DigitalInput, DigitalOutput, I2cDevice, LedMatrix, LedMatrixHealth, LockBoard, LockBoardHealth, RgbFrame, Scanner, SerialLink, Speaker } from '../../drivers/hal/types.js';
-export { HalError } from '../../drivers/hal/types.js';
+export { encodePcmWav, HalError } from '../../drivers/hal/types.js';
 export type { PrinterStatus, TicketPrinter } from '../../drivers/hal/ticket-printer.js';
 export {
   EscPosTicketPrinter,

@@ -16,7 +16,7 @@ t.test('sim speaker', async (t) => {
   speakerContract(t, {
     open: async () => {
       const speaker = new SimSpeaker(new ManualClock());
-      return { speaker, heard: () => speaker.spoken() };
+      return { speaker, heard: () => speaker.spoken(), played: () => speaker.events().flatMap((e) => (e.kind === 'play' ? [e.wav] : [])) };
     },
   });
 });
@@ -31,7 +31,17 @@ t.test('espeak-ng + aplay over fake processes', async (t) => {
       const runner = new FakeRunner(happyTools);
       const speaker = new EspeakSpeaker({ runner: runner.run, timers: globalTimers });
       const heard = () => runner.children.filter((c) => c.command === 'espeak-ng').map((c) => c.stdinBytes().toString('utf8'));
-      return { speaker, heard };
+      const played = () => runner.children.filter((c) => c.command === 'aplay').map((c) => c.stdinBytes());
+      return { speaker, heard, played };
+    },
+  });
+});
+
+t.test('sim speaker taking playing time on timers', async (t) => {
+  speakerContract(t, {
+    open: async () => {
+      const speaker = new SimSpeaker(new ManualClock(), { timers: globalTimers, sayMsPerChar: 1 });
+      return { speaker, heard: () => speaker.spoken(), played: () => speaker.events().flatMap((e) => (e.kind === 'play' ? [e.wav] : [])) };
     },
   });
 });

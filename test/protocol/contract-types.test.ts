@@ -85,8 +85,9 @@ export async function serverSideMisuse(client: HallClient): Promise<void> {
   await client.command('kiosk-1', 'sys/test-events', { count: 'many' });
   // @ts-expect-error missing field: a reissue needs its number
   await client.command('kiosk-1', 'ticket-printer/print', { mode: 'reissue', category: 'social' });
-  // @ts-expect-error a role without a contract yet
-  await client.hallCommand('caller/notice', { text: 'hi' });
+  await client.hallCommand('caller/notice', { text: '今日16:00停止取号' });
+  // @ts-expect-error hall-wide command with a misspelled field
+  await client.hallCommand('caller/notice', { txt: 'hi' });
   client.onEventOf('ticket-printer', 'ticket.issued', (data) => {
     const number: string = data.number;
     void number;

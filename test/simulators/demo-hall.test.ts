@@ -4,6 +4,8 @@
 import t from 'tap';
 import { runDemo } from '../../firmware/hall/demo.js';
 import { tempDir } from '../../testkit/temp.js';
+import { readFile } from 'node:fs/promises';
+import { PNG } from 'pngjs';
 
 t.test('the demo hall issues a ticket and logs the rendered ticket', async (t) => {
   const lines: string[] = [];
@@ -26,5 +28,12 @@ t.test('the demo hall issues a ticket and logs the rendered ticket', async (t) =
   t.match(log, /evaluator-1: case case-A001-\w+ for A001 finished, rating requested: ok/, 'a rating was requested after the first case');
   t.match(log, /event evaluator\/rating\.submitted #\d+ .*"caseId":"case-A001-/, 'the evaluator sent rating.submitted');
   t.match(log, /evaluator-1: rating for case-A001-\w+ \(A001\): 5 非常满意/, 'the server logged the rating');
+  t.match(log, /caller-1: hall TV page at http:\/\/127\.0\.0\.1:\d+\//, 'the hall TV page URL is shown');
+  t.match(log, /caller-1: call A001 to window 5: ok, announcing "请A 零零一号到五号窗口办理"/, 'the server called the first ticket');
+  t.match(log, /event caller\/announced #\d+ .*"ticket":"A001".*"played":"voice"/, 'the caller announced it');
+  const png = /caller-1: LED panel frames in (\S+win\.png)/.exec(log)?.[1];
+  t.ok(png, 'the path of the panel frames is logged');
+  const image = PNG.sync.read(await readFile(png ?? ''));
+  t.same([image.width > 0, image.height > 0], [true, true], 'a PNG a person can open');
   t.match(log, /demo +stopped/);
 });

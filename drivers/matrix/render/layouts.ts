@@ -5,6 +5,7 @@ import type { Framebuffer, Rect, Rgb } from './framebuffer.js';
 import type { FontFace } from './font-face.js';
 import { measureText } from './text.js';
 import { drawAlignedLine, drawMarquee, type Align, type TextRun } from './zone.js';
+import type { CallEntry, HallPanelState, NoticePanelState, PanelLang, PanelState, WindowPanelState } from '../../hal/panel-layout.js';
 
 export const COLORS = {
   text: { r: 255, g: 255, b: 255 },
@@ -17,44 +18,10 @@ export const COLORS = {
   dim: { r: 110, g: 110, b: 110 },
 } satisfies Record<string, Rgb>;
 
-export type Lang = 'zh' | 'en';
 
-export interface CallEntry {
-  readonly number: string;
-  readonly window: string;
-  /** A priority ticket (elderly, disabled, appointment) is drawn in the priority colour. */
-  readonly priority?: boolean;
-}
-
-export interface NoticeState {
-  readonly text: string;
-  /** Monotonic ms when the notice was set: the marquee's time origin. */
-  readonly sinceMs: number;
-}
-
-export interface WindowPanelState {
-  readonly kind: 'window';
-  readonly lang: Lang;
-  readonly window: string;
-  readonly current?: CallEntry & { readonly sinceMs: number };
-  readonly paused: boolean;
-  readonly notice?: NoticeState;
-}
-
-export interface HallPanelState {
-  readonly kind: 'hall';
-  readonly lang: Lang;
-  /** Newest first; only as many as fit (or `limit`) are drawn. */
-  readonly calls: readonly CallEntry[];
-  readonly limit?: number;
-}
-
-export interface NoticePanelState {
-  readonly kind: 'notice';
-  readonly notice: NoticeState;
-}
-
-export type PanelState = WindowPanelState | HallPanelState | NoticePanelState;
+// The state types are the HAL's (drivers/hal/panel-layout.ts): a role builds them without seeing the renderer.
+export type { CallEntry, HallPanelState, NoticePanelState, NoticeState, PanelState, WindowPanelState } from '../../hal/panel-layout.js';
+export type Lang = PanelLang;
 
 export const MARQUEE_SPEED_PX_PER_S = 32;
 export const MARQUEE_GAP_PX = 24;
@@ -99,7 +66,8 @@ export function drawWindowPanel(fb: Framebuffer, face: FontFace, s: WindowPanelS
     line(fb, top, face, runs, 'center', s.current.sinceMs, nowMs);
   }
   else line(fb, top, face, [{ text: windowLabel(s.lang, s.window), color: COLORS.window }], 'center', 0, nowMs);
-  if (s.notice) line(fb, bottom, face, [{ text: s.notice.text, color: COLORS.notice }], 'left', s.notice.sinceMs, nowMs);
+  if (s.feedback !== undefined) drawAlignedLine(fb, bottom, { face }, [{ text: s.feedback, color: COLORS.text }], 'center');
+  else if (s.notice) line(fb, bottom, face, [{ text: s.notice.text, color: COLORS.notice }], 'left', s.notice.sinceMs, nowMs);
   else if (s.current) line(fb, bottom, face, [{ text: windowLabel(s.lang, s.window), color: COLORS.window }], 'center', 0, nowMs);
 }
 
@@ -122,4 +90,20 @@ export function drawHallPanel(fb: Framebuffer, face: FontFace, s: HallPanelState
 export function drawNoticePanel(fb: Framebuffer, face: FontFace, s: NoticePanelState, nowMs: number): void {
   fb.clear();
   drawMarquee(fb, { x: 0, y: 0, w: fb.width, h: fb.height }, { face }, [{ text: s.notice.text, color: COLORS.notice }], { speedPxPerS: MARQUEE_SPEED_PX_PER_S, gapPx: MARQUEE_GAP_PX, startMs: s.notice.sinceMs }, nowMs);
+}
+
+/** True when the picture of `s` on a panel `width` px wide moves with time alone (some line scrolls). */
+export function layoutMoving(face: FontFace, s: PanelState, width: number): boolean {
+  switch (s.kind) {
+    case 'notice':
+      return true;
+    case 'hall':
+      return false;
+    case 'window': {
+      if (s.paused) return measureText(face, s.lang === 'zh' ? `${s.window}号窗口` : `Window ${s.window}`) > width;
+      const callScrolls = s.current !== undefined && runsWidth(face, callRuns(s.lang, s.current, true)) > width;
+      const noticeScrolls = s.feedback === undefined && s.notice !== undefined && measureText(face, s.notice.text) > width;
+      return callScrolls || noticeScrolls;
+    }
+  }
 }

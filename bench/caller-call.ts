@@ -1,0 +1,80 @@
+// Server `call` → the caller's first frame handed to the window panel (LedMatrix.show on the sim
+// board's virtual panel) and → the first sound started (the chime's first tone reaching the
+// speaker), each against the bare command→ack round trip (sys/ping) through the same broker in
+// the same run. Both are watched from the same process at setImmediate resolution.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAedesBroker } from '../simulators/hall/aedes-broker.js';
+import { ReferenceServer } from '../simulators/hall/reference-server.js';
+import { isSimHal } from '../simulators/hal/sim-hal.js';
+import { parseConfig } from '../firmware/config/load.js';
+import { Runtime } from '../firmware/runtime.js';
+import { silentLogger } from '../firmware/log.js';
+import { until } from '../testkit/wait.js';
+import { report, median } from './stats.js';
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 40);
+const WARMUP = 5;
+const DEVICE = 'caller-bench';
+
+export async function benchCallerCall(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'halld-bench-caller-'));
+  const broker = await startAedesBroker({ port: 0 });
+  const server = new ReferenceServer({ url: broker.url, hall: 'bench' });
+  await server.start();
+  const config = parseConfig({
+    hall: 'bench',
+    device: DEVICE,
+    board: 'sim',
+    dataDir: join(dir, 'data'),
+    broker: { url: broker.url },
+    io: { matrices: { win: { rows: 16, cols: 64, chain: 2 } } },
+    roles: { sys: {}, caller: { window: '5', panels: { window: 'win' }, voice: { repeat: 1 } } },
+  });
+  const runtime = await Runtime.start(config, { log: silentLogger() });
+  try {
+    const hal = runtime.hal;
+    if (!isSimHal(hal)) throw new Error('bench: expected the sim board');
+    const panel = hal.sim.matrix('win');
+    await until('device online', () => server.client.status(DEVICE)?.online === true, 10_000);
+    const toFrame: number[] = [];
+    const toSound: number[] = [];
+    const rtt: number[] = [];
+    for (let i = 0; i < ROUNDS + WARMUP; i++) {
+      const ping = performance.now();
+      await server.client.command(DEVICE, 'sys/ping', { i });
+      const pinged = performance.now() - ping;
+      const frames = panel.health().shown;
+      const sounds = hal.sim.speakerEvents().length;
+      let frameAt = 0;
+      let soundAt = 0;
+      const t0 = performance.now();
+      const ack = server.client.command(DEVICE, 'caller/call', { ticket: `A${String(i).padStart(3, '0')}`, window: '5' });
+      await until('frame and sound', () => {
+        if (frameAt === 0 && panel.health().shown > frames) frameAt = performance.now();
+        if (soundAt === 0 && hal.sim.speakerEvents().length > sounds) soundAt = performance.now();
+        return frameAt !== 0 && soundAt !== 0;
+      }, 10_000);
+      const answer = await ack;
+      if (!answer.ok) throw new Error(`bench: call refused: ${answer.error.message}`);
+      // The announcement ends before the next round, so no call waits behind another.
+      await until('announced', () => server.events.some((e) => e.name === 'announced' && e.message.data['ticket'] === `A${String(i).padStart(3, '0')}`), 10_000);
+      if (i >= WARMUP) {
+        rtt.push(pinged);
+        toFrame.push(frameAt - t0);
+        toSound.push(soundAt - t0);
+      }
+    }
+    const floor = median(rtt);
+    report('caller call → first frame to panel', median(toFrame), 'ms', 'sys/ping round trip', floor, `median of ${toFrame.length}`);
+    report('caller call → first sound started', median(toSound), 'ms', 'sys/ping round trip', floor, 'chime\'s first tone at the (sim) speaker');
+  } finally {
+    await runtime.stop('bench done');
+    await server.stop();
+    await broker.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith('caller-call.js')) await benchCallerCall();

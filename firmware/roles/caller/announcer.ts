@@ -1,0 +1,132 @@
+// The announcement queue. A call that arrives while another is being announced waits its turn:
+// nothing ever interrupts or talks over an announcement (users of other callers complain of
+// exactly that). Each announcement is a chime, then the speech `repeat` times with a pause
+// between; chime and speech are separate switches, and in silent mode (无声叫号) nothing plays.
+// The mode is read when an announcement starts, so calls queued before a switch to silent stay
+// silent too. The speech comes from the voice pack when it has every word, else from the
+// speaker's own voice (espeak-ng).
+import type { Speaker } from '../../../drivers/hal/types.js';
+import type { TimerHandle, Timers } from '../../../drivers/clock/timers.js';
+import type { Announced, CallerMode } from '../../../protocol/caller.js';
+import type { CallerConfig } from './config.js';
+import type { VoicePack } from './voice-pack.js';
+
+export interface AnnouncementJob {
+  ticket: string;
+  window: string;
+  text: string;
+  /** The call's own voice switch (cmd `call` voice:false). */
+  voice: boolean;
+  recall: boolean;
+}
+
+export interface AnnouncerDeps {
+  speaker: Speaker;
+  timers: Timers;
+  mode(): CallerMode;
+  voice(): CallerConfig['voice'];
+  voicePack(): VoicePack | undefined;
+  onDone(result: Announced): void;
+}
+
+/** 叮咚: two falling tones, E5 then C5. */
+const CHIME: readonly [number, number][] = [
+  [280, 659],
+  [420, 523],
+];
+
+export class Announcer {
+  private readonly queue: AnnouncementJob[] = [];
+  private running = false;
+  private stopped = false;
+  private gapTimer: TimerHandle | undefined;
+  private wakeGap: (() => void) | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: AnnouncerDeps) {}
+
+  /** Queues the announcement; returns how many are ahead of it (0: it starts now). */
+  enqueue(job: AnnouncementJob): number {
+    if (this.stopped) return 0;
+    const ahead = this.queue.length + (this.running ? 1 : 0);
+    this.queue.push(job);
+    if (!this.running) void this.drain();
+    return ahead;
+  }
+
+  /** Announcements waiting or playing. */
+  get pending(): number {
+    return this.queue.length + (this.running ? 1 : 0);
+  }
+
+  /** Resolves when nothing is waiting or playing. */
+  idle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Drops what is waiting; the announcement playing ends after its current sound. */
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+    this.deps.timers.clearTimeout(this.gapTimer);
+    this.wakeGap?.();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      for (let job = this.queue.shift(); job && !this.stopped; job = this.queue.shift()) {
+        const result = await this.announce(job);
+        try {
+          this.deps.onDone(result);
+        } catch {
+          // The listener's failure is its own; the queue goes on.
+        }
+      }
+    } finally {
+      this.running = false;
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private async announce(job: AnnouncementJob): Promise<Announced> {
+    const base = { ticket: job.ticket, window: job.window, text: job.text, recall: job.recall };
+    const voice = this.deps.voice();
+    const speak = voice.enabled && job.voice;
+    if (this.deps.mode() === 'silent' || (!voice.chime && !speak)) return { ...base, played: 'silent' };
+    const played = speak ? 'voice' : 'chime';
+    try {
+      if (voice.chime) await this.chime();
+      if (speak) {
+        for (let i = 0; i < voice.repeat && !this.stopped; i++) {
+          if (i > 0) await this.pause(voice.repeatGapMs);
+          if (this.stopped) break;
+          await this.speak(job.text, voice);
+        }
+      }
+      return { ...base, played };
+    } catch (err) {
+      return { ...base, played, error: (err as Error).message };
+    }
+  }
+
+  private async chime(): Promise<void> {
+    const clip = this.deps.voicePack()?.chime();
+    if (clip) return this.deps.speaker.play(clip);
+    for (const [ms, hz] of CHIME) await this.deps.speaker.beep(ms, hz);
+  }
+
+  private async speak(text: string, voice: CallerConfig['voice']): Promise<void> {
+    const wav = this.deps.voicePack()?.render(text);
+    if (wav) return this.deps.speaker.play(wav);
+    return this.deps.speaker.say(text, { lang: voice.lang, ...(voice.rate !== undefined ? { rate: voice.rate } : {}) });
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeGap = resolve;
+      this.gapTimer = this.deps.timers.setTimeout(resolve, ms);
+    });
+  }
+}
