@@ -223,6 +223,7 @@ export class AssembledHal implements Hal {
       printers: [...this.printerSpecs.keys()],
       scanners: [...this.scannerSpecs.keys()],
       lockBoards: this.lockBoards.names(),
+      lockBoardLocks: Object.fromEntries(this.lockBoards.names().map((n) => [n, this.lockBoards.spec(n)?.locks ?? 0])),
       matrices: [...this.matrixSpecs.keys()],
     };
   }

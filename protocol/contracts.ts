@@ -3,6 +3,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { CommandData, CommandName, EventData, EventName, RequestName, WireContract } from './contract.js';
 import { evaluatorContract } from './evaluator.js';
+import { lockerContract } from './locker.js';
 import { sysContract } from './sys.js';
 import { ticketPrinterContract } from './ticket-printer.js';
 
@@ -10,6 +11,7 @@ export const CONTRACTS = {
   sys: sysContract,
   'ticket-printer': ticketPrinterContract,
   evaluator: evaluatorContract,
+  locker: lockerContract,
 } as const;
 
 export type Contracts = typeof CONTRACTS;
