@@ -30,7 +30,8 @@ export const HALL = 'test-hall';
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1, keylen: 32 };
 
 export const IO = {
-  serial: { rs485: { path: '/dev/ttyRS485', baudRate: 9600 } },
+  serial: { rs485: { path: '/dev/ttyRS485', baudRate: 9600 }, 'qr-port': { path: '/dev/ttyS-sim-qr' } },
+  scanners: { qr: { serial: 'qr-port' } },
   lockBoards: { 'cab-a': { serial: 'rs485', protocol: '8a80', address: 1, locks: 8 } },
 };
 
@@ -59,6 +60,10 @@ export interface LockerFixture {
   /** Runs device time until `probe` holds (or `maxMs` of device time passed). */
   until<T>(what: string, probe: () => T | undefined | false, maxMs?: number): Promise<T>;
   events(name: string): DeviceEvent[];
+  /** POST /api/<action> on the cabinet's page (device time runs meanwhile). */
+  page<T = Record<string, unknown>>(action: string, body: Record<string, unknown>): Promise<T>;
+  /** A QR scan on the cabinet's scanner. */
+  scan(code: string): Promise<void>;
   /** A signed locker command as bytes, signed for `to` (default: the topic it is meant for), with a fake-time ts. */
   signed(name: string, data: Record<string, unknown>, o: { id: string; to?: string; expiresInMs?: number }): string;
   /** Publishes bytes on this device's cmd/locker/<name> topic. */
@@ -92,7 +97,7 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     io: IO,
     roles: {
       sys: {},
-      locker: { doors: DOORS, page: { port: 0 }, pollIntervalMs: 200, openConfirmMs: 5000, leftOpenAfterMs: 60_000, maxCodeTries: 3, lockoutMs: 300_000, ...options.role },
+      locker: { doors: DOORS, page: { port: 0 }, scanner: 'qr', pollIntervalMs: 200, openConfirmMs: 5000, leftOpenAfterMs: 60_000, maxCodeTries: 3, lockoutMs: 300_000, ...options.role },
     },
   });
 
@@ -133,6 +138,15 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     signed: (name: string, data: Record<string, unknown>, o: { id: string; to?: string; expiresInMs?: number }) => {
       const ts = time.clock.now();
       return JSON.stringify(signEnvelope({ v: 1, id: o.id, ts, exp: ts + (o.expiresInMs ?? 600_000), data, to: o.to ?? fixture.topic(name) }, keys.privateKeyPem));
+    },
+    page: async (action: string, body: Record<string, unknown>) => {
+      const res = await run(fetch(new URL(`api/${action}`, fixture.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+      return (await res.json()) as unknown;
+    },
+    scan: (code: string) => {
+      const hal = fixture.runtime.hal;
+      if (!isSimHal(hal)) throw new Error('expected the sim board');
+      return hal.sim.scan('qr', code);
     },
     publish: (name: string, payload: string) => server.client.publishRawCommand(DEVICE, `locker/${name}`, payload),
     acks: (id: string) => acks.filter((a) => a.device === DEVICE && a.ack.id === id).map((a) => a.ack),
