@@ -67,10 +67,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     if (demo.animate) stopAnimations.push(demo.animate(runtime, (l) => say('device', l), { visitorEveryMs: options.visitorEveryMs ?? 8_000, citizenMs: options.citizenMs ?? 6_000, server }));
   }
   server.client.onState((device, role, state) => {
-    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' ? state.data['page'] : undefined;
+    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' || role === 'locker' ? state.data['page'] : undefined;
     if (typeof url === 'string' && url !== kioskUrls.get(device)) {
       kioskUrls.set(device, url);
-      say('device', `${device}: ${role === 'evaluator' ? 'rating page' : 'touchscreen page'} at ${url} (open it in a browser)`);
+      const what = role === 'evaluator' ? 'rating page' : role === 'locker' ? 'cabinet page' : 'touchscreen page';
+      say('device', `${device}: ${what} at ${url} (open it in a browser)`);
     }
   });
 
