@@ -275,6 +275,7 @@ export class AssembledHal implements Hal {
       printers: [...this.printerSpecs.keys()],
       scanners: [...this.scannerSpecs.keys()],
       lockBoards: this.lockBoardNames(),
+      lockBoardLocks: Object.fromEntries(this.lockBoardNames().map((n) => [n, this.lockBoards.spec(n)?.locks ?? this.gpioLockSpecs.get(n)?.locks.length ?? 0])),
       matrices: [...this.matrixSpecs.keys()],
       displays: [...this.displaySpecs.keys()],
     };

@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { CommandData, CommandName, EventData, EventName, RequestName, WireContract } from './contract.js';
 import { callerContract } from './caller.js';
 import { evaluatorContract } from './evaluator.js';
+import { lockerContract } from './locker.js';
 import { sysContract } from './sys.js';
 import { ticketPrinterContract } from './ticket-printer.js';
 
@@ -12,6 +13,7 @@ export const CONTRACTS = {
   'ticket-printer': ticketPrinterContract,
   evaluator: evaluatorContract,
   caller: callerContract,
+  locker: lockerContract,
 } as const;
 
 export type Contracts = typeof CONTRACTS;

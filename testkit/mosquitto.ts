@@ -72,7 +72,8 @@ export async function startMosquitto(dir: string, options: MosquittoOptions = {}
   };
   const kill = async () => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    // A SIGKILLed child has exitCode null and signalCode set: stop() then restart() must not wait for an exit that already happened.
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((r) => {
       c.once('exit', () => r());
       c.kill('SIGKILL');

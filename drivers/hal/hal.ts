@@ -43,6 +43,8 @@ export interface HalParts {
   lockBoards: string[];
   matrices: string[];
   displays: string[];
+  /** Locks wired to each lock board (its io.lockBoards `locks`), so a role's config check can see a lock number that does not exist. */
+  lockBoardLocks?: Record<string, number>;
 }
 
 export interface Hal {

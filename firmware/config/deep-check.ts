@@ -23,6 +23,7 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       printers: io.printers.map((p) => p.name),
       scanners: io.scanners.map((p) => p.name),
       lockBoards: io.lockBoards.map((p) => p.name),
+      lockBoardLocks: Object.fromEntries(io.lockBoards.map((p) => [p.name, p.locks])),
       matrices: io.matrices.map((p) => p.name),
       displays: io.displays.map((p) => p.name),
     };

@@ -7,6 +7,8 @@ import type { ReferenceServer } from '../../simulators/hall/reference-server.js'
 import type { StaffCommand } from '../../protocol/evaluator.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import { hashPickupCode } from '../../protocol/locker-code.js';
 
 export interface DemoDevice {
   io?: Record<string, unknown>;
@@ -178,6 +180,68 @@ export const DEMO_DEVICES: Record<string, DemoDevice> = {
       });
       return () => {
         off();
+        for (const p of pending) clearTimeout(p);
+      };
+    },
+  },
+  locker: {
+    io: {
+      serial: { rs485: { path: '/dev/ttyS-demo-rs485', baudRate: 9600 } },
+      lockBoards: { 'cab-a': { serial: 'rs485', protocol: '8a80', address: 1, locks: 12 } },
+    },
+    section: {
+      doors: Array.from({ length: 12 }, (_, i) => ({ door: i + 1, board: 'cab-a', lock: i + 1, size: (['S', 'S', 'M', 'M', 'M', 'M', 'L', 'L', 'L', 'XL', 'XL', 'XL'] as const)[i] })),
+      leftOpenAfterMs: 60_000,
+      maxCodeTries: 5,
+      lockoutMs: 300_000,
+      page: { port: Number(process.env['HALLD_DEMO_LOCKER_PORT'] ?? 0) },
+    },
+    /**
+     * Once the cabinet is up, the server deposits a certificate and logs its pickup code, so a
+     * person can pick it up on the cabinet's page; a simulated citizen shuts each door a while
+     * after it opened.
+     */
+    animate(runtime, say, options) {
+      const hal = runtime.hal;
+      if (!isSimHal(hal)) return () => undefined;
+      const device = runtime.config.device;
+      const board = hal.sim.lockBoard('cab-a');
+      const pending = new Set<NodeJS.Timeout>();
+      let deposited = false;
+      const deposit = async (): Promise<void> => {
+        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        const depositId = `demo-${Date.now().toString(36)}`;
+        const now = Date.now();
+        const ack = await options.server.client.command(device, 'locker/deposit', {
+          door: 3,
+          depositId,
+          ...(await hashPickupCode(code)),
+          expiresAt: now + 7 * 86_400_000,
+          overdueAt: now + 3 * 86_400_000,
+          kind: 'certificate',
+        });
+        say(ack.ok ? `${device}: certificate ${depositId} deposited in door 3; pickup code ${code} (type it on the cabinet page)` : `${device}: deposit refused: ${ack.error.message}`);
+      };
+      const offState = options.server.client.onState((from, role) => {
+        if (from !== device || role !== 'locker' || deposited) return;
+        deposited = true;
+        deposit().catch((err: unknown) => say(`${device}: deposit failed: ${(err as Error).message}`));
+      });
+      const offEvents = options.server.client.onEvent((e) => {
+        if (e.device !== device || e.role !== 'locker' || e.name !== 'door.opened') return;
+        const door = e.message.data['door'];
+        if (typeof door !== 'number') return;
+        const close = setTimeout(() => {
+          pending.delete(close);
+          say(`citizen closes door ${door} of ${device}`);
+          board.closeDoor(door);
+        }, options.citizenMs);
+        close.unref();
+        pending.add(close);
+      });
+      return () => {
+        offState();
+        offEvents();
         for (const p of pending) clearTimeout(p);
       };
     },

@@ -69,10 +69,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
   }
   server.client.onState((device, role, state) => {
-    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' || role === 'caller' ? state.data['page'] : undefined;
+    const url = role === 'ticket-printer' ? state.data['kiosk'] : role === 'evaluator' || role === 'locker' || role === 'caller' ? state.data['page'] : undefined;
     if (typeof url === 'string' && url !== kioskUrls.get(device)) {
       kioskUrls.set(device, url);
-      say('device', `${device}: ${role === 'evaluator' ? 'rating page' : role === 'caller' ? 'hall TV page' : 'touchscreen page'} at ${url} (open it in a browser)`);
+      const what = role === 'evaluator' ? 'rating page' : role === 'locker' ? 'cabinet page' : role === 'caller' ? 'hall TV page' : 'touchscreen page';
+      say('device', `${device}: ${what} at ${url} (open it in a browser)`);
     }
   });
 

@@ -1,0 +1,48 @@
+// The locker section of the device config: which door is which lock on which board, and the
+// rules of the cabinet (left-open alarm, wrong-code lockout, open rate limit, sensor polling,
+// the touch page and an optional QR scanner).
+import { Type, type Static } from '@sinclair/typebox';
+import { Size } from '../../../protocol/locker.js';
+
+const PART_NAME = '^[a-z0-9-]{1,32}$';
+
+export const LockerDoorSchema = Type.Object(
+  {
+    door: Type.Integer({ minimum: 1, maximum: 999, description: 'the number on the door, used in commands and events' }),
+    board: Type.String({ pattern: PART_NAME, description: 'the io.lockBoards board the door\'s lock is wired to' }),
+    lock: Type.Integer({ minimum: 1, maximum: 255, description: 'the lock (channel) on that board, 1..locks' }),
+    size: Size,
+  },
+  { additionalProperties: false },
+);
+
+export const LockerConfigSchema = Type.Object(
+  {
+    doors: Type.Array(LockerDoorSchema, { minItems: 1, maxItems: 512, description: 'every compartment of the cabinet' }),
+    leftOpenAfterMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000, description: 'a door open this long raises door.left-open' }),
+    maxCodeTries: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'wrong pickup codes in a row before code entry locks out' }),
+    lockoutMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 300_000, description: 'how long code entry stays locked out (kept across restarts)' }),
+    openRateLimit: Type.Object(
+      {
+        maxOpens: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'opens of one door allowed within windowMs' }),
+        windowMs: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000 }),
+      },
+      { additionalProperties: false, default: {}, description: 'per-door limit on opens (commands, codes, drop-offs): a flood of valid opens cannot rattle a lock' },
+    ),
+    pollIntervalMs: Type.Integer({ minimum: 50, maximum: 10_000, default: 500, description: 'how often every board\'s door sensors are read (forced doors, closes, board faults)' }),
+    confirmPollMs: Type.Integer({ minimum: 10, maximum: 1000, default: 50, description: 'after an unlock, how often the door\'s sensor is read until it opens' }),
+    openConfirmMs: Type.Integer({ minimum: 500, maximum: 30_000, default: 5000, description: 'an unlocked door not seen open within this time is door.open-not-detected' }),
+    scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.scanners part whose scans are pickup codes (the QR in the SMS)' })),
+    page: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'serve the cabinet\'s touch page (pickup code, drop-off)' }),
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8082, description: '0 = any free port (tests)' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, description: 'the locker (智能存储柜): doors on RS485 lock boards, pickup codes, drop-off' },
+);
+export type LockerConfig = Static<typeof LockerConfigSchema>;
+export type LockerDoorConfig = Static<typeof LockerDoorSchema>;

@@ -1,0 +1,47 @@
+// What faces the citizen: the touch page on the shared page server and the QR scanner. Both
+// only call the pickup desk; a page that cannot be served or a scanner that cannot be opened
+// is logged and shown in the state, and the cabinet goes on (signed opens still work).
+import type { LockerContract } from '../../../protocol/locker.js';
+import type { PageServer } from '../../pages/page-server.js';
+import type { RoleContext } from '../role-module.js';
+import type { Cabinet } from './cabinet.js';
+import type { LockerConfig } from './config.js';
+import { startLockerPage } from './page/locker-page.js';
+import type { PickupDesk } from './pickup-desk.js';
+
+export interface LockerFront {
+  page: PageServer | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startLockerFront(ctx: RoleContext<LockerContract>, config: LockerConfig, cabinet: Cabinet, desk: PickupDesk): Promise<LockerFront> {
+  let offScan: (() => void) | undefined;
+  if (config.scanner !== undefined) {
+    try {
+      const scanner = await ctx.hal.scanner(config.scanner);
+      offScan = scanner.onScan((code) => {
+        desk.enterCode(code, 'scan').then(
+          (r) => ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'pickup code scanned'),
+          (err: unknown) => ctx.log.error({ err: (err as Error).message }, 'scanned code failed'),
+        );
+      });
+    } catch (err) {
+      ctx.log.error({ err: (err as Error).message, scanner: config.scanner }, 'locker scanner not opened; codes can still be typed');
+    }
+  }
+  const page = config.page.enabled
+    ? await startLockerPage({ ctx, cabinet, desk, host: config.page.host, port: config.page.port }).catch((err: unknown) => {
+        ctx.log.error({ err: (err as Error).message, port: config.page.port }, 'locker page not served');
+        return undefined;
+      })
+    : undefined;
+  cabinet.pageUrl = page?.url ?? null;
+  return {
+    page,
+    async stop() {
+      offScan?.();
+      cabinet.pageUrl = null;
+      await page?.close();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// The running locker: its commands around one Cabinet, the pickup desk (codes, drop-off), the
+// overdue timers, the touch page and the scanner, and its self-tests.
+import { lockerContract, type LockerContract, type OpenCommand } from '../../../protocol/locker.js';
+import { CommandError } from '../../link/command-types.js';
+import { roleCommands, type RoleCommandContext, type RoleContext, type RoleInstance } from '../role-module.js';
+import { Cabinet, type UnlockOutcome } from './cabinet.js';
+import type { LockerConfig } from './config.js';
+import { LockerStore } from './locker-store.js';
+import { OverdueWatch } from './overdue-watch.js';
+import { PickupDesk } from './pickup-desk.js';
+import { lockerSectionProblems } from './section-problems.js';
+import { lockerSelfTests } from './self-tests.js';
+import { startLockerFront, type LockerFront } from './locker-front.js';
+
+/** Largest memory an scrypt check may take on the board (N * r * 128 bytes). */
+const MAX_SCRYPT_BYTES = 64 * 1024 * 1024;
+/** The dispatcher's deadline for `open`: longer than any openConfirmMs (30 s max) plus the bus. */
+const OPEN_TIMEOUT_MS = 40_000;
+
+function failure(out: Exclude<UnlockOutcome, { ok: true }>): CommandError {
+  const code = out.code === 'RATE_LIMITED' || out.code === 'BUSY' ? 'BUSY' : 'HARDWARE';
+  return new CommandError(code, out.message, { reason: out.code.toLowerCase() });
+}
+
+export async function startLocker(ctx: RoleContext<LockerContract>, initial: LockerConfig): Promise<RoleInstance<LockerConfig, LockerContract>> {
+  const records = new LockerStore(ctx.store, () => ctx.clock.bestGuess());
+  const cabinet = new Cabinet(ctx, initial, records);
+  const overdue = new OverdueWatch(ctx.timers, () => ctx.clock.bestGuess(), (item) => {
+    const d = cabinet.door(item.door);
+    if (d?.depositId !== item.depositId) return;
+    void cabinet.emit('item.overdue', { door: item.door, depositId: item.depositId, overdueAt: item.overdueAt }, { who: 'device', what: 'overdue', door: item.door, detail: { depositId: item.depositId } }, [
+      records.overdueStatement(item.depositId),
+    ]);
+  });
+  const desk = new PickupDesk(ctx, cabinet, overdue);
+  const offClose = cabinet.onClose((d) => void desk.closed(d));
+  await cabinet.start();
+  for (const dep of await records.activeDeposits()) if (!dep.overdueReported) overdue.schedule({ depositId: dep.depositId, door: dep.door, overdueAt: dep.overdueAt });
+  let front: LockerFront = await startLockerFront(ctx, initial, cabinet, desk);
+  cabinet.changed();
+  const offLink = ctx.link.onConnectionChange(() => cabinet.changed());
+
+  const doorOf = (door: number) => {
+    const d = cabinet.door(door);
+    if (!d) throw new CommandError('NOT_FOUND', `no door ${door} in this cabinet (doors: ${[...cabinet.doors.keys()].join(', ')})`);
+    return d;
+  };
+
+  const open = async (data: OpenCommand, cmd: RoleCommandContext<LockerContract>) => {
+    const d = doorOf(data.door);
+    if (data.depositId !== undefined) {
+      const dep = await records.depositState(data.depositId);
+      if (dep?.state !== 'active' || dep.door !== data.door)
+        throw new CommandError('NOT_FOUND', `deposit ${data.depositId} is not an active deposit in door ${data.door}${dep ? ` (it is ${dep.state} in door ${dep.door})` : ''}`);
+    }
+    const out = await cabinet.unlock(d, { by: 'command', commandId: cmd.id, reason: data.reason, ...(data.depositId !== undefined ? { depositId: data.depositId } : {}) });
+    if (!out.ok) throw failure(out);
+    const extra = data.depositId !== undefined ? { depositId: data.depositId } : {};
+    cmd.record(records.auditStatement({ who: 'server', what: 'opened', door: d.door, commandId: cmd.id, detail: { reason: data.reason, ...extra } }));
+    cmd.emit('door.opened', { door: d.door, by: 'command', commandId: cmd.id, reason: data.reason, ...extra });
+    if (data.depositId !== undefined) {
+      cmd.record(records.endStatement(data.depositId, 'picked-up'));
+      cmd.emit('item.picked-up', { door: d.door, depositId: data.depositId, by: 'command', offline: !ctx.link.connected, commandId: cmd.id });
+      if (d.depositId === data.depositId) d.depositId = undefined;
+      overdue.cancel(data.depositId);
+    }
+    cabinet.changed();
+    return { opened: true, door: d.door, waitedMs: out.waitedMs };
+  };
+
+  return {
+    commands: roleCommands(lockerContract, {
+      open: { effect: 'hardware', secure: true, timeoutMs: OPEN_TIMEOUT_MS, run: open },
+      deposit: {
+        effect: 'state',
+        run: async (data, cmd) => {
+          const d = doorOf(data.door);
+          const { N, r } = data.scrypt;
+          if ((N & (N - 1)) !== 0) throw new CommandError('BAD_REQUEST', `scrypt N must be a power of two, not ${N}`);
+          if (128 * N * r > MAX_SCRYPT_BYTES) throw new CommandError('BAD_REQUEST', `scrypt N * r * 128 = ${128 * N * r} bytes is over the board's ${MAX_SCRYPT_BYTES}`);
+          if (data.codeHash.length !== data.scrypt.keylen * 2) throw new CommandError('BAD_REQUEST', `codeHash has ${data.codeHash.length / 2} bytes, scrypt.keylen says ${data.scrypt.keylen}`);
+          const known = await records.depositState(data.depositId);
+          if (known) throw new CommandError('BAD_REQUEST', `deposit ${data.depositId} already exists (${known.state}, door ${known.door})`);
+          if (d.depositId !== undefined) throw new CommandError('BUSY', `door ${d.door} already holds deposit ${d.depositId}`);
+          if (d.dropOff !== undefined) throw new CommandError('BUSY', `door ${d.door} is open for a drop-off`);
+          cmd.record(
+            records.depositStatement(
+              { depositId: data.depositId, door: d.door, kind: data.kind, codeHash: data.codeHash, salt: data.salt, scrypt: data.scrypt, expiresAt: data.expiresAt, overdueAt: data.overdueAt, overdueReported: false, receiptCode: null },
+              cmd.id,
+            ),
+          );
+          cmd.record(records.auditStatement({ who: 'server', what: 'deposited', door: d.door, commandId: cmd.id, detail: { depositId: data.depositId, kind: data.kind } }));
+          cmd.emit('item.deposited', { door: d.door, depositId: data.depositId, kind: data.kind, expiresAt: data.expiresAt, overdueAt: data.overdueAt, commandId: cmd.id });
+          d.depositId = data.depositId;
+          overdue.schedule({ depositId: data.depositId, door: d.door, overdueAt: data.overdueAt });
+          cabinet.changed();
+          return { door: d.door, depositId: data.depositId };
+        },
+      },
+      revoke: {
+        effect: 'state',
+        run: async (data, cmd) => {
+          const dep = await records.depositState(data.depositId);
+          if (dep?.state !== 'active') throw new CommandError('NOT_FOUND', `deposit ${data.depositId} is not active${dep ? ` (${dep.state})` : ''}`);
+          cmd.record(records.endStatement(data.depositId, 'revoked'));
+          cmd.record(records.auditStatement({ who: 'server', what: 'revoked', door: dep.door, commandId: cmd.id, detail: { depositId: data.depositId } }));
+          const d = cabinet.door(dep.door);
+          if (d?.depositId === data.depositId) d.depositId = undefined;
+          overdue.cancel(data.depositId);
+          cabinet.changed();
+          return { depositId: data.depositId, state: 'revoked' };
+        },
+      },
+      disable: { effect: 'state', run: async (data, cmd) => setEnabled(data.door, false, cmd.id, (s) => cmd.record(s)) },
+      enable: { effect: 'state', run: async (data, cmd) => setEnabled(data.door, true, cmd.id, (s) => cmd.record(s)) },
+    }),
+    ...lockerSelfTests(ctx, cabinet),
+    async checkConfig(next) {
+      const problems = lockerSectionProblems(next, ctx.hal.describe());
+      // Doors are the cabinet's identity (deposits, timers, board handles hang on them).
+      if (JSON.stringify(next.doors) !== JSON.stringify(cabinet.config.doors)) problems.push('/doors: the door list cannot change while the locker runs; change it in the device config and restart');
+      return problems;
+    },
+    async reconfigure(next) {
+      await front.stop();
+      cabinet.config = next;
+      front = await startLockerFront(ctx, next, cabinet, desk);
+      cabinet.changed();
+    },
+    async stop() {
+      offLink();
+      offClose();
+      overdue.stop();
+      cabinet.stop();
+      await front.stop();
+    },
+  };
+
+  function setEnabled(door: number, enabled: boolean, commandId: string, record: (s: ReturnType<LockerStore['doorStatement']>) => void) {
+    const d = doorOf(door);
+    record(records.doorStatement(door, enabled));
+    record(records.auditStatement({ who: 'server', what: enabled ? 'enabled' : 'disabled', door, commandId }));
+    d.enabled = enabled;
+    cabinet.changed();
+    return { door, enabled };
+  }
+}

@@ -1,0 +1,110 @@
+/* global document, window, EventSource, fetch */
+// The cabinet's touch page: a code pad for pickups and size buttons for drop-offs. It renders
+// the LockerView the role pushes over /api/events and posts the code (POST /api/code) or the
+// size (POST /api/drop-off); the role checks the code, opens the door and says what happened.
+
+const SIZE_NAMES = { S: '小门 S', M: '中门 M', L: '大门 L', XL: '特大门 XL' };
+const REASONS = {
+  'wrong-code': (r) => `取件码错误，还可尝试 ${r.remaining} 次 · Wrong code`,
+  'locked-out': (r) => `错误次数过多，请于 ${new Date(r.until).toLocaleTimeString('zh-CN')} 后再试 · Locked out`,
+  'not-opened': (r) => `柜门 ${r.door ?? ''} 未能打开，请联系工作人员 · Door did not open`,
+  unavailable: () => '柜门暂不可用，请联系工作人员 · Unavailable',
+  'no-free-door': () => '该尺寸暂无空闲柜门 · No free door of this size',
+};
+const state = { view: null, busy: false, shownReceipt: undefined };
+const $ = (id) => document.getElementById(id);
+
+function say(text, ok = false) {
+  const box = $('message');
+  box.textContent = text;
+  box.className = ok ? 'message ok' : 'message';
+  box.hidden = false;
+  window.clearTimeout(say.timer);
+  say.timer = window.setTimeout(() => (box.hidden = true), 8000);
+}
+
+async function post(action, body) {
+  state.busy = true;
+  render();
+  try {
+    const res = await fetch(`/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return await res.json();
+  } catch {
+    return { ok: false, reason: 'unavailable' };
+  } finally {
+    state.busy = false;
+    render();
+  }
+}
+
+async function submitCode(event) {
+  event.preventDefault();
+  const input = $('code');
+  const code = input.value.trim();
+  if (!code) return;
+  input.value = '';
+  const r = await post('code', { code });
+  if (r.ok) say(`请取件：${r.door} 号柜门已打开 · Door ${r.door} is open`, true);
+  else say((REASONS[r.reason] ?? (() => r.error ?? '出错了'))(r));
+}
+
+async function dropOff(size) {
+  const r = await post('drop-off', { size });
+  if (r.ok) say(`${r.door} 号柜门已打开，放入后请关门 · Door ${r.door} is open, close it when done`, true);
+  else say((REASONS[r.reason] ?? (() => r.error ?? '出错了'))(r));
+}
+
+function render() {
+  const v = state.view;
+  if (!v) return;
+  $('offline').hidden = !v.offline;
+  const locked = v.lockedOutUntil !== null;
+  for (const b of document.querySelectorAll('#code-form button, .keys button')) b.disabled = locked || state.busy;
+  const sizes = $('sizes');
+  sizes.replaceChildren(
+    ...Object.entries(v.free).map(([size, n]) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.testid = `size-${size}`;
+      b.textContent = `${SIZE_NAMES[size]}（空闲 ${n}）`;
+      b.disabled = n === 0 || state.busy;
+      b.addEventListener('click', () => void dropOff(size));
+      return b;
+    }),
+  );
+  // A drop-off closed since this page loaded: show its receipt until the next one.
+  const code = v.lastDropOff?.receiptCode ?? null;
+  if (state.shownReceipt === undefined) state.shownReceipt = code;
+  else if (code !== null && code !== state.shownReceipt) {
+    state.shownReceipt = code;
+    const receipt = $('receipt');
+    receipt.textContent = `投递成功（${v.lastDropOff.door} 号柜），回执码 ${code} · Receipt code`;
+    receipt.dataset.code = code;
+    receipt.hidden = false;
+    $('message').hidden = true;
+  }
+}
+
+function keypad() {
+  const keys = $('keys');
+  for (const k of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '⌫', '0', '清除']) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = k;
+    b.addEventListener('click', () => {
+      const input = $('code');
+      if (k === '⌫') input.value = input.value.slice(0, -1);
+      else if (k === '清除') input.value = '';
+      else input.value += k;
+    });
+    keys.append(b);
+  }
+}
+
+keypad();
+$('code-form').addEventListener('submit', (e) => void submitCode(e));
+const events = new EventSource('/api/events');
+events.addEventListener('view', (e) => {
+  state.view = JSON.parse(e.data);
+  render();
+});
