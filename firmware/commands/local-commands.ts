@@ -18,10 +18,16 @@ export interface LocalTarget {
   config?: string;
 }
 
+/** The config the technician's commands read without --config: HALLD_CONFIG, else the installed one. */
+export function defaultConfig(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env['HALLD_CONFIG'];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_CONFIG;
+}
+
 /** The data dir: --data-dir, else the config's dataDir (relative to the config file, as `run` reads it). */
 export async function dataDirOf(target: LocalTarget): Promise<string> {
   if (target.dataDir) return resolve(target.dataDir);
-  const file = target.config ?? DEFAULT_CONFIG;
+  const file = target.config ?? defaultConfig();
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
@@ -111,7 +117,7 @@ function collect(value: string, previous: string[]): string[] {
 
 export function addLocalCommands(program: Command, io: Output, timers: Timers, setExit: (code: number) => void): void {
   const targetHelp = (c: Command) =>
-    c.option('-c, --config <file>', `device config, to find its data dir (default ${DEFAULT_CONFIG})`).option('-d, --data-dir <dir>', 'the data dir of the running halld (instead of --config)');
+    c.option('-c, --config <file>', `device config, to find its data dir (default $HALLD_CONFIG, else ${DEFAULT_CONFIG})`).option('-d, --data-dir <dir>', 'the data dir of the running halld (instead of --config)');
 
   targetHelp(program.command('status').description('what the running halld is doing: broker, boot, clock, outbox backlog, roles, hardware faults'))
     .option('--json', 'print the status as JSON')
