@@ -38,6 +38,9 @@ function packageVersion(): string {
 
 export const FIRMWARE_VERSION: string = packageVersion();
 
+/** A manual test with nobody to answer its prompts ends this soon (sys/diag answers within 30 s). */
+export const UNATTENDED_MANUAL_TEST_MS = 25_000;
+
 export interface RuntimeOptions {
   log: Logger;
   /** Use this HAL instead of building one from the board (tests, the demo's simulated devices); its clock is the device's. */
@@ -224,13 +227,14 @@ export class Runtime {
     results.push(await this.storeSelfTest());
     for (const [role, running] of this.roles) {
       const manual = Object.entries(running.instance.manualSelfTests ?? {}).filter(([name]) => include.includes(`${role}/${name}`));
-      for (const [name, test] of [...Object.entries(running.instance.selfTests ?? {}), ...manual]) {
+      for (const [name, test] of Object.entries(running.instance.selfTests ?? {})) {
         try {
-          results.push({ ...(await test(this.loggedTestContext(`${role}/${name}`))), name: `${role}/${name}` });
+          results.push({ ...(await test()), name: `${role}/${name}` });
         } catch (err) {
           results.push({ name: `${role}/${name}`, ok: false, detail: (err as Error).message });
         }
       }
+      for (const [name] of manual) results.push((await this.runManualTest(role, name)) ?? { name: `${role}/${name}`, ok: false, detail: 'no such test' });
     }
     return { ok: results.every((r) => r.ok), ts: this.clock.bestGuess(), results, link: this.link.stats() };
   }
@@ -274,16 +278,26 @@ export class Runtime {
   async runManualTest(role: string, name: string, ctx?: ManualTestContext): Promise<SelfTestResult | undefined> {
     const test = this.roles.get(role as Role)?.instance.manualSelfTests?.[name];
     if (!test) return undefined;
+    const unattended = ctx ? undefined : this.loggedTestContext(`${role}/${name}`);
+    const context = ctx ?? (unattended as { ctx: ManualTestContext }).ctx;
     try {
-      return { ...(await test(ctx ?? this.loggedTestContext(`${role}/${name}`))), name: `${role}/${name}` };
+      return { ...(await untilAborted(test(context), context.signal)), name: `${role}/${name}` };
     } catch (err) {
       return { name: `${role}/${name}`, ok: false, detail: (err as Error).message };
+    } finally {
+      unattended?.done();
     }
   }
 
-  /** For a manual test run with nobody to answer (over MQTT): its prompts go to the log. */
-  private loggedTestContext(test: string): ManualTestContext {
-    return { prompt: (text) => this.log.info({ test }, text), signal: new AbortController().signal };
+  /**
+   * For a manual test run with nobody at the box to answer (`sys/diag` over MQTT, a role
+   * action): its prompts go to the log, and it gives up before the command's own deadline, so
+   * a test waiting for a button press never holds the buttons after the answer has gone.
+   */
+  private loggedTestContext(test: string): { ctx: ManualTestContext; done(): void } {
+    const abort = new AbortController();
+    const timer = this.timers.setTimeout(() => abort.abort(new Error(`nobody answered within ${UNATTENDED_MANUAL_TEST_MS / 1000} s (run it with \`halld diag --interactive\` at the box)`)), UNATTENDED_MANUAL_TEST_MS);
+    return { ctx: { prompt: (text) => this.log.info({ test }, text), signal: abort.signal }, done: () => this.timers.clearTimeout(timer) };
   }
 
   /** `role/name` of every manual self-test this device has (for the error that names them). */
@@ -349,6 +363,37 @@ export class Runtime {
     await this.hal.close().catch(() => undefined);
     this.log.info({ reason }, 'device stopped');
   }
+}
+
+/**
+ * A manual test that does not watch its signal still ends the wait when the signal aborts:
+ * the technician's Ctrl-C or the deadline never hangs the session on one test.
+ */
+function untilAborted(test: Promise<SelfTestResult>, signal: AbortSignal): Promise<SelfTestResult> {
+  const aborted = (): SelfTestResult => ({ name: '', ok: false, detail: `aborted: ${abortReason(signal)}` });
+  if (signal.aborted) {
+    test.catch(() => undefined);
+    return Promise.resolve(aborted());
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    test.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'stopped';
 }
 
 function runningRoles(config: DeviceConfig): Role[] {

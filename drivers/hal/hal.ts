@@ -15,6 +15,8 @@ import type { TicketPrinter } from './ticket-printer.js';
 export interface SelfTestResult {
   name: string;
   ok: boolean;
+  /** The test could not run here (nothing to test, or it was not reached); `ok` stays true and `detail` says why. */
+  skipped?: boolean;
   detail?: string;
   data?: Record<string, unknown>;
 }

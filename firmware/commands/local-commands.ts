@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Timers } from '../../drivers/clock/timers.js';
-import { controlRequest } from '../control/control-client.js';
-import { ControlError, type ControlRequest } from '../control/control-protocol.js';
+import { controlRequest, type ControlRequestOptions } from '../control/control-client.js';
+import { ControlError, DEFAULT_TEST_TIMEOUT_MS, MAX_TEST_TIMEOUT_MS, type ControlRequest } from '../control/control-protocol.js';
 import type { DiagRow } from '../control/host-checks.js';
 import { EXIT_CHECK_FAILED, EXIT_CONFIG, EXIT_OK, EXIT_UNREACHABLE } from '../exit-codes.js';
 import { age, diagTable, type Output } from './cli-output.js';
@@ -18,10 +18,16 @@ export interface LocalTarget {
   config?: string;
 }
 
+/** The config the technician's commands read without --config: HALLD_CONFIG, else the installed one. */
+export function defaultConfig(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env['HALLD_CONFIG'];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_CONFIG;
+}
+
 /** The data dir: --data-dir, else the config's dataDir (relative to the config file, as `run` reads it). */
 export async function dataDirOf(target: LocalTarget): Promise<string> {
   if (target.dataDir) return resolve(target.dataDir);
-  const file = target.config ?? DEFAULT_CONFIG;
+  const file = target.config ?? defaultConfig();
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
@@ -34,13 +40,52 @@ export async function dataDirOf(target: LocalTarget): Promise<string> {
 }
 
 /** Runs one request; a ControlError becomes one line and an exit status. */
-async function ask(target: LocalTarget, request: ControlRequest, io: Output, timers: Timers): Promise<Record<string, unknown> | number> {
+async function ask(target: LocalTarget, request: ControlRequest, io: Output, timers: Timers, options: ControlRequestOptions = {}): Promise<Record<string, unknown> | number> {
   try {
-    return await controlRequest(await dataDirOf(target), request, timers);
+    return await controlRequest(await dataDirOf(target), request, timers, options);
   } catch (err) {
     if (!(err instanceof ControlError)) throw err;
     io.err(`halld: ${err.message}\n`);
+    if (err.code === 'BUSY') return EXIT_CHECK_FAILED;
     return err.code === 'BAD_CONFIG' || err.code === 'BAD_REQUEST' || err.code === 'NOT_FOUND' ? EXIT_CONFIG : EXIT_UNREACHABLE;
+  }
+}
+
+interface DiagOptions extends LocalTarget {
+  json?: boolean;
+  include: string[];
+  interactive?: boolean;
+  testTimeout: string;
+}
+
+/**
+ * The interactive run: prompts as they come (stdout, or stderr beside --json), the first
+ * Ctrl-C asks the daemon to stop and still prints what ran; a second one ends the CLI.
+ */
+async function interactiveDiag(opts: DiagOptions, io: Output, timers: Timers): Promise<Record<string, unknown> | number> {
+  const seconds = Number(opts.testTimeout);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_TEST_TIMEOUT_MS / 1000) {
+    io.err(`halld: --test-timeout: expected whole seconds 1-${MAX_TEST_TIMEOUT_MS / 1000}, got "${opts.testTimeout}"\n`);
+    return EXIT_CONFIG;
+  }
+  const say = opts.json ? io.err : io.out;
+  const abort = new AbortController();
+  const onSigint = () => {
+    io.err('halld: stopping the interactive tests (Ctrl-C again to quit at once)\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const d = await ask(opts, { op: 'diag', include: opts.include, interactive: true, testTimeoutMs: seconds * 1000 }, io, timers, {
+      // The daemon answers within each test's deadline; the checks after them need a little more.
+      timeoutMs: seconds * 1000 + 30_000,
+      onPrompt: (p) => say(`[${p.test}] ${p.text}\n`),
+      signal: abort.signal,
+    });
+    // A run the technician stopped is not a clean bill of health, whatever had passed.
+    return typeof d === 'number' ? d : { ...d, aborted: abort.signal.aborted };
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
 }
 
@@ -72,7 +117,7 @@ function collect(value: string, previous: string[]): string[] {
 
 export function addLocalCommands(program: Command, io: Output, timers: Timers, setExit: (code: number) => void): void {
   const targetHelp = (c: Command) =>
-    c.option('-c, --config <file>', `device config, to find its data dir (default ${DEFAULT_CONFIG})`).option('-d, --data-dir <dir>', 'the data dir of the running halld (instead of --config)');
+    c.option('-c, --config <file>', `device config, to find its data dir (default $HALLD_CONFIG, else ${DEFAULT_CONFIG})`).option('-d, --data-dir <dir>', 'the data dir of the running halld (instead of --config)');
 
   targetHelp(program.command('status').description('what the running halld is doing: broker, boot, clock, outbox backlog, roles, hardware faults'))
     .option('--json', 'print the status as JSON')
@@ -83,16 +128,28 @@ export function addLocalCommands(program: Command, io: Output, timers: Timers, s
       setExit(EXIT_OK);
     });
 
-  targetHelp(program.command('diag').description('run every self-test and host check; one row each: pass, FAIL or skipped with the reason; exit status 5 when one fails'))
+  targetHelp(program.command('diag').description('run every self-test and host check (and with --interactive the manual tests, with you); one row each: pass, FAIL or skipped with the reason; exit status 5 when one fails'))
     .option('--json', 'print the rows as JSON')
-    .option('-i, --include <test>', 'also run an interactive test such as ticket-printer/test-print (repeatable, or comma-separated)', collect, [])
+    .option('-i, --include <test>', 'also run a manual test such as ticket-printer/test-print (repeatable, or comma-separated); with --interactive, run only these', collect, [])
+    .option('--interactive', 'run the manual tests with you at the box (press each button, ...): their instructions appear as they come; Ctrl-C stops them')
+    .option('--test-timeout <s>', 'with --interactive: seconds each test waits for you before it fails', String(DEFAULT_TEST_TIMEOUT_MS / 1000))
     .option('--remote <hall/device>', "ask a device over MQTT (its sys/diag: the runtime's self-tests) instead of the local daemon")
     .option('--broker <url>', 'broker URL for --remote (mqtt://host:1883)')
     .option('--username <name>', 'MQTT username for --remote')
     .option('--password <secret>', 'MQTT password for --remote (or HALLD_MQTT_PASSWORD)')
-    .action(async (opts: LocalTarget & { json?: boolean; include: string[]; remote?: string; broker?: string; username?: string; password?: string }) => {
+    .action(async (opts: DiagOptions & { remote?: string; broker?: string; username?: string; password?: string }) => {
       let rows: DiagRow[];
-      if (opts.remote !== undefined) {
+      let aborted = false;
+      if (opts.interactive && opts.remote !== undefined) {
+        io.err('halld: --interactive needs you at the box: it runs through the local daemon, not --remote\n');
+        return setExit(EXIT_CONFIG);
+      }
+      if (opts.interactive) {
+        const d = await interactiveDiag(opts, io, timers);
+        if (typeof d === 'number') return setExit(d);
+        rows = d['rows'] as DiagRow[];
+        aborted = d['aborted'] === true;
+      } else if (opts.remote !== undefined) {
         const r = await remoteDiag(opts.remote, opts, io, timers);
         if (typeof r === 'number') return setExit(r);
         rows = r;
@@ -102,7 +159,7 @@ export function addLocalCommands(program: Command, io: Output, timers: Timers, s
         rows = d['rows'] as DiagRow[];
       }
       io.out(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : diagTable(rows));
-      setExit(rows.some((r) => r.status === 'fail') ? EXIT_CHECK_FAILED : EXIT_OK);
+      setExit(rows.some((r) => r.status === 'fail') || aborted ? EXIT_CHECK_FAILED : EXIT_OK);
     });
 
   targetHelp(program.command('identify').description('blink the identify LED and beep, so you know which box you are talking to'))

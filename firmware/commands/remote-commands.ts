@@ -83,8 +83,8 @@ export async function remoteDiag(address: string, o: BrokerOptions & { include?:
     io.err(`halld: ${address} refused sys/diag: ${ack.error.code}: ${ack.error.message}\n`);
     return EXIT_CHECK_FAILED;
   }
-  const results = (ack.data?.['results'] ?? []) as { name: string; ok: boolean; detail?: string }[];
-  return results.map((r) => ({ name: r.name, status: r.ok ? 'pass' : 'fail', detail: r.detail ?? '' }));
+  const results = (ack.data?.['results'] ?? []) as { name: string; ok: boolean; skipped?: boolean; detail?: string }[];
+  return results.map((r) => ({ name: r.name, status: r.skipped === true ? 'skipped' : r.ok ? 'pass' : 'fail', detail: r.detail ?? '' }));
 }
 
 export function addRemoteCommands(program: Command, io: Output, timers: Timers, setExit: (code: number) => void): void {

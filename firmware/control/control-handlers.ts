@@ -1,8 +1,11 @@
 // What the control socket answers, from the running runtime. The server outlives an
 // in-process restart (`sys/restart`), so it asks for the current runtime on each request.
+import type { Timers } from '../../drivers/clock/timers.js';
+import type { SelfTestResult } from '../../drivers/hal/types.js';
 import type { Runtime } from '../runtime.js';
-import { ControlError, type ControlRequest } from './control-protocol.js';
-import type { ControlHandler } from './control-server.js';
+import { ControlError, DEFAULT_TEST_TIMEOUT_MS, type ControlRequest } from './control-protocol.js';
+import type { ControlHandler, ControlSession } from './control-server.js';
+import { InteractiveDiag, selectManualTests } from './interactive-diag.js';
 import { hostChecks, type DiagRow, type HostCheckOptions } from './host-checks.js';
 
 async function oldestUnackedAgeMs(rt: Runtime): Promise<number | null> {
@@ -31,24 +34,40 @@ export async function statusOf(rt: Runtime): Promise<Record<string, unknown>> {
   };
 }
 
-export async function diagOf(rt: Runtime, include: readonly string[], host: HostCheckOptions): Promise<{ ok: boolean; rows: DiagRow[] }> {
-  const unknown = include.filter((name) => !rt.manualTests().includes(name));
-  if (unknown.length > 0) throw new ControlError('NOT_FOUND', `no interactive test ${unknown.join(', ')} on this device (it has: ${rt.manualTests().join(', ') || 'none'})`);
+function rowOf(r: SelfTestResult): DiagRow {
+  return { name: r.name, status: r.skipped ? 'skipped' : r.ok ? 'pass' : 'fail', detail: r.detail ?? '', ...(r.data ? { data: r.data } : {}) };
+}
+
+/** The self-tests (plus the manual ones in `include`, run unattended) and the host checks. */
+export async function diagOf(rt: Runtime, include: readonly string[], host: HostCheckOptions, manualFirst: readonly SelfTestResult[] = []): Promise<{ ok: boolean; rows: DiagRow[] }> {
+  selectManualTests(rt, include);
   const report = await rt.diagnose(include);
-  const rows: DiagRow[] = report.results.map((r) => ({ name: r.name, status: r.ok ? 'pass' : 'fail', detail: r.detail ?? '', ...(r.data ? { data: r.data } : {}) }));
+  const rows: DiagRow[] = [...manualFirst, ...report.results].map(rowOf);
   rows.push(...(await hostChecks(rt, host)));
   return { ok: rows.every((r) => r.status !== 'fail'), rows };
 }
 
-export function controlHandler(current: () => Runtime | undefined, host: HostCheckOptions = {}): ControlHandler {
-  return async (request: ControlRequest) => {
+export interface ControlHandlerOptions {
+  host?: HostCheckOptions;
+  /** For the manual tests' deadlines. */
+  timers: Timers;
+}
+
+export function controlHandler(current: () => Runtime | undefined, o: ControlHandlerOptions): ControlHandler {
+  const host = o.host ?? {};
+  const interactive = new InteractiveDiag();
+  return async (request: ControlRequest, session: ControlSession) => {
     const rt = current();
     if (!rt) throw new ControlError('NOT_READY', 'halld is starting or restarting; try again in a few seconds');
     switch (request.op) {
       case 'status':
         return statusOf(rt);
-      case 'diag':
-        return diagOf(rt, request.include ?? [], host);
+      case 'diag': {
+        if (!request.interactive) return diagOf(rt, request.include ?? [], host);
+        // The technician's tests first, while they stand at the box; then the unattended ones.
+        const manual = await interactive.run(rt, session, { include: request.include ?? [], testTimeoutMs: request.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS, timers: o.timers });
+        return diagOf(rt, [], host, manual);
+      }
       case 'identify':
         return rt.identify(request.ms ?? 5000);
       case 'action': {

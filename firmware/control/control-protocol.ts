@@ -1,5 +1,6 @@
 // The local control socket's protocol (`halld status`, `diag`, `identify`, role actions):
-// one connection, one request, one answer, each a single line of JSON. Newline-delimited
+// one connection, one request, one answer, each a single line of JSON (an interactive diag
+// sends prompt lines before its answer). Newline-delimited
 // JSON needs no framing library and a technician can speak it with socat.
 import { join } from 'node:path';
 
@@ -8,9 +9,18 @@ export const SOCKET_FILE = 'halld.sock';
 /** A request is a few hundred bytes; anything beyond this is refused without parsing. */
 export const MAX_REQUEST_BYTES = 16 * 1024;
 
+/** Per manual test, when the daemon gives up waiting for the technician (`halld diag --interactive`). */
+export const DEFAULT_TEST_TIMEOUT_MS = 60_000;
+export const MAX_TEST_TIMEOUT_MS = 600_000;
+
 export type ControlRequest =
   | { op: 'status' }
-  | { op: 'diag'; include?: string[] }
+  /**
+   * `interactive`: run the manual tests (those in `include`, or all of them when it is empty)
+   * with the technician: their prompts come back as lines before the answer, each test ends
+   * after `testTimeoutMs`, and the client half-closing the connection aborts the run.
+   */
+  | { op: 'diag'; include?: string[]; interactive?: boolean; testTimeoutMs?: number }
   | { op: 'identify'; ms?: number }
   | { op: 'action'; role: string; name: string };
 
@@ -18,13 +28,18 @@ export type ControlOp = ControlRequest['op'];
 
 export type ControlResponse = { ok: true; result: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
 
+/** A line the daemon sends before its answer while an interactive test runs: what the technician must do now. */
+export interface ControlPrompt {
+  prompt: { test: string; text: string };
+}
+
 export function socketPath(dataDir: string): string {
   return join(dataDir, SOCKET_FILE);
 }
 
 export class ControlError extends Error {
   constructor(
-    readonly code: string, // BAD_REQUEST, TOO_LARGE, UNKNOWN_OP, NOT_FOUND, NOT_READY, FAILED; client side NO_DAEMON, TIMEOUT, BAD_RESPONSE
+    readonly code: string, // BAD_REQUEST, TOO_LARGE, UNKNOWN_OP, NOT_FOUND, NOT_READY, BUSY, FAILED; client side NO_DAEMON, TIMEOUT, BAD_RESPONSE
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -49,7 +64,12 @@ export function parseRequest(line: string): ControlRequest {
     case 'diag': {
       const include = r['include'] ?? [];
       if (!Array.isArray(include) || !include.every((x) => typeof x === 'string')) throw new ControlError('BAD_REQUEST', '"include" must be an array of "role/test" strings');
-      return { op: 'diag', include };
+      const interactive = r['interactive'] ?? false;
+      if (typeof interactive !== 'boolean') throw new ControlError('BAD_REQUEST', '"interactive" must be true or false');
+      const testTimeoutMs = r['testTimeoutMs'] ?? DEFAULT_TEST_TIMEOUT_MS;
+      if (typeof testTimeoutMs !== 'number' || !Number.isInteger(testTimeoutMs) || testTimeoutMs < 1000 || testTimeoutMs > MAX_TEST_TIMEOUT_MS)
+        throw new ControlError('BAD_REQUEST', `"testTimeoutMs" must be an integer 1000-${MAX_TEST_TIMEOUT_MS}`);
+      return interactive ? { op: 'diag', include, interactive, testTimeoutMs } : { op: 'diag', include };
     }
     case 'identify': {
       const ms = r['ms'] ?? 5000;

@@ -3,9 +3,17 @@
 // is held before this starts, so nothing else can be listening on it.
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
-import { ControlError, MAX_REQUEST_BYTES, parseRequest, socketPath, type ControlRequest, type ControlResponse } from './control-protocol.js';
+import { ControlError, MAX_REQUEST_BYTES, parseRequest, socketPath, type ControlPrompt, type ControlRequest, type ControlResponse } from './control-protocol.js';
 
-export type ControlHandler = (request: ControlRequest) => Promise<Record<string, unknown>>;
+/** One connection as a handler sees it: lines to send before the answer, and whether the client is still there. */
+export interface ControlSession {
+  /** Sends one `{"prompt": …}` line now (an interactive test's instruction). */
+  prompt(test: string, text: string): void;
+  /** Aborted when the client half-closes (the technician's Ctrl-C) or goes away. */
+  readonly signal: AbortSignal;
+}
+
+export type ControlHandler = (request: ControlRequest, session: ControlSession) => Promise<Record<string, unknown>>;
 
 export interface ControlServer {
   readonly path: string;
@@ -27,12 +35,24 @@ function removeStale(path: string): void {
 }
 
 function answer(socket: Socket, response: ControlResponse): void {
-  socket.end(`${JSON.stringify(response)}\n`);
+  if (socket.writable) socket.end(`${JSON.stringify(response)}\n`);
+  else socket.destroy();
 }
 
 function serve(socket: Socket, handle: ControlHandler): void {
   let buffered = '';
   let done = false;
+  const abort = new AbortController();
+  // The server is allowHalfOpen: a client's end is "stop what you are doing", and the answer
+  // (with what ran so far) can still be written back.
+  socket.on('end', () => abort.abort(new ControlError('ABORTED', 'aborted by the technician')));
+  socket.on('close', () => abort.abort(new ControlError('ABORTED', 'the client went away')));
+  const session: ControlSession = {
+    prompt: (test, text) => {
+      if (socket.writable) socket.write(`${JSON.stringify({ prompt: { test, text } } satisfies ControlPrompt)}\n`);
+    },
+    signal: abort.signal,
+  };
   socket.setEncoding('utf8');
   socket.on('error', () => undefined); // a client that went away: nothing to tell it
   socket.on('data', (chunk: string) => {
@@ -53,7 +73,7 @@ function serve(socket: Socket, handle: ControlHandler): void {
       answer(socket, { ok: false, error: { code: e.code, message: e.message } });
       return;
     }
-    handle(request).then(
+    handle(request, session).then(
       (result) => answer(socket, { ok: true, result }),
       (err: unknown) => {
         const e = err as Partial<ControlError> & Error;
@@ -70,7 +90,7 @@ export async function startControlServer(o: ControlServerOptions): Promise<Contr
   const path = socketPath(o.dataDir);
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) throw new ControlError('PATH_TOO_LONG', `${path} is longer than a unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes); use a shorter dataDir`);
   removeStale(path);
-  const server: Server = createServer((socket) => serve(socket, o.handle));
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => serve(socket, o.handle));
   server.on('error', (err) => o.onError?.(err));
   const previous = process.umask(0o177);
   try {

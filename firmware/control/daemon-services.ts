@@ -1,5 +1,6 @@
 // What `halld run` adds around the runtime for the people and the supervisor outside it: the
-// control socket (technicians' `halld status`/`diag`) and systemd's notify protocol.
+// control socket (technicians' `halld status`/`diag`), systemd's notify protocol, and on the
+// sim board the socket a test presses its buttons through.
 //
 // READY=1 waits for the first birth on the broker (its PUBACK), but not forever: a hall whose broker is
 // down at power-on still needs its kiosk to hand out offline tickets, so after
@@ -9,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { Runtime } from '../runtime.js';
 import { serviceNotifierFromEnv, type ServiceNotifier } from '../systemd/service-notifier.js';
 import { systemdNotifyBinary } from '../systemd/sd-notify.js';
+import { isSimHal, startSimControl, type SimControlHandle } from '../../assembly/sim-control.js';
 import { controlHandler } from './control-handlers.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 
@@ -27,7 +29,7 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
   try {
     control = await startControlServer({
       dataDir: o.dataDir,
-      handle: controlHandler(o.current),
+      handle: controlHandler(o.current, { timers: o.timers }),
       onError: (err) => o.log.warn({ err: err.message }, 'control socket error'),
     });
     o.log.debug({ path: control.path }, 'control socket listening');
@@ -39,8 +41,16 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
   );
   systemd?.startWatchdog();
   let readyTimer: ReturnType<Timers['setTimeout']> | undefined;
+  // A sim board's buttons, for tests that run this device as a child process.
+  let sim: Promise<SimControlHandle | undefined> | undefined;
   return {
     runtimeStarted(rt) {
+      if (!sim && isSimHal(rt.hal)) {
+        sim = startSimControl(o.dataDir, () => o.current()?.hal).catch((err: unknown) => {
+          o.log.warn({ err: (err as Error).message }, 'sim control socket not started: tests cannot press this sim board\'s buttons');
+          return undefined;
+        });
+      }
       if (!systemd) return;
       const ready = (how: string) => {
         o.timers.clearTimeout(readyTimer);
@@ -66,6 +76,7 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
       o.timers.clearTimeout(readyTimer);
       systemd?.stopping();
       await control?.close();
+      await (await sim)?.close();
     },
   };
 }

@@ -68,3 +68,33 @@ t.test('a data dir too long for a unix socket path is refused with a clear error
   const long = join(dir, 'd'.repeat(120));
   await t.rejects(startControlServer({ dataDir: long, handle: async () => ({}) }), { code: 'PATH_TOO_LONG', message: /longer than a unix socket path may be/ });
 });
+
+t.test('an interactive request: prompt lines before the answer; the client aborting half-closes and still reads the answer', async (t) => {
+  const dir = await tempDir(t);
+  let sawAbort: unknown;
+  const server = await startControlServer({
+    dataDir: dir,
+    handle: async (_r, session) => {
+      session.prompt('role/test', 'press the first button');
+      session.prompt('role/test', 'now the second');
+      // Answers only once the client gives up: what ran until then comes back.
+      await new Promise<void>((resolve) => session.signal.addEventListener('abort', () => resolve(), { once: true }));
+      sawAbort = (session.signal.reason as Error).message;
+      return { stopped: true };
+    },
+  });
+  t.teardown(() => server.close());
+  const prompts: string[] = [];
+  const abort = new AbortController();
+  const result = await controlRequest(dir, { op: 'diag', interactive: true }, globalTimers, {
+    onPrompt: (p) => {
+      prompts.push(`${p.test}: ${p.text}`);
+      if (prompts.length === 2) abort.abort();
+    },
+    signal: abort.signal,
+  });
+  t.same(prompts, ['role/test: press the first button', 'role/test: now the second'], 'each prompt as it came, in order');
+  t.same(result, { stopped: true }, 'the answer after the abort is still read');
+  t.equal(sawAbort, 'aborted by the technician', 'the handler saw the half-close as the technician stopping');
+  t.match(JSON.parse(await raw(server.path, '{"op":"diag","interactive":true,"testTimeoutMs":5}\n')), { ok: false, error: { code: 'BAD_REQUEST', message: /testTimeoutMs/ } });
+});

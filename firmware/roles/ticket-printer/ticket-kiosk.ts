@@ -25,6 +25,8 @@ export class TicketKiosk {
   private ticker: TimerHandle | undefined;
   /** Why the touchscreen page is not served (port taken, files missing), for diagnostics. */
   pageError: string | null = null;
+  /** While the technician's button test runs, presses go here instead of taking tickets. */
+  private buttonCapture: ((input: string) => void) | undefined;
 
   private constructor(
     private readonly ctx: RoleContext<TicketPrinterContract>,
@@ -113,6 +115,7 @@ export class TicketKiosk {
       let inFlight = false;
       this.cleanups.push(
         input.onChange((active, atMs) => {
+          if (active && this.buttonCapture) return this.buttonCapture(button.input);
           if (!active || inFlight || atMs - lastAccepted < this.config.repeatGuardMs) return;
           lastAccepted = atMs;
           inFlight = true;
@@ -124,6 +127,18 @@ export class TicketKiosk {
         }),
       );
     }
+  }
+
+  /**
+   * Sends every button press to `listener` instead of taking a ticket (a technician testing the
+   * buttons must not print a ticket per press), until the returned function is called.
+   */
+  captureButtons(listener: (input: string) => void): () => void {
+    if (this.buttonCapture) throw new Error('the buttons are already being tested');
+    this.buttonCapture = listener;
+    return () => {
+      if (this.buttonCapture === listener) this.buttonCapture = undefined;
+    };
   }
 
   private async wireScanner(): Promise<void> {

@@ -9,6 +9,7 @@ import { TicketKiosk } from './ticket-kiosk.js';
 import { issuedEvent } from './ticket-issuer.js';
 import { TicketLedger, type LedgerTicket } from './ticket-ledger.js';
 import { NumberVoider } from './number-voider.js';
+import { buttonsTest } from './buttons-test.js';
 
 export async function startTicketPrinter(
   ctx: RoleContext<TicketPrinterContract>,
@@ -109,6 +110,7 @@ export async function startTicketPrinter(
       }),
     },
     manualSelfTests: {
+      buttons: (testCtx) => buttonsTest(kiosk, testCtx),
       'test-print': async () => {
         try {
           await (await kiosk.health.open()).testPrint();
