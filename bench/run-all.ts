@@ -6,6 +6,7 @@ import { benchTicketPress } from './ticket-press.js';
 import { benchMatrixRender } from './matrix-render.js';
 import { benchEvaluatorTap } from './evaluator-tap.js';
 import { benchCallerCall } from './caller-call.js';
+import { benchOledFrame } from './oled-frame.js';
 
 const only = process.argv.slice(2);
 const all: [string, () => Promise<void>][] = [
@@ -16,6 +17,7 @@ const all: [string, () => Promise<void>][] = [
   ['matrix', benchMatrixRender],
   ['evaluator', benchEvaluatorTap],
   ['caller', benchCallerCall],
+  ['oled', benchOledFrame],
 ];
 for (const [name, fn] of all) {
   if (only.length > 0 && !only.includes(name)) continue;

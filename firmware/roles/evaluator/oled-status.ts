@@ -13,6 +13,8 @@ export class OledStatus {
   private off: (() => void) | undefined;
   private fault: string | null = null;
   private stopped = false;
+  /** Draws in call order: one that waited (open, font) never overwrites a newer screen. */
+  private drawing = 0;
 
   constructor(
     private readonly ctx: RoleContext<EvaluatorContract>,
@@ -53,8 +55,10 @@ export class OledStatus {
 
   private async draw(view: EvaluatorView): Promise<void> {
     if (this.stopped) return;
+    const mine = ++this.drawing;
     try {
       const display = await this.open();
+      if (mine !== this.drawing) return;
       await display.text(oledScreen(view, display.height));
       if (this.fault !== null) this.ctx.log.info({ display: this.part }, 'evaluator display answers again');
       this.fault = null;
