@@ -5,6 +5,7 @@ import { benchStartup } from './startup.js';
 import { benchTicketPress } from './ticket-press.js';
 import { benchMatrixRender } from './matrix-render.js';
 import { benchEvaluatorTap } from './evaluator-tap.js';
+import { benchLockerOpen } from './locker-open.js';
 
 const only = process.argv.slice(2);
 const all: [string, () => Promise<void>][] = [
@@ -14,6 +15,7 @@ const all: [string, () => Promise<void>][] = [
   ['ticket', benchTicketPress],
   ['matrix', benchMatrixRender],
   ['evaluator', benchEvaluatorTap],
+  ['locker', benchLockerOpen],
 ];
 for (const [name, fn] of all) {
   if (only.length > 0 && !only.includes(name)) continue;
