@@ -54,6 +54,9 @@ t.test('unsigned, expired, re-targeted and foreign-key opens are refused with no
   tampered.data.door = 1;
   await e.publish('open', JSON.stringify(tampered));
   t.match((await e.until('ack of tampered', () => e.acks('tampered')[0])), { ok: false, error: { code: 'UNAUTHORIZED' } }, 'tampered data');
+  // Correctly signed for the hall-wide topic and sent there: it would open that door in every cabinet of the hall.
+  await e.run(e.server.client.hallCommand('locker/open', { door: 1, reason: 'x' }, { id: 'hall-wide-open', ts: e.time.clock.now(), expiresInMs: 600_000 }));
+  t.match(await e.until('ack of hall-wide-open', () => e.acks('hall-wide-open')[0]), { ok: false, error: { code: 'BAD_REQUEST' } }, 'a hall-wide open is refused');
   t.equal(e.bus.unlocksHeard().length, 0, 'no unlock frame');
 });
 
