@@ -215,15 +215,17 @@ export class AssembledHal implements Hal {
   }
 
   describe(): HalParts {
+    const lockBoards = this.lockBoards.names();
     return {
+      // Only where there are lock boards: the locker's config check reads it.
+      ...(lockBoards.length > 0 ? { lockBoardLocks: Object.fromEntries(lockBoards.map((n) => [n, this.lockBoards.spec(n)?.locks ?? 0])) } : {}),
       inputs: [...this.assembly.gpio.inputs.keys()],
       outputs: [...this.assembly.gpio.outputs.keys()],
       serial: [...this.serialSpecs.keys()],
       i2c: [...this.i2cSpecs.keys()],
       printers: [...this.printerSpecs.keys()],
       scanners: [...this.scannerSpecs.keys()],
-      lockBoards: this.lockBoards.names(),
-      lockBoardLocks: Object.fromEntries(this.lockBoards.names().map((n) => [n, this.lockBoards.spec(n)?.locks ?? 0])),
+      lockBoards,
       matrices: [...this.matrixSpecs.keys()],
     };
   }
