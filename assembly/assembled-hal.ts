@@ -267,15 +267,18 @@ export class AssembledHal implements Hal {
   }
 
   describe(): HalParts {
+    const lockBoards = this.lockBoardNames();
+    const locksOf = (name: string): number => this.lockBoards.spec(name)?.locks ?? this.gpioLockSpecs.get(name)?.locks.length ?? 0;
     return {
+      // Only where there are lock boards: the locker's config check reads it.
+      ...(lockBoards.length > 0 ? { lockBoardLocks: Object.fromEntries(lockBoards.map((n) => [n, locksOf(n)])) } : {}),
       inputs: [...this.assembly.gpio.inputs.keys()],
       outputs: [...this.assembly.gpio.outputs.keys()],
       serial: [...this.serialSpecs.keys()],
       i2c: [...this.i2cSpecs.keys()],
       printers: [...this.printerSpecs.keys()],
       scanners: [...this.scannerSpecs.keys()],
-      lockBoards: this.lockBoardNames(),
-      lockBoardLocks: Object.fromEntries(this.lockBoardNames().map((n) => [n, this.lockBoards.spec(n)?.locks ?? this.gpioLockSpecs.get(n)?.locks.length ?? 0])),
+      lockBoards,
       matrices: [...this.matrixSpecs.keys()],
       displays: [...this.displaySpecs.keys()],
     };

@@ -7,6 +7,7 @@ import { benchMatrixRender } from './matrix-render.js';
 import { benchEvaluatorTap } from './evaluator-tap.js';
 import { benchCallerCall } from './caller-call.js';
 import { benchOledFrame } from './oled-frame.js';
+import { benchLockerOpen } from './locker-open.js';
 
 const only = process.argv.slice(2);
 const all: [string, () => Promise<void>][] = [
@@ -18,6 +19,7 @@ const all: [string, () => Promise<void>][] = [
   ['evaluator', benchEvaluatorTap],
   ['caller', benchCallerCall],
   ['oled', benchOledFrame],
+  ['locker', benchLockerOpen],
 ];
 for (const [name, fn] of all) {
   if (only.length > 0 && !only.includes(name)) continue;

@@ -15,15 +15,18 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
   try {
     const board = await loadBoard(config.board);
     const io = resolveIo(board, parseIoConfig(config.io));
+    // Lines on an expander's pins and relay cabinets are parts like any other to a role.
+    const expanders = io.expanders ?? [];
+    const lockBoards = [...io.lockBoards.map((p) => ({ name: p.name, locks: p.locks })), ...(io.gpioLockBoards ?? []).map((p) => ({ name: p.name, locks: p.locks.length }))];
     parts = {
-      inputs: io.inputs.map((p) => p.name),
-      outputs: io.outputs.map((p) => p.name),
+      inputs: [...io.inputs, ...expanders.flatMap((e) => e.inputs)].map((p) => p.name),
+      outputs: [...io.outputs, ...expanders.flatMap((e) => e.outputs)].map((p) => p.name),
       serial: io.serial.map((p) => p.name),
       i2c: io.i2c.map((p) => p.name),
       printers: io.printers.map((p) => p.name),
       scanners: io.scanners.map((p) => p.name),
-      lockBoards: io.lockBoards.map((p) => p.name),
-      lockBoardLocks: Object.fromEntries(io.lockBoards.map((p) => [p.name, p.locks])),
+      lockBoards: lockBoards.map((p) => p.name),
+      lockBoardLocks: Object.fromEntries(lockBoards.map((p) => [p.name, p.locks])),
       matrices: io.matrices.map((p) => p.name),
       displays: io.displays.map((p) => p.name),
     };

@@ -6,8 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import type { SendOptions, VirtualLine } from '../serial/virtual-device.js';
-import type { VirtualLockBus } from './virtual-lock-bus.js';
+import type { SendOptions, VirtualLine, VirtualSerialDevice } from '../serial/virtual-device.js';
 
 export interface PtyLockBus {
   /** The path the driver opens. */
@@ -83,7 +82,8 @@ function lineOver(port: SerialPort, baudRate: number): VirtualLine {
 }
 
 /** `dir` must exist and be private to the test (the pty links are created in it). */
-export async function startPtyLockBus(bus: VirtualLockBus, dir: string, baudRate: number): Promise<PtyLockBus> {
+/** `bus` is a VirtualLockBus, or any serial device in front of one (a benchmark paces it at the baud rate). */
+export async function startPtyLockBus(bus: VirtualSerialDevice, dir: string, baudRate: number): Promise<PtyLockBus> {
   const hostPath = join(dir, 'lock-bus-host');
   const devicePath = join(dir, 'lock-bus-device');
   const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${devicePath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -96,12 +96,12 @@ export async function startPtyLockBus(bus: VirtualLockBus, dir: string, baudRate
   }
   const port = await openPort(devicePath, baudRate);
   const line = lineOver(port, baudRate);
-  bus.opened(line);
+  bus.opened?.(line);
   port.on('data', (chunk: Buffer) => bus.receive(chunk, line));
   return {
     hostPath,
     async close() {
-      bus.closed();
+      bus.closed?.();
       if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

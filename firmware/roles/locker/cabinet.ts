@@ -138,6 +138,19 @@ export class Cabinet {
     );
   }
 
+  /** Several events (each with its audit row) and statements in one transaction: all or none. */
+  emitTogether(events: Array<{ [N in EventName<LockerContract>]: { name: N; data: EventData<LockerContract, N>; audit: AuditEntry } }[EventName<LockerContract>]>, extra: Statement[] = []): Promise<void> {
+    return this.ctx.store
+      .commit(
+        [...events.map((e) => this.records.auditStatement(e.audit)), ...extra],
+        events.map((e) => ({ role: 'locker', name: e.name, data: e.data as Record<string, unknown>, durable: true })),
+      )
+      .then(
+        () => undefined,
+        (err: unknown) => this.ctx.log.error({ err: (err as Error).message, events: events.map((e) => e.name) }, 'locker events not stored'),
+      );
+  }
+
   /**
    * Unlocks one door and waits for its sensor: one unlock frame at most, never resent.
    * On NOT_DETECTED the door.open-not-detected event is already stored.

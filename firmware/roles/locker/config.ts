@@ -25,7 +25,7 @@ export const LockerConfigSchema = Type.Object(
     openRateLimit: Type.Object(
       {
         maxOpens: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'opens of one door allowed within windowMs' }),
-        windowMs: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000 }),
+        windowMs: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000, description: 'the sliding window the opens are counted in' }),
       },
       { additionalProperties: false, default: {}, description: 'per-door limit on opens (commands, codes, drop-offs): a flood of valid opens cannot rattle a lock' },
     ),
@@ -36,10 +36,10 @@ export const LockerConfigSchema = Type.Object(
     page: Type.Object(
       {
         enabled: Type.Boolean({ default: true, description: 'serve the cabinet\'s touch page (pickup code, drop-off)' }),
-        host: Type.String({ default: '127.0.0.1' }),
+        host: Type.String({ default: '127.0.0.1', description: 'address the page is served on (the screen is on this board)' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8082, description: '0 = any free port (tests)' }),
       },
-      { additionalProperties: false, default: {} },
+      { additionalProperties: false, default: {}, description: 'the cabinet\'s touch page' },
     ),
   },
   { additionalProperties: false, description: 'the locker (智能存储柜): doors on RS485 lock boards, pickup codes, drop-off' },

@@ -46,7 +46,13 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
     return d;
   };
 
+  /** A door number means one cabinet's door: sent hall-wide it would open that door in every cabinet. */
+  const oneCabinet = (cmd: RoleCommandContext<LockerContract>) => {
+    if (cmd.hallWide) throw new CommandError('BAD_REQUEST', `locker/${cmd.name} names a door and must be sent to one cabinet, not hall-wide`);
+  };
+
   const open = async (data: OpenCommand, cmd: RoleCommandContext<LockerContract>) => {
+    oneCabinet(cmd);
     const d = doorOf(data.door);
     if (data.depositId !== undefined) {
       const dep = await records.depositState(data.depositId);
@@ -74,6 +80,7 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
       deposit: {
         effect: 'state',
         run: async (data, cmd) => {
+          oneCabinet(cmd);
           const d = doorOf(data.door);
           const { N, r } = data.scrypt;
           if ((N & (N - 1)) !== 0) throw new CommandError('BAD_REQUEST', `scrypt N must be a power of two, not ${N}`);

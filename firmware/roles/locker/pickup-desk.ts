@@ -55,13 +55,18 @@ export class PickupDesk {
       const max = this.cabinet.config.maxCodeTries;
       const locked = tries >= max;
       const next = locked ? { tries: 0, until: now + this.cabinet.config.lockoutMs } : { tries, until: 0 };
-      await this.cabinet.emit('code.rejected', { via, tries, remaining: Math.max(0, max - tries) }, { who: via, what: 'code-rejected', detail: { tries } }, locked ? [] : [records.lockoutStatement(next)]);
+      const rejected = { name: 'code.rejected' as const, data: { via, tries, remaining: Math.max(0, max - tries) }, audit: { who: via, what: 'code-rejected', detail: { tries } } };
       if (locked) {
-        await this.cabinet.emit('code.lockout', { until: next.until, lockoutMs: this.cabinet.config.lockoutMs, tries }, { who: 'device', what: 'code-lockout', detail: { until: next.until } }, [records.lockoutStatement(next)]);
+        // The last wrong try, the lockout and its stored end go together: a power cut cannot leave one without the other.
+        await this.cabinet.emitTogether(
+          [rejected, { name: 'code.lockout', data: { until: next.until, lockoutMs: this.cabinet.config.lockoutMs, tries }, audit: { who: 'device', what: 'code-lockout', detail: { until: next.until } } }],
+          [records.lockoutStatement(next)],
+        );
         this.cabinet.lockoutUntil = next.until;
         this.cabinet.changed();
         return { ok: false, reason: 'locked-out', until: next.until };
       }
+      await this.cabinet.emitTogether([rejected], [records.lockoutStatement(next)]);
       return { ok: false, reason: 'wrong-code', remaining: max - tries };
     }
     const { door: d, depositId } = match;
@@ -73,8 +78,13 @@ export class PickupDesk {
     const out = await this.cabinet.unlock(d, { by: via, depositId });
     if (!out.ok) return { ok: false, reason: out.code === 'NOT_DETECTED' ? 'not-opened' : 'unavailable', door: d.door, message: out.message };
     const offline = !this.ctx.link.connected;
-    await this.cabinet.emit('door.opened', { door: d.door, by: via, depositId }, { who: via, what: 'opened', door: d.door, detail: { depositId } });
-    await this.cabinet.emit('item.picked-up', { door: d.door, depositId, by: via, offline }, { who: via, what: 'picked-up', door: d.door, detail: { depositId, offline } }, [records.endStatement(depositId, 'picked-up')]);
+    await this.cabinet.emitTogether(
+      [
+        { name: 'door.opened', data: { door: d.door, by: via, depositId }, audit: { who: via, what: 'opened', door: d.door, detail: { depositId } } },
+        { name: 'item.picked-up', data: { door: d.door, depositId, by: via, offline }, audit: { who: via, what: 'picked-up', door: d.door, detail: { depositId, offline } } },
+      ],
+      [records.endStatement(depositId, 'picked-up')],
+    );
     if (d.depositId === depositId) d.depositId = undefined;
     this.overdue.cancel(depositId);
     this.cabinet.changed();

@@ -76,7 +76,14 @@ export interface LockerFixture {
   pageUrl(): string;
 }
 
-export async function lockerFixture(t: Teardown, options: { role?: Record<string, unknown> } = {}): Promise<LockerFixture> {
+/** The same cabinet on a Kerong KR-CU16 board (19200 baud, infrared item sensors). */
+export const KERONG_IO = {
+  ...IO,
+  serial: { ...IO.serial, rs485: { path: '/dev/ttyRS485', baudRate: 19200 } },
+  lockBoards: { 'cab-a': { serial: 'rs485', protocol: 'kerong-cu', address: 0, locks: 16 } },
+};
+
+export async function lockerFixture(t: Teardown, options: { role?: Record<string, unknown>; io?: Record<string, unknown> } = {}): Promise<LockerFixture> {
   const dir = await tempDir(t, 'halld-locker-');
   const time = deviceTime(t);
   const keys = generateSigningKeys();
@@ -94,7 +101,7 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     broker: { url: broker.url, reconnectMinMs: 100 },
     // A long signed lifetime: the device's fake clock runs ahead of the server's real one.
     security: { serverPublicKey: keys.publicKeyPem, maxSecureLifetimeMs: 3_600_000 },
-    io: IO,
+    io: options.io ?? IO,
     roles: {
       sys: {},
       locker: { doors: DOORS, page: { port: 0 }, scanner: 'qr', pollIntervalMs: 200, openConfirmMs: 5000, leftOpenAfterMs: 60_000, maxCodeTries: 3, lockoutMs: 300_000, ...options.role },

@@ -3,7 +3,8 @@
 // refused without a valid signature, door.open-not-detected for a jammed lock, the per-door
 // rate limit, and the watcher's door.forced / door.left-open / door.closed.
 import t from 'tap';
-import { lockerFixture } from './locker-fixture.js';
+import { DOORS, IO, lockerFixture } from './locker-fixture.js';
+import { isSimHal } from '../../../simulators/hal/sim-hal.js';
 
 t.setTimeout(180_000);
 
@@ -54,6 +55,9 @@ t.test('unsigned, expired, re-targeted and foreign-key opens are refused with no
   tampered.data.door = 1;
   await e.publish('open', JSON.stringify(tampered));
   t.match((await e.until('ack of tampered', () => e.acks('tampered')[0])), { ok: false, error: { code: 'UNAUTHORIZED' } }, 'tampered data');
+  // Correctly signed for the hall-wide topic and sent there: it would open that door in every cabinet of the hall.
+  await e.run(e.server.client.hallCommand('locker/open', { door: 1, reason: 'x' }, { id: 'hall-wide-open', ts: e.time.clock.now(), expiresInMs: 600_000 }));
+  t.match(await e.until('ack of hall-wide-open', () => e.acks('hall-wide-open')[0]), { ok: false, error: { code: 'BAD_REQUEST' } }, 'a hall-wide open is refused');
   t.equal(e.bus.unlocksHeard().length, 0, 'no unlock frame');
 });
 
@@ -106,4 +110,18 @@ t.test('a board that stops answering → board.fault, its doors show the fault; 
   e.board.faults.silent = false;
   const ok = await e.until('board.ok', () => e.events('board.ok')[0]);
   t.same(ok.message.data, { board: 'cab-a' });
+});
+
+t.test('two boards on one bus: one stops answering, the other\'s doors keep working', async (t) => {
+  const io = { ...IO, lockBoards: { ...IO.lockBoards, 'cab-b': { serial: 'rs485', protocol: '8a80', address: 2, locks: 8 } } };
+  const e = await lockerFixture(t, { io, role: { doors: [...DOORS, { door: 11, board: 'cab-b', lock: 1, size: 'S' }] } });
+  const hal = e.runtime.hal;
+  if (!isSimHal(hal)) throw new Error('expected the sim board');
+  const b = hal.sim.lockBoard('cab-b');
+  b.faults.silent = true;
+  t.match((await e.until('board.fault', () => e.events('board.fault')[0])).message.data, { board: 'cab-b' });
+  t.match(await e.command('open', { door: 11, reason: 'x' }), { ok: false, error: { code: 'HARDWARE' } }, 'a door of the silent board');
+  t.match(await e.command('open', { door: 1, reason: 'x' }), { ok: true, data: { opened: true } }, 'a door of the board that answers');
+  t.equal(e.bus.unlocksHeard(2).length, 0, 'nothing was sent to the silent board');
+  t.equal(e.events('board.fault').length, 1, 'one fault event for one fault');
 });
