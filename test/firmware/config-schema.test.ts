@@ -66,7 +66,7 @@ t.test('the exported schema is JSON Schema 2020-12, strict-valid, every field de
   t.same(undescribed, [], 'every field has a description');
   t.same(open, [], 'every object refuses unknown keys, as the loader does');
   const help = await runCli(['--help'], CLI_KILL_MS);
-  t.match(help.stdout, /roles: sys, ticket-printer, evaluator\)/, '--help names the roles that exist');
+  t.match(help.stdout, /roles: sys, ticket-printer,\s+evaluator,\s+caller\)/, '--help names the roles that exist');
   t.notMatch(help.stdout, /LED caller|locker/, '--help names no role that does not exist');
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { description: string };
   t.notMatch(pkg.description, /LED caller|locker/, 'package.json names no role that does not exist');
