@@ -61,3 +61,12 @@ t.test('test pattern: colour bars on every panel, then the picture comes back', 
   t.match(await running, { ok: true, detail: 'shown on win, hall' });
   t.same(Buffer.from(f.hal.sim.matrix('win').lastFrame()!.data), before, 'the call is back');
 });
+
+t.test('speaker test plays the chime and a phrase even in silent mode', async (t) => {
+  const f = await callerFixture(t);
+  await f.command('mode', { mode: 'silent' });
+  const prompts: string[] = [];
+  t.match(await f.runtime.runManualTest('caller', 'speaker-test', { prompt: (text) => prompts.push(text), signal: new AbortController().signal }), { ok: true });
+  t.same(prompts, ['listen: a chime, then 叫号测试']);
+  t.same(f.hal.sim.speakerEvents().map((e) => (e.kind === 'say' ? e.text : e.kind)), ['beep', 'beep', '叫号测试']);
+});
