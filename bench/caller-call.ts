@@ -52,10 +52,15 @@ export async function benchCallerCall(): Promise<void> {
     const toFrame: number[] = [];
     const toSound: number[] = [];
     const rtt: number[] = [];
+    const stateRtt: number[] = [];
     for (let i = 0; i < ROUNDS + WARMUP; i++) {
       const ping = performance.now();
       await server.client.command(DEVICE, 'sys/ping', { i });
       const pinged = performance.now() - ping;
+      // A journaled command that shows and plays nothing: where the call's time goes besides painting.
+      const mode = performance.now();
+      await server.client.command(DEVICE, 'caller/mode', { mode: 'voice' });
+      const moded = performance.now() - mode;
       const frames = panel.health().shown;
       const sounds = recorder.events().length;
       let frameAt = 0;
@@ -73,12 +78,14 @@ export async function benchCallerCall(): Promise<void> {
       await until('announced', () => server.events.some((e) => e.name === 'announced' && e.message.data['ticket'] === `A${String(i).padStart(3, '0')}`), 10_000);
       if (i >= WARMUP) {
         rtt.push(pinged);
+        stateRtt.push(moded);
         toFrame.push(frameAt - t0);
         toSound.push(soundAt - t0);
       }
     }
     const floor = median(rtt);
     report('caller call → frame in panel process', median(toFrame), 'ms', 'sys/ping round trip', floor, `median of ${toFrame.length}; acknowledged by the panel process`);
+    report('caller mode → ack (journaled)', median(stateRtt), 'ms', 'sys/ping round trip', floor, 'a state command: journal + commit, nothing shown');
     report('caller call → first sound started', median(toSound), 'ms', 'sys/ping round trip', floor, 'chime\'s first tone at the (sim) speaker');
   } finally {
     await runtime.stop('bench done');
