@@ -23,6 +23,9 @@ t.test('the painter draws what the renderer draws, for the panel\'s size and fon
   const big = await hal.painter('big');
   const unifont = new PanelRenderer({ width: 128, height: 32, face: await loadBuiltinFace('unifont-16', { fallbackPath: false }), clock }).render(state);
   t.same(Buffer.from(big.paint(state).data), Buffer.from(unifont.data), 'the big panel uses its own font');
+  const hall = { kind: 'hall', lang: 'zh', calls: [{ number: 'A1', window: '2' }, { number: 'B2', window: '3' }] } as const;
+  const bigHall = new PanelRenderer({ width: 128, height: 32, face: await loadBuiltinFace('unifont-16', { fallbackPath: false }), clock, hallRowHeight: 16 }).render(hall);
+  t.same(Buffer.from(big.paint(hall).data), Buffer.from(bigHall.data), 'hall rows of 16 px with the 16 px font');
   t.equal(painter.moving(state), false, 'a call that fits stands still');
   t.equal(painter.moving({ ...state, notice: { text: '今日下午16:00停止取号，请各位市民合理安排时间', sinceMs: 0 } }), true, 'a notice wider than the panel scrolls');
   t.equal(painter.moving({ ...state, notice: { text: '午休', sinceMs: 0 } }), false, 'a short notice stands');

@@ -109,9 +109,9 @@ t.test('none and sim speakers', async (t) => {
   await sim.beep(200, 880);
   t.same(sim.spoken(), ['请A012号']);
   t.same(sim.events(), [
-    { kind: 'say', text: '请A012号', lang: 'zh-CN', atMs: 1000 },
-    { kind: 'beep', durationMs: 200, frequencyHz: 880, atMs: 1500 },
-  ]);
+    { kind: 'say', text: '请A012号', lang: 'zh-CN', atMs: 1000, endMs: 1000 },
+    { kind: 'beep', durationMs: 200, frequencyHz: 880, atMs: 1500, endMs: 1500 },
+  ], 'without timers a sound ends as it starts');
   await sim.close();
   await t.rejects(sim.say('x'), { code: 'CLOSED' });
 });

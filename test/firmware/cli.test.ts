@@ -30,7 +30,7 @@ t.test('each user mistake is one line naming file, field and expectation', async
     ['wrong-type.json', JSON.stringify({ ...good, broker: { url: 5 } }), /wrong-type\.json: field \/broker\/url: expected string, found 5$/m],
     ['bad-name.json', JSON.stringify({ ...good, device: 'Kiosk_1' }), /bad-name\.json: field \/device: expected this device id.*found "Kiosk_1"/],
     ['no-hall.json', JSON.stringify({ ...good, hall: undefined }), /no-hall\.json: field \/hall: missing; expected the hall id/],
-    ['bad-role.json', JSON.stringify({ ...good, roles: { printer: {} } }), /bad-role\.json: field \/roles\/printer: unknown key "printer"; expected one of sys, ticket-printer, evaluator/],
+    ['bad-role.json', JSON.stringify({ ...good, roles: { printer: {} } }), /bad-role\.json: field \/roles\/printer: unknown key "printer"; expected one of sys, ticket-printer, evaluator, caller/],
     ['array.json', '[]', /array\.json: expected a JSON object/],
     ['backoff.json', JSON.stringify({ ...good, broker: { reconnectMinMs: 5000, reconnectMaxMs: 1000 } }), /field \/broker\/reconnectMaxMs: expected at least reconnectMinMs \(5000\), found 1000/],
   ];

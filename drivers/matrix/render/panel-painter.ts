@@ -8,6 +8,8 @@ import type { FontFace } from './font-face.js';
 import { layoutMoving } from './layouts.js';
 import { PanelRenderer } from './panel-renderer.js';
 
+const HALL_ROW_PX: Record<BuiltinFontId, number> = { 'wqy-12': 12, 'unifont-16': 16 };
+
 export class RendererPainter implements PanelPainter {
   private readonly renderer: PanelRenderer;
 
@@ -16,9 +18,9 @@ export class RendererPainter implements PanelPainter {
     readonly height: number,
     private readonly face: FontFace,
     clock: Clock,
+    hallRowHeight: number,
   ) {
-    // Row pitch of the hall list: the font's line height (12 px WenQuanYi, 16 px Unifont).
-    this.renderer = new PanelRenderer({ width, height, face, clock, hallRowHeight: face.ascent + face.descent });
+    this.renderer = new PanelRenderer({ width, height, face, clock, hallRowHeight });
   }
 
   paint(state: PanelState): RgbFrame {
@@ -31,5 +33,6 @@ export class RendererPainter implements PanelPainter {
 }
 
 export async function openPainter(spec: { width: number; height: number; font: BuiltinFontId }, clock: Clock, fonts: LoadFaceOptions = {}): Promise<PanelPainter> {
-  return new RendererPainter(spec.width, spec.height, await loadBuiltinFace(spec.font, fonts), clock);
+  // Row pitch of the hall list: the font's nominal size, as the golden frames use it (12 px WenQuanYi, 16 px Unifont).
+  return new RendererPainter(spec.width, spec.height, await loadBuiltinFace(spec.font, fonts), clock, HALL_ROW_PX[spec.font]);
 }

@@ -39,12 +39,12 @@ function aborted(ctx: ManualTestContext): Promise<never> {
 
 export function panelsSelfTest(panels: CallerPanels): SelfTestResult {
   const status = panels.status();
-  const down = status.filter((p) => p.state === 'fault' || p.state === 'closed');
+  const down = [...status.filter((p) => p.state === 'fault' || p.state === 'closed').map((p) => p.name), ...panels.unopened.map((p) => `${p.name} (${p.error})`)];
   return {
     name: 'panels',
     ok: down.length === 0,
-    detail: status.length === 0 ? 'no LED panel configured (TV page only)' : down.length === 0 ? `${status.length} panel(s) up` : `down: ${down.map((p) => p.name).join(', ')}`,
-    data: { panels: status },
+    detail: status.length + panels.unopened.length === 0 ? 'no LED panel configured (TV page only)' : down.length === 0 ? `${status.length} panel(s) up` : `down: ${down.join(', ')}`,
+    data: { panels: status, unopened: panels.unopened },
   };
 }
 

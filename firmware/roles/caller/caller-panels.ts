@@ -48,6 +48,8 @@ export function scheduledBrightness(b: CallerConfig['brightness'], epochMs: numb
 
 export class CallerPanels {
   private readonly panels: Panel[] = [];
+  /** Panels of the config that could not be opened, with why. */
+  readonly unopened: { name: string; kind: PanelKind; error: string }[] = [];
   private animation: IntervalHandle | undefined;
   private schedule: IntervalHandle | undefined;
   private override: number | null = null;
@@ -71,7 +73,16 @@ export class CallerPanels {
       ...this.config.panels.notice.map((n): [string, PanelKind] => [n, 'notice']),
     ];
     for (const [name, kind] of wanted) {
-      const [matrix, painter] = await Promise.all([this.ctx.hal.matrix(name), this.ctx.hal.painter(name)]);
+      let matrix: LedMatrix;
+      let painter: PanelPainter;
+      try {
+        [matrix, painter] = await Promise.all([this.ctx.hal.matrix(name), this.ctx.hal.painter(name)]);
+      } catch (err) {
+        // One panel that cannot be opened (its font files missing) leaves the others, the voice and the TV page working.
+        this.unopened.push({ name, kind, error: (err as Error).message });
+        this.ctx.log.error({ panel: name, err: (err as Error).message }, 'LED panel not opened');
+        continue;
+      }
       const panel: Panel = { name, kind, matrix, painter, faulted: matrix.health().state === 'fault', off: () => undefined };
       panel.off = matrix.onHealth((h) => this.onHealth(panel, h));
       this.panels.push(panel);

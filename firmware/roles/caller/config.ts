@@ -19,7 +19,7 @@ export const CallerConfigSchema = Type.Object(
         hall: Type.Array(Type.String({ pattern: PART_NAME }), { default: [], maxItems: 8, description: 'io.matrices parts showing the last calls' }),
         notice: Type.Array(Type.String({ pattern: PART_NAME }), { default: [], maxItems: 8, description: 'io.matrices parts showing only the notice marquee' }),
       },
-      { default: {}, additionalProperties: false },
+      { default: {}, additionalProperties: false, description: 'which io.matrices panels show what (none: the TV page only)' },
     ),
     lastN: Type.Integer({ minimum: 1, maximum: 20, default: 5, description: 'calls kept for the hall panels and the TV page' }),
     template: Type.String({ minLength: 1, maxLength: 200, default: DEFAULT_TEMPLATE, description: 'announcement text; {number} is read as halls read it (A023 → A 零二三), {window} as a number (12 → 十二)' }),
@@ -33,17 +33,17 @@ export const CallerConfigSchema = Type.Object(
         rate: Type.Optional(Type.Number({ minimum: 0.5, maximum: 2, description: 'speech speed, 1 = normal' })),
         voicePack: Type.Optional(Type.String({ minLength: 1, description: 'directory of recorded clips, one WAV per word (请.wav, 号.wav, 零.wav …, A.wav); used when every word of an announcement has a clip' })),
       },
-      { default: {}, additionalProperties: false },
+      { default: {}, additionalProperties: false, description: 'the announcement: chime, speech, repeats, voice pack' },
     ),
     silent: Type.Boolean({ default: false, description: 'start in silent mode (无声叫号) until a `mode` command says otherwise (that one is kept across restarts)' }),
     brightness: Type.Object(
       {
-        day: Type.Integer({ minimum: 0, maximum: 100, default: 80 }),
-        night: Type.Integer({ minimum: 0, maximum: 100, default: 30 }),
+        day: Type.Integer({ minimum: 0, maximum: 100, default: 80, description: 'panel brightness by day, percent' }),
+        night: Type.Integer({ minimum: 0, maximum: 100, default: 30, description: 'panel brightness by night, percent' }),
         dayFrom: Type.String({ pattern: CLOCK_TIME, default: '07:00', description: 'local time the day level starts' }),
         nightFrom: Type.String({ pattern: CLOCK_TIME, default: '19:00', description: 'local time the night level starts' }),
       },
-      { default: {}, additionalProperties: false },
+      { default: {}, additionalProperties: false, description: 'day/night brightness schedule of the panels (a brightness command overrides it)' },
     ),
     keys: Type.Partial(Type.Object(Object.fromEntries(CALLER_KEYS.map((k) => [k, Type.String({ pattern: PART_NAME, description: `io.inputs part of the ${k} key` })])) as Record<(typeof CALLER_KEYS)[number], ReturnType<typeof Type.String>>), {
       default: {},
@@ -55,10 +55,10 @@ export const CallerConfigSchema = Type.Object(
     page: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'serve the hall TV page (hall layout as HTML)' }),
-        host: Type.String({ default: '127.0.0.1' }),
+        host: Type.String({ default: '127.0.0.1', description: 'address the page is served on (0.0.0.0 when the TV\'s browser is another box)' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8083, description: '0 = any free port (tests)' }),
       },
-      { default: {}, additionalProperties: false },
+      { default: {}, additionalProperties: false, description: 'the hall TV page' },
     ),
   },
   { additionalProperties: false, description: 'the caller (LED 叫号): panels, voice, keypad' },

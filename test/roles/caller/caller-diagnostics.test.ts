@@ -2,7 +2,9 @@
 // prompts "press NEXT" and so on, passes when each key comes, and stops when the technician gives
 // up (its abort signal); the test pattern puts colour bars on every panel and the calls come back.
 import t from 'tap';
-import { callerFixture, DEVICE } from './caller-fixture.js';
+import { callerFixture, DEVICE, IO } from './caller-fixture.js';
+import { createSimHal } from '../../../assembly/create-hal.js';
+import { HalError } from '../../../drivers/hal/types.js';
 import { waitFor } from '../../../testkit/wait.js';
 import { colourBars } from '../../../firmware/roles/caller/caller-diagnostics.js';
 import { deviceTime } from '../../../testkit/device-time.js';
@@ -60,4 +62,34 @@ t.test('test pattern: colour bars on every panel, then the picture comes back', 
   time.tick(5000);
   t.match(await running, { ok: true, detail: 'shown on win, hall' });
   t.same(Buffer.from(f.hal.sim.matrix('win').lastFrame()!.data), before, 'the call is back');
+});
+
+t.test('speaker test plays the chime and a phrase even in silent mode', async (t) => {
+  const f = await callerFixture(t);
+  await f.command('mode', { mode: 'silent' });
+  const prompts: string[] = [];
+  t.match(await f.runtime.runManualTest('caller', 'speaker-test', { prompt: (text) => prompts.push(text), signal: new AbortController().signal }), { ok: true });
+  t.same(prompts, ['listen: a chime, then 叫号测试']);
+  t.same(f.hal.sim.speakerEvents().map((e) => (e.kind === 'say' ? e.text : e.kind)), ['beep', 'beep', '叫号测试']);
+});
+
+t.test('a panel that cannot be opened leaves the rest working and fails the panels self-test', async (t) => {
+  const f = await callerFixture(t, {
+    board: {
+      id: 'sim',
+      hal: async () => {
+        const hal = await createSimHal({ board: 'sim', io: IO });
+        const painter = hal.painter.bind(hal);
+        hal.painter = async (name) => (name === 'hall' ? Promise.reject(new HalError('UNAVAILABLE', 'font file missing')) : painter(name));
+        return hal;
+      },
+    },
+  });
+  await f.command('call', { ticket: 'A023', window: '5' });
+  await waitFor('announced', () => f.events('announced')[0]);
+  t.ok(f.hal.sim.matrix('win').lastFrame(), 'the window panel shows the call');
+  t.equal(f.hal.sim.matrix('hall').lastFrame(), undefined, 'the hall panel was left out');
+  const ack = await f.server.client.commandUnchecked(DEVICE, 'sys/diag', {});
+  const results = (ack.ok ? (ack.data?.['results'] as { name: string; ok: boolean; detail?: string }[]) : []) ?? [];
+  t.match(results.find((r) => r.name === 'caller/panels'), { ok: false, detail: 'down: hall (font file missing)' });
 });

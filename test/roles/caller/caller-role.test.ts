@@ -20,7 +20,7 @@ t.setTimeout(120_000);
 
 async function drawn(width: number, height: number, state: PanelState): Promise<Buffer> {
   const face = await loadBuiltinFace('wqy-12', { fallbackPath: false });
-  return Buffer.from(new PanelRenderer({ width, height, face, clock: { now: () => 0, monotonicMs: () => 0 }, hallRowHeight: face.ascent + face.descent }).render(state).data);
+  return Buffer.from(new PanelRenderer({ width, height, face, clock: { now: () => 0, monotonicMs: () => 0 } }).render(state).data);
 }
 
 function lastFrame(f: { hal: { sim: { matrix(name: string): { lastFrame(): { data: Uint8Array } | undefined } } } }, panel: string): Buffer {
