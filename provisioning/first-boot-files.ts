@@ -31,6 +31,14 @@ if [ -f "$HERE/device.json" ]; then
   # The broker password sits on a FAT partition anyone holding the card can read: gone once installed.
   rm -f "$HERE/device.json"
 fi
+# The TLS identity, when provisioned with a certificate: beside the config, which names them relatively.
+for f in hall-ca.pem device.crt device.csr; do
+  if [ -f "$HERE/$f" ]; then install -m 0644 -o halld -g halld "$HERE/$f" "/etc/halld/$f"; fi
+done
+if [ -f "$HERE/device.key" ]; then
+  install -m 0600 -o halld -g halld "$HERE/device.key" /etc/halld/device.key
+  rm -f "$HERE/device.key"
+fi
 install -m 0644 "$HERE/halld.service" /etc/systemd/system/halld.service
 systemctl daemon-reload
 systemctl disable halld-install.service 2>/dev/null || true
