@@ -79,7 +79,7 @@ t.test('Trixie: cloud-init files that install halld on first boot', { skip: tool
   t.match(readBack(image, offset, 'meta-data'), /instance-id: halld-hall-1-kiosk-7/);
   const script = readBack(image, offset, 'halld/install-halld.sh');
   t.match(script, /useradd --system .* halld/);
-  t.match(script, /for g in gpio dialout i2c spi/);
+  t.match(script, /for g in gpio dialout i2c spi video/);
   t.match(script, /install -m 0600 -o halld -g halld "\$HERE\/device.json" \/etc\/halld\/device.json/);
   t.match(script, /systemctl enable --now halld.service/);
   t.equal(readBack(image, offset, 'halld/halld.tgz'), await readFile(tarball, 'utf8'));
