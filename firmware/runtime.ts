@@ -278,14 +278,13 @@ export class Runtime {
   async runManualTest(role: string, name: string, ctx?: ManualTestContext): Promise<SelfTestResult | undefined> {
     const test = this.roles.get(role as Role)?.instance.manualSelfTests?.[name];
     if (!test) return undefined;
-    const unattended = ctx ? undefined : this.loggedTestContext(`${role}/${name}`);
-    const context = ctx ?? (unattended as { ctx: ManualTestContext }).ctx;
+    const { ctx: context, done } = ctx ? { ctx, done: () => undefined } : this.loggedTestContext(`${role}/${name}`);
     try {
       return { ...(await untilAborted(test(context), context.signal)), name: `${role}/${name}` };
     } catch (err) {
       return { name: `${role}/${name}`, ok: false, detail: (err as Error).message };
     } finally {
-      unattended?.done();
+      done();
     }
   }
 

@@ -16,7 +16,9 @@ set -eu
 HERE=$(dirname "$(readlink -f "$0")")
 log() { echo "halld-install: $*" | tee -a /var/log/halld-install.log >&2; }
 id halld >/dev/null 2>&1 || useradd --system --home-dir /var/lib/halld --no-create-home --shell /usr/sbin/nologin halld
-for g in gpio dialout i2c spi; do
+# The groups halld.service runs with (SupplementaryGroups=): systemd will not start it without each one.
+# video: vcgencmd (/dev/vchiq, /dev/vcio) for diag's throttling check, and the LED panel driver.
+for g in gpio dialout i2c spi video; do
   getent group "$g" >/dev/null || groupadd --system "$g"
   usermod -aG "$g" halld
 done
@@ -31,6 +33,20 @@ if [ -f "$HERE/device.json" ]; then
   # The broker password sits on a FAT partition anyone holding the card can read: gone once installed.
   rm -f "$HERE/device.json"
 fi
+# The TLS identity, when provisioned with a certificate: beside the config, which names them relatively.
+for f in hall-ca.pem device.crt device.csr; do
+  if [ -f "$HERE/$f" ]; then install -m 0644 -o halld -g halld "$HERE/$f" "/etc/halld/$f"; fi
+done
+if [ -f "$HERE/device.key" ]; then
+  install -m 0600 -o halld -g halld "$HERE/device.key" /etc/halld/device.key
+  rm -f "$HERE/device.key"
+fi
+# The technician's \`halld status\`/\`diag\`: the same node and entry point as the unit's ExecStart.
+cat > /usr/local/bin/halld <<'WRAPPER'
+#!/bin/sh
+exec /usr/bin/node /opt/halld/dist/halld.mjs "$@"
+WRAPPER
+chmod 0755 /usr/local/bin/halld
 install -m 0644 "$HERE/halld.service" /etc/systemd/system/halld.service
 systemctl daemon-reload
 systemctl disable halld-install.service 2>/dev/null || true

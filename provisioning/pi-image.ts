@@ -9,6 +9,8 @@ import { bookwormFirstrun, hookedCmdline, IMAGE_DIR, installScript, mergedUserDa
 import { ProvisionError } from './mosquitto-passwd.js';
 import { provisionDevice, type ProvisionOptions, type ProvisionResult } from './provision-device.js';
 import { CONFIG_PATH, UNIT_PATH } from './target-root.js';
+import { TLS_FILES } from './device-certificate.js';
+import { existsSync } from 'node:fs';
 
 export interface ImageOptions extends Omit<ProvisionOptions, 'target'> {
   image: string;
@@ -36,6 +38,11 @@ export async function provisionImage(opts: ImageOptions): Promise<ProvisionResul
     if (existing !== undefined) {
       await mkdir(dirname(join(staging, CONFIG_PATH)), { recursive: true });
       await writeFile(join(staging, CONFIG_PATH), existing, { mode: 0o600 });
+      // So is its TLS key and certificate: a re-run keeps them as on a root file system.
+      for (const name of Object.values(TLS_FILES)) {
+        const text = await readIfPresent(boot, `${IMAGE_DIR}/${name}`);
+        if (text !== undefined) await writeFile(join(staging, dirname(CONFIG_PATH), name), text, { mode: 0o600 });
+      }
     }
     // Everything that can refuse the image is checked before the device (and its broker account) is made.
     const userData = os === 'trixie' ? mergedUserData(names.includes('user-data') ? await boot.read('user-data') : undefined, opts.spec.device) : undefined;
@@ -56,6 +63,12 @@ export async function provisionImage(opts: ImageOptions): Promise<ProvisionResul
     await copyFile(opts.tarball, tgz);
     await boot.put(tgz, `${IMAGE_DIR}/halld.tgz`);
     const files = [`${IMAGE_DIR}/device.json`, `${IMAGE_DIR}/halld.service`, `${IMAGE_DIR}/install-halld.sh`, `${IMAGE_DIR}/halld.tgz`];
+    for (const name of Object.values(TLS_FILES)) {
+      const staged = join(staging, dirname(CONFIG_PATH), name);
+      if (!existsSync(staged)) continue;
+      await boot.put(staged, `${IMAGE_DIR}/${name}`);
+      files.push(`${IMAGE_DIR}/${name}`);
+    }
     if (userData) {
       await boot.put(await local('user-data', userData.text), 'user-data');
       files.push('user-data');

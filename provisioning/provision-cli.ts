@@ -13,6 +13,7 @@ import { ProvisionError } from './mosquitto-passwd.js';
 import { provisionDevice, type ProvisionOptions, type ProvisionResult } from './provision-device.js';
 import { provisionImage } from './pi-image.js';
 import type { PiOs } from './first-boot-files.js';
+import { DEFAULT_CERT_DAYS, type TlsRequest } from './device-certificate.js';
 
 interface Options {
   hall?: string;
@@ -33,6 +34,25 @@ interface Options {
   tarball?: string;
   offset?: string;
   os?: PiOs;
+  csr?: boolean;
+  caCert?: string;
+  caKey?: string;
+  cert?: string;
+  certDays: string;
+}
+
+/** Which TLS client identity the options ask for (none, a CSR, a signed certificate, or one to install). */
+function tlsRequest(o: Options): TlsRequest | undefined {
+  if (o.csr && (o.caKey !== undefined || o.cert !== undefined)) throw new ProvisionError('USAGE', '--csr makes a request for the hall CA; --ca-key or --cert come after it has signed');
+  if (o.csr) return { kind: 'csr' };
+  if (o.caKey !== undefined && o.cert !== undefined) throw new ProvisionError('USAGE', 'give --ca-key (sign here) or --cert (signed by the CA already), not both');
+  if ((o.caKey !== undefined || o.cert !== undefined) && o.caCert === undefined) throw new ProvisionError('USAGE', `${o.caKey !== undefined ? '--ca-key' : '--cert'} needs --ca-cert <hall-ca.pem>`);
+  if (o.caCert === undefined) return undefined;
+  if (o.cert !== undefined) return { kind: 'install', certFile: o.cert, caCertFile: o.caCert };
+  if (o.caKey === undefined) throw new ProvisionError('USAGE', '--ca-cert needs --ca-key (sign the device certificate here) or --cert (install one the CA signed)');
+  const days = Number(o.certDays);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new ProvisionError('USAGE', `--cert-days: expected whole days 1-3650, found "${o.certDays}"`);
+  return { kind: 'sign', ca: { certFile: o.caCert, keyFile: o.caKey }, days };
 }
 
 const EXIT_OK = 0;
@@ -45,7 +65,7 @@ async function readJsonObject(file: string): Promise<Record<string, unknown>> {
 }
 
 function summary(r: ProvisionResult & { os?: PiOs }): string {
-  return `${r.hall}/${r.device}: ok (password ${r.password}${r.os ? `; ${r.os} image` : ''}; ${r.files.join(', ')})`;
+  return `${r.hall}/${r.device}: ok (password ${r.password}${r.tls !== undefined ? `; ${r.tls}` : ''}${r.os ? `; ${r.os} image` : ''}; ${r.files.join(', ')})`;
 }
 
 /** Into a root file system, or into an image when one is named. */
@@ -79,7 +99,12 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
     .option('--tarball <file>', 'with --image/--base-image: the release tarball (npm pack) the board installs')
     .option('--offset <bytes>', 'byte offset of the FAT boot partition (default: from the MBR; 0 for a bare FAT image)')
     .addOption(new Option('--os <generation>', 'Raspberry Pi OS generation (default: detected from the boot partition)').choices(['trixie', 'bookworm']))
-    .option('--rotate', "issue new passwords even where the target already has one")
+    .option('--csr', "make the device's TLS key and a CSR (CN = its MQTT username) for the hall's CA to sign")
+    .option('--ca-cert <file>', "the hall CA's certificate (PEM): with --ca-key signs the device's client certificate, with --cert checks and installs one")
+    .option('--ca-key <file>', "the hall CA's private key (PEM; an encrypted one reads its passphrase from HALLD_CA_PASSPHRASE)")
+    .option('--cert <file>', 'the certificate the hall CA signed from the device\'s CSR')
+    .option('--cert-days <n>', 'with --ca-key: how long the certificate is valid', String(DEFAULT_CERT_DAYS))
+    .option('--rotate', "issue new passwords (and TLS keys) even where the target already has them")
     .option('--force', 'overwrite a target that holds another device')
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) });
@@ -93,7 +118,8 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
   try {
     const serverKey = opts.serverKeyPub !== undefined ? await readFile(opts.serverKeyPub, 'utf8') : undefined;
     const broker = opts.brokerDir !== undefined ? await BrokerFiles.open(opts.brokerDir) : undefined;
-    const common = { validate, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), rotate: opts.rotate === true, force: opts.force === true };
+    const tls = tlsRequest(opts);
+    const common = { validate, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), ...(tls ? { tls } : {}), rotate: opts.rotate === true, force: opts.force === true };
     let status = EXIT_OK;
     if (opts.csv !== undefined) {
       if (opts.out === undefined) throw new ProvisionError('USAGE', '--csv needs --out <dir>');

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { BrokerFiles } from './broker-files.js';
 import { assertSpec, buildConfig, type ConfigValidator, type DeviceSpec } from './device-spec.js';
 import { ProvisionError, randomPassword } from './mosquitto-passwd.js';
-import { readExistingConfig, shippedUnitPath, writeTarget } from './target-root.js';
+import { readExistingConfig, readTlsFiles, shippedUnitPath, writeTarget } from './target-root.js';
+import { deviceTls, TLS_FILES, type TlsRequest } from './device-certificate.js';
 
 export interface ProvisionOptions {
   spec: DeviceSpec;
@@ -19,6 +20,8 @@ export interface ProvisionOptions {
   rotate?: boolean;
   force?: boolean;
   validate: ConfigValidator;
+  /** A TLS client identity: key + CSR, a certificate signed by the hall CA, or one to install. */
+  tls?: TlsRequest;
 }
 
 export type PasswordFate = 'new' | 'kept' | 'rotated';
@@ -28,6 +31,8 @@ export interface ProvisionResult {
   device: string;
   password: PasswordFate;
   files: string[];
+  /** What happened to the TLS key and certificate, when asked. */
+  tls?: string;
 }
 
 function existingPassword(existing: Record<string, unknown> | undefined): string | undefined {
@@ -37,12 +42,14 @@ function existingPassword(existing: Record<string, unknown> | undefined): string
 }
 
 /** The config as the device will read it, checked by the same loader as `halld config check`. */
-export async function validatedConfigText(config: Record<string, unknown>, validate: ConfigValidator, label: string): Promise<string> {
+export async function validatedConfigText(config: Record<string, unknown>, validate: ConfigValidator, label: string, siblings: Record<string, string> = {}): Promise<string> {
   const text = `${JSON.stringify(config, null, 2)}\n`;
   const dir = await mkdtemp(join(tmpdir(), 'halld-provision-'));
   try {
     const file = join(dir, 'device.json');
     await writeFile(file, text, { mode: 0o600 });
+    // The TLS files the config names relatively sit beside it, as they will on the board.
+    for (const [name, content] of Object.entries(siblings)) await writeFile(join(dir, name), content, { mode: 0o600 });
     const problems = await validate(file);
     if (problems.length > 0) throw new ProvisionError('CONFIG_INVALID', problems.map((l) => l.replace(file, label)).join('\n'));
   } finally {
@@ -70,11 +77,28 @@ export async function provisionDevice(opts: ProvisionOptions): Promise<Provision
   }
   const password = kept ?? randomPassword();
   const config = buildConfig(spec, { username: spec.device, password }, opts.serverKey);
-  const text = await validatedConfigText(config, opts.validate, `${label} (device.json)`);
-  const files = await writeTarget(opts.target, { config: text, unit: await readFile(shippedUnitPath(), 'utf8'), ...(opts.serverKey !== undefined ? { serverKey: opts.serverKey } : {}) });
+  const existingTls = sameDevice ? await readTlsFiles(opts.target) : {};
+  const tls = opts.tls ? await deviceTls(opts.tls, existingTls, { hall: spec.hall, username: spec.device }, opts.rotate === true, Date.now()) : undefined;
+  // Without a TLS option a re-run keeps the certificate the device already has.
+  const tlsBroker = tls ? tls.broker : sameDevice ? keptTlsBroker(existing) : undefined;
+  if (tlsBroker) config['broker'] = { ...(config['broker'] as Record<string, unknown>), ...tlsBroker };
+  const tlsFiles = Object.fromEntries(Object.entries(tls?.files ?? existingTls).map(([k, v]) => [TLS_FILES[k as keyof typeof TLS_FILES], v]));
+  const text = await validatedConfigText(config, opts.validate, `${label} (device.json)`, tlsFiles);
+  const files = await writeTarget(opts.target, {
+    config: text,
+    unit: await readFile(shippedUnitPath(), 'utf8'),
+    ...(opts.serverKey !== undefined ? { serverKey: opts.serverKey } : {}),
+    ...(tls ? { tls: tls.files } : {}),
+  });
   if (opts.broker) {
     opts.broker.setDevice(spec.hall, spec.device, spec.roles, password);
     await opts.broker.ensureServerAccount(spec.hall);
   }
-  return { hall: spec.hall, device: spec.device, password: fate, files };
+  return { hall: spec.hall, device: spec.device, password: fate, files, ...(tls ? { tls: tls.note } : {}) };
+}
+
+function keptTlsBroker(existing: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const broker = existing?.['broker'] as Record<string, unknown> | undefined;
+  const picked = Object.fromEntries((['ca', 'cert', 'key'] as const).filter((k) => typeof broker?.[k] === 'string').map((k) => [k, broker?.[k] as string]));
+  return Object.keys(picked).length > 0 ? picked : undefined;
 }

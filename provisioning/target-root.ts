@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProvisionError } from './mosquitto-passwd.js';
+import { TLS_FILES } from './device-certificate.js';
 
 export const CONFIG_PATH = 'etc/halld/device.json';
 export const KEY_PATH = 'etc/halld/server-key.pub';
@@ -63,6 +64,21 @@ export interface TargetFiles {
   config: string;
   serverKey?: string;
   unit: string;
+  /** The device's TLS files, written beside the config (the key 0600, owned by the service user). */
+  tls?: Partial<Record<keyof typeof TLS_FILES, string>>;
+}
+
+/** The TLS files already beside the target's config. */
+export async function readTlsFiles(root: string): Promise<Partial<Record<keyof typeof TLS_FILES, string>>> {
+  const found: Partial<Record<keyof typeof TLS_FILES, string>> = {};
+  for (const [k, name] of Object.entries(TLS_FILES) as [keyof typeof TLS_FILES, string][]) {
+    try {
+      found[k] = await readFile(join(root, dirname(CONFIG_PATH), name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return found;
 }
 
 export async function writeTarget(root: string, files: TargetFiles): Promise<string[]> {
@@ -73,6 +89,13 @@ export async function writeTarget(root: string, files: TargetFiles): Promise<str
   if (files.serverKey !== undefined) {
     await writeFileSafe(join(abs, KEY_PATH), files.serverKey, 0o644);
     written.push(KEY_PATH);
+  }
+  const tlsWritten: string[] = [];
+  for (const [k, content] of Object.entries(files.tls ?? {}) as [keyof typeof TLS_FILES, string][]) {
+    const rel = join(dirname(CONFIG_PATH), TLS_FILES[k]);
+    await writeFileSafe(join(abs, rel), content, k === 'key' ? 0o600 : 0o644);
+    written.push(rel);
+    tlsWritten.push(rel);
   }
   await writeFileSafe(join(abs, UNIT_PATH), files.unit, 0o644);
   written.push(UNIT_PATH);
@@ -91,6 +114,7 @@ export async function writeTarget(root: string, files: TargetFiles): Promise<str
   const ids = process.getuid?.() === 0 ? await serviceUserIds(abs) : undefined;
   if (ids) {
     await chown(join(abs, CONFIG_PATH), ids.uid, ids.gid);
+    for (const rel of tlsWritten) await chown(join(abs, rel), ids.uid, ids.gid);
     await chown(dirname(join(abs, CONFIG_PATH)), ids.uid, ids.gid);
   }
   return written;

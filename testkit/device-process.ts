@@ -83,7 +83,7 @@ export async function deviceProcess(t: Teardown, dir: string, config: Record<str
     },
     start() {
       // detached: the child leads a new process group, so killGroup() reaches whatever it spawns.
-      const started = spawn(process.execPath, [CLI, 'run', '--config', configFile], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HALLD_LOG: process.env['HALLD_TEST_LOG'] ?? 'warn' } });
+      const started = spawn(process.execPath, [CLI, 'run', '--config', configFile], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HALLD_LOG: process.env['HALLD_TEST_LOG'] ?? 'warn', HALLD_SIM_CONTROL: '1' } });
       child = started;
       const pid = started.pid;
       if (pid !== undefined) {

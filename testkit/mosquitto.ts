@@ -41,6 +41,8 @@ export interface MosquittoOptions {
   /** With a password file: allow_anonymous false, and the client id is the user name (docs/trust.md). */
   passwordFile?: string;
   aclFile?: string;
+  /** More lines at the end of the config (a second listener, e.g. TLS with client certificates). */
+  extraConfig?: string[];
 }
 
 export async function startMosquitto(dir: string, options: MosquittoOptions = {}): Promise<MosquittoBroker> {
@@ -62,6 +64,7 @@ export async function startMosquitto(dir: string, options: MosquittoOptions = {}
       'persistence false',
       `max_queued_messages ${options.maxQueued ?? 1000}`,
       'log_type error',
+      ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
   );

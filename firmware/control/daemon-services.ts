@@ -1,6 +1,6 @@
 // What `halld run` adds around the runtime for the people and the supervisor outside it: the
 // control socket (technicians' `halld status`/`diag`), systemd's notify protocol, and on the
-// sim board the socket a test presses its buttons through.
+// sim board, when a test asks, the socket it presses the buttons through.
 //
 // READY=1 waits for the first birth on the broker (its PUBACK), but not forever: a hall whose broker is
 // down at power-on still needs its kiosk to hand out offline tickets, so after
@@ -41,11 +41,12 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
   );
   systemd?.startWatchdog();
   let readyTimer: ReturnType<Timers['setTimeout']> | undefined;
-  // A sim board's buttons, for tests that run this device as a child process.
+  // A sim board's buttons, for tests that run this device as a child process and ask for
+  // them (HALLD_SIM_CONTROL=1, set by testkit/device-process.ts); nothing else listens.
   let sim: Promise<SimControlHandle | undefined> | undefined;
   return {
     runtimeStarted(rt) {
-      if (!sim && isSimHal(rt.hal)) {
+      if (!sim && o.env['HALLD_SIM_CONTROL'] === '1' && isSimHal(rt.hal)) {
         sim = startSimControl(o.dataDir, () => o.current()?.hal).catch((err: unknown) => {
           o.log.warn({ err: (err as Error).message }, 'sim control socket not started: tests cannot press this sim board\'s buttons');
           return undefined;

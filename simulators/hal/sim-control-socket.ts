@@ -1,5 +1,6 @@
 // The sim board's buttons for a test outside the device's process: `halld run` on the sim
-// board listens on `halld-sim.sock` in its data dir (0600), and a test presses and releases
+// board with HALLD_SIM_CONTROL=1 in its environment (testkit/device-process.ts sets it)
+// listens on `halld-sim.sock` in its data dir (0600), and a test presses and releases
 // inputs through it, as a person would press the real buttons of a board the CLI talks to.
 // One JSON line each way: {"op":"press"|"release","input":"btn-a"} → {"ok":true} or
 // {"ok":false,"error":"…"}. Only inputs: everything else of a child device's sim board a test

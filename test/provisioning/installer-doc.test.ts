@@ -16,7 +16,7 @@ const run = promisify(execFile);
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const hasTools = (() => {
   try {
-    execFileSync('sh', ['-c', 'command -v mcopy && command -v mkfs.vfat'], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', 'command -v mcopy && command -v mkfs.vfat && command -v openssl'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -27,7 +27,7 @@ export function shBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
 }
 
-t.test('every sh block of docs/installer.md runs', { skip: skipWithout('mtools', hasTools, 'apt-get install mtools dosfstools') }, async (t) => {
+t.test('every sh block of docs/installer.md runs', { skip: skipWithout('mtools', hasTools, 'apt-get install mtools dosfstools openssl') }, async (t) => {
   const blocks = shBlocks(await readFile(join(REPO, 'docs/installer.md'), 'utf8'));
   t.ok(blocks.length >= 4, `found ${blocks.length} blocks`);
   const dir = await tempDir(t);
@@ -49,6 +49,8 @@ t.test('every sh block of docs/installer.md runs', { skip: skipWithout('mtools',
     await writeFile(join(dir, name), text);
     execFileSync('mcopy', ['-i', `${image}@@0`, join(dir, name), `::/${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
   }
+  // The hall's CA, as the hall's IT would have made it (section 6).
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(work, 'hall-ca.key'), '-out', join(work, 'hall-ca.pem'), '-days', '30', '-subj', '/CN=hall-1 CA', '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'ignore' });
   const env = { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` };
   for (const [i, block] of blocks.entries()) {
     const r = await run('sh', ['-e', '-c', block], { cwd: work, env }).catch((e: { code: number; stdout: string; stderr: string }) => e);
@@ -57,5 +59,9 @@ t.test('every sh block of docs/installer.md runs', { skip: skipWithout('mtools',
   const ls = await run('ls', ['images'], { cwd: work });
   t.same(ls.stdout.trim().split('\n'), ['hall-1-kiosk-1.img', 'hall-1-kiosk-2.img']);
   const acl = await readFile(join(work, 'broker/halld.acl'), 'utf8');
-  for (const d of ['kiosk-1', 'kiosk-2', 'kiosk-3', 'kiosk-4']) t.match(acl, new RegExp(`^user ${d}$`, 'm'), `${d} has an ACL block`);
+  for (const d of ['kiosk-1', 'kiosk-2', 'kiosk-3', 'kiosk-4', 'kiosk-5']) t.match(acl, new RegExp(`^user ${d}$`, 'm'), `${d} has an ACL block`);
+  for (const d of ['kiosk-5', 'kiosk-6']) {
+    const cfg = JSON.parse(await readFile(join(work, `root-${d}/etc/halld/device.json`), 'utf8')) as { broker: Record<string, string> };
+    t.match(cfg.broker, { cert: 'device.crt', key: 'device.key', ca: 'hall-ca.pem' }, `${d}: the config names its certificate`);
+  }
 });

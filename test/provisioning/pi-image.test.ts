@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { runCli } from '../../testkit/device-process.js';
 import { tempDir } from '../../testkit/temp.js';
 import { skipWithout } from '../../testkit/required-tools.js';
+import { makeTestCa, opensslSkip } from '../../testkit/test-ca.js';
+import { X509Certificate } from 'node:crypto';
 
 const CLI_KILL_MS = 90_000;
 const PART_START = 2048;
@@ -77,7 +79,7 @@ t.test('Trixie: cloud-init files that install halld on first boot', { skip: tool
   t.match(readBack(image, offset, 'meta-data'), /instance-id: halld-hall-1-kiosk-7/);
   const script = readBack(image, offset, 'halld/install-halld.sh');
   t.match(script, /useradd --system .* halld/);
-  t.match(script, /for g in gpio dialout i2c spi/);
+  t.match(script, /for g in gpio dialout i2c spi video/);
   t.match(script, /install -m 0600 -o halld -g halld "\$HERE\/device.json" \/etc\/halld\/device.json/);
   t.match(script, /systemctl enable --now halld.service/);
   t.equal(readBack(image, offset, 'halld/halld.tgz'), await readFile(tarball, 'utf8'));
@@ -160,4 +162,26 @@ t.test('an image it must refuse leaves no broker account behind', { skip: toolsS
   t.match(r.stderr, /devices\.csv:2: .*user-data already has a top-level "runcmd:"; merge it by hand/);
   t.equal(readBack(join(out, 'hall-1-kiosk-8.img'), offset, 'user-data'), '#cloud-config\nruncmd:\n  - [echo, mine]\n', 'user-data untouched');
   t.notOk((await readFile(join(brokerDir, 'halld.passwd'), 'utf8').catch(() => '')).includes('kiosk-8'), 'no account for a device that was not written');
+});
+
+t.test('a certificate from the hall CA goes onto the card beside the config, and is kept on a re-run', { skip: toolsSkip() || opensslSkip() }, async (t) => {
+  const { dir, tarball } = await setup(t);
+  const ca = await makeTestCa(dir, 'hall-1-ca');
+  const image = join(dir, 'trixie.img');
+  const offset = await makeImage(image, { 'cmdline.txt': CMDLINE, 'user-data': '#cloud-config\n' });
+  const args = ['provision', '--hall', 'hall-1', '--device', 'kiosk-8', '--broker', 'mqtts://broker.hall.local:8883', '--image', image, '--tarball', tarball, '--ca-cert', ca.certFile, '--ca-key', ca.keyFile];
+  const first = await runCli(args, CLI_KILL_MS);
+  t.equal(first.code, 0, first.stderr);
+  const cfg = JSON.parse(readBack(image, offset, 'halld/device.json')) as { broker: Record<string, string> };
+  t.match(cfg.broker, { ca: 'hall-ca.pem', cert: 'device.crt', key: 'device.key' });
+  const cert = readBack(image, offset, 'halld/device.crt');
+  t.match(new X509Certificate(cert).subject, /^CN=kiosk-8$/m);
+  t.match(readBack(image, offset, 'halld/device.key'), /^-----BEGIN PRIVATE KEY-----/);
+  t.equal(readBack(image, offset, 'halld/hall-ca.pem'), new X509Certificate(await readFile(ca.certFile)).toString());
+  const script = readBack(image, offset, 'halld/install-halld.sh');
+  t.match(script, /install -m 0600 -o halld -g halld "\$HERE\/device.key" \/etc\/halld\/device.key\n {2}rm -f "\$HERE\/device.key"/, 'the key goes to /etc/halld 0600 and off the FAT partition');
+  const again = await runCli(args, CLI_KILL_MS);
+  t.equal(again.code, 0, again.stderr);
+  t.match(again.stdout, /key and certificate kept/);
+  t.equal(readBack(image, offset, 'halld/device.crt'), cert, 'a re-run keeps the certificate on the card');
 });
