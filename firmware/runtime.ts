@@ -280,9 +280,11 @@ export class Runtime {
     if (!test) return undefined;
     const { ctx: context, done } = ctx ? { ctx, done: () => undefined } : this.loggedTestContext(`${role}/${name}`);
     try {
-      return { ...(await untilAborted(test(context), context.signal)), name: `${role}/${name}` };
+      return { ...(await untilAborted(test(context), context.signal, this.timers)), name: `${role}/${name}` };
     } catch (err) {
-      return { name: `${role}/${name}`, ok: false, detail: (err as Error).message };
+      // A test that ends by throwing its abort reason reads the same as one cut off by the abort.
+      const message = (err as Error).message;
+      return { name: `${role}/${name}`, ok: false, detail: context.signal.aborted && !message.startsWith('aborted:') ? `aborted: ${message}` : message };
     } finally {
       done();
     }
@@ -364,26 +366,34 @@ export class Runtime {
   }
 }
 
+/** How long a manual test gets after its abort to say where it stopped (which key was still missing). */
+const ABORT_GRACE_MS = 2000;
+
 /**
  * A manual test that does not watch its signal still ends the wait when the signal aborts:
- * the technician's Ctrl-C or the deadline never hangs the session on one test.
+ * the technician's Ctrl-C or the deadline never hangs the session on one test. One that does
+ * watch it gets a moment to answer first, so its own result (what was still missing) is kept.
  */
-function untilAborted(test: Promise<SelfTestResult>, signal: AbortSignal): Promise<SelfTestResult> {
+function untilAborted(test: Promise<SelfTestResult>, signal: AbortSignal, timers: Timers): Promise<SelfTestResult> {
   const aborted = (): SelfTestResult => ({ name: '', ok: false, detail: `aborted: ${abortReason(signal)}` });
-  if (signal.aborted) {
-    test.catch(() => undefined);
-    return Promise.resolve(aborted());
-  }
   return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
+    let grace: ReturnType<Timers['setTimeout']> | undefined;
+    const onAbort = () => {
+      grace = timers.setTimeout(() => resolve(aborted()), ABORT_GRACE_MS);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      signal.removeEventListener('abort', onAbort);
+      if (grace !== undefined) timers.clearTimeout(grace);
+    };
     test.then(
       (r) => {
-        signal.removeEventListener('abort', onAbort);
+        done();
         resolve(r);
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        done();
         reject(err instanceof Error ? err : new Error(String(err)));
       },
     );

@@ -29,10 +29,13 @@ export interface PanelHostOptions {
   readonly restartBackoffMs?: { readonly initial: number; readonly max: number };
 }
 
-/** panel-host-child.js beside this file (tsc output), or under dist/drivers/matrix/ when running from the bundle dist/halld.mjs. */
-export function defaultChildEntry(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'panel-host-child.js'), join(here, 'drivers/matrix/panel-host-child.js')];
+/**
+ * panel-host-child.js beside this file (tsc output), or under dist/drivers/matrix/ when this code
+ * runs from the bundle (dist/halld.mjs or a chunk in dist/chunks/).
+ */
+export function defaultChildEntry(from: string = fileURLToPath(import.meta.url)): string {
+  const here = dirname(from);
+  const candidates = [join(here, 'panel-host-child.js'), join(here, 'drivers/matrix/panel-host-child.js'), join(here, '../drivers/matrix/panel-host-child.js')];
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 

@@ -12,11 +12,18 @@ export const SYSTEM_FONT_PATHS: Record<BuiltinFontId, string> = {
   'unifont-16': '/usr/share/fonts/X11/misc/unifont.pcf.gz',
 };
 
-/** fonts/ of the package: found from dist/drivers/matrix/render/ (tsc output) or dist/ (the bundle). */
-export function defaultFontDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '../../../../fonts'), join(here, '../fonts'), join(here, '../../../fonts')];
-  return candidates.find((d) => existsSync(join(d, 'wqy-12.bdf'))) ?? candidates[0]!;
+/**
+ * fonts/ of the package, the nearest above this file: the code runs from dist/drivers/matrix/render/
+ * (tsc output), from dist/chunks/ (the bundle) or from an installed package, so no fixed depth fits all.
+ */
+export function defaultFontDir(from: string = fileURLToPath(import.meta.url)): string {
+  let dir = dirname(from);
+  for (;;) {
+    if (existsSync(join(dir, 'fonts', 'wqy-12.bdf'))) return join(dir, 'fonts');
+    const parent = dirname(dir);
+    if (parent === dir) return join(dirname(from), 'fonts'); // not found: the error names a path
+    dir = parent;
+  }
 }
 
 export interface LoadFaceOptions {
