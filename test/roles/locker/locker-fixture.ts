@@ -99,6 +99,9 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     board: 'sim',
     dataDir: join(dir, 'data'),
     broker: { url: broker.url, reconnectMinMs: 100 },
+    // The link resends on real time (the network side does not run on device time): soon, so a
+    // test that runs device time far ahead does not outrun it.
+    outbox: { resendMs: 200 },
     // A long signed lifetime: the device's fake clock runs ahead of the server's real one.
     security: { serverPublicKey: keys.publicKeyPem, maxSecureLifetimeMs: 3_600_000 },
     io: options.io ?? IO,
@@ -163,6 +166,20 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     },
     brokerUp: async () => {
       broker = await startAedesBroker({ port });
+      // The server reconnects on real time and the device on device time, which the test may run
+      // far ahead: wait until the server listens for events again, or the device's first resend
+      // goes to nobody and the test waits for the next one.
+      const aedes = broker.aedes;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the reference server did not subscribe again within 10 s')), 10_000);
+        const onSubscribe = (subs: Array<{ topic: string }>) => {
+          if (!subs.some((s) => s.topic.endsWith('/evt/+/+'))) return;
+          clearTimeout(timer);
+          aedes.removeListener('subscribe', onSubscribe);
+          resolve();
+        };
+        aedes.on('subscribe', onSubscribe);
+      });
     },
     command: (name: string, data: Record<string, unknown>, o: { id?: string; sign?: boolean; expiresInMs?: number; ts?: number } = {}) =>
       run(server.client.commandUnchecked(DEVICE, `locker/${name}`, data, { ts: o.ts ?? time.clock.now(), expiresInMs: o.expiresInMs ?? 600_000, timeoutMs: 30_000, ...(o.id ? { id: o.id } : {}), ...(o.sign !== undefined ? { sign: o.sign } : {}) })),
@@ -175,7 +192,9 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
       for (let ms = 0; ms < maxMs; ms++) {
         const v = probe();
         if (v !== undefined && v !== false) return v;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // Mostly one event-loop turn per device millisecond; now and then a real millisecond, so
+        // what runs on real time (the broker's sockets, the reference server's reconnect) keeps up.
+        await new Promise<void>((resolve) => (ms % 200 === 199 ? setTimeout(resolve, 1) : setImmediate(resolve)));
         time.tick(1);
       }
       throw new Error(`device time ran ${maxMs} ms without ${what}`);
