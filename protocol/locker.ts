@@ -99,6 +99,9 @@ export const LockerState = Type.Object(
     lockoutUntil: Type.Union([Type.Integer(), Type.Null()], { description: 'code entry closed until this epoch ms, or null' }),
     boards: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean(), state: Type.String() })),
     page: Type.Union([Type.String(), Type.Null()]),
+    keypad: Type.Optional(
+      Type.Union([Type.Object({ typed: Type.Integer({ minimum: 0, description: 'digits typed so far (never the digits themselves)' }) }), Type.Null()], { description: 'the physical keypad, or null when the cabinet has none' }),
+    ),
   },
   { $id: 'LockerState', description: 'state/locker data (retained)' },
 );

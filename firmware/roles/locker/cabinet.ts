@@ -15,6 +15,7 @@ import type { LockerConfig } from './config.js';
 import { delay } from './delay.js';
 import { doorModel, occupied, type DoorModel } from './door-model.js';
 import type { AuditEntry, LockerStore } from './locker-store.js';
+import type { CodeResult } from './pickup-desk.js';
 
 export type UnlockOutcome =
   | { ok: true; waitedMs: number }
@@ -47,6 +48,8 @@ export class Cabinet {
   private readonly closeListeners = new Set<(d: DoorModel) => void>();
   lockoutUntil = 0;
   pageUrl: string | null = null;
+  /** The keypad's entry (a count, never the digits) and its last result; null without a keypad. */
+  keypad: { typed: number; last: CodeResult | null } | null = null;
 
   constructor(
     private readonly ctx: RoleContext<LockerContract>,
@@ -127,6 +130,7 @@ export class Cabinet {
       lockoutUntil: this.lockoutUntil > this.ctx.clock.bestGuess() ? this.lockoutUntil : null,
       boards: Object.fromEntries([...this.boards.values()].map((b) => [b.name, b.board ? { ok: b.board.health().ok, state: b.board.health().state } : { ok: false, state: 'not-open' }])),
       page: this.pageUrl,
+      keypad: this.keypad ? { typed: this.keypad.typed } : null,
     };
   }
 

@@ -1,6 +1,6 @@
 // The locker section of the device config: which door is which lock on which board, and the
 // rules of the cabinet (left-open alarm, wrong-code lockout, open rate limit, sensor polling,
-// the touch page and an optional QR scanner).
+// the touch page, an optional QR scanner and an optional keypad).
 import { Type, type Static } from '@sinclair/typebox';
 import { Size } from '../../../protocol/locker.js';
 
@@ -14,6 +14,18 @@ export const LockerDoorSchema = Type.Object(
     size: Size,
   },
   { additionalProperties: false },
+);
+
+/** One io.inputs line per key (GPIO buttons or expander pins; the HAL debounces); no matrix scanning. */
+export const LockerKeypadSchema = Type.Object(
+  {
+    digits: Type.Array(Type.String({ pattern: PART_NAME }), { minItems: 10, maxItems: 10, description: 'the io.inputs lines of the keys 0..9, in that order' }),
+    clear: Type.String({ pattern: PART_NAME, description: 'io.inputs line of the clear key (empties what was typed)' }),
+    enter: Type.String({ pattern: PART_NAME, description: 'io.inputs line of the enter key (submits the code)' }),
+    maxDigits: Type.Integer({ minimum: 4, maximum: 16, default: 8, description: 'digits taken before further ones are ignored (the pickup codes\' length or more)' }),
+    idleMs: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000, description: 'a half-typed code is cleared after this long without a key' }),
+  },
+  { additionalProperties: false, description: 'the cabinet\'s physical keypad for pickup codes: one input per key' },
 );
 
 export const LockerConfigSchema = Type.Object(
@@ -33,6 +45,7 @@ export const LockerConfigSchema = Type.Object(
     confirmPollMs: Type.Integer({ minimum: 10, maximum: 1000, default: 50, description: 'after an unlock, how often the door\'s sensor is read until it opens' }),
     openConfirmMs: Type.Integer({ minimum: 500, maximum: 30_000, default: 5000, description: 'an unlocked door not seen open within this time is door.open-not-detected' }),
     scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.scanners part whose scans are pickup codes (the QR in the SMS)' })),
+    keypad: Type.Optional(LockerKeypadSchema),
     page: Type.Object(
       {
         enabled: Type.Boolean({ default: true, description: 'serve the cabinet\'s touch page (pickup code, drop-off)' }),
@@ -45,4 +58,5 @@ export const LockerConfigSchema = Type.Object(
   { additionalProperties: false, description: 'the locker (智能存储柜): doors on RS485 lock boards, pickup codes, drop-off' },
 );
 export type LockerConfig = Static<typeof LockerConfigSchema>;
+export type LockerKeypadConfig = Static<typeof LockerKeypadSchema>;
 export type LockerDoorConfig = Static<typeof LockerDoorSchema>;

@@ -1,5 +1,5 @@
-// What faces the citizen: the touch page on the shared page server and the QR scanner. Both
-// only call the pickup desk; a page that cannot be served or a scanner that cannot be opened
+// What faces the citizen: the touch page on the shared page server, the QR scanner and the
+// keypad. All only call the pickup desk; a page that cannot be served or a scanner that cannot be opened
 // is logged and shown in the state, and the cabinet goes on (signed opens still work).
 import type { LockerContract } from '../../../protocol/locker.js';
 import type { PageServer } from '../../pages/page-server.js';
@@ -8,6 +8,7 @@ import type { Cabinet } from './cabinet.js';
 import type { LockerConfig } from './config.js';
 import { startLockerPage } from './page/locker-page.js';
 import type { PickupDesk } from './pickup-desk.js';
+import { PickupKeypad } from './pickup-keypad.js';
 
 export interface LockerFront {
   page: PageServer | undefined;
@@ -29,6 +30,8 @@ export async function startLockerFront(ctx: RoleContext<LockerContract>, config:
       ctx.log.error({ err: (err as Error).message, scanner: config.scanner }, 'locker scanner not opened; codes can still be typed');
     }
   }
+  const keypad = config.keypad !== undefined ? new PickupKeypad(ctx, config.keypad, cabinet, desk) : undefined;
+  keypad?.start();
   const page = config.page.enabled
     ? await startLockerPage({ ctx, cabinet, desk, host: config.page.host, port: config.page.port }).catch((err: unknown) => {
         ctx.log.error({ err: (err as Error).message, port: config.page.port }, 'locker page not served');
@@ -40,6 +43,7 @@ export async function startLockerFront(ctx: RoleContext<LockerContract>, config:
     page,
     async stop() {
       offScan?.();
+      keypad?.stop();
       cabinet.pageUrl = null;
       await page?.close();
     },

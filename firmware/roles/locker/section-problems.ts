@@ -1,7 +1,8 @@
 // Everything wrong with a locker section that its schema cannot see: each door's board exists
-// in io.lockBoards and has the lock, no lock serves two doors, no door number twice.
+// in io.lockBoards and has the lock, no lock serves two doors, no door number twice; every
+// keypad key is an io.inputs line and no line is two keys.
 import type { PartNames } from '../role-module.js';
-import type { LockerConfig } from './config.js';
+import type { LockerConfig, LockerKeypadConfig } from './config.js';
 
 export function lockerSectionProblems(config: LockerConfig, parts: PartNames): string[] {
   const problems: string[] = [];
@@ -25,5 +26,19 @@ export function lockerSectionProblems(config: LockerConfig, parts: PartNames): s
   }
   if (config.scanner !== undefined && !parts.scanners.includes(config.scanner))
     problems.push(`/scanner: no scanner "${config.scanner}" in io.scanners (have ${parts.scanners.join(', ') || 'none'})`);
+  if (config.keypad !== undefined) problems.push(...keypadProblems(config.keypad, parts));
+  return problems;
+}
+
+function keypadProblems(keypad: LockerKeypadConfig, parts: PartNames): string[] {
+  const problems: string[] = [];
+  const used = new Map<string, string>();
+  const keys: Array<[string, string]> = [...keypad.digits.map((input, i): [string, string] => [`/keypad/digits/${i}`, input]), ['/keypad/clear', keypad.clear], ['/keypad/enter', keypad.enter]];
+  for (const [at, input] of keys) {
+    if (!parts.inputs.includes(input)) problems.push(`${at}: no input "${input}" in io.inputs (have ${parts.inputs.join(', ') || 'none'})`);
+    const before = used.get(input);
+    if (before !== undefined) problems.push(`${at}: input "${input}" is already ${before}; each key needs its own input`);
+    else used.set(input, at);
+  }
   return problems;
 }

@@ -35,6 +35,13 @@ export const IO = {
   lockBoards: { 'cab-a': { serial: 'rs485', protocol: '8a80', address: 1, locks: 8 } },
 };
 
+/** A physical keypad (one sim GPIO line per key) for the locker section's `keypad`. */
+export const KEYPAD = { digits: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => `key-${d}`), clear: 'key-clear', enter: 'key-enter', idleMs: 20_000 };
+export const KEYPAD_IO = {
+  ...IO,
+  inputs: Object.fromEntries([...KEYPAD.digits, KEYPAD.clear, KEYPAD.enter].map((k, i) => [k, { pin: `GPIO${4 + i}`, debounceMs: 20 }])),
+};
+
 export const DOORS = [
   { door: 1, board: 'cab-a', lock: 1, size: 'S' },
   { door: 2, board: 'cab-a', lock: 2, size: 'M' },

@@ -2,7 +2,8 @@
 // 8a80 simulator): a pickup code typed on the keypad opens its door, a wrong one says how many
 // tries are left, a drop-off opens a free door and shows the receipt once the door is closed.
 import t from 'tap';
-import { lockerFixture } from './locker-fixture.js';
+import { KEYPAD, KEYPAD_IO, lockerFixture } from './locker-fixture.js';
+import { isSimHal } from '../../../simulators/hal/sim-hal.js';
 import { launchChromium, openTouchPage } from '../../../testkit/chromium.js';
 
 t.setTimeout(120_000);
@@ -35,6 +36,31 @@ if (browser) {
     const receipt = dropped.message.data['receiptCode'] as string;
     await e.run(page.locator(`[data-testid="receipt"]:has-text("${receipt}")`).waitFor());
     t.match(await tid('size-L').textContent(), /空闲 0/, 'the door is taken now');
+    t.same(errors, []);
+  });
+
+  t.test('the physical keypad: its entry shows masked on the page, then its result', async (t) => {
+    const e = await lockerFixture(t, { io: KEYPAD_IO, role: { keypad: KEYPAD } });
+    await e.deposit(2, 'dep-keys', '5150');
+    const { page, tid, errors } = await openTouchPage(t, browser);
+    await page.goto(e.url);
+    await e.run(tid('size-L').waitFor());
+    const hal = e.runtime.hal;
+    if (!isSimHal(hal)) throw new Error('expected the sim board');
+    const key = (name: string) => {
+      hal.sim.press(name);
+      e.time.tick(50);
+      hal.sim.release(name);
+      e.time.tick(50);
+    };
+    for (const d of '515') key(`key-${d}`);
+    await e.run(page.locator('[data-testid="keypad-entry"]:has-text("•••")').waitFor());
+    t.notOk((await page.content()).includes('515'), 'the digits are not on the page');
+    key('key-0');
+    key('key-enter');
+    await e.run(page.locator('[data-testid="message"]:has-text("2 号柜门已打开")').waitFor());
+    t.ok(e.board.isOpen(2), 'the door opened');
+    t.equal(await tid('keypad-entry').isHidden(), true, 'the entry is empty again');
     t.same(errors, []);
   });
 }

@@ -26,6 +26,8 @@ export interface LockerView {
   lastDropOff: { door: number; receiptCode: string } | null;
   /** A drop-off door open now, waiting for the citizen to close it. */
   openDropOff: { door: number } | null;
+  /** The physical keypad: what it has typed, masked, and the result of its last code; null without one. */
+  keypad: { typed: string; last: CodeResult | null } | null;
 }
 
 function view(ctx: RoleContext<LockerContract>, cabinet: Cabinet, desk: PickupDesk): LockerView {
@@ -36,6 +38,7 @@ function view(ctx: RoleContext<LockerContract>, cabinet: Cabinet, desk: PickupDe
     offline: !ctx.link.connected,
     lastDropOff: desk.lastDropOff ?? null,
     openDropOff: open ? { door: open.door } : null,
+    keypad: cabinet.keypad ? { typed: '•'.repeat(cabinet.keypad.typed), last: cabinet.keypad.last } : null,
   };
 }
 

@@ -2,6 +2,7 @@
 // The cabinet's touch page: a code pad for pickups and size buttons for drop-offs. It renders
 // the LockerView the role pushes over /api/events and posts the code (POST /api/code) or the
 // size (POST /api/drop-off); the role checks the code, opens the door and says what happened.
+// A code typed on the cabinet's physical keypad arrives in the view: masked, then its result.
 
 const SIZE_NAMES = { S: '小门 S', M: '中门 M', L: '大门 L', XL: '特大门 XL' };
 const REASONS = {
@@ -11,7 +12,7 @@ const REASONS = {
   unavailable: () => '柜门暂不可用，请联系工作人员 · Unavailable',
   'no-free-door': () => '该尺寸暂无空闲柜门 · No free door of this size',
 };
-const state = { view: null, busy: false, shownReceipt: undefined };
+const state = { view: null, busy: false, shownReceipt: undefined, shownKeypadResult: undefined };
 const $ = (id) => document.getElementById(id);
 
 function say(text, ok = false) {
@@ -43,9 +44,7 @@ async function submitCode(event) {
   const code = input.value.trim();
   if (!code) return;
   input.value = '';
-  const r = await post('code', { code });
-  if (r.ok) say(`请取件：${r.door} 号柜门已打开 · Door ${r.door} is open`, true);
-  else say((REASONS[r.reason] ?? (() => r.error ?? '出错了'))(r));
+  showResult(await post('code', { code }));
 }
 
 async function dropOff(size) {
@@ -60,6 +59,7 @@ function render() {
   $('offline').hidden = !v.offline;
   const locked = v.lockedOutUntil !== null;
   for (const b of document.querySelectorAll('#code-form button, .keys button')) b.disabled = locked || state.busy;
+  keypadEntry(v, locked);
   const sizes = $('sizes');
   sizes.replaceChildren(
     ...Object.entries(v.free).map(([size, n]) => {
@@ -82,6 +82,25 @@ function render() {
     receipt.dataset.code = code;
     receipt.hidden = false;
     $('message').hidden = true;
+  }
+}
+
+function showResult(r) {
+  if (r.ok) say(`请取件：${r.door} 号柜门已打开 · Door ${r.door} is open`, true);
+  else say((REASONS[r.reason] ?? (() => r.error ?? '出错了'))(r));
+}
+
+// The physical keypad's entry (already masked by the role) and each new result, once.
+function keypadEntry(v, locked) {
+  const entry = $('keypad-entry');
+  const k = v.keypad;
+  entry.hidden = !k || locked || k.typed === '';
+  if (k) entry.textContent = `按键输入 · Keypad: ${k.typed}`;
+  const last = k?.last ? JSON.stringify(k.last) : null;
+  if (state.shownKeypadResult === undefined) state.shownKeypadResult = last;
+  else if (last !== null && last !== state.shownKeypadResult) {
+    state.shownKeypadResult = last;
+    showResult(k.last);
   }
 }
 
