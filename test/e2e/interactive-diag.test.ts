@@ -6,16 +6,13 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { VirtualEscPosPrinter, serveVirtualPrinter } from '../../simulators/escpos-printer/index.js';
 import { simControl } from '../../simulators/hal/sim-control-socket.js';
-import { controlRequest } from '../../firmware/control/control-client.js';
 import type { DiagRow } from '../../firmware/control/host-checks.js';
-import { globalTimers } from '../../drivers/clock/timers.js';
 import { CLI, deviceProcess } from '../../testkit/device-process.js';
 import { tempDir } from '../../testkit/temp.js';
 import { waitFor } from '../../testkit/wait.js';
 import { deviceConfig } from './suites/device-config.js';
+import { kioskRig, twoButtonKiosk, untilControlAnswers } from './suites/kiosk-rig.js';
 
 interface Session {
   /** Resolves with each prompt line as it arrives on stdout. */
@@ -66,42 +63,13 @@ function rowsOf(stdout: string): DiagRow[] {
 
 t.test('interactive diag: prompts stream, buttons answer them, wrong button / Ctrl-C / deadline fail', async (t) => {
   const dir = await tempDir(t);
-  const broker = await startAedesBroker({ port: 0 });
-  t.teardown(() => broker.close());
-  const printer = new VirtualEscPosPrinter();
-  const net = await serveVirtualPrinter(printer, { host: '127.0.0.1', port: 0 });
-  t.teardown(() => net.close());
-  const device = await deviceProcess(
-    t,
-    join(dir, 'dev'),
-    deviceConfig(broker.url, 'kiosk-7', {
-      io: {
-        inputs: { 'btn-social': { pin: 'GPIO17', debounceMs: 20 }, 'btn-tax': { pin: 'GPIO27', debounceMs: 20 } },
-        printers: { main: { tcp: { host: '127.0.0.1', port: net.port } } },
-      },
-      roles: {
-        sys: {},
-        'ticket-printer': {
-          printer: 'main',
-          categories: [
-            { id: 'social', name: '社保业务', prefix: 'A' },
-            { id: 'tax', name: '税务登记', prefix: 'B' },
-          ],
-          buttons: [
-            { input: 'btn-social', category: 'social' },
-            { input: 'btn-tax', category: 'tax' },
-          ],
-          takeTimeoutMs: 200,
-          repeatGuardMs: 0,
-          kiosk: { enabled: false },
-        },
-      },
-    }),
-  );
+  const { broker, printer, printerPort } = await kioskRig(t);
+  const kiosk = twoButtonKiosk(printerPort, { takeTimeoutMs: 200, repeatGuardMs: 0 });
+  const device = await deviceProcess(t, join(dir, 'dev'), deviceConfig(broker.url, 'kiosk-7', { io: kiosk.io, roles: { sys: {}, 'ticket-printer': kiosk.section } }));
   const dataDir = join(dir, 'dev', 'data');
   const cfg = ['-c', device.configFile];
   device.start();
-  await waitFor('device answering on its control socket', async () => (await controlRequest(dataDir, { op: 'status' }, globalTimers).catch(() => undefined)) !== undefined, 20_000, 100);
+  await untilControlAnswers(dataDir);
   // A press counts once the line has been stable for the 20 ms debounce, as on a Pi: each
   // button is held until what it answers has visibly happened (the next prompt, the end of
   // the run, a ticket), then released.

@@ -6,8 +6,6 @@ import t from 'tap';
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { VirtualEscPosPrinter, serveVirtualPrinter } from '../../simulators/escpos-printer/index.js';
 import { generateSigningKeys } from '../../protocol/signing.js';
 import { controlRequest } from '../../firmware/control/control-client.js';
 import { SOCKET_FILE } from '../../firmware/control/control-protocol.js';
@@ -17,6 +15,7 @@ import { deviceProcess, runCli } from '../../testkit/device-process.js';
 import { tempDir } from '../../testkit/temp.js';
 import { waitFor } from '../../testkit/wait.js';
 import { deviceConfig } from './suites/device-config.js';
+import { kioskRig, untilControlAnswers } from './suites/kiosk-rig.js';
 
 function rowsOf(stdout: string): DiagRow[] {
   return JSON.parse(stdout) as DiagRow[];
@@ -24,11 +23,7 @@ function rowsOf(stdout: string): DiagRow[] {
 
 t.test('halld status, diag, test-print, cmd and diag --remote against a running sim device', async (t) => {
   const dir = await tempDir(t);
-  const broker = await startAedesBroker({ port: 0 });
-  t.teardown(() => broker.close());
-  const printer = new VirtualEscPosPrinter();
-  const net = await serveVirtualPrinter(printer, { host: '127.0.0.1', port: 0 });
-  t.teardown(() => net.close());
+  const { broker, printer, printerPort } = await kioskRig(t);
   const keys = generateSigningKeys();
   const keyFile = join(dir, 'server.pem');
   await writeFile(keyFile, keys.privateKeyPem, { mode: 0o600 });
@@ -38,22 +33,14 @@ t.test('halld status, diag, test-print, cmd and diag --remote against a running 
     join(dir, 'dev'),
     deviceConfig(broker.url, 'tech-1', {
       security: { serverPublicKey: keys.publicKeyPem, secureCommands: ['sys/identify'] },
-      io: { printers: { main: { tcp: { host: '127.0.0.1', port: net.port } } } },
+      io: { printers: { main: { tcp: { host: '127.0.0.1', port: printerPort } } } },
       roles: { sys: {}, 'ticket-printer': { printer: 'main', categories: [{ id: 'social', name: '社保业务', prefix: 'A' }], kiosk: { enabled: false } } },
     }),
   );
   const dataDir = join(dir, 'dev', 'data');
   const cfg = ['-c', device.configFile];
   device.start();
-  await waitFor(
-    'device online on its control socket',
-    async () => {
-      const s = await controlRequest(dataDir, { op: 'status' }, globalTimers).catch(() => undefined);
-      return (s?.['broker'] as { connected?: boolean } | undefined)?.connected === true;
-    },
-    20_000,
-    100,
-  );
+  await untilControlAnswers(dataDir, true);
   t.equal(statSync(join(dataDir, SOCKET_FILE)).mode & 0o777, 0o600, 'the control socket is 0600');
 
   const status = await runCli(['status', '--json', ...cfg]);

@@ -10,14 +10,10 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { VirtualEscPosPrinter, serveVirtualPrinter } from '../../simulators/escpos-printer/index.js';
 import { simControl } from '../../simulators/hal/sim-control-socket.js';
-import { controlRequest } from '../../firmware/control/control-client.js';
-import { globalTimers } from '../../drivers/clock/timers.js';
 import { CLI, deviceProcess } from '../../testkit/device-process.js';
 import { tempDir } from '../../testkit/temp.js';
-import { waitFor } from '../../testkit/wait.js';
+import { kioskRig, twoButtonKiosk, untilControlAnswers } from './suites/kiosk-rig.js';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 /** The broker the guide names; the test's own broker stands in for it. */
@@ -56,40 +52,18 @@ t.test('every sh block of docs/technician.md runs against a sim kiosk and says w
   for (const b of blocks) t.ok(b.expect, `the block at line ${b.line} has its doc-test comment`);
 
   const dir = await tempDir(t);
-  const broker = await startAedesBroker({ port: 0 });
-  t.teardown(() => broker.close());
-  const printer = new VirtualEscPosPrinter();
-  const net = await serveVirtualPrinter(printer, { host: '127.0.0.1', port: 0 });
-  t.teardown(() => net.close());
+  const { broker, printer, printerPort } = await kioskRig(t);
+  const kiosk = twoButtonKiosk(printerPort);
   const device = await deviceProcess(t, join(dir, 'dev'), {
     hall: 'hall-1',
     device: 'kiosk-1',
     board: 'sim',
     broker: { url: broker.url, reconnectMinMs: 100, reconnectMaxMs: 1000, keepaliveS: 5 },
-    io: {
-      inputs: { 'btn-social': { pin: 'GPIO17', debounceMs: 20 }, 'btn-tax': { pin: 'GPIO27', debounceMs: 20 } },
-      outputs: { identify: { pin: 'GPIO22' } },
-      printers: { main: { tcp: { host: '127.0.0.1', port: net.port } } },
-    },
-    roles: {
-      sys: {},
-      'ticket-printer': {
-        printer: 'main',
-        categories: [
-          { id: 'social', name: '社保业务', prefix: 'A' },
-          { id: 'tax', name: '税务登记', prefix: 'B' },
-        ],
-        buttons: [
-          { input: 'btn-social', category: 'social' },
-          { input: 'btn-tax', category: 'tax' },
-        ],
-        kiosk: { enabled: false },
-      },
-    },
+    io: { ...kiosk.io, outputs: { identify: { pin: 'GPIO22' } } },
+    roles: { sys: {}, 'ticket-printer': kiosk.section },
   });
   const dataDir = join(dir, 'dev', 'data');
-  const online = () =>
-    waitFor('the kiosk online', async () => ((await controlRequest(dataDir, { op: 'status' }, globalTimers).catch(() => undefined))?.['broker'] as { connected?: boolean } | undefined)?.connected === true, 20_000, 100);
+  const online = () => untilControlAnswers(dataDir, true);
   device.start();
   await online();
 

@@ -15,7 +15,7 @@ import type { LockerConfig } from './config.js';
 import { delay } from './delay.js';
 import { doorModel, occupied, type DoorModel } from './door-model.js';
 import type { AuditEntry, LockerStore } from './locker-store.js';
-import type { CodeResult } from './pickup-desk.js';
+import type { CodeResult } from './code-result.js';
 
 export type UnlockOutcome =
   | { ok: true; waitedMs: number }

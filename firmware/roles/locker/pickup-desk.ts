@@ -12,11 +12,9 @@ import type { Cabinet } from './cabinet.js';
 import { occupied, type DoorModel } from './door-model.js';
 import type { OverdueWatch } from './overdue-watch.js';
 
-export type CodeResult =
-  | { ok: true; door: number }
-  | { ok: false; reason: 'locked-out'; until: number }
-  | { ok: false; reason: 'wrong-code'; remaining: number }
-  | { ok: false; reason: 'not-opened' | 'unavailable'; door?: number; message: string };
+import type { CodeResult } from './code-result.js';
+
+export type { CodeResult } from './code-result.js';
 
 export type DropOffResult = { ok: true; door: number; receiptCode: string } | { ok: false; reason: 'no-free-door' | 'not-opened' | 'unavailable'; message: string };
 
