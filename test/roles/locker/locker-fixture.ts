@@ -106,8 +106,8 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     board: 'sim',
     dataDir: join(dir, 'data'),
     broker: { url: broker.url, reconnectMinMs: 100 },
-    // The link resends on real time (the network side does not run on device time): soon, so a
-    // test that runs device time far ahead does not outrun it.
+    // The link reconnects and resends on real time (the network side does not run on device
+    // time): a short resend, so a test that runs device time far ahead does not outrun it.
     outbox: { resendMs: 200 },
     // A long signed lifetime: the device's fake clock runs ahead of the server's real one.
     security: { serverPublicKey: keys.publicKeyPem, maxSecureLifetimeMs: 3_600_000 },
@@ -173,9 +173,9 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     },
     brokerUp: async () => {
       broker = await startAedesBroker({ port });
-      // The server reconnects on real time and the device on device time, which the test may run
-      // far ahead: wait until the server listens for events again, or the device's first resend
-      // goes to nobody and the test waits for the next one.
+      // Both reconnect on real time and the device may win: events it publishes before the
+      // server subscribes again reach nobody and come back with the link's resend (short here).
+      // Returning only once the server listens again keeps that to the events of that moment.
       const aedes = broker.aedes;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the reference server did not subscribe again within 10 s')), 10_000);
