@@ -18,7 +18,7 @@ export const Size = Type.Union(
 );
 const Hex = (min: number, max: number, description: string) => Type.String({ pattern: `^[0-9a-f]{${min},${max}}$`, description });
 /** How a door was opened, in events and the audit table. */
-export const OpenedBy = Type.Union([Type.Literal('command'), Type.Literal('code'), Type.Literal('scan'), Type.Literal('drop-off'), Type.Literal('self-test')]);
+export const OpenedBy = Type.Union([Type.Literal('command'), Type.Literal('code'), Type.Literal('keypad'), Type.Literal('scan'), Type.Literal('drop-off'), Type.Literal('self-test')]);
 export type OpenedBy = Static<typeof OpenedBy>;
 
 export const OpenCommand = Type.Object(
@@ -71,7 +71,7 @@ export const ItemPickedUp = Type.Object({ door: Door, depositId: DepositId, by: 
 export const ItemDroppedOff = Type.Object({ door: Door, depositId: DepositId, size: Size, receiptCode: Type.String({ description: 'shown to the citizen on the page' }) }, { $id: 'LockerItemDroppedOff', description: 'evt/locker/item.dropped-off data: a citizen put something in a free door and closed it' });
 export const ItemOverdue = Type.Object({ door: Door, depositId: DepositId, overdueAt: Type.Integer() }, { $id: 'LockerItemOverdue', description: 'evt/locker/item.overdue data: 超期存放预警, once per deposit' });
 export const CodeRejected = Type.Object(
-  { via: Type.Union([Type.Literal('code'), Type.Literal('scan')]), tries: Type.Integer({ minimum: 1, description: 'wrong codes in a row' }), remaining: Type.Integer({ minimum: 0, description: 'tries left before the lockout' }) },
+  { via: Type.Union([Type.Literal('code'), Type.Literal('keypad'), Type.Literal('scan')], { description: 'code: typed on the touch page; keypad: on the cabinet keypad; scan: the QR scanner' }), tries: Type.Integer({ minimum: 1, description: 'wrong codes in a row' }), remaining: Type.Integer({ minimum: 0, description: 'tries left before the lockout' }) },
   { $id: 'LockerCodeRejected', description: 'evt/locker/code.rejected data: a code that matches no deposit (never the code itself)' },
 );
 export const CodeLockout = Type.Object(

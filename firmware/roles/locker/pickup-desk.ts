@@ -16,6 +16,9 @@ import type { CodeResult } from './code-result.js';
 
 export type { CodeResult } from './code-result.js';
 
+/** Where a code was entered: the touch page, the cabinet keypad, or the QR scanner. */
+export type CodeChannel = 'code' | 'keypad' | 'scan';
+
 export type DropOffResult = { ok: true; door: number; receiptCode: string } | { ok: false; reason: 'no-free-door' | 'not-opened' | 'unavailable'; message: string };
 
 const CODE_RE = /^[A-Za-z0-9-]{4,64}$/;
@@ -38,11 +41,11 @@ export class PickupDesk {
     return next;
   }
 
-  enterCode(raw: string, via: 'code' | 'scan'): Promise<CodeResult> {
+  enterCode(raw: string, via: CodeChannel): Promise<CodeResult> {
     return this.serial(() => this.tryCode(raw.trim(), via));
   }
 
-  private async tryCode(code: string, via: 'code' | 'scan'): Promise<CodeResult> {
+  private async tryCode(code: string, via: CodeChannel): Promise<CodeResult> {
     const records = this.cabinet.records;
     const now = this.ctx.clock.bestGuess();
     const lockout = await records.lockout();

@@ -69,7 +69,7 @@ export class PickupKeypad {
     const code = this.typed;
     if (code === '') return;
     this.set('');
-    this.desk.enterCode(code, 'code').then(
+    this.desk.enterCode(code, 'keypad').then(
       (r) => {
         // Never log the code itself.
         this.ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'pickup code typed on the keypad');

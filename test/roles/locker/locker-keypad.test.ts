@@ -59,7 +59,7 @@ t.test('the right code typed on the keys opens its door and reports item.picked-
   type(e, '193');
   key(e, 'key-enter');
   const picked = await e.until('item.picked-up', () => e.events('item.picked-up')[0]);
-  t.match(picked.message.data, { door: 3, depositId: 'dep-k', by: 'code' });
+  t.match(picked.message.data, { door: 3, depositId: 'dep-k', by: 'keypad' }, 'the server can tell a keypad pickup from one on the page');
   t.ok(e.board.isOpen(3), 'door 3 opened');
   t.equal(e.bus.unlocksHeard(1, 3).length, 1);
   t.equal(typedCount(e), 0, 'entry is empty again');
@@ -73,7 +73,7 @@ t.test('a wrong code is code.rejected; maxCodeTries of them lock out and keys th
   type(e, '000001');
   key(e, 'key-enter');
   const rejected = await e.until('code.rejected', () => e.events('code.rejected')[0]);
-  t.match(rejected.message.data, { via: 'code', tries: 1, remaining: 2 });
+  t.match(rejected.message.data, { via: 'keypad', tries: 1, remaining: 2 });
   await settled(e);
   t.match((await view(e)).keypad, { typed: '', last: { ok: false, reason: 'wrong-code', remaining: 2 } });
   type(e, '000002');
@@ -150,7 +150,7 @@ t.test('keys on MCP23017 expander pins work the same', async (t) => {
   t.equal(typedCount(e), 6, 'a repeated digit counts each press');
   await pressPolled(e, 'key-enter');
   const picked = await e.until('item.picked-up', () => e.events('item.picked-up')[0]);
-  t.match(picked.message.data, { door: 2, depositId: 'dep-x', by: 'code' });
+  t.match(picked.message.data, { door: 2, depositId: 'dep-x', by: 'keypad' });
 });
 
 t.test('typing stops at maxDigits', async (t) => {
