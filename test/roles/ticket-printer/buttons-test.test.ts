@@ -2,7 +2,7 @@
 // answer its prompts and take no ticket; run with nobody at the box (sys/diag over MQTT, a
 // role action) it gives up after UNATTENDED_MANUAL_TEST_MS and the buttons take tickets again.
 import t from 'tap';
-import { kioskFixture, ticketText } from './kiosk-fixture.js';
+import { clickOnDeviceTime, kioskFixture, ticketText } from './kiosk-fixture.js';
 import { deviceTime } from '../../../testkit/device-time.js';
 import { until, waitFor } from '../../../testkit/wait.js';
 import { UNATTENDED_MANUAL_TEST_MS } from '../../../firmware/runtime.js';
@@ -10,12 +10,7 @@ import { UNATTENDED_MANUAL_TEST_MS } from '../../../firmware/runtime.js';
 t.test('unattended, the button test ends at its deadline and gives the buttons back', async (t) => {
   const time = deviceTime(t);
   const k = await kioskFixture(t, { time });
-  const click = (input: string) => {
-    k.hal.sim.press(input);
-    time.tick(25); // past the 20 ms debounce
-    k.hal.sim.release(input);
-    time.tick(25);
-  };
+  const click = (input: string) => clickOnDeviceTime(k, time, input);
   // The test captures the buttons and arms its deadline before its first await.
   const running = k.runtime.runManualTest('ticket-printer', 'buttons');
   click('btn-social'); // answers "press the button for 社保业务"; takes no ticket
@@ -31,12 +26,7 @@ t.test('unattended, the button test ends at its deadline and gives the buttons b
 t.test('with the technician: prompts in order, presses answer them; an abort while waiting gives the buttons back', async (t) => {
   const time = deviceTime(t);
   const k = await kioskFixture(t, { time });
-  const click = (input: string) => {
-    k.hal.sim.press(input);
-    time.tick(25);
-    k.hal.sim.release(input);
-    time.tick(25);
-  };
+  const click = (input: string) => clickOnDeviceTime(k, time, input);
   const prompts: string[] = [];
   const abort = new AbortController();
   const running = k.runtime.runManualTest('ticket-printer', 'buttons', { prompt: (text) => prompts.push(text), signal: abort.signal });

@@ -127,3 +127,11 @@ export function ticketText(printer: VirtualEscPosPrinter, index = -1): string {
     .filter(Boolean)
     .join('\n');
 }
+
+/** One clean press and release of a kiosk button on device time: each edge held past the 20 ms debounce. */
+export function clickOnDeviceTime(k: Pick<KioskFixture, 'hal'>, time: DeviceTime, input: string): void {
+  k.hal.sim.press(input);
+  time.tick(25);
+  k.hal.sim.release(input);
+  time.tick(25);
+}

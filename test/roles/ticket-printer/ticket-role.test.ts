@@ -1,7 +1,7 @@
 // The ticket-printer role on the sim board: the real ESC/POS driver's bytes parsed by the
 // printer simulator, the reference server answering ticket.take through a real broker.
 import t from 'tap';
-import { kioskFixture, ticketText } from './kiosk-fixture.js';
+import { clickOnDeviceTime, kioskFixture, ticketText } from './kiosk-fixture.js';
 import type { VirtualEscPosPrinter } from '../../../simulators/escpos-printer/index.js';
 import { deviceTime } from '../../../testkit/device-time.js';
 import { waitFor } from '../../../testkit/wait.js';
@@ -151,12 +151,7 @@ t.test('a button pressed ten times or bouncing prints one ticket per guard windo
   // The device runs on fake time (debounce, repeat guard); the broker and server do not.
   const time = deviceTime(t);
   const k = await kioskFixture(t, { time });
-  const click = (input: string) => {
-    k.hal.sim.press(input);
-    time.tick(25); // past the 20 ms debounce
-    k.hal.sim.release(input);
-    time.tick(25);
-  };
+  const click = (input: string) => clickOnDeviceTime(k, time, input);
   click('btn-social');
   click('btn-social'); // while the first take is still in flight
   click('btn-social');
