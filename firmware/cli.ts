@@ -163,10 +163,12 @@ async function main(argv: string[]): Promise<void> {
   const { addLocalCommands } = await import('./commands/local-commands.js');
   const { addRemoteCommands } = await import('./commands/remote-commands.js');
   const { addBoardsCommand } = await import('./commands/boards-command.js');
+  const { addReleaseCommands } = await import('./commands/release-commands.js');
   const { processOutput } = await import('./commands/cli-output.js');
   addLocalCommands(program, processOutput, globalTimers, setExit);
   addRemoteCommands(program, processOutput, globalTimers, setExit);
   addBoardsCommand(program, processOutput, setExit);
+  addReleaseCommands(program, processOutput, setExit);
 
   try {
     await program.parseAsync(argv);
