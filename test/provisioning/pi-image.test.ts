@@ -1,71 +1,15 @@
 // Provisioning into Raspberry Pi OS boot partitions made here (MBR written by the test, FAT by
 // mkfs.vfat at the partition's offset), read back with mcopy: both OS generations.
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../../testkit/device-process.js';
-import { tempDir } from '../../testkit/temp.js';
-import { makeTestRelease } from '../../testkit/test-release.js';
-import { skipWithout } from '../../testkit/required-tools.js';
-import { makeTestCa, opensslSkip } from '../../testkit/test-ca.js';
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { installScript, installUnit } from '../../provisioning/first-boot-files.js';
 import { sha256File } from '../../release/release-tree.js';
-
-const CLI_KILL_MS = 90_000;
-const PART_START = 2048;
-const has = (bin: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const toolsSkip = () => skipWithout('mtools', has('mcopy') && has('mkfs.vfat'), 'apt-get install mtools dosfstools');
-
-/** A 48 MiB image: an MBR with one FAT32-LBA partition at sector 2048, or (bare) FAT from byte 0. */
-async function makeImage(file: string, markers: Record<string, string>, bare = false): Promise<number> {
-  const size = 48 * 1024 * 1024;
-  const fh = await open(file, 'w');
-  await fh.truncate(size);
-  if (!bare) {
-    const mbr = Buffer.alloc(512);
-    const e = 446;
-    mbr[e + 4] = 0x0c;
-    mbr.writeUInt32LE(PART_START, e + 8);
-    mbr.writeUInt32LE(size / 512 - PART_START, e + 12);
-    mbr[510] = 0x55;
-    mbr[511] = 0xaa;
-    await fh.write(mbr, 0, 512, 0);
-  }
-  await fh.close();
-  const offset = bare ? 0 : PART_START * 512;
-  execFileSync('mkfs.vfat', ['-n', 'bootfs', ...(bare ? [] : [`--offset=${PART_START}`]), file, ...(bare ? [] : [String((size - offset) / 1024)])], { stdio: 'ignore' });
-  for (const [name, text] of Object.entries(markers)) {
-    const local = `${file}.${name}`;
-    await writeFile(local, text);
-    execFileSync('mcopy', ['-i', `${file}@@${offset}`, local, `::/${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
-  }
-  return offset;
-}
-
-const readBackBytes = (image: string, offset: number, path: string) =>
-  execFileSync('mcopy', ['-n', '-i', `${image}@@${offset}`, `::/${path}`, '-'], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' }, maxBuffer: 64 << 20 });
-const readBack = (image: string, offset: number, path: string) => readBackBytes(image, offset, path).toString();
-
-async function setup(t: { teardown(fn: () => unknown): void }) {
-  const dir = await tempDir(t);
-  const release = await makeTestRelease(join(dir, 'release'));
-  return { dir, release, tarball: release.tarball, releaseArgs: ['--tarball', release.tarball, '--release-key-pub', release.keyFile] };
-}
-
-/** A 64-bit image's config.txt, as pi-gen's arm64 branch writes it. */
-const CONFIG_64 = '# Run in 64-bit mode\narm_64bit=1\n';
-
-const CMDLINE = 'console=serial0,115200 console=tty1 root=PARTUUID=1234-02 rootfstype=ext4 fsck.repair=yes rootwait\n';
+import { runCli } from '../../testkit/device-process.js';
+import { makeTestCa, opensslSkip } from '../../testkit/test-ca.js';
+import { CLI_KILL_MS, CMDLINE, CONFIG_64, makeImage, PART_START, readBack, readBackBytes, setup, toolsSkip } from './pi-image-fixture.js';
 
 const IMAGER_USER_DATA = `#cloud-config
 # written by Raspberry Pi Imager
@@ -186,42 +130,6 @@ t.test('CSV row to a ready image file (timed)', { skip: toolsSkip() }, async (t)
   t.comment(`CSV row -> ready 48 MiB image: ${ms.toFixed(0)} ms (one halld process start included)`);
   t.match(readBack(join(out, 'hall-1-kiosk-9.img'), PART_START * 512, 'user-data'), /hostname: kiosk-9/);
   t.equal(readBack(baseImage, PART_START * 512, 'user-data'), '#cloud-config\n', 'the base image itself is untouched');
-});
-
-t.test('refused before anything is written: each one line, the image and the broker files untouched', { skip: toolsSkip() }, async (t) => {
-  const { dir, release, releaseArgs } = await setup(t);
-  const other = await makeTestRelease(join(dir, 'other-key'));
-  const x64 = await makeTestRelease(join(dir, 'x64'), { arch: 'x64', keys: release.keys });
-  const altered = await makeTestRelease(join(dir, 'altered'), { keys: release.keys, tamper: (d) => writeFile(join(d, 'dist/halld.mjs'), '// not what was signed\n') });
-  // 4 MB that gzip cannot shrink: more than a boot partition 44 MiB full still holds.
-  const big = await makeTestRelease(join(dir, 'big'), { keys: release.keys, files: { 'fonts/big.bin': randomBytes(4 << 20).toString('base64') } });
-  const truncated = join(dir, 'truncated.tar.gz');
-  const whole = await readFile(release.tarball);
-  await writeFile(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
-  const cases: { name: string; args: string[]; files?: Record<string, string>; size?: number; line: RegExp }[] = [
-    { name: 'a release signed with another key', args: ['--tarball', other.tarball, '--release-key-pub', release.keyFile], line: new RegExp(`signed by release key ${other.manifest.signedBy}, but this board trusts release key ${release.manifest.signedBy}`) },
-    { name: 'an altered release', args: ['--tarball', altered.tarball, '--release-key-pub', release.keyFile], line: /1 file do not match the signed manifest \(dist\/halld\.mjs: / },
-    { name: 'a truncated release', args: ['--tarball', truncated, '--release-key-pub', release.keyFile], line: /truncated\.tar\.gz: not a readable \.tar\.gz: .*\(truncated or damaged\? get the release again\)/ },
-    { name: 'a release for x64', args: ['--tarball', x64.tarball, '--release-key-pub', release.keyFile], line: /a release for x64; a Raspberry Pi image needs halld-0\.1\.0-linux-arm64\.tar\.gz/ },
-    { name: 'no release key', args: ['--tarball', release.tarball], line: /--tarball needs --release-key-pub <release\.pub>/ },
-    { name: 'a 32-bit image', args: releaseArgs, files: { 'config.txt': '[all]\n', 'kernel7l.img': 'k', 'kernel8.img': 'k' }, line: /this is 32-bit Raspberry Pi OS \(armhf\); halld runs on the 64-bit image/ },
-    { name: 'a full boot partition', args: ['--tarball', big.tarball, '--release-key-pub', release.keyFile], files: { 'big.bin': 'x'.repeat(44 * 1024 * 1024) }, line: /the boot partition has \d+\.\d MB free, the release needs \d+\.\d MB/ },
-    { name: 'user-data that is not YAML', args: releaseArgs, files: { 'user-data': '#cloud-config\nusers: [\n' }, line: /user-data on the boot partition is not valid YAML/ },
-  ];
-  for (const c of cases) {
-    await t.test(c.name, async (t) => {
-      const image = join(dir, `${c.name.replaceAll(' ', '-')}.img`);
-      await makeImage(image, { 'cmdline.txt': CMDLINE, 'config.txt': CONFIG_64, 'user-data': '#cloud-config\n', ...c.files });
-      const before = await sha256File(image);
-      const brokerDir = join(dir, `broker-${c.name.replaceAll(' ', '-')}`);
-      const r = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-1', '--board', 'sim', '--image', image, '--broker-dir', brokerDir, ...c.args], CLI_KILL_MS);
-      t.equal(r.code, 2, 'refused');
-      t.match(r.stderr, c.line);
-      t.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr.trim()}`);
-      t.equal(await sha256File(image), before, 'the image is unchanged');
-      t.notOk((await readFile(join(brokerDir, 'halld.passwd'), 'utf8').catch(() => '')).includes('kiosk-1'), 'no broker account for a device that was not written');
-    });
-  }
 });
 
 t.test('a certificate from the hall CA goes onto the card beside the config, and is kept on a re-run', { skip: toolsSkip() || opensslSkip() }, async (t) => {
