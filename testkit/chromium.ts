@@ -40,9 +40,23 @@ export interface TouchPage {
   tid(id: string): Locator;
 }
 
-/** A fresh touchscreen-like page (touch, zh-CN, 1× pixels, portrait unless told), closed in teardown. Not navigated yet. */
-export async function openTouchPage(t: Pick<TapLike, 'teardown'>, browser: Browser, options: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<TouchPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? PORTRAIT, deviceScaleFactor: 1, hasTouch: true, locale: options.locale ?? 'zh-CN' });
+/**
+ * A fresh touchscreen-like page (touch, zh-CN, 1× pixels, portrait unless told), closed in
+ * teardown. Not navigated yet. `timezoneId` is the browser's own zone (a board set to another
+ * zone than the hall's).
+ */
+export async function openTouchPage(
+  t: Pick<TapLike, 'teardown'>,
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; locale?: string; timezoneId?: string } = {},
+): Promise<TouchPage> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? PORTRAIT,
+    deviceScaleFactor: 1,
+    hasTouch: true,
+    locale: options.locale ?? 'zh-CN',
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+  });
   t.teardown(() => context.close());
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
