@@ -3,7 +3,7 @@
 // keypad's inputs and the hall TV page. A board with no panel works too (the TV page only).
 import { Type, type Static } from '@sinclair/typebox';
 import { CALLER_KEYS } from '../../../protocol/caller.js';
-import { hallTimeZoneField } from '../../config/time-zone.js';
+import { hallTimeZoneField } from '../hall-time-zone.js';
 
 const PART_NAME = '^[a-z0-9-]{1,32}$';
 const CLOCK_TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';

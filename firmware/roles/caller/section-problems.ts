@@ -2,7 +2,7 @@
 // exist on the board, a panel does one job, the template names the ticket.
 import type { PartNames } from '../role-module.js';
 import type { CallerConfig } from './config.js';
-import { timeZoneProblem } from '../../config/time-zone.js';
+import { timeZoneProblem } from '../hall-time-zone.js';
 
 export function callerSectionProblems(config: CallerConfig, parts: PartNames): string[] {
   const problems: string[] = [];

@@ -3,7 +3,7 @@
 // the ticket template, and which HAL parts the kiosk uses.
 import { Type, type Static } from '@sinclair/typebox';
 import { TicketTemplateSchema } from '../../../drivers/hal/types.js';
-import { hallTimeZoneField, timeZoneProblem } from '../../config/time-zone.js';
+import { hallTimeZoneField, timeZoneProblem } from '../hall-time-zone.js';
 
 const Clock = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'HH:MM, hall local time (24:00 = end of day)' });
 const PART_NAME = '^[a-z0-9-]{1,32}$';

@@ -9,7 +9,8 @@ import { waitFor } from '../../../testkit/wait.js';
 import { deviceTime } from '../../../testkit/device-time.js';
 import { launchChromium, openTouchPage } from '../../../testkit/chromium.js';
 import { screenshotDir } from '../../../testkit/docs-screenshots.js';
-import { pageOverflows } from '../../../testkit/page-measure.js';
+import { describeContrasts, lowContrast, pageOverflows, textContrasts } from '../../../testkit/page-measure.js';
+import type { Page } from 'playwright-core';
 import { CHANNEL } from '../../../protocol/evaluator.js';
 
 t.setTimeout(120_000);
@@ -19,6 +20,12 @@ const fontSize = (node: unknown) => parseFloat((globalThis as unknown as { getCo
 const MIN_TARGET_PX = (15 / 25.4) * 96;
 /** The common evaluator screen: a 10" 1280×800 panel. */
 const TEN_INCH = { width: 1280, height: 800 };
+
+/** Every visible text at least 4.5:1 (WCAG AA). */
+async function contrastOk(t: { same(a: unknown, b: unknown, m: string): void }, page: Page, what: string): Promise<void> {
+  const low = lowContrast(await textContrasts(page));
+  t.same(low.length, 0, `${what}: every text at least 4.5:1${low.length ? `; below: ${describeContrasts(low)}` : ''}`);
+}
 
 const browser = await launchChromium(t);
 if (browser) {
@@ -43,6 +50,7 @@ if (browser) {
     await tid('guide-next').click();
     t.match(await tid('guide-text').textContent(), /评价/, 'the guide pages on');
     t.notOk((await pageOverflows(page)).overflows, 'the staff card fits the 10" screen');
+    await contrastOk(t, page, 'staff card');
     await page.screenshot({ path: join(shots, 'idle.png') });
 
     await e.command('request', caseRequest('case-A012-20260507-0001'));
@@ -71,6 +79,7 @@ if (browser) {
     await tid('submit').click();
     await tid('screen-thanks').waitFor();
     t.match(await tid('thanks-level').textContent(), /非常不满意/);
+    await contrastOk(t, page, 'thank-you');
     await page.screenshot({ path: join(shots, 'thank-you.png') });
 
     const ev = await waitFor('rating.submitted', () => e.events('rating.submitted')[0]);
@@ -123,6 +132,7 @@ if (browser) {
     t.equal((await e.view()).screen, 'paused', 'the role says paused');
     await tid('screen-paused').waitFor();
     t.match(await tid('screen-paused').textContent(), /暂停服务/);
+    await contrastOk(t, page, 'paused');
     await page.screenshot({ path: join(shots, 'paused.png') });
     await e.command('resume', {});
     await tid('screen-idle').waitFor();

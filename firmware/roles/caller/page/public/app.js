@@ -1,4 +1,4 @@
-/* global document, window, EventSource, Intl */
+/* global document, window, EventSource */
 // The hall TV page: draws the CallerView the caller role pushes over /api/events. Nothing is
 // posted back: the TV only shows what the panels show. The call on screen follows the voice:
 // the view's `announcing` and `next` when the caller gives them, else `current`; the list holds

@@ -1,4 +1,4 @@
-/* global document, window, EventSource, fetch, performance */
+/* global document, window, EventSource, fetch */
 // The cabinet's touch page: a code pad for pickups and size buttons for drop-offs. It renders
 // the LockerView the role pushes over /api/events and posts the code (POST /api/code) or the
 // size (POST /api/drop-off); the role checks the code, opens the door and says what happened.
@@ -20,7 +20,7 @@ const $ = (id) => document.getElementById(id);
 function say(text, ok = false) {
   const box = $('message');
   box.textContent = text;
-  box.className = ok ? 'message ok' : 'message';
+  box.className = ok ? 'toast ok' : 'toast';
   box.hidden = false;
   window.clearTimeout(say.timer);
   say.timer = window.setTimeout(() => (box.hidden = true), 8000);
