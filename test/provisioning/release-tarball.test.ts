@@ -24,7 +24,7 @@ t.test('npm pack gives a tarball whose halld runs from anywhere', async (t) => {
   const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
   if (!packed) throw new Error('npm pack printed no package');
   const files = new Set(packed.files.map((f) => f.path));
-  for (const f of ['package.json', 'dist/halld.mjs', 'boards/sim.json', 'boards/rpi-4b.json', 'firmware/roles/ticket-printer/kiosk/public/index.html', 'fonts/wqy-12.bdf', 'provisioning/systemd/halld.service']) {
+  for (const f of ['package.json', 'dist/halld.mjs', 'boards/sim.json', 'boards/rpi-4b.json', 'firmware/roles/ticket-printer/kiosk/public/index.html', 'firmware/pages/public/hall.css', 'firmware/pages/public/fonts/halld-sans-sc-regular.woff2', 'firmware/pages/public/fonts/halld-sans-sc-bold.woff2', 'firmware/pages/public/fonts/OFL.txt', 'fonts/wqy-12.bdf', 'provisioning/systemd/halld.service']) {
     t.ok(files.has(f), `holds ${f}`);
   }
   t.ok([...files].some((f) => f.startsWith('dist/chunks/')), 'holds the bundle chunks');
