@@ -3,7 +3,6 @@
 // keypad's inputs and the hall TV page. A board with no panel works too (the TV page only).
 import { Type, type Static } from '@sinclair/typebox';
 import { CALLER_KEYS } from '../../../protocol/caller.js';
-import { hallTimeZoneField } from '../hall-time-zone.js';
 
 const PART_NAME = '^[a-z0-9-]{1,32}$';
 const CLOCK_TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
@@ -14,7 +13,6 @@ export const CallerConfigSchema = Type.Object(
   {
     window: Type.String({ minLength: 1, maxLength: 16, pattern: '^[^\\s{}]+$', default: '1', description: 'the window this caller (and its keypad) belongs to, e.g. "5"' }),
     lang: Type.Union([Type.Literal('zh'), Type.Literal('en')], { default: 'zh', description: 'language of the panel texts' }),
-    timeZone: hallTimeZoneField('the TV page clock'),
     panels: Type.Object(
       {
         window: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.matrices part of the window panel (current call, 暂停服务)' })),
@@ -59,7 +57,6 @@ export const CallerConfigSchema = Type.Object(
         enabled: Type.Boolean({ default: false, description: 'serve the hall TV page (hall layout as HTML)' }),
         host: Type.String({ default: '127.0.0.1', description: 'address the page is served on (0.0.0.0 when the TV\'s browser is another box)' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8083, description: '0 = any free port (tests)' }),
-        hallName: Type.String({ maxLength: 40, default: '政务服务中心', description: 'hall name at the top of the TV page' }),
       },
       { default: {}, additionalProperties: false, description: 'the hall TV page' },
     ),

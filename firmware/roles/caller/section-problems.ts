@@ -2,7 +2,6 @@
 // exist on the board, a panel does one job, the template names the ticket.
 import type { PartNames } from '../role-module.js';
 import type { CallerConfig } from './config.js';
-import { timeZoneProblem } from '../hall-time-zone.js';
 
 export function callerSectionProblems(config: CallerConfig, parts: PartNames): string[] {
   const problems: string[] = [];
@@ -28,7 +27,5 @@ export function callerSectionProblems(config: CallerConfig, parts: PartNames): s
   if (!config.template.includes('{number}')) problems.push('/template: must contain {number}');
   const unknown = [...config.template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((n) => n !== 'number' && n !== 'window');
   if (unknown.length > 0) problems.push(`/template: unknown placeholder(s) ${unknown.map((n) => `{${n}}`).join(', ')} (have {number}, {window})`);
-  const zone = timeZoneProblem(config.timeZone, '/timeZone');
-  if (zone !== null) problems.push(zone);
   return problems;
 }

@@ -3,7 +3,6 @@
 // the ticket template, and which HAL parts the kiosk uses.
 import { Type, type Static } from '@sinclair/typebox';
 import { TicketTemplateSchema } from '../../../drivers/hal/types.js';
-import { hallTimeZoneField, timeZoneProblem } from '../hall-time-zone.js';
 
 const Clock = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'HH:MM, hall local time (24:00 = end of day)' });
 const PART_NAME = '^[a-z0-9-]{1,32}$';
@@ -33,7 +32,7 @@ export const TicketPrinterConfigSchema = Type.Object(
     scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'the io.scanners part that reads appointment QR codes' })),
     hallName: Type.String({ default: '政务服务中心', description: 'printed and shown hall name' }),
     hallNameEn: Type.String({ default: 'Government Service Center', description: 'English hall name on the screen' }),
-    timeZone: hallTimeZoneField('business day, hours, the printed time and the page clock'),
+    timeZone: Type.String({ default: 'Asia/Shanghai', description: 'IANA time zone of the hall (business day, hours)' }),
     resetAt: Type.Optional(Clock),
     categories: Type.Array(CategorySchema, { minItems: 1, maxItems: 64, description: 'the categories this kiosk issues numbers for' }),
     takeTimeoutMs: Type.Integer({ minimum: 100, maximum: 30_000, default: 1500, description: 'wait this long for the server\'s number, then issue offline' }),
@@ -98,7 +97,10 @@ export function configProblems(config: TicketPrinterConfig): string[] {
   for (const [i, b] of config.buttons.entries()) if (!ids.has(b.category)) problems.push(`/buttons/${i}/category: no category "${b.category}" (have ${[...ids].join(', ')})`);
   if (config.appointmentCategory !== undefined && !ids.has(config.appointmentCategory))
     problems.push(`/appointmentCategory: no category "${config.appointmentCategory}"`);
-  const zone = timeZoneProblem(config.timeZone, '/timeZone');
-  if (zone !== null) problems.push(zone);
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone });
+  } catch {
+    problems.push(`/timeZone: "${config.timeZone}" is not an IANA time zone (e.g. Asia/Shanghai)`);
+  }
   return problems;
 }

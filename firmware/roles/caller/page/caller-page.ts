@@ -15,45 +15,21 @@ import type { CallRecord } from '../caller-store.js';
 
 export const PUBLIC_DIR_IN_PACKAGE = 'firmware/roles/caller/page/public';
 
-export interface CallView {
-  ticket: string;
-  window: string;
-  priority: boolean;
-}
-
 export interface CallerView {
   rev: number;
   lang: 'zh' | 'en';
   window: string;
-  /** Shown at the top of the page. */
-  hallName: string;
-  /** The hall's IANA zone: the page's clock shows hall time, whatever the browser's zone is. */
-  timeZone: string;
-  current: CallView | null;
-  /** Newest first. */
-  last: CallView[];
-  /**
-   * When the voice queues calls, the call it is announcing now: the screen follows the voice
-   * (the page shows this one big, else `current`). Absent while the caller does not say.
-   */
-  announcing?: CallView | null;
-  /** Calls queued after `announcing`, in the order they will be announced. */
-  next?: CallView[];
+  current: { ticket: string; window: string; priority: boolean } | null;
+  last: { ticket: string; window: string; priority: boolean }[];
   notice: string | null;
   paused: boolean;
   mode: 'voice' | 'silent';
 }
 
-/** What the TV page shows of the hall beyond the calls. */
-export interface TvHall {
-  hallName: string;
-  timeZone: string;
-}
-
-export function callerView(board: CallerBoard, rev: number, lang: 'zh' | 'en', window: string, hall: TvHall): CallerView {
+export function callerView(board: CallerBoard, rev: number, lang: 'zh' | 'en', window: string): CallerView {
   const v = board.view();
   const call = (c: CallRecord) => ({ ticket: c.ticket, window: c.window, priority: c.priority });
-  return { rev, lang, window, ...hall, current: v.current ? call(v.current) : null, last: v.history.map(call), notice: v.notice?.text ?? null, paused: v.paused, mode: v.mode };
+  return { rev, lang, window, current: v.current ? call(v.current) : null, last: v.history.map(call), notice: v.notice?.text ?? null, paused: v.paused, mode: v.mode };
 }
 
 export async function startCallerPage(options: { board: CallerBoard; view: () => CallerView; timers: Timers; host: string; port: number; log: Logger; publicDir?: string }): Promise<PageServer> {

@@ -1,8 +1,10 @@
 /* global document, window, EventSource */
 // The hall TV page: draws the CallerView the caller role pushes over /api/events. Nothing is
-// posted back: the TV only shows what the panels show. The call on screen follows the voice:
-// the view's `announcing` and `next` when the caller gives them, else `current`; the list holds
-// only calls already announced, never the one on screen. The clock shows the hall's time zone.
+// posted back: the TV only shows what the panels show. The caller's view grows over time; what
+// this page reads when it is there (and does without when not): `current` (the call being
+// announced: the screen follows the voice), `next` (calls still waiting for their announcement),
+// `hallName`, and `timeZone` (the clock shows the hall's time, else the browser's). The list
+// holds only calls already announced, never the one on screen.
 
 const T = {
   zh: {
@@ -65,7 +67,7 @@ function render(view) {
   $('now-label').textContent = t.now;
   $('next-label').textContent = t.next;
   $('last-label').textContent = t.last;
-  const onScreen = view.announcing ?? view.current;
+  const onScreen = view.current;
   const next = view.next ?? [];
   const current = $('current');
   current.replaceChildren();
