@@ -24,6 +24,8 @@ export interface TicketFields {
   qrUrl?: string;
   /** Issued while the server was unreachable; `{offline}` prints the offline marker. */
   offline?: boolean;
+  /** A green-channel (绿色通道) ticket: `{priority}` prints "绿色通道", `when: "priority"` marks it. */
+  priority?: boolean;
   hallName: string;
   /** More placeholders a server template may use, e.g. `{notice}`. */
   extra?: Readonly<Record<string, string>>;

@@ -62,6 +62,9 @@ export function releaseSuite(arch: ReleaseArch): void {
       for (const m of ['sqlite3', '@serialport/bindings-cpp', 'epoll', 'i2c-bus', 'rpi-led-matrix']) {
         t.ok(natives.some((n) => n.path.startsWith(`node_modules/${m}/`)), `${m} is built for ${arch}`);
       }
+      for (const f of ['dist/halld.mjs', 'dist/panel-host-child.mjs', 'boards/rpi-4b.json', 'firmware/roles/ticket-printer/kiosk/public/index.html', 'firmware/pages/public/hall.css', 'firmware/pages/public/fonts/halld-sans-sc-regular.woff2', 'firmware/pages/public/fonts/halld-sans-sc-bold.woff2', 'firmware/pages/public/fonts/OFL.txt', 'fonts/wqy-12.bdf', 'provisioning/systemd/halld.service', 'bin/node.LICENSE']) {
+        t.ok(existsSync(join(root, f)), `holds ${f}`);
+      }
       const modules = await readdir(join(root, 'node_modules'));
       t.same(DEV_ONLY.filter((d) => modules.includes(d)), [], 'no devDependencies or build tools');
       const all = await walkTree(root);

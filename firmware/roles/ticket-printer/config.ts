@@ -44,7 +44,7 @@ export const TicketPrinterConfigSchema = Type.Object(
       { default: {}, description: 'numbers the kiosk issues itself when the server does not answer' },
     ),
     template: Type.Optional({ ...TicketTemplateSchema, description: 'the ticket layout (default: the built-in one)' }),
-    qrUrl: Type.Optional(Type.String({ maxLength: 500, description: 'QR link when the server gives none: {hall} {device} {number} {category} {day} are filled in' })),
+    qrUrl: Type.Optional(Type.String({ maxLength: 500, description: 'QR link when the server gives none: {hall} {device} {number} {category} {day} are filled in; hall=, day=, number= are added for those it does not name' })),
     buttons: Type.Array(
       Type.Object(
         {

@@ -28,6 +28,7 @@ export class KioskModel implements KioskBackend {
     return {
       hallName: config.hallName,
       hallNameEn: config.hallNameEn,
+      timeZone: config.timeZone,
       rev: this.rev,
       online: this.d.online(),
       blocked: health.block(),
