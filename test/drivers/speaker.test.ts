@@ -56,9 +56,10 @@ t.test('Mandarin voice: cmn where it reads Mandarin (1.52); none usable fails sa
   t.same(as152.argvOf('espeak-ng').map((a) => a[a.indexOf('-v') + 1]), ['cmn', 'cmn'], 'probed once, then spoken with cmn');
   const english = new FakeRunner((child) => {
     if (child.command === 'espeak-ng' && child.args.includes('-x')) child.stdin.on('finish', () => (child.print("(en)kI55NTr'i:55(cmn)_|\n"), child.exit(0)));
-    else if (child.command === 'espeak-ng' && child.args.includes('--version')) (child.print('eSpeak NG text-to-speech: 1.51\n'), child.exit(0));
-    else if (child.command === 'aplay' && child.args.includes('--version')) (child.print('aplay: version 1.2.8\n'), child.exit(0));
-    else happyTools(child);
+    else if (child.args.includes('--version')) {
+      child.print(child.command === 'aplay' ? 'aplay: version 1.2.8\n' : 'eSpeak NG text-to-speech: 1.51\n');
+      child.exit(0);
+    } else happyTools(child);
   });
   const none = new EspeakSpeaker({ runner: english.run, timers: globalTimers });
   await t.rejects(none.say('请到五号窗口', { lang: 'zh-CN' }), { code: 'UNAVAILABLE', message: /no Mandarin voice in this espeak-ng: cmn reads Chinese characters as another language/ });
