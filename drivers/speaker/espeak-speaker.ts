@@ -8,7 +8,7 @@
 // once, at the first Chinese utterance or self-check.
 import { ChildWatch, runToCompletion, stopChild, type CommandRunner, type RunningCommand } from '../process/command-runner.js';
 import type { Timers } from '../clock/timers.js';
-import { HalError, parsePcmWav, type Speaker } from '../hal/types.js';
+import { encodePcmWav, HalError, normaliseLoudness, parsePcmWav, type Speaker } from '../hal/types.js';
 import type { PartHealth, SelfChecking } from '../hal/part-health.js';
 import { espeakVoice, espeakWordsPerMinute } from './espeak-voice.js';
 import { findMandarinVoice, type MandarinVoice } from './mandarin-voice.js';
@@ -38,6 +38,15 @@ export function aplayArgs(device?: string): string[] {
   return ['-q', ...(device ? ['-D', device] : []), '-t', 'wav', '-'];
 }
 
+/** espeak-ng's WAV brought to the hall's loudness; a stream that is not a PCM WAV is played as it came. */
+function loudSpeech(wav: Buffer): Buffer {
+  try {
+    return encodePcmWav(normaliseLoudness(parsePcmWav(wav)));
+  } catch {
+    return wav;
+  }
+}
+
 interface Step {
   name: string;
   child: RunningCommand;
@@ -57,12 +66,18 @@ export class EspeakSpeaker implements Speaker, SelfChecking {
     const lang = options.lang ?? this.options.defaultLang ?? 'zh-CN';
     return this.queue(`say "${text.slice(0, 40)}"`, async () => {
       if (text.trim() === '') return;
+      // Rendered whole first, so the speech is played at the hall's loudness like every other sound.
       const espeak = this.start('espeak-ng', espeakArgs(await this.voiceFor(lang), options.rate));
-      const aplay = this.start('aplay', aplayArgs(this.options.device));
-      if (espeak.child.stdout && aplay.child.stdin) espeak.child.stdout.pipe(aplay.child.stdin);
+      const chunks: Buffer[] = [];
+      espeak.child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
       espeak.child.stdin?.on('error', () => undefined); // espeak-ng exiting early closes its stdin
       espeak.child.stdin?.end(text, 'utf8');
-      await this.finish([espeak, aplay]);
+      await this.finish([espeak]);
+      const speech = loudSpeech(Buffer.concat(chunks));
+      const aplay = this.start('aplay', aplayArgs(this.options.device));
+      aplay.child.stdin?.on('error', () => undefined);
+      aplay.child.stdin?.end(speech);
+      await this.finish([aplay]);
     });
   }
 

@@ -48,8 +48,8 @@ t.test('call → both panels show it, chime then the announcement twice, announc
   t.same(announced.message.data, { ticket: 'A023', window: '5', text: '请A 零二三号到五号窗口办理', played: 'voice', recall: false });
   t.same(
     f.hal.sim.speakerEvents().map((e) => (e.kind === 'say' ? `say ${e.text} ${e.lang ?? ''}` : e.kind)),
-    ['beep', 'beep', 'say 请A 零二三号到五号窗口办理 zh-CN', 'say 请A 零二三号到五号窗口办理 zh-CN'],
-    'chime (two tones), then the text twice',
+    ['play', 'say 请A 零二三号到五号窗口办理 zh-CN', 'say 请A 零二三号到五号窗口办理 zh-CN'],
+    'chime (one WAV of two tones), then the text twice',
   );
   t.same(lastFrame(f, 'win'), await drawn(128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false, current: { number: 'A023', window: '5', priority: false, sinceMs: 0 } }), 'the window panel shows the call');
   // The judge is the font: a 16-row panel split in two 8-row lines cut every CJK glyph (号 read as 亏).
