@@ -50,7 +50,7 @@ export function formatLocalDateTime(epochMs: number, timeZone: string): { date: 
  * green-channel ticket, else no value), hallName, and every key of `extra`.
  */
 export function fieldValues(fields: TicketFields, options: FieldOptions = {}): FieldValues {
-  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const timeZone = fields.timeZone ?? options.timeZone ?? DEFAULT_TIME_ZONE;
   if (!Number.isFinite(fields.issuedAtMs)) throw new TemplateError('ticket field issuedAtMs must be a finite epoch-ms number');
   const { date, time } = formatLocalDateTime(fields.issuedAtMs, timeZone);
   const values = new Map<string, string | undefined>(Object.entries(fields.extra ?? {}));

@@ -43,9 +43,9 @@ const EVALUATOR: EvaluatorView = {
 };
 const LOCKER: LockerView = { free: { S: 1, M: 2, L: 0, XL: 1 }, lockedOutUntil: null, lockoutLeftMs: null, offline: true, lastDropOff: null, openDropOff: null, keypad: null };
 const call = (ticket: string, window: string) => ({ ticket, window, priority: false });
-/** The caller's view with what it gains for the TV (hallName, timeZone, next). */
-const CALLER: CallerView & { hallName: string; timeZone: string; next: [] } = {
-  rev: 1, lang: 'zh', window: '5', hallName: '城关镇便民服务中心', timeZone: 'Asia/Shanghai',
+/** The caller's view as the TV page gets it. */
+const CALLER: CallerView = {
+  rev: 1, lang: 'zh', window: '5', hallName: '城关镇便民服务中心', timeZone: 'Asia/Shanghai', now: Date.UTC(2026, 11, 7, 2, 30),
   next: [], current: call('A023', '5'), last: [call('A023', '5'), call('B007', '2')], notice: '今日下午16:00停止取号，请合理安排办事时间。', paused: false, mode: 'voice',
 };
 const PAGES = [

@@ -82,7 +82,7 @@ export class TicketIssuer {
 
   /** The business day for the clock now (never before the last day used). */
   async today(): Promise<string> {
-    const clockDay = localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone, this.d.config.resetAt).day;
+    const clockDay = localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone ?? this.d.ctx.timeZone, this.d.config.resetAt).day;
     const day = this.d.ledger.effectiveDay(clockDay);
     await this.d.ledger.useDay(day);
     return day;
@@ -90,7 +90,7 @@ export class TicketIssuer {
 
   categoryState(c: Category): 'open' | 'paused' | 'closed' | 'exhausted' {
     if (this.d.paused.has(c.id)) return 'paused';
-    if (!isOpen(c, localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone, this.d.config.resetAt))) return 'closed';
+    if (!isOpen(c, localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone ?? this.d.ctx.timeZone, this.d.config.resetAt))) return 'closed';
     if (c.quota !== undefined && this.d.ledger.issuedToday(c.id) >= c.quota) return 'exhausted';
     return 'open';
   }
@@ -235,6 +235,7 @@ export class TicketIssuer {
       waiting: t.waiting,
       ...(t.window ? { window: t.window } : {}),
       issuedAtMs: t.issuedAt,
+      timeZone: this.d.config.timeZone ?? this.d.ctx.timeZone,
       ...(t.qrUrl ? { qrUrl: t.qrUrl } : {}),
       offline: t.offline,
       priority: t.priority,
