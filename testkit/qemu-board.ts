@@ -5,6 +5,7 @@
 // mirror, no DNS — but the one forward to this machine's broker, so whatever it installs, it
 // installs offline.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 
 /** The broker's address as the board sees it (the forward to this machine). */
 export const BROKER_IN_GUEST = '10.0.2.100';
@@ -16,10 +17,14 @@ export interface BoardOptions {
   readonly append: string;
   readonly brokerPort: number;
   readonly memoryMib?: number;
+  /** The serial console is also appended here, for a person following a slow boot (tail -f). */
+  readonly consoleLog?: string;
 }
 
 export interface QemuBoard {
   readonly output: () => string;
+  /** qemu has exited (the guest powered off or rebooted, or qemu failed to start). */
+  readonly stopped: () => boolean;
   /** Resolves with the match once the serial output (from `from` on) matches. */
   waitFor(pattern: RegExp, timeoutMs: number, from?: number): Promise<RegExpExecArray>;
   /** Types a command at the root console and resolves with what it printed and its exit status. */
@@ -36,13 +41,19 @@ export function bootBoard(o: BoardOptions): QemuBoard {
     '-drive', `file=${o.image},format=raw,if=virtio`,
     // One command per guest connection, so reconnects work (a tcp: chardev carries only one).
     '-netdev', `user,id=n0,restrict=on,guestfwd=tcp:${BROKER_IN_GUEST}:1883-cmd:socat STDIO TCP:127.0.0.1:${o.brokerPort}`,
-    '-device', 'virtio-net-pci,netdev=n0',
+    // No option ROM: the kernel is loaded directly, nothing boots from the network card.
+    '-device', 'virtio-net-pci,netdev=n0,romfile=',
     '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
   ];
   const child: ChildProcess = spawn('qemu-system-aarch64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const keep = (d: Buffer) => {
+    const text = d.toString('utf8');
+    out += text;
+    if (o.consoleLog) appendFileSync(o.consoleLog, text);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let commands = 0;
   const waitFor = async (pattern: RegExp, timeoutMs: number, from = 0): Promise<RegExpExecArray> => {
@@ -57,6 +68,7 @@ export function bootBoard(o: BoardOptions): QemuBoard {
   };
   return {
     output: () => out,
+    stopped: () => child.exitCode !== null || child.signalCode !== null,
     waitFor,
     exited,
     async run(command, timeoutMs) {

@@ -10,8 +10,9 @@
 // builds what is missing and runs it; `npm test` leaves it out. What differs from a real Pi:
 // docs/release.md ("The first boot in emulation").
 import t from 'tap';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bootFile, cachedRoot, kernelCommandLine, makeStandInImage, type StandInOs } from '../../testkit/board-image.js';
 import { runCli } from '../../testkit/device-process.js';
 import { testServer } from '../../testkit/hall-server.js';
@@ -23,6 +24,7 @@ import { waitFor } from '../../testkit/wait.js';
 import { FIRMWARE_VERSION } from '../../firmware/runtime.js';
 
 t.setTimeout(3_600_000);
+const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 /** Software emulation of a 2-core Cortex-A72 is slow; these are limits for a hung boot, not timings. */
 const BOOT_MS = 20 * 60_000;
 const CONSOLE_MS = 5 * 60_000;
@@ -38,6 +40,10 @@ for (const os of ['trixie', 'bookworm'] as const) {
     const root = cachedRoot(os)!;
     const release = builtRelease('arm64', FIRMWARE_VERSION)!;
     const dir = await tempDir(t);
+    // The serial console as it comes (build/boot/<os>-serial.log), kept after the test for a person.
+    const consoleDir = join(REPO, 'build', 'boot');
+    mkdirSync(consoleDir, { recursive: true });
+    writeFileSync(join(consoleDir, `${os}-serial.log`), '');
     const made = Date.now();
     const image = await makeStandInImage(join(dir, 'card'), os, root);
     t.comment(`stand-in ${os} image made in ${((Date.now() - made) / 1000).toFixed(0)} s`);
@@ -51,7 +57,7 @@ for (const os of ['trixie', 'bookworm'] as const) {
     const server = await testServer(t, { url: broker.url, hall: 'test-hall' });
     const port = Number(new URL(broker.url).port);
     const boot = async () => {
-      const board = bootBoard({ image: image.file, kernel: root.kernel, initrd: root.initrd, append: await kernelCommandLine(image), brokerPort: port });
+      const board = bootBoard({ image: image.file, kernel: root.kernel, initrd: root.initrd, append: await kernelCommandLine(image), brokerPort: port, consoleLog: join(consoleDir, `${os}-serial.log`) });
       t.teardown(() => board.kill());
       return board;
     };
@@ -64,7 +70,10 @@ for (const os of ['trixie', 'bookworm'] as const) {
       t.notMatch((await bootFile(image, 'cmdline.txt')) ?? '', /systemd\.run=/, 'firstrun.sh removed its hook from cmdline.txt');
       board = await boot();
     }
-    await waitFor(`${device}'s birth on the hall broker`, () => server.client.status(device)?.online === true, BOOT_MS, 500).catch((err: Error) => {
+    await waitFor(`${device}'s birth on the hall broker`, () => {
+      if (board.stopped()) throw new Error(`the board stopped before its birth (qemu exited)`);
+      return server.client.status(device)?.online === true;
+    }, BOOT_MS, 500).catch((err: Error) => {
       throw new Error(`${err.message}\nserial console:\n${board.output().slice(-6000)}`);
     });
     const birthMs = Date.now() - poweredOn;
