@@ -14,7 +14,6 @@ cache=${2:?cache dir}
 mirror=${HALLD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 out="$cache/$suite-arm64"
 if [ -f "$out/done" ]; then echo "cached: $out"; exit 0; fi
-rm -rf "$out"; mkdir -p "$out"
 root="$out/root"
 start=$(date +%s)
 log() { echo "build-root[$suite]: $* ($(( $(date +%s) - start )) s)"; }
@@ -22,14 +21,24 @@ log() { echo "build-root[$suite]: $* ($(( $(date +%s) - start )) s)"; }
 [ -e /proc/sys/fs/binfmt_misc/status ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
 
-log "debootstrap (first stage, downloads)"
-debootstrap --arch=arm64 --foreign --variant=minbase "$suite" "$root" "$mirror" >"$out/debootstrap.log" 2>&1 || { tail -20 "$out/debootstrap.log"; exit 1; }
+# The second stage under qemu-user is most of the time (over two hours on a loaded 2-core
+# machine), so an interrupted build keeps a finished base system and only redoes the packages.
+if [ -f "$out/debootstrapped" ]; then
+  log "base system kept from an interrupted build"
+else
+  rm -rf "$out"; mkdir -p "$out"
+  log "debootstrap (first stage, downloads)"
+  debootstrap --arch=arm64 --foreign --variant=minbase "$suite" "$root" "$mirror" >"$out/debootstrap.log" 2>&1 || { tail -20 "$out/debootstrap.log"; exit 1; }
+fi
 # binfmt's interpreter is looked up inside the chroot.
 mkdir -p "$root/usr/libexec/qemu-binfmt"
 cp /usr/bin/qemu-aarch64-static "$root/usr/bin/"
 ln -sf ../../bin/qemu-aarch64-static "$root/usr/libexec/qemu-binfmt/aarch64-binfmt-P"
-log "debootstrap (second stage, under qemu-user)"
-chroot "$root" /debootstrap/debootstrap --second-stage >>"$out/debootstrap.log" 2>&1 || { tail -20 "$out/debootstrap.log"; exit 1; }
+if [ ! -f "$out/debootstrapped" ]; then
+  log "debootstrap (second stage, under qemu-user)"
+  chroot "$root" /debootstrap/debootstrap --second-stage >>"$out/debootstrap.log" 2>&1 || { tail -20 "$out/debootstrap.log"; exit 1; }
+  touch "$out/debootstrapped"
+fi
 
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"
 echo "deb $mirror $suite main" >"$root/etc/apt/sources.list"
