@@ -1,9 +1,9 @@
 // `halld status`, `diag`, `identify`, `test-print`: a technician at the box asks the running
 // daemon (which owns the hardware) over its control socket in the data dir.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Timers } from '../../drivers/clock/timers.js';
+import { readConfigText } from '../config/config-text.js';
 import { controlRequest, type ControlRequestOptions } from '../control/control-client.js';
 import { ControlError, DEFAULT_TEST_TIMEOUT_MS, MAX_TEST_TIMEOUT_MS, type ControlRequest } from '../control/control-protocol.js';
 import type { DiagRow } from '../control/host-checks.js';
@@ -30,7 +30,10 @@ export async function dataDirOf(target: LocalTarget): Promise<string> {
   const file = target.config ?? defaultConfig();
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    // Read as `run` reads it (a byte order mark is fine), so a config halld runs with is one these commands find.
+    const read = await readConfigText(file);
+    if ('problem' in read) throw new Error(read.problem);
+    raw = JSON.parse(read.text);
   } catch (err) {
     throw new ControlError('BAD_CONFIG', `${file}: cannot read the device config (${(err as Error).message}); give --config FILE or --data-dir DIR`, { cause: err });
   }

@@ -2,12 +2,13 @@
 // before it touches hardware or the network is checked here, and every problem comes back as
 // one line naming the file, the field, what was expected and what was found. `run` refuses
 // to start with exactly the lines `config check` prints: never a stack trace for a mistake.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type DeviceConfig } from './schema.js';
 import { closedSchema } from './closed-schema.js';
-import { jsonErrorOffset } from './json-error-position.js';
+import { readConfigText } from './config-text.js';
+import { describeJsonError } from './json-mistakes.js';
+import { longStringProblems } from './long-strings.js';
 import { migrateConfig } from './migrations.js';
 import { schemaProblems, type ConfigProblem } from './schema-problems.js';
 import { valueProblems } from './value-problems.js';
@@ -47,7 +48,9 @@ export function checkParsed(raw: unknown, base: string): { config?: DeviceConfig
   const migration = migrateConfig(raw as Record<string, unknown>);
   if (!migration.ok) return { problems: [{ field: '/version', message: migration.message, kind: 'config' }], migrated: [] };
   const value = Value.Default(StrictConfigSchema, structuredClone(migration.raw)) as DeviceConfig;
-  const problems = schemaProblems(StrictConfigSchema, value, migration.raw);
+  const tooLong = longStringProblems(migration.raw);
+  // A field too long to quote is said once, by its length.
+  const problems = [...tooLong, ...schemaProblems(StrictConfigSchema, value, migration.raw).filter((p) => !tooLong.some((l) => l.field === p.field))];
   const clean = (prefix: string) => !problems.some((p) => p.field === prefix || p.field.startsWith(`${prefix}/`));
   if (clean('/dataDir') && typeof value.dataDir === 'string') value.dataDir = resolve(base, value.dataDir);
   if (clean('/broker')) {
@@ -71,13 +74,9 @@ export function parseConfig(raw: unknown, file = 'config'): DeviceConfig {
 /** Every check `run` makes before it opens the board or the broker, all problems at once. */
 export async function checkConfigFile(file: string): Promise<ConfigCheck> {
   const fileProblem = (message: string): ConfigCheck => ({ problems: [{ field: '', message, kind: 'config' }], migrated: [] });
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return fileProblem(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (err as Error).message})`);
-  }
+  const read = await readConfigText(file);
+  if ('problem' in read) return fileProblem(read.problem);
+  const { text } = read;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -104,14 +103,4 @@ export async function loadConfigFile(file: string): Promise<DeviceConfig> {
   const result = await checkConfigFile(file);
   if (!result.config) throw new ConfigError(problemLines(file, result.problems), result.problems);
   return result.config;
-}
-
-function describeJsonError(text: string, err: Error): string {
-  const pos = jsonErrorOffset(text);
-  const reason = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/, .*is not valid JSON$/s, '');
-  if (pos === undefined) return reason;
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return `${reason} at line ${line}, column ${col}`;
 }
