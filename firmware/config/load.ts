@@ -9,12 +9,14 @@ import { closedSchema } from './closed-schema.js';
 import { readConfigText } from './config-text.js';
 import { describeJsonError } from './json-mistakes.js';
 import { longStringProblems } from './long-strings.js';
+import { configWarnings, type ConfigWarning } from './config-warnings.js';
 import { migrateConfig } from './migrations.js';
 import { schemaProblems, type ConfigProblem } from './schema-problems.js';
 import { valueProblems } from './value-problems.js';
 import { dataDirProblem } from '../data-dir/usable.js';
 
 export type { ConfigProblem } from './schema-problems.js';
+export { warningLines, type ConfigWarning } from './config-warnings.js';
 
 /** The file's schema: the config schema with every object closed to unknown keys. */
 export const StrictConfigSchema = closedSchema(ConfigSchema);
@@ -32,6 +34,8 @@ export interface ConfigCheck {
   /** Set when there are no problems. */
   config?: DeviceConfig;
   problems: ConfigProblem[];
+  /** What a valid config may do but a hall device rarely should (empty while the file itself has problems). */
+  warnings: ConfigWarning[];
   /** Migrations applied in memory ("0 -> 1: ..."), for the log. */
   migrated: string[];
 }
@@ -73,7 +77,7 @@ export function parseConfig(raw: unknown, file = 'config'): DeviceConfig {
 
 /** Every check `run` makes before it opens the board or the broker, all problems at once. */
 export async function checkConfigFile(file: string): Promise<ConfigCheck> {
-  const fileProblem = (message: string): ConfigCheck => ({ problems: [{ field: '', message, kind: 'config' }], migrated: [] });
+  const fileProblem = (message: string): ConfigCheck => ({ problems: [{ field: '', message, kind: 'config' }], warnings: [], migrated: [] });
   const read = await readConfigText(file);
   if ('problem' in read) return fileProblem(read.problem);
   const { text } = read;
@@ -95,7 +99,9 @@ export async function checkConfigFile(file: string): Promise<ConfigCheck> {
     const { deepConfigProblems } = await import('./deep-check.js');
     problems.push(...(await deepConfigProblems(value)));
   }
-  return problems.length === 0 && value ? { config: value, problems, migrated: result.migrated } : { problems, migrated: result.migrated };
+  // Warnings are about a config that is right in itself (a data dir on another machine does not hide them).
+  const warnings = value && !problems.some((p) => p.kind === 'config') ? configWarnings(value) : [];
+  return problems.length === 0 && value ? { config: value, problems, warnings, migrated: result.migrated } : { problems, warnings, migrated: result.migrated };
 }
 
 /** The config `run` starts with; a ConfigError carrying every problem line otherwise. */
