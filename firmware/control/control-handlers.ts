@@ -25,7 +25,9 @@ export async function statusOf(rt: Runtime): Promise<Record<string, unknown>> {
     boot: d['boot'],
     uptimeMs: d['uptimeMs'],
     configRev: d['configRev'],
-    broker: { url: rt.config.broker.url, connected: stats['connected'], conn: stats['conn'] },
+    /** The device's time when it answered (the times below are on the same clock). */
+    now: rt.clock.bestGuess(),
+    broker: { url: rt.config.broker.url, connected: stats['connected'], conn: stats['conn'], lastError: rt.link.lastConnectionError ?? null },
     clock: stats['clock'],
     outbox: { ...rt.store.outboxStats(), oldestUnackedAgeMs: await oldestUnackedAgeMs(rt) },
     storage: rt.store.health(),
