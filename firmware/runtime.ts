@@ -21,6 +21,7 @@ import { ROLE_MODULES } from './roles/index.js';
 import type { DiagnosticReport, ManualTestContext, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
 import { createRoleLink } from './roles/role-link.js';
 import type { Logger } from './log.js';
+import { oneVerdictPerPart, partFaults, type PartFaults } from './self-test-verdicts.js';
 
 /** The package version, found by walking up from this file (works from dist/ and from the bundle). */
 function packageVersion(): string {
@@ -66,7 +67,6 @@ export class Runtime {
   private readonly roles = new Map<Role, RunningRole>();
   private configRev = 0;
   private stopped = false;
-  private hardwareReport: { ok: boolean; faults: { part: string; detail: string }[]; checkedAt: number } | undefined;
   private readonly startedAt: number;
 
   private constructor(
@@ -236,7 +236,18 @@ export class Runtime {
       }
       for (const [name] of manual) results.push((await this.runManualTest(role, name)) ?? { name: `${role}/${name}`, ok: false, detail: 'no such test' });
     }
-    return { ok: results.every((r) => r.ok), ts: this.clock.bestGuess(), results, link: this.link.stats() };
+    const verdicts = oneVerdictPerPart(results);
+    return { ok: verdicts.every((r) => r.ok), ts: this.clock.bestGuess(), results: verdicts, link: this.link.stats() };
+  }
+
+  /**
+   * Every part and role self-test run now (not the manual ones), its failures one line each:
+   * what `halld status` lists. A printer that ran out of paper after the start is here; the
+   * start's report (`hardware`, state/sys) only knows what could not be opened then.
+   */
+  async currentFaults(): Promise<PartFaults> {
+    const report = await this.diagnose();
+    return partFaults(report.results, report.ts);
   }
 
   /** Reads (quick_check) and writes (one probe row): a full or read-only disk fails it. */
@@ -262,13 +273,7 @@ export class Runtime {
     const results = await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }]);
     const faults = results.filter((r) => !r.ok).map((r) => ({ part: r.name, detail: r.detail ?? 'not ok' }));
     for (const f of faults) this.log.warn(f, `hardware: ${f.part}: ${f.detail}`);
-    this.hardwareReport = { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() };
-    if (!this.stopped) this.link.setState('sys', { hardware: this.hardwareReport });
-  }
-
-  /** The parts found faulty at start (reportHardware), for `halld status`; undefined until checked. */
-  get hardware(): { ok: boolean; faults: { part: string; detail: string }[]; checkedAt: number } | undefined {
-    return this.hardwareReport;
+    if (!this.stopped) this.link.setState('sys', { hardware: { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() } });
   }
 
   /**

@@ -14,6 +14,8 @@ async function oldestUnackedAgeMs(rt: Runtime): Promise<number | null> {
 }
 
 export async function statusOf(rt: Runtime): Promise<Record<string, unknown>> {
+  // Found now, by every part's and role's self-test; the store's write probe runs with them, so `storage` below is current too.
+  const hardware = await rt.currentFaults();
   const d = rt.describe();
   const stats = rt.link.stats();
   const states = rt.link.roleStates();
@@ -32,7 +34,7 @@ export async function statusOf(rt: Runtime): Promise<Record<string, unknown>> {
     outbox: { ...rt.store.outboxStats(), oldestUnackedAgeMs: await oldestUnackedAgeMs(rt) },
     storage: rt.store.health(),
     roles: (d['roles'] as string[]).map((role) => ({ role, state: states.get(role as never)?.data ?? null })),
-    hardware: rt.hardware ?? null,
+    hardware,
   };
 }
 
