@@ -107,6 +107,9 @@ t.test('halld status, diag, test-print, cmd and diag --remote against a running 
   const unsigned = await runCli(['cmd', 'test-hall/tech-1', 'sys/identify', '{}', '--broker', broker.url]);
   t.equal(unsigned.code, 5, 'an unsigned secure command is refused');
   t.match(JSON.parse(unsigned.stdout), { ok: false, error: { code: /\S/ } });
+  const shapeless = await runCli(['cmd', 'test-hall/tech-1', 'ticket-printer/print', '{"category":"social"}', '--broker', broker.url]);
+  t.equal(shapeless.code, 5, 'data that fits no shape of the command is refused');
+  t.match(JSON.parse(shapeless.stdout), { ok: false, error: { code: 'BAD_REQUEST', message: /\/mode: missing; expected one of "reissue" \(.*\), "reprint" \(.*\)/ } }, 'naming the field and its values, not "/: Expected union value"');
   const bad = await runCli(['cmd', 'test-hall/tech-1', 'sys/ping', '[1]', '--broker', broker.url]);
   t.equal(bad.code, 2);
   t.match(bad.stderr, /expected a JSON object/);
