@@ -15,6 +15,7 @@ import { validate, MAX_JSON_DEPTH } from '../protocol/validate.js';
 import type { Role } from '../protocol/topics.js';
 import type { DeviceConfig } from './config/schema.js';
 import { Store } from './store/store.js';
+import { probeWhileFaulted } from './store/recovery-probe.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
 import { TrustedClock } from './link/trusted-clock.js';
 import { ROLE_MODULES } from './roles/index.js';
@@ -67,6 +68,8 @@ export class Runtime {
   private readonly roles = new Map<Role, RunningRole>();
   private configRev = 0;
   private stopped = false;
+  /** Ends the store's recovery probe (see store/recovery-probe.ts). */
+  private stopStoreProbe: () => void = () => undefined;
   private readonly startedAt: number;
 
   private constructor(
@@ -119,6 +122,7 @@ export class Runtime {
       await link.start();
       log.info({ board: hal.board, roles: roleNames, boot: store.boot, fw: FIRMWARE_VERSION, broker: config.broker.url }, 'device started');
       void runtime.reportHardware().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'hardware report failed'));
+      runtime.stopStoreProbe = probeWhileFaulted(store, timers);
       return runtime;
     } catch (err) {
       await store.close().catch(() => undefined);
@@ -365,6 +369,7 @@ export class Runtime {
     for (const [name, running] of [...this.roles].reverse()) {
       await running.instance.stop().catch((err: unknown) => this.log.warn({ role: name, err: (err as Error).message }, 'role stop failed'));
     }
+    this.stopStoreProbe();
     await this.store.close();
     await this.hal.close().catch(() => undefined);
     this.log.info({ reason }, 'device stopped');

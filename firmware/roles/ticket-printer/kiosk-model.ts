@@ -13,6 +13,8 @@ export interface KioskModelDeps {
   issuer: TicketIssuer;
   health: PrinterHealth;
   online(): boolean;
+  /** The store can write (a full or read-only disk cannot record a ticket). */
+  storeHealthy(): boolean;
 }
 
 export class KioskModel implements KioskBackend {
@@ -30,7 +32,7 @@ export class KioskModel implements KioskBackend {
       hallNameEn: config.hallNameEn,
       rev: this.rev,
       online: this.d.online(),
-      blocked: health.block(),
+      blocked: this.d.storeHealthy() ? health.block() : 'storage-full',
       paperLow: health.state.faults.includes('paper-low'),
       idleMs: config.kiosk.idleMs,
       categories: config.categories.map((c) => ({
