@@ -129,11 +129,14 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   return value as IoConfig;
 }
 
-/** Serial ports and printer nodes are device files: "ttyUSB0" alone would be looked for in halld's working folder. */
+/**
+ * Serial ports and printer nodes are device files named by their full path: "ttyUSB0" alone
+ * would be looked for in halld's working folder. (An absolute path outside /dev/ may be a
+ * symlink to one: `config check` only warns about it, config-warnings.ts.)
+ */
 function devicePathIssue(field: string, path: string): string | undefined {
-  if (path.startsWith('/dev/')) return undefined;
-  const guess = path.startsWith('/') ? '' : `; did you mean /dev/${path.replace(/^(\.\/)?(dev\/)?/, '')}?`;
-  return `${field}: expected a device node under /dev/ (such as /dev/ttyUSB0 or /dev/serial/by-id/...), found "${path}"${guess}`;
+  if (path.startsWith('/')) return undefined;
+  return `${field}: expected a device node's full path (such as /dev/ttyUSB0 or /dev/serial/by-id/...), found "${path}"; did you mean /dev/${path.replace(/^(\.\/)?(dev\/)?/, '')}?`;
 }
 
 function lockBoardSchema(part: unknown): TSchema {

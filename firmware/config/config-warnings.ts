@@ -2,7 +2,8 @@
 // `provision` and in the log at start, without refusing the file: a TLS broker checked only
 // against the system's CAs (a hall CA's certificate is then refused at every connect, as
 // "self-signed certificate in certificate chain"), a broker certificate not checked at all,
-// and no server key (everything unsigned is accepted, every secure command refused).
+// no server key (everything unsigned is accepted, every secure command refused), and a serial
+// port or printer node outside /dev/ (right only for a symlink to a device).
 import type { DeviceConfig } from './schema.js';
 
 export interface ConfigWarning {
@@ -23,6 +24,13 @@ export function configWarnings(config: DeviceConfig): ConfigWarning[] {
   }
   if (TLS.test(broker.url) && !broker.rejectUnauthorized) {
     warnings.push({ field: '/broker/rejectUnauthorized', message: "false: the broker's certificate is not checked, so anyone on the network can stand in for the broker (testing only)" });
+  }
+  for (const [name, port] of Object.entries(config.io.serial ?? {})) {
+    if (!port.path.startsWith('/dev/')) warnings.push({ field: `/io/serial/${name}/path`, message: `"${port.path}" is not under /dev/: a serial port is a device node (/dev/ttyUSB0, /dev/serial/by-id/...); right only for a symlink to one` });
+  }
+  for (const [name, printer] of Object.entries(config.io.printers ?? {})) {
+    const path = printer.usb?.path;
+    if (path !== undefined && !path.startsWith('/dev/')) warnings.push({ field: `/io/printers/${name}/usb/path`, message: `"${path}" is not under /dev/: a USB printer is a device node (/dev/usb/lp0); right only for a symlink to one` });
   }
   if (config.security.serverPublicKey === undefined) {
     warnings.push({

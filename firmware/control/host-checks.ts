@@ -71,7 +71,7 @@ function clock(rt: Runtime): DiagRow {
   const data = { ...c, ...(drift !== undefined ? { systemDriftMs: drift } : {}), maxDriftMs: limit };
   if (!c.trusted) return { name: 'clock', status: 'fail', detail: 'not synced: no time beacon from the server yet (tickets and events carry a guessed time)', data };
   if (c.source === 'beacon') {
-    const os = drift !== undefined && Math.abs(drift) > limit ? `; the system clock is ${spanText(Math.abs(drift))} off, which only the logs use` : '';
+    const os = drift !== undefined && Math.abs(drift) > limit ? `; the system clock is ${spanText(Math.abs(drift))} off, but the beacon's time is the one used` : '';
     return { name: 'clock', status: 'pass', detail: `synced by the server's beacon (${c.beacons} received, last ${spanText(c.beaconAgeMs)} ago; clock.source beacon)${os}`, data };
   }
   if (drift === undefined) return { name: 'clock', status: 'pass', detail: 'system clock trusted (clock.source system); no time beacon yet to compare it with', data };
