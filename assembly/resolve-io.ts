@@ -40,6 +40,7 @@ import { resolvePin } from './resolve-pin.js';
 import { ExpanderPins } from './resolve-expanders.js';
 import { resolveGpioLockBoards } from './resolve-gpio-lock-boards.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
+import { lockBoardRangeProblems } from '../drivers/lock-board/config.js';
 import { resolveDisplays } from './resolve-displays.js';
 
 export type { DisplaySpec, I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
@@ -107,9 +108,12 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   }
   // A lock board is checked against the schema its protocol picks, so a mistake reads as one
   // clear message instead of "expected union value".
+  // The protocol's own ranges come with them, so every mistake in a board shows in one round.
   if (isObject(value) && isObject(value.lockBoards)) {
     for (const [name, part] of Object.entries(value.lockBoards)) {
-      for (const e of Value.Errors(lockBoardSchema(part), part)) issues.push(`io.lockBoards.${name}${e.path.replaceAll('/', '.')}: ${e.message}`);
+      const schemaIssues = [...Value.Errors(lockBoardSchema(part), part)].map((e) => `io.lockBoards.${name}${e.path.replaceAll('/', '.')}: ${e.message}`);
+      const rangeIssues = isObject(part) ? lockBoardRangeProblems(name, part).filter((r) => !schemaIssues.some((i) => i.startsWith(r.slice(0, r.indexOf(':'))))) : [];
+      issues.push(...schemaIssues, ...rangeIssues);
     }
   }
   for (const e of Value.Errors(IoConfigSchema, value)) {
@@ -123,6 +127,16 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   }
   if (issues.length > 0) throw new IoConfigError(issues);
   return value as IoConfig;
+}
+
+/**
+ * Serial ports and printer nodes are device files named by their full path: "ttyUSB0" alone
+ * would be looked for in halld's working folder. (An absolute path outside /dev/ may be a
+ * symlink to one: `config check` only warns about it, config-warnings.ts.)
+ */
+function devicePathIssue(field: string, path: string): string | undefined {
+  if (path.startsWith('/')) return undefined;
+  return `${field}: expected a device node's full path (such as /dev/ttyUSB0 or /dev/serial/by-id/...), found "${path}"; did you mean /dev/${path.replace(/^(\.\/)?(dev\/)?/, '')}?`;
 }
 
 function lockBoardSchema(part: unknown): TSchema {
@@ -208,6 +222,11 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
   const paths = new Map<string, string>();
   for (const [name, c] of Object.entries(io.serial ?? {})) {
     const part = `serial.${name}`;
+    const notDevice = devicePathIssue(`io.${part}.path`, c.path);
+    if (notDevice) {
+      issues.push(notDevice);
+      continue;
+    }
     const other = paths.get(c.path);
     if (other) {
       issues.push(`${other} and ${part} both use serial port ${c.path}`);
@@ -249,6 +268,9 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
 
   const { printers, scanners, lockBoards } = resolveSerialUsers(board, io, serial, issues);
   const matrices = resolveMatrices(io);
+  if (board.ledMatrix?.unsupported !== undefined) {
+    for (const m of matrices) issues.push(`io.matrices.${m.name}: board ${board.id} cannot drive HUB75 LED panels: ${board.ledMatrix.unsupported}`);
+  }
   const expanders = expanderPins.finish(inputs);
   const allInputs = [...inputs, ...expanders.flatMap((e) => e.inputs)];
   const allOutputs = [...outputs, ...expanders.flatMap((e) => e.outputs)];
@@ -331,6 +353,11 @@ function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readon
       if (!useEndpoint(part, `tcp ${transport.host}:${transport.port}`, `printer address ${transport.host}:${transport.port}`)) continue;
     } else {
       transport = { kind: 'usb', path: c.usb?.path ?? DEFAULT_PRINTER_USB_PATH };
+      const notDevice = devicePathIssue(`io.${part}.usb.path`, transport.path);
+      if (notDevice) {
+        issues.push(notDevice);
+        continue;
+      }
       if (!useEndpoint(part, `usb ${transport.path}`, `USB printer ${transport.path}`)) continue;
     }
     const queries = new Set<1 | 2 | 3 | 4>([1, 2, ...(c.statusQueries ?? [3, 4])]);

@@ -53,7 +53,8 @@ function tlsRequest(o: Options): TlsRequest | undefined {
   if ((o.caKey !== undefined || o.cert !== undefined) && o.caCert === undefined) throw new ProvisionError('USAGE', `${o.caKey !== undefined ? '--ca-key' : '--cert'} needs --ca-cert <hall-ca.pem>`);
   if (o.caCert === undefined) return undefined;
   if (o.cert !== undefined) return { kind: 'install', certFile: o.cert, caCertFile: o.caCert };
-  if (o.caKey === undefined) throw new ProvisionError('USAGE', '--ca-cert needs --ca-key (sign the device certificate here) or --cert (install one the CA signed)');
+  // The hall CA alone: the device checks the broker by it and logs in with its password.
+  if (o.caKey === undefined) return { kind: 'ca', caCertFile: o.caCert };
   const days = Number(o.certDays);
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw new ProvisionError('USAGE', `--cert-days: expected whole days 1-3650, found "${o.certDays}"`);
   return { kind: 'sign', ca: { certFile: o.caCert, keyFile: o.caKey }, days };
@@ -125,7 +126,7 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
     .option('--offset <bytes>', 'byte offset of the FAT boot partition (default: from the MBR; 0 for a bare FAT image)')
     .addOption(new Option('--os <generation>', 'Raspberry Pi OS generation (default: detected from the boot partition)').choices(['trixie', 'bookworm']))
     .option('--csr', "make the device's TLS key and a CSR (CN = its MQTT username) for the hall's CA to sign")
-    .option('--ca-cert <file>', "the hall CA's certificate (PEM): with --ca-key signs the device's client certificate, with --cert checks and installs one")
+    .option('--ca-cert <file>', "the hall CA's certificate (PEM): installed as broker.ca, the CA the broker's certificate is checked against; with --ca-key it also signs the device's client certificate, with --cert it checks and installs one")
     .option('--ca-key <file>', "the hall CA's private key (PEM; an encrypted one reads its passphrase from HALLD_CA_PASSPHRASE)")
     .option('--cert <file>', 'the certificate the hall CA signed from the device\'s CSR')
     .option('--cert-days <n>', 'with --ca-key: how long the certificate is valid', String(DEFAULT_CERT_DAYS))
@@ -145,7 +146,8 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
     const broker = opts.brokerDir !== undefined ? await BrokerFiles.open(opts.brokerDir) : undefined;
     const tls = tlsRequest(opts);
     const release = await releaseInput(opts);
-    const common = { validate, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), ...(tls ? { tls } : {}), rotate: opts.rotate === true, force: opts.force === true };
+    const warn = (line: string) => err(`halld provision: warning: ${line}`);
+    const common = { validate, warn, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), ...(tls ? { tls } : {}), rotate: opts.rotate === true, force: opts.force === true };
     let status = EXIT_OK;
     if (opts.csv !== undefined) {
       if (opts.out === undefined) throw new ProvisionError('USAGE', '--csv needs --out <dir>');

@@ -19,6 +19,12 @@ export interface SelfTestResult {
   skipped?: boolean;
   detail?: string;
   data?: Record<string, unknown>;
+  /**
+   * The part rows (Hal.selfTest names, "printer:main") this result judges: a role's test that
+   * knows what the part must do for it (print now, not only answer). Diagnostics then show one
+   * verdict per part, this one, instead of the part's own row beside it.
+   */
+  covers?: string[];
 }
 
 /**

@@ -7,6 +7,7 @@ import type { DeviceConfig } from './schema.js';
 import type { ConfigProblem } from './schema-problems.js';
 import { ROLE_MODULES } from '../roles/index.js';
 import type { PartNames } from '../roles/role-module.js';
+import { pagePortProblems } from './page-ports.js';
 
 export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigProblem[]> {
   const { loadBoard } = await import('../../assembly/load-board.js');
@@ -46,5 +47,6 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       problems.push({ field: `/roles/${module.role}${pointer}`, message: pointer ? p.slice(at + 2) : p, kind: 'config' });
     }
   }
+  problems.push(...pagePortProblems(config));
   return problems;
 }

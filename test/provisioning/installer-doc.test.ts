@@ -63,11 +63,22 @@ t.test('every sh block of docs/installer.md runs', { skip: skipWithout('mtools',
   const ls = await run('ls', ['images'], { cwd: work });
   t.same(ls.stdout.trim().split('\n'), ['hall-1-kiosk-1.img', 'hall-1-kiosk-2.img']);
   const acl = await readFile(join(work, 'broker/halld.acl'), 'utf8');
-  for (const d of ['kiosk-1', 'kiosk-2', 'kiosk-3', 'kiosk-4', 'kiosk-5']) t.match(acl, new RegExp(`^user ${d}$`, 'm'), `${d} has an ACL block`);
+  const devices = JSON.parse(await readFile(join(work, 'broker/halld-devices.json'), 'utf8')) as Record<string, unknown>;
+  for (const d of ['kiosk-1', 'kiosk-2', 'kiosk-3', 'kiosk-4', 'kiosk-5', 'kiosk-6', 'kiosk-7']) {
+    t.match(acl, new RegExp(`^user ${d}$`, 'm'), `${d} has an ACL block`);
+    t.ok(d in devices, `${d} is in the broker's device list`);
+  }
   t.equal(await readlink(join(work, 'root-kiosk-4/opt/halld/current')), '0.1.0', 'section 5 installs the release into the target');
   t.equal(await readlink(join(work, 'root-kiosk-4/usr/local/bin/halld')), '/opt/halld/current/bin/halld');
+  const config = async (d: string) => JSON.parse(await readFile(join(work, `root-${d}/etc/halld/device.json`), 'utf8')) as { broker: Record<string, string>; security?: { serverPublicKey?: string } };
   for (const d of ['kiosk-5', 'kiosk-6']) {
-    const cfg = JSON.parse(await readFile(join(work, `root-${d}/etc/halld/device.json`), 'utf8')) as { broker: Record<string, string> };
+    const cfg = await config(d);
     t.match(cfg.broker, { cert: 'device.crt', key: 'device.key', ca: 'hall-ca.pem' }, `${d}: the config names its certificate`);
+    t.equal(cfg.security?.serverPublicKey, await readFile(join(work, 'server.pub'), 'utf8'), `${d}: the config has the server's key`);
   }
+  // Section 6, password accounts over TLS: the hall CA only.
+  const k7 = await config('kiosk-7');
+  t.match(k7.broker, { ca: 'hall-ca.pem', username: 'kiosk-7', password: String }, 'kiosk-7: the hall CA and its password');
+  t.notOk('cert' in k7.broker, 'kiosk-7: no client certificate');
+  t.equal(k7.security?.serverPublicKey, await readFile(join(work, 'server.pub'), 'utf8'), "kiosk-7: the server's key");
 });

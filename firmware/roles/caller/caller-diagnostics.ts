@@ -54,7 +54,7 @@ export function panelsSelfTest(panels: CallerPanels): SelfTestResult {
 export async function speakerSelfTest(ctx: RoleContext<CallerContract>): Promise<SelfTestResult> {
   const speaker = (await ctx.hal.selfTest()).find((r) => r.name === 'speaker');
   if (!speaker) return { name: 'speaker', ok: true, detail: 'this board reports no speaker check' };
-  return { ...speaker, name: 'speaker' };
+  return { ...speaker, name: 'speaker', covers: ['speaker'] };
 }
 
 /** `panels` and `keypad` are asked for at each run: a new config replaces them. */

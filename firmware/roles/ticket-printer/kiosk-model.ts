@@ -15,6 +15,8 @@ export interface KioskModelDeps {
   online(): boolean;
   /** The hall's time zone (the device config's), unless the role's own config overrides it. */
   hallTimeZone: string;
+  /** The store can write (a full or read-only disk cannot record a ticket). */
+  storeHealthy(): boolean;
 }
 
 export class KioskModel implements KioskBackend {
@@ -33,7 +35,7 @@ export class KioskModel implements KioskBackend {
       timeZone: config.timeZone ?? this.d.hallTimeZone,
       rev: this.rev,
       online: this.d.online(),
-      blocked: health.block(),
+      blocked: this.d.storeHealthy() ? health.block() : 'storage-full',
       paperLow: health.state.faults.includes('paper-low'),
       idleMs: config.kiosk.idleMs,
       categories: config.categories.map((c) => ({

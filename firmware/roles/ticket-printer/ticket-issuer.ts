@@ -28,6 +28,7 @@ const REFUSALS: Record<TakeRefusal, { zh: string; en: string }> = {
   closed: { zh: '该业务当前不在服务时间', en: 'This service is closed now' },
   exhausted: { zh: '今日号已取完', en: 'All numbers for today have been taken' },
   printer: { zh: '打印机故障，请到服务台取号', en: 'The printer is not working, please ask at the information desk' },
+  storage: { zh: '设备存储故障，暂停取号，请到服务台取号', en: 'This kiosk cannot record tickets now (storage full), please ask at the information desk' },
   busy: { zh: '系统繁忙，请稍后再试', en: 'Busy, please try again' },
   'appointment-not-found': { zh: '未找到该预约，请到服务台咨询', en: 'Appointment not found, please ask at the information desk' },
   'no-priority': { zh: '该业务没有绿色通道', en: 'This service has no priority channel' },
@@ -107,6 +108,11 @@ export class TicketIssuer {
     if (!health.ready) {
       this.d.changed();
       return refusal('printer');
+    }
+    // A ticket that cannot be recorded is never printed: refused before the server spends a number on it.
+    if (!ctx.store.health().ok) {
+      this.d.changed();
+      return refusal('storage');
     }
 
     const takeId = newId('t');

@@ -20,8 +20,8 @@ export interface KioskCategory {
   waiting: number | null;
 }
 
-/** Why the kiosk cannot print at all (printer fault names of PROTOCOL.md, or not started). */
-export type KioskBlock = 'paper-out' | 'cover-open' | 'offline' | 'cutter' | 'no-printer';
+/** Why the kiosk cannot issue at all (printer fault names of PROTOCOL.md, not started, or its disk cannot record a ticket). */
+export type KioskBlock = 'paper-out' | 'cover-open' | 'offline' | 'cutter' | 'no-printer' | 'storage-full';
 
 export interface KioskView {
   hallName: string;
@@ -61,6 +61,7 @@ export type TakeRefusal =
   | 'closed'
   | 'exhausted'
   | 'printer'
+  | 'storage'
   | 'busy'
   | 'appointment-not-found'
   | 'no-priority';
