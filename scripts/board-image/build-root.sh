@@ -48,7 +48,7 @@ pkgs="linux-image-arm64 systemd-sysv udev kmod iproute2 dosfstools e2fsprogs pro
 [ "$suite" = trixie ] && pkgs="$pkgs cloud-init systemd-resolved"
 chroot "$root" apt-cache show systemd-networkd >/dev/null 2>&1 && pkgs="$pkgs systemd-networkd"
 log "packages: $pkgs"
-chroot "$root" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs" >"$out/apt.log" 2>&1 || { tail -30 "$out/apt.log"; exit 1; }
+chroot "$root" sh -c "DEBIAN_FRONTEND=noninteractive dpkg --configure -a && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs" >"$out/apt.log" 2>&1 || { tail -30 "$out/apt.log"; exit 1; }
 chroot "$root" apt-get clean
 if chroot "$root" sh -c 'command -v node || command -v nodejs'; then echo "the stand-in must not have Node.js"; exit 1; fi
 
