@@ -15,7 +15,7 @@ export const DEFAULT_READ_ATTEMPTS = 3;
 
 export const IdCardReaderConfigSchema = Type.Object(
   {
-    serial: Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'the io.serial part the reader is on (RS-232 or USB-serial, 115200 8N1 unless the part says otherwise); no other part may use it' }),
+    serial: Type.String({ minLength: 1, description: 'the io.serial part the reader is on (RS-232 or USB-serial, 115200 8N1 unless the part says otherwise); no other part may use it' }),
     pollMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 5000, default: DEFAULT_POLL_MS, description: 'look for a card this often' })),
     replyTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 10_000, default: DEFAULT_REPLY_TIMEOUT_MS, description: 'how long to wait for each reply (reading a card takes the longest)' })),
     readAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: DEFAULT_READ_ATTEMPTS, description: 'tries to read a card found on the reader before it is reported unreadable' })),

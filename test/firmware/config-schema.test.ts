@@ -27,6 +27,7 @@ const BEYOND_SCHEMA = new Set([
   '33-not-json', '39-ca-not-a-certificate', '40-several-in-role-and-data-dir',
   '41-lock-board-missing-serial', '42-lock-boards-same-address', '43-lock-boards-mixed-protocol', '44-lock-board-on-printer-port', '45-kerong-address-out-of-range',
   '47-locker-doors',
+  '61-id-card-reader-missing-serial', '62-id-card-reader-shares-scanner-port',
 ]);
 
 type Json = Record<string, unknown>;
