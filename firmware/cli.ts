@@ -121,12 +121,13 @@ async function main(argv: string[]): Promise<void> {
     .command('demo')
     .description('start a demo hall: embedded broker, reference server, one simulated device per role')
     .option('-p, --port <n>', 'broker port on 127.0.0.1', '1883')
-    .option('-d, --data <dir>', 'where the simulated devices keep their data (default: a new temp dir)')
-    .action(async (opts: { port: string; data?: string }) => {
+    .option('-d, --data <dir>', 'where the simulated devices keep their data (default: a new temp dir, removed when the demo stops)')
+    .option('--keep', 'keep the temp data dir when the demo stops')
+    .action(async (opts: { port: string; data?: string; keep?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: expected a port number 0-65535, got "${opts.port}"`);
       const { runDemo } = await import('./hall/demo.js');
-      await runDemo({ port, ...(opts.data !== undefined ? { dataDir: opts.data } : {}) });
+      await runDemo({ port, ...(opts.data !== undefined ? { dataDir: opts.data } : {}), ...(opts.keep ? { keep: true } : {}) });
     });
 
   const config = program.command('config').description('check a device config, or print its JSON Schema');
@@ -163,10 +164,12 @@ async function main(argv: string[]): Promise<void> {
   const { addLocalCommands } = await import('./commands/local-commands.js');
   const { addRemoteCommands } = await import('./commands/remote-commands.js');
   const { addBoardsCommand } = await import('./commands/boards-command.js');
+  const { addReleaseCommands } = await import('./commands/release-commands.js');
   const { processOutput } = await import('./commands/cli-output.js');
   addLocalCommands(program, processOutput, globalTimers, setExit);
   addRemoteCommands(program, processOutput, globalTimers, setExit);
   addBoardsCommand(program, processOutput, setExit);
+  addReleaseCommands(program, processOutput, setExit);
 
   try {
     await program.parseAsync(argv);

@@ -144,6 +144,7 @@ export class Runtime {
     return {
       hall: this.config.hall,
       device: this.config.device,
+      timeZone: this.config.timeZone,
       hal: this.hal,
       store: this.store,
       clock: this.clock,

@@ -14,6 +14,8 @@ import { provisionDevice, type ProvisionOptions, type ProvisionResult } from './
 import { provisionImage } from './pi-image.js';
 import type { PiOs } from './first-boot-files.js';
 import { DEFAULT_CERT_DAYS, type TlsRequest } from './device-certificate.js';
+import { checkedRelease, type CheckedRelease } from './release-check.js';
+import { installIntoTarget } from './target-release.js';
 
 interface Options {
   hall?: string;
@@ -32,6 +34,8 @@ interface Options {
   image?: string;
   baseImage?: string;
   tarball?: string;
+  releaseKeyPub?: string;
+  userData?: string;
   offset?: string;
   os?: PiOs;
   csr?: boolean;
@@ -68,16 +72,35 @@ function summary(r: ProvisionResult & { os?: PiOs }): string {
   return `${r.hall}/${r.device}: ok (password ${r.password}${r.tls !== undefined ? `; ${r.tls}` : ''}${r.os ? `; ${r.os} image` : ''}; ${r.files.join(', ')})`;
 }
 
-/** Into a root file system, or into an image when one is named. */
-async function provisionOne(o: Options, common: Omit<ProvisionOptions, 'target' | 'spec'>, spec: DeviceSpec, target: string | undefined, image: string | undefined): Promise<ProvisionResult> {
+/** The signed release and the key it must be signed with, checked once for every device. */
+interface ReleaseInput {
+  readonly release: CheckedRelease;
+  readonly releaseKey: string;
+}
+
+async function releaseInput(o: Options): Promise<ReleaseInput | undefined> {
+  if (o.tarball === undefined) {
+    if (o.image !== undefined || o.baseImage !== undefined) throw new ProvisionError('USAGE', `${o.image !== undefined ? '--image' : '--base-image'} needs --tarball <halld-X-linux-arm64.tar.gz> (npm run release -- --arch arm64) and --release-key-pub`);
+    return undefined;
+  }
+  if (o.releaseKeyPub === undefined) throw new ProvisionError('USAGE', "--tarball needs --release-key-pub <release.pub>: the release's signature is checked against the hall's release key");
+  const releaseKey = await readFile(o.releaseKeyPub, 'utf8');
+  return { release: await checkedRelease(o.tarball, releaseKey), releaseKey };
+}
+
+/** Into a root file system (with the release installed, when given), or into an image when one is named. */
+async function provisionOne(o: Options, common: Omit<ProvisionOptions, 'target' | 'spec'>, spec: DeviceSpec, target: string | undefined, image: string | undefined, release: ReleaseInput | undefined): Promise<ProvisionResult> {
   if (image === undefined) {
     if (target === undefined) throw new ProvisionError('USAGE', 'one device needs --target <dir> or --image <file>');
-    return provisionDevice({ ...common, spec, target });
+    const result = await provisionDevice({ ...common, spec, target });
+    if (release === undefined) return result;
+    return { ...result, files: [...result.files, ...(await installIntoTarget(target, release.release, release.releaseKey))] };
   }
-  if (o.tarball === undefined) throw new ProvisionError('USAGE', '--image needs --tarball <halld-X.tgz> (npm pack)');
+  if (release === undefined) throw new ProvisionError('USAGE', '--image needs --tarball and --release-key-pub');
   const offset = o.offset === undefined ? undefined : Number(o.offset);
   if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) throw new ProvisionError('USAGE', `--offset: expected a byte count, found "${o.offset}"`);
-  return provisionImage({ ...common, spec, image, tarball: o.tarball, ...(offset !== undefined ? { offset } : {}), ...(o.os ? { os: o.os } : {}) });
+  const userData = o.userData !== undefined ? await readFile(o.userData, 'utf8') : undefined;
+  return provisionImage({ ...common, spec, image, release: release.release, releaseKey: release.releaseKey, ...(offset !== undefined ? { offset } : {}), ...(o.os ? { os: o.os } : {}), ...(userData !== undefined ? { userData } : {}) });
 }
 
 export async function provisionMain(argv: string[], validate: ConfigValidator, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), err: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
@@ -96,7 +119,9 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
     .option('--broker-dir <dir>', 'Mosquitto password file, ACL and device list to create or update')
     .option('--image <file>', 'Raspberry Pi OS image file or SD card device to write the device into (one device)')
     .option('--base-image <file>', 'with --csv: copy this image to <out>/<hall>-<device>.img for each device')
-    .option('--tarball <file>', 'with --image/--base-image: the release tarball (npm pack) the board installs')
+    .option('--tarball <file>', 'the signed release the board installs (halld-X-linux-arm64.tar.gz, npm run release); with --target it is installed into <target>/opt/halld')
+    .option('--release-key-pub <file>', "the hall's release public key (PEM): the tarball must be signed by it, and the board keeps it for updates")
+    .option('--user-data <file>', "with --image on Trixie: a cloud-config merged into the card's user-data (user, time zone, SSH keys, Wi-Fi)")
     .option('--offset <bytes>', 'byte offset of the FAT boot partition (default: from the MBR; 0 for a bare FAT image)')
     .addOption(new Option('--os <generation>', 'Raspberry Pi OS generation (default: detected from the boot partition)').choices(['trixie', 'bookworm']))
     .option('--csr', "make the device's TLS key and a CSR (CN = its MQTT username) for the hall's CA to sign")
@@ -119,6 +144,7 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
     const serverKey = opts.serverKeyPub !== undefined ? await readFile(opts.serverKeyPub, 'utf8') : undefined;
     const broker = opts.brokerDir !== undefined ? await BrokerFiles.open(opts.brokerDir) : undefined;
     const tls = tlsRequest(opts);
+    const release = await releaseInput(opts);
     const common = { validate, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), ...(tls ? { tls } : {}), rotate: opts.rotate === true, force: opts.force === true };
     let status = EXIT_OK;
     if (opts.csv !== undefined) {
@@ -140,7 +166,7 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
               if (e.code !== 'EEXIST') throw e;
             });
           }
-          out(summary(await provisionOne(opts, common, row.spec, join(opts.out, row.spec.hall, row.spec.device), image)));
+          out(summary(await provisionOne(opts, common, row.spec, join(opts.out, row.spec.hall, row.spec.device), image, release)));
         } catch (e) {
           if (!(e instanceof ProvisionError)) throw e;
           err(`${opts.csv}:${row.line}: ${e.message}`);
@@ -157,7 +183,7 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
         brokerUrl: opts.broker,
         ...(opts.extra !== undefined ? { extra: await readJsonObject(opts.extra) } : {}),
       };
-      out(summary(await provisionOne(opts, common, spec, opts.target, opts.image)));
+      out(summary(await provisionOne(opts, common, spec, opts.target, opts.image, release)));
     }
     if (broker) {
       await broker.save();

@@ -11,6 +11,7 @@ export type { SerialLink } from './serial-link.js';
 export type { I2cDevice } from './i2c-device.js';
 export type { Speaker } from './speaker.js';
 export { encodePcmWav, parsePcmWav, WavFormatError, wavDurationMs, type PcmFormat, type PcmWav } from './wav-format.js';
+export { integratedLoudness, LOUDNESS_TARGET_LUFS, normaliseLoudness, PEAK_CEILING_DBFS, truePeakDbfs } from './loudness.js';
 export type { Scanner } from './scanner.js';
 export { PrinterNotReadyError, TemplateError, type PrinterFault, type PrinterStatus, type TicketDocument, type TicketFields, type TicketPrinter } from './ticket-printer.js';
 export { TicketTemplateSchema, validateTemplate, type TicketTemplate, type TicketBlock, type TextAlign } from './ticket-template.js';

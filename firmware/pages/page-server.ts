@@ -5,6 +5,7 @@
 //
 //   GET  /                 the page (<publicDir>/index.html)
 //   GET  /<file>           a static file of the page's folder (Cache-Control: the plug-in's rule, no-store by default)
+//   GET  /shared/<file>    the look all pages share (shared-assets.ts: hall.css, fonts/), no-store
 //   GET  /api/events       Server-Sent Events from the plug-in's subscribe()
 //   GET  /api/<read>       a read's JSON
 //   POST /api/<action>     a JSON object checked against the action's schema → the action's JSON answer
@@ -23,6 +24,7 @@ import { checkInput, readJsonBody, type PageAction } from './page-actions.js';
 import { PageRequestError, PageServerError } from './page-errors.js';
 import { pageLimits, type PageLimits } from './page-limits.js';
 import { checkRequestSource } from './request-guard.js';
+import { findSharedDir, SHARED_DIR_IN_PACKAGE, SHARED_PREFIX } from './shared-assets.js';
 import { NO_STORE, serveStatic, type CacheRule } from './static-files.js';
 
 /** SSE comment sent this often so the browser sees a live stream. */
@@ -92,6 +94,9 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   if (!existsSync(join(root, 'index.html'))) {
     throw new PageServerError('NO_PUBLIC_DIR', `${plugin.name} page not found: ${join(root, 'index.html')} does not exist`);
   }
+  const sharedDir = findSharedDir();
+  if (sharedDir === null) throw new PageServerError('NO_PUBLIC_DIR', `${plugin.name} page: the shared look is missing: no ${SHARED_DIR_IN_PACKAGE}/hall.css in the halld package`);
+  const shared: string = sharedDir;
   const routes = routesOf(plugin);
   const cacheRule = plugin.cacheRule ?? NO_STORE;
   const hub = new EventHub({ timers, keepAliveMs: options.keepAliveMs ?? SSE_KEEPALIVE_MS, retryMs: SSE_RETRY_MS, maxStreams: limits.maxStreams, log });
@@ -139,6 +144,7 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
       return sendJson(res, 200, result);
     }
     if (method !== 'GET' && method !== 'HEAD') throw new PageRequestError(405, `${path} accepts GET only, not ${method}`, { Allow: 'GET, HEAD' });
+    if (path.startsWith(SHARED_PREFIX)) return serveStatic(shared, path.slice(SHARED_PREFIX.length - 1), method === 'HEAD', res, NO_STORE);
     return serveStatic(root, path, method === 'HEAD', res, cacheRule);
   }
 

@@ -83,6 +83,12 @@ export interface DiagnosticReport {
 export interface RoleContext<K extends WireContract = WireContract> {
   readonly hall: string;
   readonly device: string;
+  /**
+   * The hall's IANA time zone (device config `timeZone`): the one source of local time for
+   * everything a person sees (page clocks, tickets, panels, the brightness schedule), whatever
+   * the board's system time zone. Format with hall-time.ts.
+   */
+  readonly timeZone: string;
   readonly hal: Hal;
   readonly link: RoleLink<K>;
   readonly store: Store;

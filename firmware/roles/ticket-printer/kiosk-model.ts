@@ -13,6 +13,8 @@ export interface KioskModelDeps {
   issuer: TicketIssuer;
   health: PrinterHealth;
   online(): boolean;
+  /** The hall's time zone (the device config's), unless the role's own config overrides it. */
+  hallTimeZone: string;
 }
 
 export class KioskModel implements KioskBackend {
@@ -28,6 +30,7 @@ export class KioskModel implements KioskBackend {
     return {
       hallName: config.hallName,
       hallNameEn: config.hallNameEn,
+      timeZone: config.timeZone ?? this.d.hallTimeZone,
       rev: this.rev,
       online: this.d.online(),
       blocked: health.block(),

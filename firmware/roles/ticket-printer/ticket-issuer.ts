@@ -14,6 +14,7 @@ import type { PrinterHealth } from './printer-health.js';
 import type { LedgerTicket, TicketLedger } from './ticket-ledger.js';
 import type { NumberVoider } from './number-voider.js';
 import { storageFault } from '../../store/storage-fault.js';
+import { ticketQrUrl } from './ticket-qr.js';
 
 export interface TakeRequest {
   category: string;
@@ -81,7 +82,7 @@ export class TicketIssuer {
 
   /** The business day for the clock now (never before the last day used). */
   async today(): Promise<string> {
-    const clockDay = localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone, this.d.config.resetAt).day;
+    const clockDay = localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone ?? this.d.ctx.timeZone, this.d.config.resetAt).day;
     const day = this.d.ledger.effectiveDay(clockDay);
     await this.d.ledger.useDay(day);
     return day;
@@ -89,7 +90,7 @@ export class TicketIssuer {
 
   categoryState(c: Category): 'open' | 'paused' | 'closed' | 'exhausted' {
     if (this.d.paused.has(c.id)) return 'paused';
-    if (!isOpen(c, localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone, this.d.config.resetAt))) return 'closed';
+    if (!isOpen(c, localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone ?? this.d.ctx.timeZone, this.d.config.resetAt))) return 'closed';
     if (c.quota !== undefined && this.d.ledger.issuedToday(c.id) >= c.quota) return 'exhausted';
     return 'open';
   }
@@ -141,7 +142,7 @@ export class TicketIssuer {
       reissue: false,
       waiting,
       window: answer.response?.window ?? served.window ?? null,
-      qrUrl: answer.response?.qrUrl ?? this.qrUrl(number, served.id, day),
+      qrUrl: ticketQrUrl(answer.response?.qrUrl ?? config.qrUrl, { hall: ctx.hall, device: ctx.device, number, category: served.id, day }),
       issuedAt,
     };
     statements.push(this.d.ledger.insertStatement(ticket));
@@ -192,13 +193,6 @@ export class TicketIssuer {
     return known;
   }
 
-  private qrUrl(number: string, category: string, day: string): string | null {
-    const pattern = this.d.config.qrUrl;
-    if (!pattern) return null;
-    const values: Record<string, string> = { hall: this.d.ctx.hall, device: this.d.ctx.device, number, category, day };
-    return pattern.replace(/\{(hall|device|number|category|day)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? ''));
-  }
-
   /** Prints a ledger ticket; false (and `ticket.unprinted`) when the printer refused it. */
   async print(ticket: LedgerTicket): Promise<boolean> {
     const { ctx } = this.d;
@@ -241,10 +235,12 @@ export class TicketIssuer {
       waiting: t.waiting,
       ...(t.window ? { window: t.window } : {}),
       issuedAtMs: t.issuedAt,
+      timeZone: this.d.config.timeZone ?? this.d.ctx.timeZone,
       ...(t.qrUrl ? { qrUrl: t.qrUrl } : {}),
       offline: t.offline,
+      priority: t.priority,
       hallName: this.d.config.hallName,
-      extra: { priority: t.priority ? '绿色通道' : '', appointment: t.appointment ?? '' },
+      extra: { appointment: t.appointment ?? '' },
     };
   }
 

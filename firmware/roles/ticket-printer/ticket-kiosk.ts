@@ -44,7 +44,7 @@ export class TicketKiosk {
       onFaultsChanged: (next, added, cleared) => this.faultsChanged(next, added, cleared),
     });
     this.issuer = new TicketIssuer({ ctx, config, ledger, health: this.health, paused, voids, changed: () => this.changed() });
-    this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected });
+    this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected, hallTimeZone: ctx.timeZone });
   }
 
   static async start(ctx: RoleContext<TicketPrinterContract>, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>, voids: NumberVoider): Promise<TicketKiosk> {

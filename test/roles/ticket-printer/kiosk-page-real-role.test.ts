@@ -1,6 +1,7 @@
 // The touchscreen page on the real role, not a fake backend: a visitor taps a category in
 // headless Chromium, the role asks the reference server, the real ESC/POS driver prints to
-// the byte-level simulator; paper-out replaces the menu and the refill brings it back.
+// the byte-level simulator; paper-out replaces the menu and the refill brings it back. The
+// header clock shows the hall's time zone, not the browser's.
 import t from 'tap';
 import { kioskFixture, ticketText } from './kiosk-fixture.js';
 import { waitFor } from '../../../testkit/wait.js';
@@ -34,5 +35,15 @@ if (browser) {
     await tid('cat-social').waitFor({ timeout: 10_000 });
     t.equal(k.printer.tickets().length, 1, 'nothing printed while blocked or after the refill');
     await waitFor('printer.ok reported', () => k.events('printer.ok')[0]);
+  });
+
+  t.test('the header clock shows hall time (the role\'s timeZone) on a browser set to another zone', async (t) => {
+    const k = await kioskFixture(t, { role: { timeZone: 'Asia/Shanghai' } });
+    const { page, tid } = await openTouchPage(t, browser, { timezoneId: 'America/New_York' });
+    await page.goto(k.url);
+    await tid('cat-social').waitFor();
+    const minutes = (zone: string) => [0, 60_000].map((ahead) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now() + ahead));
+    const clock = (await page.locator('#clock').textContent()) ?? '';
+    t.ok(minutes('Asia/Shanghai').some((hm) => clock.includes(hm)), `the clock (${clock}) shows ${minutes('Asia/Shanghai')[0]} in the hall, not ${minutes('America/New_York')[0]} of the browser`);
   });
 }

@@ -26,6 +26,8 @@ export type KioskBlock = 'paper-out' | 'cover-open' | 'offline' | 'cutter' | 'no
 export interface KioskView {
   hallName: string;
   hallNameEn: string;
+  /** The hall's IANA zone: the header clock shows hall time, whatever the browser's zone is. */
+  timeZone: string;
   /** Monotonic counter: a page ignores a view older than one it has. */
   rev: number;
   /** Server reachable; offline the kiosk still issues from its own range. */

@@ -432,12 +432,14 @@ function layoutGrid() {
   grid.dataset.cols = String(best.cols);
 }
 
+/** The hall's time (view.timeZone), not the browser's: the ticket printed a moment ago says the same. */
 function renderClock() {
   const now = new Date();
+  const zone = state.view?.timeZone ? { timeZone: state.view.timeZone } : {};
   const fmt =
     state.lang === 'zh'
-      ? new Intl.DateTimeFormat('zh-CN', { month: 'long', day: 'numeric', weekday: 'long', hour: '2-digit', minute: '2-digit', hour12: false })
-      : new Intl.DateTimeFormat('en-GB', { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
+      ? new Intl.DateTimeFormat('zh-CN', { month: 'long', day: 'numeric', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...zone })
+      : new Intl.DateTimeFormat('en-GB', { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...zone });
   els.clock.textContent = fmt.format(now);
 }
 
