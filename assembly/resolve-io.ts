@@ -30,11 +30,12 @@ import {
   LockBoardConfigSchema,
   GpioLockBoardConfigSchema,
   ExpanderConfigSchema,
+  IdCardReaderConfigSchema,
   type IoConfig,
   type Pin,
 } from './io-schema.js';
 import type { BoardDefinition, GpioBackendKind as BoardBackendKind } from '../boards/board-schema.js';
-import type { GpioBackendKind, I2cSpec, InputSpec, LockBoardSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import type { GpioBackendKind, I2cSpec, IdCardReaderSpec, InputSpec, LockBoardSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import { HalError } from '../drivers/hal/hal-error.js';
 import { resolvePin } from './resolve-pin.js';
 import { ExpanderPins } from './resolve-expanders.js';
@@ -42,6 +43,7 @@ import { resolveGpioLockBoards } from './resolve-gpio-lock-boards.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
 import { lockBoardRangeProblems } from '../drivers/lock-board/config.js';
 import { resolveDisplays } from './resolve-displays.js';
+import { defaultIdCardReaderBaudRates, resolveIdCardReaders } from './resolve-id-card-readers.js';
 
 export type { DisplaySpec, I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 
@@ -60,7 +62,7 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices' | 'expanders' | 'displays'), TSchema]> = [
+const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'idCardReaders' | 'matrices' | 'expanders' | 'displays'), TSchema]> = [
   ['inputs', InputConfigSchema],
   ['outputs', OutputConfigSchema],
   ['serial', SerialConfigSchema],
@@ -68,6 +70,7 @@ const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial'
   ['printers', PrinterConfigSchema],
   ['scanners', ScannerConfigSchema],
   ['lockBoards', LockBoardConfigSchema],
+  ['idCardReaders', IdCardReaderConfigSchema],
   ['matrices', IoMatrixConfigSchema],
   ['expanders', ExpanderConfigSchema],
   ['displays', DisplayConfigSchema],
@@ -89,6 +92,7 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   const issues: string[] = [];
   if (isObject(value)) {
     defaultLockLineBaudRates(value);
+    defaultIdCardReaderBaudRates(value);
     for (const [section, schema] of SECTIONS) {
       const parts = value[section];
       if (!isObject(parts)) continue;
@@ -266,7 +270,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     outputs.push({ name, pin: c.pin, line, activeLow: c.activeLow ?? false, initial: c.initial ?? false });
   }
 
-  const { printers, scanners, lockBoards } = resolveSerialUsers(board, io, serial, issues);
+  const { printers, scanners, lockBoards, idCardReaders } = resolveSerialUsers(board, io, serial, issues);
   const matrices = resolveMatrices(io);
   if (board.ledMatrix?.unsupported !== undefined) {
     for (const m of matrices) issues.push(`io.matrices.${m.name}: board ${board.id} cannot drive HUB75 LED panels: ${board.ledMatrix.unsupported}`);
@@ -289,6 +293,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     matrices,
     ...(expanders.length > 0 ? { expanders } : {}),
     ...(gpioLockBoards.length > 0 ? { gpioLockBoards } : {}),
+    ...(idCardReaders.length > 0 ? { idCardReaders } : {}),
     displays,
     ...(io.speaker ? { speaker: io.speaker } : {}),
     ...(io.firmata ? { firmata: { ...(io.firmata.path ? { path: io.firmata.path } : {}), baudRate: io.firmata.baudRate ?? DEFAULT_FIRMATA_BAUD_RATE } } : {}),
@@ -296,11 +301,16 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
 }
 
 /**
- * Printers and scanners: each serial one must name an existing io.serial part that no other
- * printer, scanner or the Firmata board uses (one port, one talker); two printers may not
+ * Printers, scanners and ID-card readers: each serial one must name an existing io.serial part
+ * that no other printer, scanner, reader or the Firmata board uses (one port, one talker); two printers may not
  * share a TCP address or a usblp node either.
  */
-function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readonly SerialSpec[], issues: string[]): { printers: PrinterSpec[]; scanners: ScannerSpec[]; lockBoards: LockBoardSpec[] } {
+function resolveSerialUsers(
+  board: BoardDefinition,
+  io: IoConfig,
+  serial: readonly SerialSpec[],
+  issues: string[],
+): { printers: PrinterSpec[]; scanners: ScannerSpec[]; lockBoards: LockBoardSpec[]; idCardReaders: IdCardReaderSpec[] } {
   const serialByName = new Map(serial.map((s) => [s.name, s]));
   const configured = Object.keys(io.serial ?? {});
   const users = new Map<string, string>();
@@ -377,7 +387,8 @@ function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readon
     if (!useSerial(part, c.serial)) continue;
     scanners.push({ name, serial: c.serial, suffix: c.suffix ?? 'auto', encoding: c.encoding ?? 'utf8', maxLength: c.maxLength ?? DEFAULT_SCANNER_MAX_LENGTH });
   }
+  const idCardReaders = resolveIdCardReaders(io, useSerial);
   // Lock boards last: the first board on a line claims it like any part; the others join it.
   const lockBoards = resolveLockBoards(io, useSerial, issues);
-  return { printers, scanners, lockBoards };
+  return { printers, scanners, lockBoards, idCardReaders };
 }

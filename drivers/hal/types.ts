@@ -17,6 +17,8 @@ export { PrinterNotReadyError, TemplateError, type PrinterFault, type PrinterSta
 export { TicketTemplateSchema, validateTemplate, type TicketTemplate, type TicketBlock, type TextAlign } from './ticket-template.js';
 export type { Hal, HalParts, SelfTestResult } from './hal.js';
 export type { LedMatrix, LedMatrixHealth, LedMatrixState, RgbFrame } from './led-matrix.js';
+export type { IdCardEvent, IdCardReader, IdCardReaderFaultCode, IdCardReaderHealth, IdCardReaderResult, SamStatus } from './id-card-reader.js';
+export { IdCard, LONG_TERM, idNumberWellFormed, type IdCardFields, type IdCardSex } from './id-card.js';
 export type { LockBoard, LockBoardFailure, LockBoardFaultCode, LockBoardHealth, LockBoardProtocol, LockBoardResult, SerialLockBoardProtocol, LockState, UnlockAck } from './lock-board.js';
 export { MONO_LINE_HEIGHT_PX, type MonoDisplay, type MonoFrame, type MonoTextLine } from './mono-display.js';
 export type { CallEntry, HallPanelState, NoticePanelState, NoticeState, PanelLang, PanelPainter, PanelState, WindowPanelState } from './panel-layout.js';

@@ -30,6 +30,7 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       lockBoardLocks: Object.fromEntries(lockBoards.map((p) => [p.name, p.locks])),
       matrices: io.matrices.map((p) => p.name),
       displays: io.displays.map((p) => p.name),
+      ...(io.idCardReaders ? { idCardReaders: io.idCardReaders.map((p) => p.name) } : {}),
     };
   } catch (err) {
     if (err instanceof IoConfigError) return err.issues.map((i) => ({ field: '/io', message: i, kind: 'config' }));
