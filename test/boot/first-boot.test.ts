@@ -80,7 +80,10 @@ for (const os of ['trixie', 'bookworm'] as const) {
     t.comment(`${os}: power-on to birth ${(birthMs / 1000).toFixed(0)} s under emulation`);
     t.match(board.output(), /halld-install: done: halld \d+\.\d+\.\d+ installed/, 'the install finished (serial console)');
 
-    await board.waitFor(/root@[\w-]+:~# $/m, CONSOLE_MS);
+    // The autologin prompt; kernel and cloud-init lines keep arriving after it on the same console,
+    // so it is not at the end of the output, and the kernel is quietened before commands are typed.
+    await board.waitFor(/root@[\w-]+:~# /, CONSOLE_MS);
+    await board.run('dmesg -n 1', CONSOLE_MS);
     const status = await board.run('halld status', CONSOLE_MS);
     t.equal(status.status, 0, status.output);
     t.match(status.output, /broker\s+connected/, '`halld status` on the console: the broker is connected');
