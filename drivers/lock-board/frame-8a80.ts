@@ -2,7 +2,7 @@
 // Protocol source: "485锁控板通讯协议2024A1" (Guangzhou Shuoming) as quoted in a ROS2 README,
 // "485锁控板24路通讯协议2021" as followed by public C# code, and Open-Locker's
 // locker-client/src/adapters/rs485/rs485-lock-board-codec.ts with its captured frames
-// (ADR-0061); summary in /work/shared/notes/hardware.md §3A.
+// (ADR-0061); summary in docs/hardware.md, "Lock boards: 8A/80 family".
 //
 // Frame: HEAD BOARD LOCK CMD BCC, BCC = XOR of the bytes before it.
 //   unlock     8A bb ll 11 x  → reply 8A bb ll st x   (st 00/11: latch state after the pulse)

@@ -1,8 +1,8 @@
 // The Kerong KR-CU12/KR-CU16 lock-control board ("kerong-cu"), RS485 19200 8N1 by default.
-// Protocol source: Kerong's KR-CU16 guide as republished in 8lal8/kerongDocs (cu16.md: 16 locks
+// Protocol source: Kerong's KR-CU16 guide as republished in github.com/8lal8/kerongDocs (16 locks
 // + infrared sensors, up to 10 boards per bus), julio-alv/lkaas-kerong (src/kerong/command.rs,
 // status.rs) and the CartWise KR-CU16 controller (public Python); summary in
-// /work/shared/notes/hardware.md §3B.
+// docs/hardware.md, "Lock boards: Kerong KR-CU".
 //
 // Frame: STX ADDR CMD ETX SUM = 02 aa cc 03 s, SUM = (sum of the bytes before it) & 0xFF.
 //   ADDR = board id in the high nibble, lock index 0-15 in the low nibble (CartWise comments;

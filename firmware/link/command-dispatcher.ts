@@ -1,4 +1,4 @@
-// Exactly-once effect over at-least-once delivery (PROTOCOL.md "Commands"): every command gets
+// Exactly-once effect over at-least-once delivery (docs/protocol.md "Commands"): every command gets
 // exactly one ack; a repeated id gets the stored ack with dup:true and runs nothing; a command
 // past its expiry, with a bad signature or bad data never runs; a command that was moving
 // hardware when the device died answers INDETERMINATE after restart.
@@ -35,7 +35,7 @@ export interface DispatcherOptions {
   /** Bounds on signed commands' `ts` and `exp` (config `security`). */
   security: SecureTimeLimits;
   log: (msg: string, extra?: Record<string, unknown>) => void;
-  /** Payload size and JSON depth (PROTOCOL.md "Limits"); defaults 256 KiB and 64. */
+  /** Payload size and JSON depth (docs/protocol.md "Limits"); defaults 256 KiB and 64. */
   limits?: InputLimits;
   /** What the journal keeps and for how long (command-journal.ts). */
   journal?: JournalLimits;

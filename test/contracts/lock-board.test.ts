@@ -7,7 +7,7 @@ import { lockRig, runOnFakeTime } from '../drivers/lock-board/rig.js';
 import { settle, useFakeTime } from '../drivers/fake-time.js';
 import { createSimHal } from '../../assembly/create-hal.js';
 
-// Documented frames (hardware.md §3): 8a80 `8A bb ll 11 BCC`, kerong-cu `02 ll-1 31 03 (ll-1+0x36)`.
+// Documented frames (docs/hardware.md, "Lock boards: 8A/80 family" and "Lock boards: Kerong KR-CU"): 8a80 `8A bb ll 11 BCC`, kerong-cu `02 ll-1 31 03 (ll-1+0x36)`.
 const xor = (b: number[]) => b.reduce((a, x) => a ^ x, 0);
 const unlock8a80 = (lock: number) => Buffer.from([0x8a, 0x01, lock, 0x11, xor([0x8a, 0x01, lock, 0x11])]);
 const unlockKerong = (lock: number) => Buffer.from([0x02, lock - 1, 0x31, 0x03, lock - 1 + 0x36]);

@@ -1,5 +1,5 @@
 // Signed commands are bound to the topic they were signed for, live at most
-// security.maxSecureLifetimeMs and may not come from the future (PROTOCOL.md "Signed messages").
+// security.maxSecureLifetimeMs and may not come from the future (docs/protocol.md "Signed messages").
 import t, { type Test } from 'tap';
 import { Type } from '@sinclair/typebox';
 import { CommandDispatcher } from '../../../firmware/link/command-dispatcher.js';
