@@ -3,6 +3,7 @@
 // same serial part, and then share its bus by address.
 import { Type, type Static } from '@sinclair/typebox';
 import type { SerialLockBoardProtocol } from '../hal/lock-board.js';
+import { PART_NAME_PATTERN } from '../hal/part-specs.js';
 import type { StatusPolarity } from './codec.js';
 import type { StatusByteOrder } from './frame-8a80.js';
 import { isSerialLockBoardProtocol, LOCK_BOARD_FAMILIES, MAX_LOCKS, SERIAL_LOCK_BOARD_PROTOCOLS } from './families.js';
@@ -29,7 +30,7 @@ const ProtocolSchema = Type.Unsafe<SerialLockBoardProtocol>(
 
 export const LockBoardConfigSchema = Type.Object(
   {
-    serial: Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'the io.serial part the board is wired to; boards on one RS485 line name the same part' }),
+    serial: Type.String({ pattern: PART_NAME_PATTERN, description: 'the io.serial part the board is wired to; boards on one RS485 line name the same part' }),
     protocol: ProtocolSchema,
     address: Type.Integer({
       minimum: 0,
@@ -56,7 +57,7 @@ export const LockBoardConfigSchema = Type.Object(
 );
 export type LockBoardConfig = Static<typeof LockBoardConfigSchema>;
 
-export const LockBoardsConfigSchema = Type.Record(Type.String({ pattern: '^[a-z0-9-]{1,32}$' }), LockBoardConfigSchema, {
+export const LockBoardsConfigSchema = Type.Record(Type.String({ pattern: PART_NAME_PATTERN }), LockBoardConfigSchema, {
   description: 'RS485 lock-control boards by the name roles use',
 });
 
