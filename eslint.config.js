@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules plus the type-checked promise and switch rules,
-// warnings fail CI, and the "may import" column of the architecture (README's folder table)
+// warnings fail CI, and the "may import" column of docs/architecture.md ("Layers")
 // as import restrictions per folder. Import cycles are checked by scripts/import-cycles.mjs
 // (run by `npm run lint` after eslint).
 import js from '@eslint/js';
@@ -50,7 +50,7 @@ const FIRMWARE_IMPORTS = [
 // Driver-independent helpers a simulator may run: the HAL interfaces, the clocks, and the
 // GPIO debounce / line logic the real backends share (so the sim board debounces like a Pi).
 const SIMULATOR_DRIVER_HELPERS = ['hal/.+', 'clock/.+', 'gpio/gpio-backend', 'gpio/debounced-input', 'gpio/line-output'];
-// Time is injected (ARCHITECTURE "Rules of the house"): firmware gets its Clock and Timers
+// Time is injected (docs/architecture.md, "Layers"): firmware gets its Clock and Timers
 // from whoever constructs it, so tests drive time instead of sleeping. Only the entry point
 // (firmware/cli.ts) picks the real ones. Kept as its own block, last, so it merges cleanly.
 const INJECTED_TIME = 'firmware takes time from the injected Clock (now/monotonicMs) and Timers (drivers/clock/timers.ts), never from the globals';
@@ -100,7 +100,7 @@ export default tseslint.config(
   // Plain JS (this file, scripts/) is outside tsconfig.json: no type information there.
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 
-  // --- Import boundaries: what each folder may import (README, "Folders").
+  // --- Import boundaries: what each folder may import (docs/architecture.md, "Layers"; README's folder table).
   restrict(['protocol/**/*.ts'], [{ regex: folders(OURS), message: 'protocol/ imports nothing of ours' }]),
   restrict(['boards/**/*.ts'], [{ regex: folders(OURS), message: 'boards/ is data and its loader: it imports nothing of ours' }]),
   restrict(['drivers/**/*.ts'], [{ regex: folders(others('drivers')), message: 'drivers/ imports packages and drivers/ only (never simulators/, firmware/, assembly/, boards/ or protocol/)' }]),

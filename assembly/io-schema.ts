@@ -2,13 +2,15 @@
 // TypeScript types, the defaults, validation and the JSON Schema files. IoConfigSchema is
 // merged into the full device config. The board definition's schema is boards/board-schema.ts.
 import { Type, type Static } from '@sinclair/typebox';
-import { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN } from '../boards/board-schema.js';
+import { DEFAULT_FIRMATA_BAUD_RATE } from '../boards/board-schema.js';
+import { PART_NAME_PATTERN } from '../drivers/hal/part-specs.js';
 import { LockBoardConfigSchema } from '../drivers/lock-board/config.js';
 import { GpioLockBoardConfigSchema } from '../drivers/lock-board/gpio-config.js';
 import { MatrixConfigSchema } from '../drivers/matrix/config.js';
 import { IdCardReaderConfigSchema } from '../drivers/id-card-reader/config.js';
 
-export { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN, type GpioBackendKind } from '../boards/board-schema.js';
+export { DEFAULT_FIRMATA_BAUD_RATE, type GpioBackendKind } from '../boards/board-schema.js';
+export { PART_NAME_PATTERN } from '../drivers/hal/part-specs.js';
 
 const PartName = Type.String({ pattern: PART_NAME_PATTERN, description: '1-32 characters of a-z 0-9 -' });
 

@@ -4,6 +4,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 /** A part's or board's name ("cat-1", "rpi-5"). */
+// Board ids and the names of a board's own parts; boards/ imports nothing of ours, so it keeps
+// this copy of drivers/hal/part-specs.ts PART_NAME_PATTERN (test/boards checks they agree).
 export const PART_NAME_PATTERN = '^[a-z0-9-]{1,32}$';
 /** StandardFirmata's default speed; the io schema's default too. */
 export const DEFAULT_FIRMATA_BAUD_RATE = 57600;

@@ -1,4 +1,4 @@
-// The caller role's messages (LED 叫号, PROTOCOL.md "Role messages"): the `data` of its commands
+// The caller role's messages (LED 叫号, docs/protocol.md "Role messages"): the `data` of its commands
 // and events. TypeScript types here, JSON Schema files in protocol/schema/caller/ via
 // `npm run schema`. A call shows on the window's panel and the hall's panels and is announced
 // (chime, then voice) unless the device is in silent mode (无声叫号); a notice may go to every

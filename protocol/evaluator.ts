@@ -1,4 +1,4 @@
-// The evaluator role's messages (评价器, PROTOCOL.md "Role messages"): the `data` of its
+// The evaluator role's messages (评价器, docs/protocol.md "Role messages"): the `data` of its
 // commands and events. TypeScript types here, JSON Schema files in protocol/schema/evaluator/
 // via `npm run schema`. Levels follow the national 好差评 scale: 5 = 非常满意 … 1 = 非常不满意.
 import { Type, type Static } from '@sinclair/typebox';

@@ -1,8 +1,8 @@
-// The central server's side of PROTOCOL.md as a typed client (also used by the simulators,
+// The central server's side of docs/protocol.md as a typed client (also used by the simulators,
 // the demo and the tests): command a device and await its ack, receive events in seq order
 // exactly once (de-duplicated, gaps waited for) and acknowledge them with evt-ack, follow
 // device status while ignoring stale wills, answer device requests, push retained configs
-// and the time beacon, and sign (PROTOCOL.md "Signed messages": `to` = the exact topic) secure
+// and the time beacon, and sign (docs/protocol.md "Signed messages": `to` = the exact topic) secure
 // commands and, whenever it holds the key, every config and time beacon.
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'node:net';

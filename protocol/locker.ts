@@ -1,7 +1,7 @@
-// The locker role's messages (智能存储柜, PROTOCOL.md "Role messages"): the `data` of its commands
+// The locker role's messages (智能存储柜, docs/protocol.md "Role messages"): the `data` of its commands
 // and events. TypeScript types here, JSON Schema files in protocol/schema/locker/ via `npm run schema`.
 // `open` is a secure command: signed by the hall server for the exact topic, short-lived
-// (PROTOCOL.md "Signed messages"); the role marks it so and HallClient signs it by default.
+// (docs/protocol.md "Signed messages"); the role marks it so and HallClient signs it by default.
 // The device never sees a plain pickup code: `deposit` carries an scrypt hash with its salt and
 // parameters, and the cabinet checks a typed or scanned code against it locally (offline too).
 import { Type, type Static } from '@sinclair/typebox';

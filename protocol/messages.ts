@@ -1,4 +1,4 @@
-// One schema per message of PROTOCOL.md. These TypeBox schemas are the single source: the
+// One schema per message of docs/protocol.md. These TypeBox schemas are the single source: the
 // TypeScript types below are derived from them, the device validates input with them, the
 // server client builds output with them, and `npm run schema` writes them as JSON Schema
 // files to protocol/schema/ for servers written in other languages.

@@ -1,4 +1,4 @@
-// Ed25519 signatures (PROTOCOL.md "Signed messages"): the signature covers the canonical form
+// Ed25519 signatures (docs/protocol.md "Signed messages"): the signature covers the canonical form
 // of the message without `sig` — keys sorted at every level, no whitespace, numbers as
 // JSON.stringify writes them — so a Java, Go or Python server can produce the same bytes.
 // A signature is bound to where it was sent: the signer puts the exact topic in `to`, and the

@@ -1,4 +1,4 @@
-// The `sys` role every device has (PROTOCOL.md "Commands every device answers"): its
+// The `sys` role every device has (docs/protocol.md "Commands every device answers"): its
 // commands, and the events the runtime itself reports under `evt/sys/…`. JSON Schema files
 // in protocol/schema/sys/ via `npm run schema`.
 import { Type } from '@sinclair/typebox';

@@ -1,4 +1,4 @@
-// The ticket-printer role's messages (PROTOCOL.md "Role messages"): the `data` of its request,
+// The ticket-printer role's messages (docs/protocol.md "Role messages"): the `data` of its request,
 // response, commands and events. Same single source as messages.ts: TypeScript types here,
 // JSON Schema files in protocol/schema/ticket-printer/ via `npm run schema`. The contract at
 // the end maps each name to its schema.

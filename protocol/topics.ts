@@ -1,4 +1,4 @@
-// Topic builders for the halld MQTT contract (PROTOCOL.md, "Names" and the two topic tables).
+// Topic builders for the halld MQTT contract (docs/protocol.md, "Names" and the two topic tables).
 // Everything that names a topic goes through here so the device, the server client and the
 // docs cannot drift apart.
 

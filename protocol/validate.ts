@@ -23,7 +23,7 @@ export function validate<T extends TSchema>(schema: T, value: unknown, max = 5):
   return { ok: false, errors: readableErrors(check.Errors(value), max) };
 }
 
-/** What the device accepts as input before anything else looks at it (PROTOCOL.md "Limits"). */
+/** What the device accepts as input before anything else looks at it (docs/protocol.md "Limits"). */
 export interface InputLimits {
   /** Payloads longer than this are refused before parsing. */
   maxPayloadBytes: number;

@@ -3,8 +3,41 @@
 // spends ~150 ms resolving and linking the hundreds of small ESM files of our code and
 // typebox at every start; one file loads in a fraction of that (bench/startup.ts).
 // Native and optional packages stay external and load from node_modules as before.
-import { rm } from 'node:fs/promises';
+// `npm run build` runs it after every tsc; it rebuilds only when a file it bundled last time
+// (or this script) is newer than the bundle, or with --force.
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+
+const OUTPUTS = ['dist/halld.mjs', 'dist/panel-host-child.mjs'];
+// The files the last bundle was built from (esbuild's metafile inputs), to decide whether it is stale.
+const INPUTS_FILE = 'dist/.bundle-inputs.json';
+
+async function mtimeMs(path) {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+async function bundleIsCurrent() {
+  let inputs;
+  try {
+    inputs = JSON.parse(await readFile(INPUTS_FILE, 'utf8')).inputs;
+  } catch {
+    return false;
+  }
+  const built = await Promise.all(OUTPUTS.map(mtimeMs));
+  if (built.some((t) => t === undefined)) return false;
+  const oldest = Math.min(...built);
+  for (const input of [...inputs, 'scripts/bundle.mjs']) {
+    const t = await mtimeMs(input);
+    if (t === undefined || t > oldest) return false;
+  }
+  return true;
+}
+
+if (!process.argv.includes('--force') && (await bundleIsCurrent())) process.exit(0);
 
 const external = [
   'sqlite3', 'serialport', '@serialport/*', 'onoff', 'epoll', 'i2c-bus', 'johnny-five', 'firmata-io', 'mock-firmata',
@@ -14,7 +47,7 @@ const external = [
 // Chunk names carry a content hash: clear the old ones so dist/ does not pile them up.
 await rm('dist/chunks', { recursive: true, force: true });
 
-await build({
+const result = await build({
   // Split at dynamic imports: drivers, the printer stack and the demo's broker load only when used.
   entryPoints: { halld: 'dist/firmware/cli.js', 'panel-host-child': 'dist/drivers/matrix/panel-host-child.js' },
   outdir: 'dist',
@@ -28,6 +61,8 @@ await build({
   external,
   sourcemap: true,
   logLevel: 'warning',
+  metafile: true,
   // CommonJS packages inside the bundle (mqtt) call require(): give them one.
   banner: { js: "import { createRequire as __halldCreateRequire } from 'node:module';\nconst require = __halldCreateRequire(import.meta.url);" },
 });
+await writeFile(INPUTS_FILE, JSON.stringify({ inputs: Object.keys(result.metafile.inputs) }));

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs every compiled test file with tap and ends with the one line CI reads:
 // `tests: N passed, N failed`. Counts are assertions (tap's own summary is not read by CI).
+// `npm test -- <filter>…` builds (incremental tsc, rebundle only when stale) and runs the
+// files whose dist path contains any filter; the run says how to repeat one file alone.
 import { spawn } from 'node:child_process';
 import { Parser } from 'tap-parser';
 import { readdirSync, statSync } from 'node:fs';
@@ -21,11 +23,20 @@ const filter = process.argv.slice(2);
 // runs them; a plain run leaves them out unless a filter names them.
 const wanted = (f) => (filter.length === 0 ? !f.startsWith('dist/test/boot/') : filter.some((x) => f.includes(x)));
 const files = find('dist/test').filter(wanted).sort();
+const HOW_TO_RUN_ONE = [
+  'one file: npm test -- <part of its path>        e.g. npm test -- lock-board/frames',
+  '          (builds incrementally, rebundles only when stale, then runs every file whose path contains it)',
+  '  or, after npm run build: node_modules/.bin/tap --disable-coverage dist/test/<path>.test.js',
+];
 if (files.length === 0) {
-  console.log('no test files found under dist/test');
+  console.log(`no test files ${filter.length > 0 ? `matching ${filter.join(', ')} ` : ''}found under dist/test`);
+  for (const line of HOW_TO_RUN_ONE) console.log(line);
   console.log('tests: 0 passed, 1 failed');
   process.exit(1);
 }
+
+console.log(`# ${files.length} test file${files.length === 1 ? '' : 's'}${filter.length > 0 ? ` matching ${filter.join(', ')}` : ''}`);
+if (files.length <= 20) for (const f of files) console.log(`#   ${f}`);
 
 const tap = spawn('node_modules/.bin/tap', ['--reporter=tap', '--disable-coverage', '--allow-incomplete-coverage', '--jobs=2', `--timeout=${process.env.HALLD_TEST_TIMEOUT ?? 300}`, ...files], {
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -74,6 +85,7 @@ tap.on('exit', (code) => {
   setImmediate(() => {
     if (failures.length > 0) console.log(`\nfailed: ${failures.slice(0, 30).join(' | ')}`);
     if (code !== 0 && failed === 0) failed = 1; // a crashed runner must not read as green
+    if (files.length > 1 || failed > 0) for (const line of HOW_TO_RUN_ONE) console.log(line);
     console.log(`tests: ${passed} passed, ${failed} failed`);
     process.exit(failed > 0 ? 1 : 0);
   });

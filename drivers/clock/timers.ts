@@ -19,3 +19,23 @@ export const globalTimers: Timers = {
   setInterval: (fn, ms) => globalThis.setInterval(fn, ms),
   clearInterval: (handle) => globalThis.clearInterval(handle),
 };
+
+/**
+ * Waits `ms` on the given timers, cut short by `signal`: resolves true when the time passed,
+ * false when the signal aborted first (at once if it already had). Leaves no timer or listener
+ * behind either way. Roles use it for the pauses of their self-tests and polls.
+ */
+export function abortableDelay(timers: Timers, ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve(false);
+    const onAbort = (): void => {
+      timers.clearTimeout(handle);
+      resolve(false);
+    };
+    const handle = timers.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

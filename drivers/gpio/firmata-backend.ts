@@ -1,7 +1,7 @@
 // GPIO on an Arduino running StandardFirmata, through johnny-five (rwaldron/johnny-five,
 // lib/board.js) with an IO object from firmata-io (firmata/firmata.js; protocol:
-// firmata/protocol protocol.md). johnny-five and firmata-io are optional native-free
-// packages, imported only when this backend is chosen. The IO object is built by an
+// https://github.com/firmata/protocol/blob/master/protocol.md). johnny-five and firmata-io are
+// optional native-free packages, imported only when this backend is chosen. The IO object is built by an
 // injectable factory: on a board it is firmata-io over OUR serialport 13 port
 // (firmata-transport.ts), in tests mock-firmata.
 import { HalError } from '../hal/types.js';

@@ -5,6 +5,9 @@
 // whose static types must stay assignable to these: resolve-io.ts fails to compile if not).
 import type { SerialLockBoardProtocol } from './lock-board.js';
 
+/** A part's name in the io section (and what roles name it by): 1-32 of a-z 0-9 -. The one copy for drivers, assembly and roles. */
+export const PART_NAME_PATTERN = '^[a-z0-9-]{1,32}$';
+
 /** sim: in memory; chardev: gpiod tools; sysfs: onoff; firmata: an Arduino running StandardFirmata. */
 export type GpioBackendKind = 'sim' | 'chardev' | 'sysfs' | 'firmata';
 /** A pin as written in a config: a line number, a line name ("GPIO17") or a header pin ("P1-11"). */

@@ -1,6 +1,6 @@
 // What a ticket printer reports about itself, decoded from its status replies.
 
-/** The fault names of PROTOCOL.md's `printer.fault` event. */
+/** The fault names of docs/protocol.md's `printer.fault` event. */
 export type PrinterFault = 'paper-out' | 'paper-low' | 'cover-open' | 'offline' | 'cutter';
 
 /** What the printer said to DLE EOT 1–4, decoded (bits: status-decoder.ts). */

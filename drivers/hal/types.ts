@@ -16,6 +16,7 @@ export type { Scanner } from './scanner.js';
 export { PrinterNotReadyError, TemplateError, type PrinterFault, type PrinterStatus, type TicketDocument, type TicketFields, type TicketPrinter } from './ticket-printer.js';
 export { TicketTemplateSchema, validateTemplate, type TicketTemplate, type TicketBlock, type TextAlign } from './ticket-template.js';
 export type { Hal, HalParts, SelfTestResult } from './hal.js';
+export { PART_NAME_PATTERN } from './part-specs.js';
 export type { LedMatrix, LedMatrixHealth, LedMatrixState, RgbFrame } from './led-matrix.js';
 export type { IdCardEvent, IdCardReader, IdCardReaderFaultCode, IdCardReaderHealth, IdCardReaderResult, SamStatus } from './id-card-reader.js';
 export { IdCard, LONG_TERM, idNumberWellFormed, type IdCardFields, type IdCardSex } from './id-card.js';

@@ -1,7 +1,7 @@
 // I2cDevice over i2c-bus (fivdi/i2c-bus README, "PromisifiedBus") using SMBus transfers on
 // /dev/i2c-N. i2c-bus is a native addon, imported only when the first I2C part is opened.
 // openPromisified() succeeds even when /dev/i2c-N does not exist; the first transfer fails
-// (verified, notes/hardware.md §1.5), so probe() does a real one-byte read.
+// (verified, docs/hardware.md, "I2C bus"), so probe() does a real one-byte read.
 import { HalError, type I2cDevice } from '../hal/types.js';
 import type { I2cBus, I2cBusOpener } from '../hal/bus-handles.js';
 

@@ -3,31 +3,41 @@
 // same serial part, and then share its bus by address.
 import { Type, type Static } from '@sinclair/typebox';
 import type { SerialLockBoardProtocol } from '../hal/lock-board.js';
+import { PART_NAME_PATTERN } from '../hal/part-specs.js';
 import type { StatusPolarity } from './codec.js';
 import type { StatusByteOrder } from './frame-8a80.js';
-import { KERONG_MAX_BOARD, KERONG_MAX_LOCKS } from './frame-kerong-cu.js';
+import { isSerialLockBoardProtocol, LOCK_BOARD_FAMILIES, MAX_LOCKS, SERIAL_LOCK_BOARD_PROTOCOLS } from './families.js';
 import { FRAME_GAP_MS, REPLY_TIMEOUT_MS } from './lock-bus.js';
 import { DEFAULT_STATUS_RETRIES } from './serial-lock-board.js';
 
-/** The serial settings each family ships with (io.serial.<part>.baudRate must match the board). */
-export const DEFAULT_BAUD_RATE_BY_PROTOCOL: Readonly<Record<SerialLockBoardProtocol, number>> = { '8a80': 9600, 'kerong-cu': 19200 };
-/** The polarity the sources agree on most for each family (see the frame-*.ts headers). */
-export const DEFAULT_POLARITY_BY_PROTOCOL: Readonly<Record<SerialLockBoardProtocol, StatusPolarity>> = { '8a80': 'set-is-open', 'kerong-cu': 'set-is-closed' };
+function byFamily<T>(pick: (family: (typeof LOCK_BOARD_FAMILIES)[SerialLockBoardProtocol]) => T): Readonly<Record<SerialLockBoardProtocol, T>> {
+  return Object.fromEntries(SERIAL_LOCK_BOARD_PROTOCOLS.map((p) => [p, pick(LOCK_BOARD_FAMILIES[p])])) as Record<SerialLockBoardProtocol, T>;
+}
+
+/** The serial settings each family ships with (io.serial.<part>.baudRate must match the board); from families.ts. */
+export const DEFAULT_BAUD_RATE_BY_PROTOCOL = byFamily((f) => f.baudRate);
+/** The polarity the sources agree on most for each family; from families.ts. */
+export const DEFAULT_POLARITY_BY_PROTOCOL = byFamily((f) => f.polarity);
 export const DEFAULT_STATUS_BYTE_ORDER: StatusByteOrder = 'ch1-last';
-export const MAX_8A80_LOCKS = 255;
+
+// The protocol names as a schema union built from the families record, typed as the HAL's union.
+const ProtocolSchema = Type.Unsafe<SerialLockBoardProtocol>(
+  Type.Union(
+    SERIAL_LOCK_BOARD_PROTOCOLS.map((p) => Type.Literal(p)),
+    { description: SERIAL_LOCK_BOARD_PROTOCOLS.map((p) => `${p}: ${LOCK_BOARD_FAMILIES[p].description}`).join('; ') },
+  ),
+);
 
 export const LockBoardConfigSchema = Type.Object(
   {
-    serial: Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'the io.serial part the board is wired to; boards on one RS485 line name the same part' }),
-    protocol: Type.Union([Type.Literal('8a80'), Type.Literal('kerong-cu')], {
-      description: '8a80: the common Chinese 8A/80 boards (9600 8N1, XOR BCC); kerong-cu: Kerong KR-CU12/CU16 (19200 8N1, STX/ETX, additive SUM)',
-    }),
+    serial: Type.String({ pattern: PART_NAME_PATTERN, description: 'the io.serial part the board is wired to; boards on one RS485 line name the same part' }),
+    protocol: ProtocolSchema,
     address: Type.Integer({
       minimum: 0,
       maximum: 255,
       description: "the board's address switch: 8a80 sends it as is (1-31 on the boards seen); kerong-cu takes 0-15 and sends it in the high nibble of ADDR",
     }),
-    locks: Type.Integer({ minimum: 1, maximum: MAX_8A80_LOCKS, description: 'locks wired to the board (kerong-cu: at most 16); lock numbers are 1..locks' }),
+    locks: Type.Integer({ minimum: 1, maximum: MAX_LOCKS, description: 'locks wired to the board (kerong-cu: at most 16); lock numbers are 1..locks' }),
     statusPolarity: Type.Optional(
       Type.Union([Type.Literal('set-is-open'), Type.Literal('set-is-closed')], {
         description: "what a set sensor bit means. Sources disagree; default 8a80 'set-is-open' (captured query-all frames), kerong-cu 'set-is-closed' (lock hook closed). Check one door by hand when commissioning",
@@ -47,7 +57,7 @@ export const LockBoardConfigSchema = Type.Object(
 );
 export type LockBoardConfig = Static<typeof LockBoardConfigSchema>;
 
-export const LockBoardsConfigSchema = Type.Record(Type.String({ pattern: '^[a-z0-9-]{1,32}$' }), LockBoardConfigSchema, {
+export const LockBoardsConfigSchema = Type.Record(Type.String({ pattern: PART_NAME_PATTERN }), LockBoardConfigSchema, {
   description: 'RS485 lock-control boards by the name roles use',
 });
 
@@ -71,10 +81,10 @@ export interface LockBoardSettings {
  */
 export function lockBoardRangeProblems(name: string, config: { protocol?: unknown; address?: unknown; locks?: unknown }): string[] {
   const problems: string[] = [];
-  if (config.protocol === 'kerong-cu') {
-    if (typeof config.address === 'number' && config.address > KERONG_MAX_BOARD) problems.push(`io.lockBoards.${name}.address: a kerong-cu board id is 0-${KERONG_MAX_BOARD}, not ${config.address}`);
-    if (typeof config.locks === 'number' && config.locks > KERONG_MAX_LOCKS) problems.push(`io.lockBoards.${name}.locks: a kerong-cu board has at most ${KERONG_MAX_LOCKS} locks, not ${config.locks}`);
-  }
+  if (!isSerialLockBoardProtocol(config.protocol)) return problems;
+  const { maxAddress, maxLocks } = LOCK_BOARD_FAMILIES[config.protocol];
+  if (typeof config.address === 'number' && config.address > maxAddress) problems.push(`io.lockBoards.${name}.address: a ${config.protocol} board id is 0-${maxAddress}, not ${config.address}`);
+  if (typeof config.locks === 'number' && config.locks > maxLocks) problems.push(`io.lockBoards.${name}.locks: a ${config.protocol} board has at most ${maxLocks} locks, not ${config.locks}`);
   return problems;
 }
 

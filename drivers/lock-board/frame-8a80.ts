@@ -2,7 +2,7 @@
 // Protocol source: "485锁控板通讯协议2024A1" (Guangzhou Shuoming) as quoted in a ROS2 README,
 // "485锁控板24路通讯协议2021" as followed by public C# code, and Open-Locker's
 // locker-client/src/adapters/rs485/rs485-lock-board-codec.ts with its captured frames
-// (ADR-0061); summary in /work/shared/notes/hardware.md §3A.
+// (ADR-0061); summary in docs/hardware.md, "Lock boards: 8A/80 family".
 //
 // Frame: HEAD BOARD LOCK CMD BCC, BCC = XOR of the bytes before it.
 //   unlock     8A bb ll 11 x  → reply 8A bb ll st x   (st 00/11: latch state after the pulse)
@@ -13,7 +13,7 @@
 // byte holds channels 1-8 in the query-all reply (statusByteOrder: Open-Locker and an Android
 // demo capture put it last, one C# comment first).
 import type { LockState } from '../hal/lock-board.js';
-import { bitMeansOpen, INCOMPLETE, type Decoded, type DecodePhase, type Exchange, type LockBoardCodec, type ReplyDecoder, type StatusPolarity } from './codec.js';
+import { bitMeansOpen, fixedReplyDecoder, INCOMPLETE, type Decoded, type Exchange, type LockBoardCodec, type ReplyDecoder, type StatusPolarity } from './codec.js';
 
 export const HEAD_UNLOCK = 0x8a;
 export const HEAD_QUERY = 0x80;
@@ -47,25 +47,16 @@ export function frame8a80(head: number, board: number, lock: number, cmd: number
 
 /** A 5-byte reply `head board lock x bcc`, found after any garbage, however it was split. */
 function shortReply<T>(head: number, board: number, lock: number, parse: (frame: Buffer) => Decoded<T>): ReplyDecoder<T> {
-  return (rx: Buffer, phase: DecodePhase) => {
-    let pending = false;
-    let badSum = false;
-    for (let i = rx.indexOf(head); i >= 0; i = rx.indexOf(head, i + 1)) {
-      const candidate = rx.subarray(i, i + SHORT_FRAME_BYTES);
-      if ((candidate.length > 1 && candidate[1] !== board) || (candidate.length > 2 && candidate[2] !== lock)) continue;
-      if (candidate.length < SHORT_FRAME_BYTES) {
-        pending = true;
-        continue;
-      }
-      if (xorBcc(candidate.subarray(0, 4)) !== candidate[4]) {
-        badSum = true;
-        continue;
-      }
-      return parse(candidate);
-    }
-    if (phase === 'data' || (phase === 'quiet' && pending) || !badSum) return INCOMPLETE;
-    return { kind: 'invalid', code: 'CHECKSUM', detail: `reply BCC does not match (received ${rx.length} bytes)` };
-  };
+  return fixedReplyDecoder(
+    {
+      head,
+      length: SHORT_FRAME_BYTES,
+      matches: (c) => !((c.length > 1 && c[1] !== board) || (c.length > 2 && c[2] !== lock)),
+      checksumOk: (frame) => xorBcc(frame.subarray(0, 4)) === frame[4],
+      checksum: 'BCC',
+    },
+    parse,
+  );
 }
 
 export function create8a80Codec(options: Codec8a80Options): LockBoardCodec {

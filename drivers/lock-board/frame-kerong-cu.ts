@@ -1,8 +1,8 @@
 // The Kerong KR-CU12/KR-CU16 lock-control board ("kerong-cu"), RS485 19200 8N1 by default.
-// Protocol source: Kerong's KR-CU16 guide as republished in 8lal8/kerongDocs (cu16.md: 16 locks
+// Protocol source: Kerong's KR-CU16 guide as republished in github.com/8lal8/kerongDocs (16 locks
 // + infrared sensors, up to 10 boards per bus), julio-alv/lkaas-kerong (src/kerong/command.rs,
 // status.rs) and the CartWise KR-CU16 controller (public Python); summary in
-// /work/shared/notes/hardware.md §3B.
+// docs/hardware.md, "Lock boards: Kerong KR-CU".
 //
 // Frame: STX ADDR CMD ETX SUM = 02 aa cc 03 s, SUM = (sum of the bytes before it) & 0xFF.
 //   ADDR = board id in the high nibble, lock index 0-15 in the low nibble (CartWise comments;
@@ -13,7 +13,7 @@
 // L1/L2: lock-hook bits of locks 1-8 / 9-16, bit 0 = lock 1; 1 = hook closed in every source
 // seen, so statusPolarity defaults to 'set-is-closed'. I1/I2: infrared bits, 1 = item present.
 import type { LockState } from '../hal/lock-board.js';
-import { bitMeansOpen, INCOMPLETE, type Decoded, type Exchange, type LockBoardCodec, type ReplyDecoder, type StatusPolarity } from './codec.js';
+import { bitMeansOpen, fixedReplyDecoder, type Decoded, type Exchange, type LockBoardCodec, type ReplyDecoder, type StatusPolarity } from './codec.js';
 
 export const STX = 0x02;
 export const ETX = 0x03;
@@ -61,27 +61,17 @@ export function decodeKerongStatus(frame: Buffer, locks: number, polarity: Statu
 }
 
 function statusReply<T>(board: number, replyCmds: readonly number[], parse: (frame: Buffer) => Decoded<T>): ReplyDecoder<T> {
-  return (rx, phase) => {
-    let pending = false;
-    let badSum = false;
-    for (let i = rx.indexOf(STX); i >= 0; i = rx.indexOf(STX, i + 1)) {
-      const candidate = rx.subarray(i, i + STATUS_REPLY_BYTES);
-      if (candidate.length > 1 && (candidate[1] ?? 0) >> 4 !== board) continue;
-      if (candidate.length > 2 && !replyCmds.includes(candidate[2] ?? -1)) continue;
-      if (candidate.length < STATUS_REPLY_BYTES) {
-        pending = true;
-        continue;
-      }
-      if (candidate[7] !== ETX) continue;
-      if (sumChecksum(candidate.subarray(0, 8)) !== candidate[8]) {
-        badSum = true;
-        continue;
-      }
-      return parse(candidate);
-    }
-    if (phase === 'data' || (phase === 'quiet' && pending) || !badSum) return INCOMPLETE;
-    return { kind: 'invalid', code: 'CHECKSUM', detail: `reply SUM does not match (received ${rx.length} bytes)` };
-  };
+  return fixedReplyDecoder(
+    {
+      head: STX,
+      length: STATUS_REPLY_BYTES,
+      matches: (c) => !((c.length > 1 && (c[1] ?? 0) >> 4 !== board) || (c.length > 2 && !replyCmds.includes(c[2] ?? -1))),
+      framed: (frame) => frame[7] === ETX,
+      checksumOk: (frame) => sumChecksum(frame.subarray(0, 8)) === frame[8],
+      checksum: 'SUM',
+    },
+    parse,
+  );
 }
 
 export function createKerongCodec(options: CodecKerongOptions): LockBoardCodec {

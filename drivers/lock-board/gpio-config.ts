@@ -2,9 +2,10 @@
 // locks are relays and door switches on io.outputs / io.inputs lines (board GPIO or expander
 // pins) rather than an RS485 lock-control board. Lock n is locks[n - 1].
 import { Type, type Static } from '@sinclair/typebox';
+import { PART_NAME_PATTERN } from '../hal/part-specs.js';
 import { DEFAULT_SENSOR_OPEN_LEVEL, DEFAULT_UNLOCK_PULSE_MS } from './gpio-lock-board.js';
 
-const LineName = Type.String({ pattern: '^[a-z0-9-]{1,32}$' });
+const LineName = Type.String({ pattern: PART_NAME_PATTERN });
 export const MAX_GPIO_LOCKS = 64;
 
 export const GpioLockBoardConfigSchema = Type.Object(

@@ -1,24 +1,17 @@
 // Builds LockBoards from io.lockBoards settings: one LockBus per serial part, shared by every
 // board on it, closed (with its line) when its last board closes. The HAL assembly calls this
 // with the serial parts it opened.
-import type { LockBoard, SerialLockBoardProtocol } from '../hal/lock-board.js';
+import type { LockBoard } from '../hal/lock-board.js';
 import type { Clock, SerialLink } from '../hal/types.js';
 import type { Timers } from '../clock/timers.js';
 import type { LockBoardCodec } from './codec.js';
 import type { LockBoardSettings } from './config.js';
-import { create8a80Codec } from './frame-8a80.js';
-import { createKerongCodec } from './frame-kerong-cu.js';
+import { LOCK_BOARD_FAMILIES } from './families.js';
 import { LockBus } from './lock-bus.js';
 import { SerialLockBoard } from './serial-lock-board.js';
 
 export function codecFor(settings: LockBoardSettings): LockBoardCodec {
-  const protocol: SerialLockBoardProtocol = settings.protocol;
-  switch (protocol) {
-    case '8a80':
-      return create8a80Codec({ address: settings.address, locks: settings.locks, polarity: settings.statusPolarity, statusByteOrder: settings.statusByteOrder });
-    case 'kerong-cu':
-      return createKerongCodec({ address: settings.address, locks: settings.locks, polarity: settings.statusPolarity });
-  }
+  return LOCK_BOARD_FAMILIES[settings.protocol].codec(settings);
 }
 
 export interface LockBoardsOnLinkOptions {

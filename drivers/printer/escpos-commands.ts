@@ -3,7 +3,7 @@
 // character mode), GS ! (select character size), ESC d (print and feed n lines), GS ( k
 // <Function 165/167/169/180/181> (QR Code: model, module size, error correction, store,
 // print), DLE EOT (transmit real-time status). Chinese-mode behaviour: SPRT/SureP SP91 and
-// HPRT manuals as summarised in /work/shared/notes/hardware.md §2.
+// HPRT manuals as summarised in docs/hardware.md, "ESC/POS ticket printers".
 
 const ESC = 0x1b;
 const GS = 0x1d;

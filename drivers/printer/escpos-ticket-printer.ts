@@ -1,6 +1,6 @@
 // TicketPrinter over any byte transport (serial, TCP 9100, /dev/usb/lp0) speaking ESC/POS.
 // Protocol: Epson ESC/POS Command Reference (DLE EOT real-time status before every ticket,
-// then the ticket bytes from render-ticket.ts); behaviour of offline printers: hardware.md §2.
+// then the ticket bytes from render-ticket.ts); behaviour of offline printers: docs/hardware.md, "ESC/POS ticket printers".
 // The rules every command set shares are in serialised-ticket-printer.ts.
 import type { StatusQuery } from './escpos-commands.js';
 import { renderTicketBytes } from './render-ticket.js';

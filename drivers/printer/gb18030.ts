@@ -1,5 +1,5 @@
 // Text to printer bytes in Chinese mode. Source: GB 18030-2005 (one-, two- and four-byte
-// codes; ASCII unchanged); printer side: FS & Kanji mode, hardware.md §2. iconv-lite's
+// codes; ASCII unchanged); printer side: FS & Kanji mode, docs/hardware.md, "ESC/POS ticket printers". iconv-lite's
 // 'gb18030' codec encodes non-BMP characters such as 𠮷 (U+20BB7 → 95 34 B2 35), where
 // node-thermal-printer's EUC-CN path replaces them with '??'.
 import iconv from 'iconv-lite';

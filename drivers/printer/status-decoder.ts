@@ -1,6 +1,6 @@
 // Decoding of DLE EOT n replies. Source: Epson ESC/POS Command Reference "DLE EOT — Transmit
 // real-time status" (TM-T88III / TM-L60II tables), cross-checked with Samsung/Bixolon SRP-350,
-// Citizen iDP-3221 and HPRT TP809 manuals; summary in /work/shared/notes/hardware.md §2.
+// Citizen iDP-3221 and HPRT TP809 manuals; summary in docs/hardware.md, "ESC/POS ticket printers".
 // Every reply byte has bit 1 = 1, bit 4 = 1 and bit 7 = 0.
 import type { PrinterFault, PrinterStatus } from '../hal/ticket-printer.js';
 

@@ -1,4 +1,4 @@
-// BCP 47 language tags to espeak-ng voice names (espeak-ng docs/languages.md: Mandarin is
+// BCP 47 language tags to espeak-ng voice names (espeak-ng's language list, github.com/espeak-ng/espeak-ng, docs/languages: Mandarin is
 // "cmn", Cantonese "yue"; most others are their ISO 639-1 code). Unknown tags fall back to
 // the primary subtag, which espeak-ng resolves itself.
 

@@ -9,6 +9,15 @@ import { ROLE_MODULES } from '../roles/index.js';
 import type { PartNames } from '../roles/role-module.js';
 import { pagePortProblems } from './page-ports.js';
 
+// The part an io issue starts with, written as the assembly writes it ("io.lockBoards.cab-a.address: …"
+// or "lockBoards.cab-a: …"). It becomes the problem's field, so a line has one path style: the pointer.
+const IO_PART_PREFIX = /^(?:io\.)?((?:inputs|outputs|serial|i2c|printers|scanners|lockBoards|idCardReaders|matrices|expanders|displays|speaker|firmata)(?:\.[\w-]+)*): ([\s\S]*)$/;
+
+function ioProblem(issue: string): ConfigProblem {
+  const m = IO_PART_PREFIX.exec(issue);
+  return m ? { field: `/io/${m[1]!.replaceAll('.', '/')}`, message: m[2]!, kind: 'config' } : { field: '/io', message: issue, kind: 'config' };
+}
+
 export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigProblem[]> {
   const { loadBoard } = await import('../../assembly/load-board.js');
   const { parseIoConfig, resolveIo, IoConfigError } = await import('../../assembly/resolve-io.js');
@@ -33,7 +42,7 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       ...(io.idCardReaders ? { idCardReaders: io.idCardReaders.map((p) => p.name) } : {}),
     };
   } catch (err) {
-    if (err instanceof IoConfigError) return err.issues.map((i) => ({ field: '/io', message: i, kind: 'config' }));
+    if (err instanceof IoConfigError) return err.issues.map(ioProblem);
     if (err instanceof HalError) return [{ field: '/board', message: err.message, kind: 'config' }];
     throw err;
   }

@@ -51,6 +51,15 @@ export function schemaProblems(schema: TSchema, value: unknown, original: unknow
       path = parentPath(path);
       message = `expected an object ({...}), found ${found(valueAt(original, path))}`;
     }
+    // A union of objects told apart by one key ("protocol": "8a80" | "gpio"): say which key
+    // is wrong, or what is wrong inside the option it chose, not "expected an object or an object".
+    if (e.type === ValueErrorType.Union) {
+      const chosen = discriminatedProblem(e);
+      if (chosen) {
+        path = chosen.path;
+        message = chosen.message;
+      }
+    }
     // One line per field; nothing more about what lies inside a field already refused.
     if (reported.some((r) => path === r || path.startsWith(`${r === '/' ? '' : r}/`))) continue;
     if (meant.has(path)) continue;
@@ -58,6 +67,44 @@ export function schemaProblems(schema: TSchema, value: unknown, original: unknow
     problems.push({ field: path, message: message ?? describe(e), kind: 'config' });
   }
   return problems;
+}
+
+/** The literal values a property schema allows: its const, or a union of consts. */
+function literals(node: SchemaNode | undefined): unknown[] {
+  if (!node) return [];
+  if ('const' in node) return [node.const];
+  return node.anyOf?.every((o) => 'const' in o) ? node.anyOf.map((o) => o.const) : [];
+}
+
+/**
+ * For a union of object schemas that all carry one literal-valued key (the discriminator):
+ * a value naming none of them is refused at that key; a value naming one is judged by that
+ * option alone, so its first mistake is reported where it is.
+ */
+function discriminatedProblem(e: ValueError): { path: string; message: string } | undefined {
+  const options = (e.schema as SchemaNode).anyOf;
+  const value = e.value;
+  if (!options || options.length < 2 || typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(options[0]?.properties ?? {}).filter((k) => options.every((o) => literals(o.properties?.[k]).length > 0));
+  const key = keys[0];
+  if (key === undefined) return undefined;
+  const given = (value as Record<string, unknown>)[key];
+  const allowed = options.flatMap((o) => literals(o.properties?.[key]));
+  const option = options.find((o) => literals(o.properties?.[key]).includes(given));
+  const at = `${e.path}/${key}`;
+  if (!option) {
+    const names = allowed.map(String);
+    if (given === undefined) return { path: at, message: `missing; expected one of ${names.join(', ')}` };
+    const guess = typeof given === 'string' ? didYouMean(given, names) : undefined;
+    return { path: at, message: `expected one of ${names.join(', ')}, found ${found(given)}${guess ? `; did you mean ${guess}?` : ''}` };
+  }
+  let check = compiled.get(option);
+  if (!check) {
+    check = TypeCompiler.Compile(option);
+    compiled.set(option, check);
+  }
+  const [inner] = [...check.Errors(value)];
+  return inner ? { path: `${e.path}${inner.path}`, message: describe(inner) } : undefined;
 }
 
 function parentPath(path: string): string {

@@ -108,7 +108,7 @@ export const ConfigSchema = Type.Object(
         journalMaxAgeMs: Type.Integer({ minimum: 60_000, default: 86_400_000, description: 'finished command journal rows older than this are pruned (keep it above the longest command lifetime)' }),
         journalMaxRows: Type.Integer({ minimum: 100, default: 50_000, description: 'at most this many finished command journal rows are kept' }),
       },
-      { default: {}, description: 'PROTOCOL.md "Limits"' },
+      { default: {}, description: 'docs/protocol.md "Limits"' },
     ),
     io: IoConfigSchema,
     roles: Type.Object(roleSections(), { default: { sys: {} }, description: `one section per role this device has; roles: ${ROLE_MODULES.map((m) => m.role).join(', ')}` }),

@@ -7,6 +7,7 @@ import { isSimHal } from '../../simulators/hal/sim-hal.js';
 import { renderTicketText } from '../../simulators/escpos-printer/render-text.js';
 import type { ReferenceServer } from '../../simulators/hall/reference-server.js';
 import type { StaffCommand } from '../../protocol/evaluator.js';
+import type { Role } from '../../protocol/topics.js';
 import type { TimerHandle, Timers } from '../../drivers/clock/timers.js';
 import type { Clock } from '../../drivers/hal/types.js';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -96,7 +97,8 @@ const CITIZEN_LEVELS = [5, 4, 5, 3, 5, 2, 4, 5, 1] as const;
 /** The devices of the demo hall that serve a page (window 3's evaluator is a button box). */
 export const DEMO_PAGES = ['ticket-printer-1', 'evaluator-1', 'evaluator-2', 'caller-1', 'locker-1'] as const;
 
-export const DEMO_DEVICES: Record<string, DemoDevice> = {
+// Keyed by every role (protocol/topics.ts ROLES): a role without its demo device does not compile.
+export const DEMO_DEVICES: Record<Role, DemoDevice> = {
   sys: { section: {} },
   'ticket-printer': {
     io: {

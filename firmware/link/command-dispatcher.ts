@@ -1,4 +1,4 @@
-// Exactly-once effect over at-least-once delivery (PROTOCOL.md "Commands"): every command gets
+// Exactly-once effect over at-least-once delivery (docs/protocol.md "Commands"): every command gets
 // exactly one ack; a repeated id gets the stored ack with dup:true and runs nothing; a command
 // past its expiry, with a bad signature or bad data never runs; a command that was moving
 // hardware when the device died answers INDETERMINATE after restart.
@@ -34,13 +34,12 @@ export interface DispatcherOptions {
   extraSecure: ReadonlySet<string>;
   /** Bounds on signed commands' `ts` and `exp` (config `security`). */
   security: SecureTimeLimits;
-  log: (msg: string, extra?: Record<string, unknown>) => void;
-  /** Payload size and JSON depth (PROTOCOL.md "Limits"); defaults 256 KiB and 64. */
+  /** Payload size and JSON depth (docs/protocol.md "Limits"); defaults 256 KiB and 64. */
   limits?: InputLimits;
   /** What the journal keeps and for how long (command-journal.ts). */
   journal?: JournalLimits;
-  /** Where every answer is logged once: id, command, code, time taken (info; refusals at warn). */
-  logger?: Logger;
+  /** Where every answer is logged once (id, command, code, time taken: info; refusals at warn), and the dispatcher's own failures (warn). */
+  logger: Logger;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -101,7 +100,7 @@ export class CommandDispatcher {
     try {
       await this.o.store.journalPrune(maxAgeMs, maxRows);
     } catch (err) {
-      this.o.log('journal prune failed', { err: (err as Error).message });
+      this.o.logger.warn({ err: (err as Error).message }, 'journal prune failed');
     }
   }
 
@@ -135,7 +134,7 @@ export class CommandDispatcher {
     try {
       await this.dispatch(incoming, payload);
     } catch (err) {
-      this.o.log('command handling failed', { err: (err as Error).message, role: incoming.role, name: incoming.name });
+      this.o.logger.warn({ err: (err as Error).message, role: incoming.role, name: incoming.name }, 'command handling failed');
     }
   }
 
@@ -234,7 +233,7 @@ export class CommandDispatcher {
       } catch (err) {
         // Nothing ran. The answer lives in memory only (the disk refused it), so a repeat of
         // this id meanwhile gets the same answer with dup:true.
-        this.o.log('could not journal command; not run', { id, err: (err as Error).message });
+        this.o.logger.warn({ id, err: (err as Error).message }, 'could not journal command; not run');
         const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, `${role}/${name} was not run`), id));
         this.recent.set(id, failed);
         this.answer(failed);
@@ -272,7 +271,7 @@ export class CommandDispatcher {
       if (err instanceof DeviceError) {
         ack = { v: 1, id, ok: false, error: err.toErrorBody() };
       } else {
-        this.o.log('command handler threw', { role, name, err: (err as Error).stack ?? String(err) });
+        this.o.logger.warn({ role, name, err: (err as Error).stack ?? String(err) }, 'command handler threw');
         ack = { v: 1, id, ok: false, error: { code: spec.effect === 'hardware' ? 'HARDWARE' : 'INTERNAL', message: (err as Error).message || String(err) } };
       }
     } finally {
@@ -290,13 +289,13 @@ export class CommandDispatcher {
     if (spec.effect === 'none') {
       // Nothing durable depends on a read-only command: answer at once, journal behind.
       this.answer(ackJson);
-      finish.catch((err: unknown) => this.o.log('journal write failed', { id, err: (err as Error).message }));
+      finish.catch((err: unknown) => this.o.logger.warn({ id, err: (err as Error).message }, 'journal write failed'));
       return ackJson;
     }
     try {
       await finish;
     } catch (err) {
-      this.o.log('could not record command result', { id, err: (err as Error).message });
+      this.o.logger.warn({ id, err: (err as Error).message }, 'could not record command result');
       const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, 'the result could not be stored'), id));
       this.recent.set(id, failed);
       this.answer(failed);
@@ -326,7 +325,7 @@ export class CommandDispatcher {
   private answer(ackJson: string): void {
     this.o.publishAck(ackJson);
     const log = this.o.logger;
-    if (!log?.isLevelEnabled('warn')) {
+    if (!log.isLevelEnabled('warn')) {
       this.arrived.clear();
       return;
     }

@@ -1,4 +1,4 @@
-// What the command journal keeps (PROTOCOL.md "Limits"): answers, not echoed data. An ack's
+// What the command journal keeps (docs/protocol.md "Limits"): answers, not echoed data. An ack's
 // `data` is kept only while the ack is small (a ping echoes whatever it was sent, and 60 x
 // 1 MB pings once grew the database by 175 MB); a larger one is kept as `{ok, dataOmitted}`,
 // so a repeated id still answers `dup:true` with the outcome, without the data. The journal

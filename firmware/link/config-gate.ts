@@ -1,4 +1,4 @@
-// Which desired configs the device may apply (PROTOCOL.md "What the device trusts"): a config's
+// Which desired configs the device may apply (docs/protocol.md "What the device trusts"): a config's
 // rev must be newer than the applied one, the applied rev again is only a re-delivery when its
 // content is the same, and with the server's key only a config signed for this device's config
 // topic counts. The applied (rev, content digest) is kept in the store so a restart still tells

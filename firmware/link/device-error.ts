@@ -1,5 +1,5 @@
 // The one error type of the link: a command handler throws it to answer with a specific code,
-// and `request()` rejects with it. Its code is the protocol's (PROTOCOL.md "Error codes") plus
+// and `request()` rejects with it. Its code is the protocol's (docs/protocol.md "Error codes") plus
 // two only a request can meet: OFFLINE (the question never left the device) and BAD_RESPONSE
 // (the server's answer does not fit the role's wire contract). A command that fails because
 // a request it made met either is answered INTERNAL (see toErrorBody).

@@ -1,9 +1,9 @@
-// The device side of PROTOCOL.md: birth / will / clean stop on `status` (re-announced with
+// The device side of docs/protocol.md: birth / will / clean stop on `status` (re-announced with
 // every retained state on each reconnect, since a restarted broker may have lost them),
 // commands through the dispatcher, events through the outbox, requests with responses,
 // the retained desired config, and the hall's time beacon.
 //
-// What it believes (PROTOCOL.md "What the device trusts"; the broker ACL is the first line,
+// What it believes (docs/protocol.md "What the device trusts"; the broker ACL is the first line,
 // this is the second, and holds on an open broker): retained copies of cmd, res, evt-ack and
 // time are stale by definition and ignored; a res only answers a request still waiting, once;
 // an evt-ack above what was published is refused (OutboxPublisher); a config must be newer
@@ -32,6 +32,10 @@ import { PendingRequests } from './pending-requests.js';
 import type { Logger } from '../log.js';
 
 /** What `request()` rejects with: the link's one error type (code TIMEOUT, OFFLINE, or the server's). */
+/**
+ * @deprecated The one name is DeviceError (./device-error.js). Kept only while the ticket-printer
+ * role, changed on another branch at the same time, still imports it; remove after that merge.
+ */
 export { DeviceError as RequestError } from './device-error.js';
 
 export type ConfigVerdict = { ok: true } | { ok: false; reasons: string[] };
@@ -56,7 +60,7 @@ export interface DeviceLinkOptions {
   applyConfig: (rev: number, data: Record<string, unknown>) => Promise<ConfigVerdict>;
   /** Makes the connection; an MqttConnection to `broker` unless a test hands in its own. */
   connect?: (handlers: ConnectionHandlers) => LinkConnection;
-  /** PROTOCOL.md "Limits" for every payload the link reads; defaults 256 KiB and depth 64. */
+  /** docs/protocol.md "Limits" for every payload the link reads; defaults 256 KiB and depth 64. */
   inputLimits?: InputLimits;
   journalLimits?: JournalLimits;
 }
@@ -92,7 +96,6 @@ export class DeviceLink {
       serverPublicKey: o.serverPublicKey,
       extraSecure: o.extraSecure,
       security: o.security,
-      log,
       ...(o.inputLimits ? { limits: o.inputLimits } : {}),
       ...(o.journalLimits ? { journal: o.journalLimits } : {}),
       logger: o.log.child({ mod: 'cmd' }),

@@ -10,7 +10,7 @@
 //
 // The server's watermark is believed only up to the highest seq this device may have sent:
 // an evt-ack above it (forged, or from a server that lost its mind) would delete events nobody
-// stored, tickets included, so it is refused whole (PROTOCOL.md "What the device trusts").
+// stored, tickets included, so it is refused whole (docs/protocol.md "What the device trusts").
 import type { OutboxEvent, Store } from '../store/store.js';
 import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 

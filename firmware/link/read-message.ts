@@ -6,7 +6,7 @@ import { DEFAULT_INPUT_LIMITS, parseJsonObject, validate, type InputLimits } fro
 
 export type ReadResult<T> = { ok: true; value: T; raw: Record<string, unknown> } | { ok: false; reasons: string[] };
 
-/** `limits` (PROTOCOL.md "Limits") are checked before anything is parsed. */
+/** `limits` (docs/protocol.md "Limits") are checked before anything is parsed. */
 export function readMessage<T extends TSchema>(schema: T, payload: Buffer, limits: InputLimits = DEFAULT_INPUT_LIMITS): ReadResult<Static<T>> {
   const parsed = parseJsonObject(payload, limits);
   if (!parsed.ok) return { ok: false, reasons: [parsed.error] };

@@ -2,7 +2,7 @@
 // A Pi has no real-time clock: until NTP or the hall's time beacon sets it, the OS clock may be
 // decades off. With source 'system' the OS clock is trusted (RTC or NTP in place) and a beacon
 // never moves it: anyone who can publish on the hall's time topic could otherwise reopen
-// expired commands or move the business day (PROTOCOL.md "What the device trusts"); the
+// expired commands or move the business day (docs/protocol.md "What the device trusts"); the
 // beacon's distance from the OS clock is only reported as drift. With 'beacon' only the hall
 // server's beacon is trusted, carried forward by the monotonic clock so a later jump of the OS
 // clock cannot reopen an expired command. Whether a beacon is authentic (signed, not retained)

@@ -29,7 +29,7 @@ export interface RoleLink<K extends WireContract = WireContract> {
   setState(data: Record<string, unknown>): void;
   /**
    * Asks the server. The answer is checked against the contract's `result` schema: a
-   * RequestError with code TIMEOUT or OFFLINE when none came, BAD_RESPONSE when it does not
+   * DeviceError with code TIMEOUT or OFFLINE when none came, BAD_RESPONSE when it does not
    * fit, else the server's own error code.
    */
   request<N extends RequestName<K>>(name: N, data: RequestData<K, N>, timeoutMs: number): Promise<RequestResult<K, N>>;

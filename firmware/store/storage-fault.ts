@@ -1,4 +1,4 @@
-// What a failed write means for the device's health (PROTOCOL.md "Limits": a full disk never
+// What a failed write means for the device's health (docs/protocol.md "Limits": a full disk never
 // costs an answer, and the store's fault shows in status and diag). Only faults of the
 // storage itself count; a constraint violation in one unit is that unit's problem.
 

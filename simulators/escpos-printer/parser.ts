@@ -1,7 +1,7 @@
 // A streaming ESC/POS parser: bytes in (in arbitrary chunks), commands out. It never throws;
 // what it does not know it reports as `unknown` and skips by the length the manuals give.
 // Source: Epson ESC/POS Command Reference (command list and parameter lengths); FS commands
-// from SPRT SP91 / HPRT TP80K Chinese-model manuals; summary in hardware.md §2.
+// from SPRT SP91 / HPRT TP80K Chinese-model manuals; summary in docs/hardware.md, "ESC/POS ticket printers".
 
 import { CommandStream, done, fixed as fixedAfter, measurePlain, need, type Measure as GenericMeasure, type SharedPrintCommand } from './command-stream.js';
 

@@ -1,5 +1,5 @@
 // Puts the virtual printer behind a serialport SerialPortMock, the device-emulation pattern of
-// serialport/node-serialport #2734 (hardware.md §1.2): after open, wrap the MockPortBinding's
+// serialport/node-serialport #2734 (docs/hardware.md, "Serial lines"): after open, wrap the MockPortBinding's
 // write() to feed the printer, and answer with emitData() so the port's reader sees the reply.
 import type { SerialPortMock } from 'serialport';
 import type { VirtualEscPosPrinter } from './virtual-printer.js';

@@ -1,6 +1,6 @@
 // The bytes a printer answers to DLE EOT n and GS r n, computed from injected faults.
 // Source: Epson ESC/POS Command Reference "DLE EOT" and "GS r" (TM-T88III tables); the
-// examples in hardware.md §2 (healthy 0x12; paper out 0x72 on n=4, 0x32 on n=2; cover open 0x16 on n=2).
+// examples in docs/hardware.md, "ESC/POS ticket printers" (healthy 0x12; paper out 0x72 on n=4, 0x32 on n=2; cover open 0x16 on n=2).
 import type { PrinterFaults } from './model.js';
 
 const FIXED_BITS = 0x12;

@@ -1,6 +1,6 @@
 // A byte-level virtual ESC/POS printer: it parses what the real driver sends, keeps a model of
 // the paper, and answers status queries the way a printer does. Command set: Epson ESC/POS
-// Command Reference + Chinese-model FS commands (SP91/HPRT manuals); see hardware.md §2.
+// Command Reference + Chinese-model FS commands (SP91/HPRT manuals); see docs/hardware.md, "ESC/POS ticket printers".
 // The paper, the faults and the offline rule (bytes received offline are dropped, never
 // printed later) are shared with the Star simulator: paper-printer.ts. DLE EOT is real-time
 // and answered while offline (unless `noReply`).

@@ -1,5 +1,5 @@
 // An Arduino Uno running StandardFirmata, at the byte level, as a virtual serial device.
-// Protocol source: firmata/protocol protocol.md (v2.6) and sysex messages in the same repo:
+// Protocol source: https://github.com/firmata/protocol/blob/master/protocol.md (v2.6) and the sysex messages in the same repo:
 //   REPORT_VERSION F9 maj min · REPORT_FIRMWARE F0 79 maj min name(7-bit pairs) F7
 //   CAPABILITY_QUERY F0 6B F7 → F0 6C {mode res}* 7F per pin F7
 //   ANALOG_MAPPING_QUERY F0 69 F7 → F0 6A {channel|7F} per pin F7

@@ -18,11 +18,7 @@ export interface SimLockBoards {
 export async function attachVirtualLockBoards(io: ResolvedIo, serialBus: VirtualSerialBus): Promise<SimLockBoards> {
   const boards = new Map<string, { spec: LockBoardSpec; bus: VirtualLockBus; board: VirtualLockBoard }>();
   if (io.lockBoards.length > 0) {
-    const [{ VirtualLockBus }, { sim8a80 }, { simKerongCu }] = await Promise.all([
-      import('../lock-board/virtual-lock-bus.js'),
-      import('../lock-board/sim-8a80.js'),
-      import('../lock-board/sim-kerong-cu.js'),
-    ]);
+    const [{ VirtualLockBus }, { SIM_LOCK_BOARD_FAMILIES }] = await Promise.all([import('../lock-board/virtual-lock-bus.js'), import('../lock-board/families.js')]);
     const buses = new Map<string, VirtualLockBus>();
     for (const spec of io.lockBoards) {
       const path = io.serial.find((s) => s.name === spec.serial)?.path;
@@ -30,13 +26,11 @@ export async function attachVirtualLockBoards(io: ResolvedIo, serialBus: Virtual
       let bus = buses.get(spec.serial);
       if (!bus) {
         // resolveIo allows one protocol, polarity aside, per line: the first board's settings speak for it.
-        const protocol = spec.protocol === '8a80' ? sim8a80({ polarity: spec.statusPolarity, statusByteOrder: spec.statusByteOrder }) : simKerongCu({ polarity: spec.statusPolarity });
-        bus = new VirtualLockBus(protocol);
+        bus = new VirtualLockBus(SIM_LOCK_BOARD_FAMILIES[spec.protocol].protocol({ polarity: spec.statusPolarity, statusByteOrder: spec.statusByteOrder }));
         buses.set(spec.serial, bus);
         serialBus.attach(path, bus);
       }
-      // Kerong CU16 boards carry infrared item sensors; 8a80 boards have none.
-      boards.set(spec.name, { spec, bus, board: bus.addBoard({ address: spec.address, locks: spec.locks, infrared: spec.protocol === 'kerong-cu' }) });
+      boards.set(spec.name, { spec, bus, board: bus.addBoard({ address: spec.address, locks: spec.locks, infrared: SIM_LOCK_BOARD_FAMILIES[spec.protocol].infrared }) });
     }
   }
   const find = (name: string) => {

@@ -1,5 +1,6 @@
 // What a simulated family knows: how to find requests in the host's byte stream (resyncing on
 // the header after garbage) and how to answer them from a VirtualLockBoard's state.
+import type { SerialLockBoardProtocol } from '../../drivers/hal/lock-board.js';
 import type { VirtualLockBoard, VirtualRequestKind } from './virtual-lock-board.js';
 
 export interface SimRequest {
@@ -11,7 +12,7 @@ export interface SimRequest {
 }
 
 export interface SimProtocol {
-  readonly name: '8a80' | 'kerong-cu';
+  readonly name: SerialLockBoardProtocol;
   /** Takes complete requests off the front of `rx`; returns them and the bytes left over. */
   take(rx: Buffer): { requests: SimRequest[]; rest: Buffer };
   /** The reply bytes (undefined: this board stays silent, as for a lock it does not have). */

@@ -3,7 +3,7 @@
 // host reads through its real SerialPort stream, optionally split into chunks the way a USB
 // serial adapter splits them. The printer, lock-board and scanner simulators plug in here.
 // Pattern from serialport/node-serialport discussion #2499 / issue #2734 (wrap the port
-// binding's write, answer with emitData), verified in /work/shared/notes/hardware.md §1.2.
+// binding's write, answer with emitData), verified in docs/hardware.md, "Serial lines".
 // binding-mock's exports map hides its types from ESM resolution; ask for the CommonJS view.
 import type { MockPortBinding } from '@serialport/binding-mock' with { 'resolution-mode': 'require' };
 

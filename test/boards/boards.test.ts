@@ -1,6 +1,8 @@
 // Board definitions (boards/*.json) and what is resolved against them: the io section's
 // schema and defaults (assembly/config.ts), pins to lines, and the line-used-twice checks.
 import t from 'tap';
+import { PART_NAME_PATTERN as BOARD_PART_NAME_PATTERN } from '../../boards/board-schema.js';
+import { PART_NAME_PATTERN as HAL_PART_NAME_PATTERN } from '../../drivers/hal/part-specs.js';
 import { defaultBoardsDir, listBoards, loadBoard, parseBoard } from '../../boards/index.js';
 import { BoardSchema, IoConfigError, IoConfigSchema, parseIoConfig, resolveIo, resolvePin } from '../../assembly/config.js';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -90,7 +92,7 @@ t.test('parseIoConfig fills defaults inside every part', async (t) => {
   t.same(io.inputs?.['cat-1'], { pin: 17, activeLow: false, debounceMs: 30 });
   t.same(io.outputs?.['led'], { pin: 'GPIO27', activeLow: false, initial: false });
   t.same(io.serial?.['printer'], { path: '/dev/ttyUSB0', baudRate: 9600 });
-  t.same(parseIoConfig(undefined), { inputs: {}, outputs: {}, serial: {}, i2c: {}, printers: {}, scanners: {}, lockBoards: {}, expanders: {}, matrices: {}, displays: {}, idCardReaders: {} }, 'an absent io section is empty');
+  t.same(parseIoConfig(undefined), { inputs: {}, outputs: {}, serial: {}, i2c: {}, printers: {}, scanners: {}, lockBoards: {}, idCardReaders: {}, expanders: {}, matrices: {}, displays: {} }, 'an absent io section is empty');
 });
 
 t.test('parseIoConfig lists every problem with its path', async (t) => {
@@ -192,4 +194,8 @@ t.test('HALLD_BOARDS_DIR points an install at another folder of board files', as
   });
   t.equal(defaultBoardsDir(), dir);
   await t.rejects(loadBoard('sim'), { message: /no board "sim" in .* \(known boards: none\)/ });
+});
+
+t.test("boards/ keeps its own copy of the part-name pattern (it imports nothing of ours): the same as the HAL's", async (t) => {
+  t.equal(BOARD_PART_NAME_PATTERN, HAL_PART_NAME_PATTERN);
 });

@@ -1,5 +1,5 @@
-// Every HAL interface and driver the contract suites name, from one place: the hal helper is
-// moving drivers/hal/* into an assembly layer, and this is the one file to repoint at merge.
+// Every HAL interface and driver the contract suites name, from one place, so a suite reads
+// as a list of rules and a move of a driver module changes this file only.
 export type { Clock, DigitalInput, DigitalOutput, I2cDevice, LedMatrix, LedMatrixHealth, LockBoard, LockBoardHealth, RgbFrame, Scanner, SerialLink, Speaker } from '../../drivers/hal/types.js';
 export { encodePcmWav, HalError } from '../../drivers/hal/types.js';
 export type { PrinterStatus, TicketPrinter } from '../../drivers/hal/ticket-printer.js';

@@ -1,29 +1,30 @@
-// The LockBoard contract on both protocol families: the real driver over each byte-level
+// The LockBoard contract on every protocol family: the real driver over each byte-level
 // simulator on a virtual serial port, and the same through the sim board's hal.lockBoard()
 // (io.lockBoards on an io.serial part, the virtual board the sim board attaches to that line).
 import t from 'tap';
 import { lockBoardBehaviour, lockBoardContract } from './lock-board.js';
-import { lockRig, runOnFakeTime } from '../drivers/lock-board/rig.js';
+import { FAMILIES, lockRig, runOnFakeTime, type Family } from '../drivers/lock-board/rig.js';
+import { SIM_LOCK_BOARD_FAMILIES } from '../../simulators/lock-board/families.js';
 import { settle, useFakeTime } from '../drivers/fake-time.js';
 import { createSimHal } from '../../assembly/create-hal.js';
 
-// Documented frames (hardware.md §3): 8a80 `8A bb ll 11 BCC`, kerong-cu `02 ll-1 31 03 (ll-1+0x36)`.
+// Documented frames (docs/hardware.md, "Lock boards: 8A/80 family" and "Lock boards: Kerong KR-CU"),
+// for each family's example board: 8a80 board 1 `8A 01 ll 11 BCC`, kerong-cu board 0 `02 ll-1 31 03 (ll-1+0x36)`.
+// Typed by every family, so a new family cannot run the contract without its documented frame.
 const xor = (b: number[]) => b.reduce((a, x) => a ^ x, 0);
-const unlock8a80 = (lock: number) => Buffer.from([0x8a, 0x01, lock, 0x11, xor([0x8a, 0x01, lock, 0x11])]);
-const unlockKerong = (lock: number) => Buffer.from([0x02, lock - 1, 0x31, 0x03, lock - 1 + 0x36]);
+const DOCUMENTED_UNLOCK: Readonly<Record<Family, (lock: number) => Buffer>> = {
+  '8a80': (lock) => Buffer.from([0x8a, 0x01, lock, 0x11, xor([0x8a, 0x01, lock, 0x11])]),
+  'kerong-cu': (lock) => Buffer.from([0x02, lock - 1, 0x31, 0x03, lock - 1 + 0x36]),
+};
 
-t.test('8a80 driver on a virtual line', async (t) => {
-  lockBoardContract(t, '8a80', async (t) => ({ ...(await lockRig(t, { family: '8a80' })), unlockFrame: unlock8a80 }));
-});
+for (const family of FAMILIES) {
+  t.test(`${family} driver on a virtual line`, async (t) => {
+    lockBoardContract(t, family, async (t) => ({ ...(await lockRig(t, { family })), unlockFrame: DOCUMENTED_UNLOCK[family] }));
+  });
+}
 
-t.test('kerong-cu driver on a virtual line', async (t) => {
-  lockBoardContract(t, 'kerong-cu', async (t) => ({ ...(await lockRig(t, { family: 'kerong-cu' })), unlockFrame: unlockKerong }));
-});
-
-for (const [protocol, address, locks, unlockFrame] of [
-  ['8a80', 1, 24, unlock8a80],
-  ['kerong-cu', 0, 16, unlockKerong],
-] as const) {
+for (const protocol of FAMILIES) {
+  const { address, locks } = SIM_LOCK_BOARD_FAMILIES[protocol].example;
   t.test(`hal.lockBoard() on the sim board (${protocol})`, async (t) => {
     lockBoardContract(t, `sim board ${protocol}`, async (t) => {
       const clock = useFakeTime(t);
@@ -41,8 +42,8 @@ for (const [protocol, address, locks, unlockFrame] of [
         written: () => hal.sim.serialWritten('rs485'),
         run: runOnFakeTime(clock),
         listenerErrors,
-        infrared: protocol === 'kerong-cu',
-        unlockFrame,
+        infrared: SIM_LOCK_BOARD_FAMILIES[protocol].infrared,
+        unlockFrame: DOCUMENTED_UNLOCK[protocol],
       };
     });
   });

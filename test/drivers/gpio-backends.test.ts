@@ -1,7 +1,7 @@
 // The sysfs and firmata GPIO backends.
 // sysfs: the chip base is read from a /sys/class/gpio tree built in a temp dir, never assumed;
 // onoff is replaced by a recording factory since this machine has no sysfs GPIO.
-// firmata: johnny-five driving mock-firmata (notes/hardware.md §1.6), then the whole path a
+// firmata: johnny-five driving mock-firmata (docs/hardware.md, "Firmata (Arduino)"), then the whole path a
 // board runs (J5 → firmata-io → serialport 13 → bytes) against a StandardFirmata simulator.
 import t from 'tap';
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// PROTOCOL.md "Limits" on a whole device (in-process runtime, aedes): the deep
+// docs/protocol.md "Limits" on a whole device (in-process runtime, aedes): the deep
 // payloads and the configured payload limit, through the real link.
 import t from 'tap';
 import { join } from 'node:path';

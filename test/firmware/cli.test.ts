@@ -75,12 +75,13 @@ t.test('config check also checks the io section against the board and the roles 
   };
   const transport = await check(dir, 'transport.json', JSON.stringify(kiosk));
   t.equal(transport.code, 2);
-  t.match(transport.stderr, /transport\.json: field \/io: io\.printers\.main: give exactly one transport/);
+  t.match(transport.stderr, /transport\.json: field \/io\/printers\/main: give exactly one transport/);
   const io = await check(dir, 'io.json', JSON.stringify({ ...kiosk, io: { ...kiosk.io, printers: { main: { serial: 'printer-port' } }, scanners: { desk: { serial: 'nope' } } } }));
   t.equal(io.code, 2);
   const ioLines = io.stderr.trim().split('\n');
   t.equal(ioLines.length, 2, 'every problem, one line each');
-  t.ok(ioLines.every((l) => l.startsWith(`${io.file}: field /io: `)), 'each names the file and the field');
+  t.ok(ioLines.every((l) => l.startsWith(`${io.file}: field /io`)), 'each names the file and the field');
+  t.ok(ioLines.every((l) => !/field \/io[^:]*: (io\.)?[a-zA-Z]+\.[\w-]+: /.test(l)), 'one path style per line: the part is in the field, not again in the message');
   t.match(io.stderr, /line 17 is used twice/);
   t.match(io.stderr, /serial part "nope" is not in io\.serial/);
 

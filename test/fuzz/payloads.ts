@@ -1,4 +1,4 @@
-// Fuzz payload generators for a device's inputs (PROTOCOL.md "Server -> device"): random
+// Fuzz payload generators for a device's inputs (docs/protocol.md "Server -> device"): random
 // bytes, truncated JSON, deep nesting, huge strings, wrong types in every envelope field,
 // valid envelopes with garbage data. Seeded, so a failing run can be replayed with
 // HALLD_FUZZ_SEED.

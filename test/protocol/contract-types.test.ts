@@ -10,7 +10,7 @@ import { ticketPrinterContract, type TicketPrinterContract } from '../../protoco
 import type { SysContract } from '../../protocol/sys.js';
 import { roleCommands, type RoleContext } from '../../firmware/roles/role-module.js';
 import { createRoleLink, type RoleLinkTarget } from '../../firmware/roles/role-link.js';
-import { RequestError } from '../../firmware/link/device-link.js';
+import { DeviceError } from '../../firmware/link/device-error.js';
 import type { OutboxEvent } from '../../firmware/store/store.js';
 
 const issued = { ticketId: 'k1', takeId: 't1', number: 'A001', category: 'social', priority: false, offline: false, waiting: 0, day: '2026-11-28', issuedAt: 1 };
@@ -131,16 +131,16 @@ t.test('the role link emits under its contract\'s role and returns a fitting ans
   t.same(fake.requested, [['ticket.take', { takeId: 't1', category: 'social', priority: false }]]);
 });
 
-t.test('an answer that does not fit the result schema is a BAD_RESPONSE RequestError, not typed garbage', async (t) => {
+t.test('an answer that does not fit the result schema is a BAD_RESPONSE DeviceError, not typed garbage', async (t) => {
   const fake = fakeTarget({ number: 7 });
   const link = createRoleLink(ticketPrinterContract, fake.target);
   const err = await link.request('ticket.take', { takeId: 't1', category: 'social', priority: false }, 100).then(
     () => undefined,
     (e: unknown) => e,
   );
-  t.ok(err instanceof RequestError, 'a RequestError');
-  t.equal((err as RequestError).code, 'BAD_RESPONSE');
-  t.match((err as RequestError).message, /ticket\.take/);
+  t.ok(err instanceof DeviceError, 'a DeviceError');
+  t.equal((err as DeviceError).code, 'BAD_RESPONSE');
+  t.match((err as DeviceError).message, /ticket\.take/);
 });
 
 t.test('roleCommands gives each handler its contract schema and passes data and context through', async (t) => {

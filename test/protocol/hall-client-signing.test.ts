@@ -1,4 +1,4 @@
-// HallClient signs the way PROTOCOL.md "Signed messages" says: `to` is the exact topic the message
+// HallClient signs the way docs/protocol.md "Signed messages" says: `to` is the exact topic the message
 // is published on (a broadcast's is the all/cmd topic), and with a key it signs configs and time
 // beacons too.
 import t from 'tap';

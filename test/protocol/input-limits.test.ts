@@ -1,4 +1,4 @@
-// PROTOCOL.md "Limits": size before parsing, depth without recursion, and what that bound
+// docs/protocol.md "Limits": size before parsing, depth without recursion, and what that bound
 // buys everything downstream that does recurse.
 import t from 'tap';
 import { parseJsonObject, validate, jsonDepthExceeds } from '../../protocol/validate.js';

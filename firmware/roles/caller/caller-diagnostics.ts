@@ -2,6 +2,7 @@
 // technician's manual ones: a colour-bar test pattern on every panel, a speaker test that plays
 // whatever the mode, and a key test that asks for each key in turn and waits for it.
 import type { SelfTestResult } from '../../../drivers/hal/types.js';
+import { abortableDelay } from '../../../drivers/clock/timers.js';
 import type { CallerKey, CallerContract } from '../../../protocol/caller.js';
 import type { ManualTestContext, RoleContext } from '../role-module.js';
 import type { CallerKeypad } from './caller-keypad.js';
@@ -65,9 +66,7 @@ export function manualTests(ctx: RoleContext<CallerContract>, current: () => { p
       const shown = panels.showOnAll(colourBars);
       m.prompt(`look at the panels (${shown.join(', ') || 'none'}): eight colour bars, white to black`);
       try {
-        await Promise.race([new Promise<void>((resolve) => ctx.timers.setTimeout(resolve, patternMs)), aborted(m)]);
-      } catch {
-        // Aborted: the pattern ends now.
+        await abortableDelay(ctx.timers, patternMs, m.signal); // aborted: the pattern ends now
       } finally {
         panels.paint();
       }

@@ -2,7 +2,7 @@
 // paint it, the announcement queue and the keypad. A new config restarts panels, keypad and
 // voice pack; the board (current call, notice, mode) carries over.
 import { callerContract, type Announced, type CallerContract } from '../../../protocol/caller.js';
-import { CommandError } from '../../link/command-types.js';
+import { DeviceError } from '../../link/device-error.js';
 import { roleCommands, type RoleContext, type RoleInstance } from '../role-module.js';
 import { announcementText } from './announcement-text.js';
 import { Announcer, type AnnouncementJob } from './announcer.js';
@@ -157,7 +157,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
         effect: 'state',
         run: async (data) => {
           const current = board.view().current;
-          if (!current || (data.ticket !== undefined && data.ticket !== current.ticket)) throw new CommandError('NOT_FOUND', `no current call${data.ticket !== undefined ? ` for ${data.ticket}` : ''} to recall (current: ${current?.ticket ?? 'none'})`);
+          if (!current || (data.ticket !== undefined && data.ticket !== current.ticket)) throw new DeviceError('NOT_FOUND', `no current call${data.ticket !== undefined ? ` for ${data.ticket}` : ''} to recall (current: ${current?.ticket ?? 'none'})`);
           // Shown anew (a marquee restarts) when the recall is heard, like any call.
           const ahead = enqueue(current, true, true);
           return { ticket: current.ticket, window: current.window, mode: board.currentMode, ahead };
@@ -166,7 +166,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
       notice: {
         effect: 'state',
         run: async (data, cmd) => {
-          if (data.untilMs !== undefined && data.untilMs <= ctx.clock.bestGuess()) throw new CommandError('BAD_REQUEST', `untilMs ${data.untilMs} is already past (device time ${ctx.clock.bestGuess()})`);
+          if (data.untilMs !== undefined && data.untilMs <= ctx.clock.bestGuess()) throw new DeviceError('BAD_REQUEST', `untilMs ${data.untilMs} is already past (device time ${ctx.clock.bestGuess()})`);
           const notice = { text: data.text, ...(data.untilMs !== undefined ? { untilMs: data.untilMs } : {}), at: ctx.clock.bestGuess() };
           cmd.record(store.set('notice', notice));
           board.setNotice(notice);

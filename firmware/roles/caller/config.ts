@@ -3,8 +3,8 @@
 // keypad's inputs and the hall TV page. A board with no panel works too (the TV page only).
 import { Type, type Static } from '@sinclair/typebox';
 import { CALLER_KEYS } from '../../../protocol/caller.js';
+import { PART_NAME_PATTERN } from '../../../drivers/hal/types.js';
 
-const PART_NAME = '^[a-z0-9-]{1,32}$';
 const CLOCK_TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 
 export const DEFAULT_TEMPLATE = '请{number}号到{window}号窗口办理';
@@ -15,9 +15,9 @@ export const CallerConfigSchema = Type.Object(
     lang: Type.Union([Type.Literal('zh'), Type.Literal('en')], { default: 'zh', description: 'language of the panel texts' }),
     panels: Type.Object(
       {
-        window: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.matrices part of the window panel (current call, 暂停服务)' })),
-        hall: Type.Array(Type.String({ pattern: PART_NAME }), { default: [], maxItems: 8, description: 'io.matrices parts showing the last calls' }),
-        notice: Type.Array(Type.String({ pattern: PART_NAME }), { default: [], maxItems: 8, description: 'io.matrices parts showing only the notice marquee' }),
+        window: Type.Optional(Type.String({ pattern: PART_NAME_PATTERN, description: 'io.matrices part of the window panel (current call, 暂停服务)' })),
+        hall: Type.Array(Type.String({ pattern: PART_NAME_PATTERN }), { default: [], maxItems: 8, description: 'io.matrices parts showing the last calls' }),
+        notice: Type.Array(Type.String({ pattern: PART_NAME_PATTERN }), { default: [], maxItems: 8, description: 'io.matrices parts showing only the notice marquee' }),
       },
       { default: {}, additionalProperties: false, description: 'which io.matrices panels show what (none: the TV page only)' },
     ),
@@ -46,7 +46,7 @@ export const CallerConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false, description: 'day/night brightness schedule of the panels (a brightness command overrides it)' },
     ),
-    keys: Type.Partial(Type.Object(Object.fromEntries(CALLER_KEYS.map((k) => [k, Type.String({ pattern: PART_NAME, description: `io.inputs part of the ${k} key` })])) as Record<(typeof CALLER_KEYS)[number], ReturnType<typeof Type.String>>), {
+    keys: Type.Partial(Type.Object(Object.fromEntries(CALLER_KEYS.map((k) => [k, Type.String({ pattern: PART_NAME_PATTERN, description: `io.inputs part of the ${k} key` })])) as Record<(typeof CALLER_KEYS)[number], ReturnType<typeof Type.String>>), {
       default: {},
       additionalProperties: false,
       description: 'staff keypad: io.inputs part per key (GPIO buttons or expander lines)',

@@ -3,8 +3,8 @@
 // province's system pushes a newer one with cmd `content`.
 import { Type, type Static } from '@sinclair/typebox';
 import { Level, LOW_LEVELS, RatingContent } from '../../../protocol/evaluator.js';
+import { PART_NAME_PATTERN } from '../../../drivers/hal/types.js';
 
-const PART_NAME = '^[a-z0-9-]{1,32}$';
 
 /** 线下评价 items of the national rules, used until the config or the server gives content. */
 export const DEFAULT_CONTENT: Static<typeof RatingContent> = {
@@ -42,7 +42,7 @@ export const EvaluatorConfigSchema = Type.Object(
     buttons: Type.Array(
       Type.Object(
         {
-          input: Type.String({ pattern: PART_NAME, description: 'the io.inputs part of the button' }),
+          input: Type.String({ pattern: PART_NAME_PATTERN, description: 'the io.inputs part of the button' }),
           level: Level,
           items: Type.Array(Type.String(), { default: [], description: 'items a press reports (levels 1 and 2 need one: a button cannot ask)' }),
         },
@@ -51,10 +51,10 @@ export const EvaluatorConfigSchema = Type.Object(
       { default: [], maxItems: 5, description: 'physical level buttons' },
     ),
     leds: Type.Array(
-      Type.Object({ output: Type.String({ pattern: PART_NAME, description: 'the io.outputs part of the LED' }), level: Level }, { additionalProperties: false }),
+      Type.Object({ output: Type.String({ pattern: PART_NAME_PATTERN, description: 'the io.outputs part of the LED' }), level: Level }, { additionalProperties: false }),
       { default: [], maxItems: 5, description: 'one LED per level button: all blink while a rating is requested, the pressed one lights' },
     ),
-    display: Type.Optional(Type.String({ pattern: PART_NAME, description: 'the io.displays part (a small OLED) that shows the state: staff, the five levels, thanks, 暂停服务' })),
+    display: Type.Optional(Type.String({ pattern: PART_NAME_PATTERN, description: 'the io.displays part (a small OLED) that shows the state: staff, the five levels, thanks, 暂停服务' })),
     blinkMs: Type.Integer({ minimum: 100, maximum: 5000, default: 500, description: 'LED blink half-period' }),
     content: Type.Optional({ ...RatingContent, description: 'rating items per level; a newer `content` command replaces them' }),
   },

@@ -1,7 +1,7 @@
 // The running evaluator: its commands around one RatingDesk, and the page and buttons of the
 // current config (a new config restarts those; the desk and its open case carry over).
 import { evaluatorContract, type EvaluatorContract } from '../../../protocol/evaluator.js';
-import { CommandError } from '../../link/command-types.js';
+import { DeviceError } from '../../link/device-error.js';
 import type { PageServer } from '../../pages/page-server.js';
 import { roleCommands, type RoleContext, type RoleInstance } from '../role-module.js';
 import { contentProblems, type EvaluatorConfig } from './config.js';
@@ -64,7 +64,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
       request: {
         effect: 'state',
         run: async (data, cmd) => {
-          if (desk.isPaused) throw new CommandError('BUSY', 'the evaluator is paused (暂停服务)', { reason: 'paused' });
+          if (desk.isPaused) throw new DeviceError('BUSY', 'the evaluator is paused (暂停服务)', { reason: 'paused' });
           const outcome = await desk.request(data, { record: (s) => cmd.record(s), emit: (name, d) => cmd.emit(name, d) });
           return outcome.state === 'rated' ? { state: 'rated', rating: outcome.rating } : { ...outcome };
         },
@@ -72,7 +72,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
       cancel: {
         effect: 'state',
         run: async (data, cmd) => {
-          if (!desk.cancel(data.caseId)) throw new CommandError('NOT_FOUND', `case "${data.caseId}" is not waiting for a rating (open: ${desk.openCaseId ?? 'none'})`);
+          if (!desk.cancel(data.caseId)) throw new DeviceError('NOT_FOUND', `case "${data.caseId}" is not waiting for a rating (open: ${desk.openCaseId ?? 'none'})`);
           cmd.record(desk.cancelStatement(data.caseId));
           cmd.emit('rating.cancelled', { caseId: data.caseId });
           return { caseId: data.caseId, state: 'cancelled' };
@@ -82,7 +82,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
         effect: 'state',
         run: async (data, cmd) => {
           if (data.photo !== undefined && !/^(data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+|https?:\/\/\S+)$/.test(data.photo))
-            throw new CommandError('BAD_REQUEST', 'photo must be a data:image/(png|jpeg|webp);base64 URL or an http(s) URL');
+            throw new DeviceError('BAD_REQUEST', 'photo must be a data:image/(png|jpeg|webp);base64 URL or an http(s) URL');
           cmd.record(records.settingStatement('staff', data));
           desk.setStaff(data);
           if (isUrl(data.photo)) fetchPhoto(data.photo);
@@ -94,7 +94,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
         effect: 'state',
         run: async (data, cmd) => {
           const problems = contentProblems(data);
-          if (problems.length > 0) throw new CommandError('BAD_REQUEST', `content refused: ${problems.join('; ')}`, { problems });
+          if (problems.length > 0) throw new DeviceError('BAD_REQUEST', `content refused: ${problems.join('; ')}`, { problems });
           cmd.record(records.settingStatement('content', data));
           desk.setContent(data);
           return { version: data.version };

@@ -5,6 +5,7 @@
 // LEDs alone; afterwards both show the desk's state again.
 import { LEVEL_NAMES, type EvaluatorContract, type RatingLevel } from '../../../protocol/evaluator.js';
 import type { MonoFrame, SelfTestResult } from '../../../drivers/hal/types.js';
+import { abortableDelay } from '../../../drivers/clock/timers.js';
 import type { ManualTestContext, RoleContext } from '../role-module.js';
 import type { EvaluatorConfig } from './config.js';
 import type { LevelButtons } from './level-buttons.js';
@@ -45,18 +46,7 @@ function nextPress(ctx: RoleContext<EvaluatorContract>, config: EvaluatorConfig,
 
 /** Waits `ms` on the role's timers; false when aborted first. */
 function pause(ctx: RoleContext<EvaluatorContract>, signal: AbortSignal, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const onAbort = (): void => {
-      ctx.timers.clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = ctx.timers.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortableDelay(ctx.timers, ms, signal);
 }
 
 async function pressEach(ctx: RoleContext<EvaluatorContract>, parts: ManualTestParts, m: ManualTestContext): Promise<SelfTestResult> {

@@ -1,4 +1,4 @@
-// The `sys` role every device has: ping, diag, identify, restart (PROTOCOL.md "Commands every
+// The `sys` role every device has: ping, diag, identify, restart (docs/protocol.md "Commands every
 // device answers").
 import { Type } from '@sinclair/typebox';
 import { sysContract } from '../../../protocol/sys.js';

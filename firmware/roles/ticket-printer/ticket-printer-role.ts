@@ -1,4 +1,4 @@
-// The ticket-printer role (取号机): PROTOCOL.md's req `ticket.take`, cmds `print`, `pause`,
+// The ticket-printer role (取号机): docs/protocol.md's req `ticket.take`, cmds `print`, `pause`,
 // `resume`, evts `ticket.issued`, `ticket.unprinted`, `ticket.voided`, `printer.fault`, `printer.ok`.
 // The manifest is all a device without the role loads; the implementation is imported on start.
 import { ticketPrinterContract } from '../../../protocol/ticket-printer.js';

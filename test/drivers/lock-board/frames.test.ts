@@ -1,4 +1,4 @@
-// Byte fixtures from the protocol sources (hardware.md §3; Open-Locker's captured frames),
+// Byte fixtures from the protocol sources (docs/hardware.md, "Lock boards: 8A/80 family" and "Lock boards: Kerong KR-CU"; Open-Locker's captured frames),
 // checked against the codecs alone, without a bus or a simulator.
 import t from 'tap';
 import { create8a80Codec, xorBcc } from '../../../drivers/lock-board/frame-8a80.js';

@@ -3,7 +3,8 @@
 import type { Test } from 'tap';
 import type { LockBoard } from '../../../drivers/hal/lock-board.js';
 import type { LockBoardSettings } from '../../../drivers/lock-board/config.js';
-import { DEFAULT_POLARITY_BY_PROTOCOL } from '../../../drivers/lock-board/config.js';
+import { DEFAULT_BAUD_RATE_BY_PROTOCOL, DEFAULT_POLARITY_BY_PROTOCOL } from '../../../drivers/lock-board/config.js';
+import type { SerialLockBoardProtocol } from '../../../drivers/hal/lock-board.js';
 import { lockBoardsOnLink } from '../../../drivers/lock-board/open-lock-boards.js';
 import { FRAME_GAP_MS } from '../../../drivers/lock-board/lock-bus.js';
 import { globalTimers } from '../../../drivers/clock/timers.js';
@@ -12,12 +13,13 @@ import { openSerialLink } from '../../../drivers/serial/serial-link.js';
 import { VirtualSerialBus } from '../../../simulators/serial/virtual-serial-bus.js';
 import { VirtualLockBus } from '../../../simulators/lock-board/virtual-lock-bus.js';
 import type { VirtualLockBoard } from '../../../simulators/lock-board/virtual-lock-board.js';
-import { sim8a80, type Sim8a80Options } from '../../../simulators/lock-board/sim-8a80.js';
-import { simKerongCu, type SimKerongOptions } from '../../../simulators/lock-board/sim-kerong-cu.js';
+import { SIM_LOCK_BOARD_FAMILIES, type SimFamilySettings } from '../../../simulators/lock-board/families.js';
 import type sinon from 'sinon';
 import { useFakeTime, settle } from '../fake-time.js';
 
-export type Family = '8a80' | 'kerong-cu';
+/** Every family of both records (drivers/lock-board/families.ts, simulators/lock-board/families.ts). */
+export type Family = SerialLockBoardProtocol;
+export const FAMILIES = Object.keys(SIM_LOCK_BOARD_FAMILIES) as readonly Family[];
 
 export interface RigBoard {
   name: string;
@@ -29,7 +31,7 @@ export interface RigBoard {
 export interface RigOptions {
   family: Family;
   boards?: RigBoard[];
-  sim?: Sim8a80Options & SimKerongOptions;
+  sim?: SimFamilySettings;
 }
 
 export interface LockRig {
@@ -51,18 +53,19 @@ const PATH = '/dev/ttyRS485-0';
 const MAX_FAKE_MS = 120_000;
 
 export function defaultBoards(family: Family): RigBoard[] {
-  return family === '8a80' ? [{ name: 'cab-a', address: 1, locks: 24 }] : [{ name: 'cab-a', address: 0, locks: 16 }];
+  return [{ name: 'cab-a', ...SIM_LOCK_BOARD_FAMILIES[family].example }];
 }
 
 export async function lockRig(t: Test, options: RigOptions): Promise<LockRig> {
   const clock = useFakeTime(t);
   const serial = new VirtualSerialBus();
-  const line = new VirtualLockBus(options.family === '8a80' ? sim8a80(options.sim) : simKerongCu(options.sim));
+  const family = SIM_LOCK_BOARD_FAMILIES[options.family];
+  const line = new VirtualLockBus(family.protocol(options.sim));
   const rigBoards = options.boards ?? defaultBoards(options.family);
-  const infrared = options.family === 'kerong-cu';
+  const infrared = family.infrared;
   for (const b of rigBoards) line.addBoard({ address: b.address, locks: b.locks, infrared });
   serial.attach(PATH, line);
-  const link = await openSerialLink({ name: 'rs485', path: PATH, baudRate: options.family === '8a80' ? 9600 : 19200, binding: serial.binding });
+  const link = await openSerialLink({ name: 'rs485', path: PATH, baudRate: DEFAULT_BAUD_RATE_BY_PROTOCOL[options.family], binding: serial.binding });
   const settings: Record<string, LockBoardSettings> = {};
   for (const b of rigBoards) {
     settings[b.name] = {

@@ -2,7 +2,7 @@
 // command references give, written out here by hand — not against our own simulators, which
 // share our reading of the manuals and so could not catch a misreading.
 // ESC/POS: Epson "ESC/POS Command Reference" (reference.epson-biz.com), per command below;
-// Chinese mode FS & / FS .: SPRT SP91 and HPRT TP80K manuals (hardware.md §2).
+// Chinese mode FS & / FS .: SPRT SP91 and HPRT TP80K manuals (docs/hardware.md, "ESC/POS ticket printers").
 // Star: "STAR Line Mode Command Specifications" Rev. 4.x, per command below.
 import t from 'tap';
 import { EscPosBuilder } from '../../../drivers/printer/escpos-builder.js';

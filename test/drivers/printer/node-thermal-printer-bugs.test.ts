@@ -1,4 +1,4 @@
-// Each node-thermal-printer 4.6.1 problem from hardware.md §1.3, shown on the library's raw
+// Each node-thermal-printer 4.6.1 problem from docs/hardware.md, "node-thermal-printer", shown on the library's raw
 // output and then shown fixed by ours (driver bytes parsed by the virtual printer).
 import t from 'tap';
 import iconv from 'iconv-lite';

@@ -4,6 +4,7 @@
 import t from 'tap';
 import { Type } from '@sinclair/typebox';
 import { CommandDispatcher } from '../../../firmware/link/command-dispatcher.js';
+import { silentLogger } from '../../../firmware/log.js';
 import { TrustedClock } from '../../../firmware/link/trusted-clock.js';
 import type { CommandEffect, CommandSpec } from '../../../firmware/link/command-types.js';
 import { Store } from '../../../firmware/store/store.js';
@@ -33,7 +34,7 @@ function rig(store: Store, time = fakeLinkTime()): Rig {
     serverPublicKey: undefined,
     extraSecure: new Set(),
     security: { maxSecureLifetimeMs: 300_000, maxClockSkewMs: 60_000 },
-    log: () => undefined,
+    logger: silentLogger(),
   });
   return { dispatcher, acks, errors, time };
 }
@@ -182,16 +183,16 @@ t.test('a thrown DeviceError keeps its code; OFFLINE from a request goes out as 
   const store = await Store.open(await tempDir(t), { clock: systemClock });
   t.teardown(() => store.close());
   const r = rig(store);
-  const { CommandError } = await import('../../../firmware/link/command-types.js');
+  const { DeviceError } = await import('../../../firmware/link/device-error.js');
   r.dispatcher.register('sys', 'work', {
     schema: Type.Object({}, { additionalProperties: true }),
     effect: 'state',
-    run: () => Promise.reject(new CommandError('NOT_FOUND', 'no such thing', { what: 'x' })),
+    run: () => Promise.reject(new DeviceError('NOT_FOUND', 'no such thing', { what: 'x' })),
   });
   r.dispatcher.register('sys', 'ask', {
     schema: Type.Object({}, { additionalProperties: true }),
     effect: 'state',
-    run: () => Promise.reject(new CommandError('OFFLINE', 'not connected to the broker')),
+    run: () => Promise.reject(new DeviceError('OFFLINE', 'not connected to the broker')),
   });
   const now = r.time.clock.now();
   await r.dispatcher.handle(incoming, envelope('e-1', now, {}));

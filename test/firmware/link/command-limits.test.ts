@@ -1,4 +1,4 @@
-// PROTOCOL.md "Limits" at the dispatcher: deep and oversized commands get one clear answer,
+// docs/protocol.md "Limits" at the dispatcher: deep and oversized commands get one clear answer,
 // the journal keeps answers, not echoes, and is pruned by age and count.
 import t from 'tap';
 import { tempDir } from '../../../testkit/temp.js';

@@ -1,4 +1,4 @@
-// What the device trusts (PROTOCOL.md): an anonymous client on an open broker must not be able
+// What the device trusts (docs/protocol.md): an anonymous client on an open broker must not be able
 // to delete events, replay retained messages, answer requests it was not asked, roll a config
 // back, or move the clock.
 import t from 'tap';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { Store, type StoreOptions } from '../../../firmware/store/store.js';
 import { CommandDispatcher, type DispatcherOptions } from '../../../firmware/link/command-dispatcher.js';
+import { silentLogger } from '../../../firmware/log.js';
 import { command } from '../../../firmware/link/command-types.js';
 import { TrustedClock } from '../../../firmware/link/trusted-clock.js';
 import type { Ack } from '../../../protocol/messages.js';
@@ -40,7 +41,7 @@ export async function dispatcherRig(dir: string, options: Partial<DispatcherOpti
     protocolError: (data) => void errors.push(data),
     serverPublicKey: undefined,
     extraSecure: new Set(),
-    log: () => undefined,
+    logger: silentLogger(),
     ...options,
   });
   dispatcher.register('sys', 'ping', command({ schema: Type.Record(Type.String(), Type.Unknown()), effect: 'none', run: async (data) => data }));

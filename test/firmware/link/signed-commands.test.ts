@@ -1,8 +1,9 @@
 // Signed commands are bound to the topic they were signed for, live at most
-// security.maxSecureLifetimeMs and may not come from the future (PROTOCOL.md "Signed messages").
+// security.maxSecureLifetimeMs and may not come from the future (docs/protocol.md "Signed messages").
 import t, { type Test } from 'tap';
 import { Type } from '@sinclair/typebox';
 import { CommandDispatcher } from '../../../firmware/link/command-dispatcher.js';
+import { silentLogger } from '../../../firmware/log.js';
 import { TrustedClock } from '../../../firmware/link/trusted-clock.js';
 import { Store } from '../../../firmware/store/store.js';
 import { generateSigningKeys, signEnvelope, toPublicKey } from '../../../protocol/signing.js';
@@ -30,7 +31,7 @@ async function rig(t: Test) {
     serverPublicKey: toPublicKey(keys.publicKeyPem),
     extraSecure: new Set(['sys/ping']),
     security: { maxSecureLifetimeMs: 300_000, maxClockSkewMs: 60_000 },
-    log: () => undefined,
+    logger: silentLogger(),
   });
   for (const name of ['ping', 'restart']) {
     dispatcher.register('sys', name, { schema: Type.Object({}), effect: 'state', secure: true, run: async () => void runs.push(name) });

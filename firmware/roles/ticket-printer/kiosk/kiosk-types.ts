@@ -20,7 +20,7 @@ export interface KioskCategory {
   waiting: number | null;
 }
 
-/** Why the kiosk cannot issue at all (printer fault names of PROTOCOL.md, not started, or its disk cannot record a ticket). */
+/** Why the kiosk cannot issue at all (printer fault names of docs/protocol.md, not started, or its disk cannot record a ticket). */
 export type KioskBlock = 'paper-out' | 'cover-open' | 'offline' | 'cutter' | 'no-printer' | 'storage-full';
 
 export interface KioskView {
