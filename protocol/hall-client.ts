@@ -13,7 +13,7 @@ import { Ack, EventMessage, RequestMessage, Status, StateMessage, type ErrorCode
 import { parseJsonObject, validate } from './validate.js';
 import { signEnvelope, toPrivateKey } from './signing.js';
 import { newId } from './ids.js';
-import { contractOf, requestContract, type AnyRequestData, type AnyRequestName, type AnyRequestResult, type CommandKey, type CommandKeyData, type ContractEventData, type ContractEventName, type ContractRole } from './contracts.js';
+import { contractOf, requestContract, SECURE_COMMANDS, type AnyRequestData, type AnyRequestName, type AnyRequestResult, type CommandKey, type CommandKeyData, type ContractEventData, type ContractEventName, type ContractRole } from './contracts.js';
 
 // mqtt's ESM entry is its browser-oriented bundle; the CommonJS build loads ~3x faster.
 const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
@@ -27,7 +27,7 @@ export interface HallClientOptions {
   password?: string;
   /** Ed25519 private key (PEM): signs secure commands, and every config and time beacon. */
   signingKey?: string | KeyObject;
-  /** `role/name` of commands to sign; `locker/open` always is. */
+  /** `role/name` of commands to sign besides those the contracts mark secure (the locker's open, deposit, revoke, disable, enable), which always are. */
   secureCommands?: string[];
   /** Where the last delivered seq per device is kept; in memory by default. */
   cursors?: CursorStore;
@@ -117,7 +117,7 @@ export class HallClient {
     const memory = new Map<string, number>();
     this.cursorStore = o.cursors ?? { get: (d) => memory.get(d), set: (d, s) => void memory.set(d, s) };
     this.signingKey = o.signingKey ? toPrivateKey(o.signingKey) : undefined;
-    this.secure = new Set(['locker/open', ...(o.secureCommands ?? [])]);
+    this.secure = new Set([...SECURE_COMMANDS, ...(o.secureCommands ?? [])]);
   }
 
   async connect(): Promise<void> {

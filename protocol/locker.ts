@@ -1,7 +1,9 @@
 // The locker role's messages (智能存储柜, PROTOCOL.md "Role messages"): the `data` of its commands
 // and events. TypeScript types here, JSON Schema files in protocol/schema/locker/ via `npm run schema`.
-// `open` is a secure command: signed by the hall server for the exact topic, short-lived
-// (PROTOCOL.md "Signed messages"); the role marks it so and HallClient signs it by default.
+// Every command that changes who may open a door (`open`, `deposit`, `revoke`, `disable`,
+// `enable`) is secure: signed by the hall server for the exact topic, short-lived (PROTOCOL.md
+// "Signed messages"). An unsigned deposit or revoke would let anyone on the broker swap a
+// citizen's pickup code for their own; the contract marks them so and HallClient signs them.
 // The device never sees a plain pickup code: `deposit` carries an scrypt hash with its salt and
 // parameters, and the cabinet checks a typed or scanned code against it locally (offline too).
 import { Type, type Static } from '@sinclair/typebox';
@@ -53,12 +55,12 @@ export const DepositCommand = Type.Object(
     overdueAt: Type.Integer({ minimum: 0, description: 'epoch ms at which the device reports item.overdue if the item is still there' }),
     kind: Type.Union([Type.Literal('certificate'), Type.Literal('drop-off')], { description: 'certificate: staff deposited it for a citizen; drop-off: a citizen left it for staff' }),
   },
-  { additionalProperties: false, $id: 'LockerDeposit', description: 'cmd/locker/deposit data: an item is in the door; its pickup code is given as a salted scrypt hash' },
+  { additionalProperties: false, $id: 'LockerDeposit', description: 'cmd/locker/deposit data (signed): an item is in the door; its pickup code is given as a salted scrypt hash' },
 );
 export type DepositCommand = Static<typeof DepositCommand>;
 
-export const RevokeCommand = Type.Object({ depositId: DepositId }, { additionalProperties: false, $id: 'LockerRevoke', description: 'cmd/locker/revoke data: the deposit\'s code stops opening its door' });
-export const DoorCommand = Type.Object({ door: Door }, { additionalProperties: false, $id: 'LockerDoor', description: 'cmd/locker/disable and enable data: a disabled door is offered for no code or drop-off (a signed open still opens it)' });
+export const RevokeCommand = Type.Object({ depositId: DepositId }, { additionalProperties: false, $id: 'LockerRevoke', description: 'cmd/locker/revoke data (signed): the deposit\'s code stops opening its door' });
+export const DoorCommand = Type.Object({ door: Door }, { additionalProperties: false, $id: 'LockerDoor', description: 'cmd/locker/disable and enable data (signed, one cabinet only): a disabled door is offered for no code or drop-off (a signed open still opens it)' });
 
 
 export const DoorOpened = Type.Object({ door: Door, by: OpenedBy, commandId: Type.Optional(Type.String()), depositId: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) }, { $id: 'LockerDoorOpened', description: 'evt/locker/door.opened data: the sensor confirmed a door opened after a command, a code or a drop-off' });
@@ -126,5 +128,6 @@ export const lockerContract = defineContract({
   },
   commands: { open: OpenCommand, deposit: DepositCommand, revoke: RevokeCommand, disable: DoorCommand, enable: DoorCommand },
   requests: {},
+  secure: ['open', 'deposit', 'revoke', 'disable', 'enable'],
 });
 export type LockerContract = typeof lockerContract;

@@ -12,6 +12,7 @@ import { ROLE_MODULES } from '../roles/index.js';
 import { DEMO_DEVICES, DEMO_PREFIXES, DEMO_WINDOWS } from './demo-devices.js';
 import { EvaluatorCases } from '../../simulators/hall/evaluator-cases.js';
 import { DEFAULT_CONTENT } from '../roles/evaluator/config.js';
+import { generateSigningKeys } from '../../protocol/signing.js';
 
 export interface DemoOptions {
   port: number;
@@ -35,7 +36,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'halld-demo-')));
   const broker = await startAedesBroker({ port: options.port });
   say('broker', `aedes listening on ${broker.url}`);
-  const server = new ReferenceServer({ url: broker.url, hall, say: (l) => say('server', l), desk: { prefixes: DEMO_PREFIXES, qrUrl: 'https://hall.example.cn/q/{number}' } });
+  // The hall's signing key, as in a real hall: the locker takes deposits and opens only signed.
+  const keys = generateSigningKeys();
+  const server = new ReferenceServer({ url: broker.url, hall, signingKeyPem: keys.privateKeyPem, say: (l) => say('server', l), desk: { prefixes: DEMO_PREFIXES, qrUrl: 'https://hall.example.cn/q/{number}' } });
   await server.start();
   // After each ticket's case the server asks the window's evaluator for a rating.
   const cases = new EvaluatorCases(server.client, {
@@ -59,6 +62,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         board: 'sim',
         dataDir: join(dataDir, device),
         broker: { url: broker.url },
+        security: { serverPublicKey: keys.publicKeyPem },
         ...(Object.keys(io).length > 0 ? { io } : {}),
         roles: { [module.role]: { ...demo.section, ...own.section } },
       });

@@ -56,6 +56,8 @@ export function roleCommands<K extends WireContract>(contract: K, specs: { [N in
     const spec: RoleCommandSpec<K, typeof name> = specs[name];
     commands[name] = {
       ...spec,
+      // A command the contract marks secure is secure here too: a role cannot forget it.
+      secure: spec.secure === true || contract.secure.includes(name),
       schema: contract.commands[name] as K['commands'][typeof name],
       // The dispatcher's context emits any name; the contract narrows what this role may pass.
       run: (data, cmd) => spec.run(data as CommandData<K, typeof name>, cmd as unknown as RoleCommandContext<K>),

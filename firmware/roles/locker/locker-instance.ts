@@ -76,7 +76,8 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
 
   return {
     commands: roleCommands(lockerContract, {
-      open: { effect: 'hardware', secure: true, timeoutMs: OPEN_TIMEOUT_MS, run: open },
+      // Every command here is secure by the contract (signed, topic-bound, unexpired).
+      open: { effect: 'hardware', timeoutMs: OPEN_TIMEOUT_MS, run: open },
       deposit: {
         effect: 'state',
         run: async (data, cmd) => {
@@ -118,8 +119,20 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
           return { depositId: data.depositId, state: 'revoked' };
         },
       },
-      disable: { effect: 'state', run: async (data, cmd) => setEnabled(data.door, false, cmd.id, (s) => cmd.record(s)) },
-      enable: { effect: 'state', run: async (data, cmd) => setEnabled(data.door, true, cmd.id, (s) => cmd.record(s)) },
+      disable: {
+        effect: 'state',
+        run: async (data, cmd) => {
+          oneCabinet(cmd);
+          return setEnabled(data.door, false, cmd.id, (s) => cmd.record(s));
+        },
+      },
+      enable: {
+        effect: 'state',
+        run: async (data, cmd) => {
+          oneCabinet(cmd);
+          return setEnabled(data.door, true, cmd.id, (s) => cmd.record(s));
+        },
+      },
     }),
     ...lockerSelfTests(ctx, cabinet),
     async checkConfig(next) {
