@@ -71,6 +71,10 @@ export const DoorLeftOpen = Type.Object({ door: Door, openMs: Type.Integer({ min
 export const ItemDeposited = Type.Object({ door: Door, depositId: DepositId, kind: Type.String(), expiresAt: Type.Integer(), overdueAt: Type.Integer(), commandId: Type.String() }, { $id: 'LockerItemDeposited', description: 'evt/locker/item.deposited data' });
 export const ItemPickedUp = Type.Object({ door: Door, depositId: DepositId, by: OpenedBy, offline: Type.Boolean({ description: 'the link was down when the door opened' }), commandId: Type.Optional(Type.String()) }, { $id: 'LockerItemPickedUp', description: 'evt/locker/item.picked-up data: the door of the deposit was seen open after a valid code or a signed open for it' });
 export const ItemDroppedOff = Type.Object({ door: Door, depositId: DepositId, size: Size, receiptCode: Type.String({ description: 'shown to the citizen on the page' }) }, { $id: 'LockerItemDroppedOff', description: 'evt/locker/item.dropped-off data: a citizen put something in a free door and closed it' });
+export const DepositUnusable = Type.Object(
+  { door: Door, depositId: DepositId, reason: Type.String({ description: 'why its code cannot be checked here (node:crypto\'s refusal)' }) },
+  { $id: 'LockerDepositUnusable', description: 'evt/locker/deposit.unusable data: a stored deposit whose pickup code cannot be checked on this device (kept from an older firmware that took any parameters); codes skip it and other deposits still open. Once per deposit: revoke it and deposit again' },
+);
 export const ItemOverdue = Type.Object({ door: Door, depositId: DepositId, overdueAt: Type.Integer() }, { $id: 'LockerItemOverdue', description: 'evt/locker/item.overdue data: 超期存放预警, once per deposit' });
 export const CodeRejected = Type.Object(
   { via: Type.Union([Type.Literal('code'), Type.Literal('keypad'), Type.Literal('scan')], { description: 'code: typed on the touch page; keypad: on the cabinet keypad; scan: the QR scanner' }), tries: Type.Integer({ minimum: 1, description: 'wrong codes in a row' }), remaining: Type.Integer({ minimum: 0, description: 'tries left before the lockout' }) },
@@ -121,6 +125,7 @@ export const lockerContract = defineContract({
     'item.picked-up': ItemPickedUp,
     'item.dropped-off': ItemDroppedOff,
     'item.overdue': ItemOverdue,
+    'deposit.unusable': DepositUnusable,
     'code.rejected': CodeRejected,
     'code.lockout': CodeLockout,
     'board.fault': BoardFault,

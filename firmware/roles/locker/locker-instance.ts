@@ -10,10 +10,9 @@ import { OverdueWatch } from './overdue-watch.js';
 import { PickupDesk } from './pickup-desk.js';
 import { lockerSectionProblems } from './section-problems.js';
 import { lockerSelfTests } from './self-tests.js';
+import { scryptProblem } from './scrypt-check.js';
 import { startLockerFront, type LockerFront } from './locker-front.js';
 
-/** Largest memory an scrypt check may take on the board (N * r * 128 bytes). */
-const MAX_SCRYPT_BYTES = 64 * 1024 * 1024;
 /** The dispatcher's deadline for `open`: longer than any openConfirmMs (30 s max) plus the bus. */
 const OPEN_TIMEOUT_MS = 40_000;
 
@@ -83,10 +82,10 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
         run: async (data, cmd) => {
           oneCabinet(cmd);
           const d = doorOf(data.door);
-          const { N, r } = data.scrypt;
-          if ((N & (N - 1)) !== 0) throw new CommandError('BAD_REQUEST', `scrypt N must be a power of two, not ${N}`);
-          if (128 * N * r > MAX_SCRYPT_BYTES) throw new CommandError('BAD_REQUEST', `scrypt N * r * 128 = ${128 * N * r} bytes is over the board's ${MAX_SCRYPT_BYTES}`);
           if (data.codeHash.length !== data.scrypt.keylen * 2) throw new CommandError('BAD_REQUEST', `codeHash has ${data.codeHash.length / 2} bytes, scrypt.keylen says ${data.scrypt.keylen}`);
+          // Before the door and id checks: those and the record below then run with no await between them and a concurrent deposit.
+          const unusable = await scryptProblem(data.scrypt, cabinet.config.scryptBudgetMs);
+          if (unusable !== undefined) throw new CommandError('BAD_REQUEST', unusable);
           const known = await records.depositState(data.depositId);
           if (known) throw new CommandError('BAD_REQUEST', `deposit ${data.depositId} already exists (${known.state}, door ${known.door})`);
           if (d.depositId !== undefined) throw new CommandError('BUSY', `door ${d.door} already holds deposit ${d.depositId}`);

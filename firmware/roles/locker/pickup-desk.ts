@@ -11,6 +11,7 @@ import type { RoleContext } from '../role-module.js';
 import type { Cabinet } from './cabinet.js';
 import { occupied, type DoorModel } from './door-model.js';
 import type { OverdueWatch } from './overdue-watch.js';
+import type { DepositRow } from './locker-store.js';
 
 import type { CodeResult } from './code-result.js';
 
@@ -92,16 +93,42 @@ export class PickupDesk {
     return { ok: true, door: d.door };
   }
 
-  /** The active, unexpired certificate deposit whose hash the code matches. */
+  /**
+   * The active, unexpired certificate deposit whose hash the code matches. Each deposit is checked
+   * on its own: one whose check fails (parameters node:crypto refuses) is skipped and reported,
+   * and never hides the deposits after it.
+   */
   private async find(code: string, now: number): Promise<{ door: DoorModel; depositId: string } | undefined> {
     for (const dep of await this.cabinet.records.activeDeposits()) {
       if (dep.kind !== 'certificate' || dep.codeHash === null || dep.salt === null || dep.scrypt === null || dep.expiresAt <= now) continue;
       const d = this.cabinet.door(dep.door);
       if (!d?.enabled) continue;
-      if (await pickupCodeMatches(code, { codeHash: dep.codeHash, salt: dep.salt, scrypt: dep.scrypt })) return { door: d, depositId: dep.depositId };
+      let matches: boolean;
+      try {
+        matches = await pickupCodeMatches(code, { codeHash: dep.codeHash, salt: dep.salt, scrypt: dep.scrypt });
+      } catch (err) {
+        await this.unusable(dep, err);
+        continue;
+      }
+      if (matches) return { door: d, depositId: dep.depositId };
     }
     return undefined;
   }
+
+  /** Reports a deposit whose code cannot be checked, once (the flag is stored with the event). */
+  private async unusable(dep: DepositRow, err: unknown): Promise<void> {
+    if (dep.unusableReported === true || this.reportedUnusable.has(dep.depositId) || dep.scrypt === null) return;
+    this.reportedUnusable.add(dep.depositId);
+    const { N, r, p } = dep.scrypt;
+    const reason = `scrypt N=${N} r=${r} p=${p}: ${(err as Error).message}`;
+    this.ctx.log.error({ depositId: dep.depositId, door: dep.door, reason }, 'deposit code cannot be checked; skipped');
+    await this.cabinet.emit('deposit.unusable', { door: dep.door, depositId: dep.depositId, reason }, { who: 'device', what: 'deposit-unusable', door: dep.door, detail: { depositId: dep.depositId, reason } }, [
+      this.cabinet.records.unusableStatement(dep.depositId),
+    ]);
+  }
+
+  /** Deposits reported unusable in this boot (the stored flag covers the earlier ones). */
+  private readonly reportedUnusable = new Set<string>();
 
   /** Free doors by size: enabled, answering, closed, empty, not promised to anyone. */
   freeDoors(): Record<DoorSize, number> {
