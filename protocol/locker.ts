@@ -63,13 +63,24 @@ export const RevokeCommand = Type.Object({ depositId: DepositId }, { additionalP
 export const DoorCommand = Type.Object({ door: Door }, { additionalProperties: false, $id: 'LockerDoor', description: 'cmd/locker/disable and enable data (signed, one cabinet only): a disabled door is offered for no code or drop-off (a signed open still opens it)' });
 
 
-export const DoorOpened = Type.Object({ door: Door, by: OpenedBy, commandId: Type.Optional(Type.String()), depositId: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) }, { $id: 'LockerDoorOpened', description: 'evt/locker/door.opened data: the sensor confirmed a door opened after a command, a code or a drop-off' });
+export const DoorOpened = Type.Object(
+  {
+    door: Door,
+    by: OpenedBy,
+    commandId: Type.Optional(Type.String()),
+    depositId: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+    late: Type.Optional(Type.Literal(true, { description: 'seen open after its open had ended HARDWARE/INDETERMINATE/not detected, within lateOpenWindowMs' })),
+    alreadyOpen: Type.Optional(Type.Literal(true, { description: 'the sensor read open before the pulse (the lock was pulsed anyway)' })),
+  },
+  { $id: 'LockerDoorOpened', description: 'evt/locker/door.opened data: the sensor confirmed a door opened after a command, a code or a drop-off (late: after that open had been answered as not seen open)' },
+);
 export const DoorClosed = Type.Object({ door: Door, openMs: Type.Integer({ minimum: 0, description: 'how long it was open' }) }, { $id: 'LockerDoorClosed', description: 'evt/locker/door.closed data' });
 export const DoorOpenNotDetected = Type.Object({ door: Door, by: OpenedBy, waitedMs: Type.Integer({ minimum: 0 }), boardAck: Type.Boolean({ description: 'the board acknowledged the unlock (false: no or a bad reply)' }), commandId: Type.Optional(Type.String()), depositId: Type.Optional(Type.String()) }, { $id: 'LockerDoorOpenNotDetected', description: 'evt/locker/door.open-not-detected data: the lock was pulsed but the sensor never read open (jammed lock, stuck sensor)' });
 export const DoorForced = Type.Object({ door: Door }, { $id: 'LockerDoorForced', description: 'evt/locker/door.forced data: the door opened with no command or code (tamper)' });
 export const DoorLeftOpen = Type.Object({ door: Door, openMs: Type.Integer({ minimum: 0 }) }, { $id: 'LockerDoorLeftOpen', description: 'evt/locker/door.left-open data: open for longer than leftOpenAfterMs' });
 export const ItemDeposited = Type.Object({ door: Door, depositId: DepositId, kind: Type.String(), expiresAt: Type.Integer(), overdueAt: Type.Integer(), commandId: Type.String() }, { $id: 'LockerItemDeposited', description: 'evt/locker/item.deposited data' });
-export const ItemPickedUp = Type.Object({ door: Door, depositId: DepositId, by: OpenedBy, offline: Type.Boolean({ description: 'the link was down when the door opened' }), commandId: Type.Optional(Type.String()) }, { $id: 'LockerItemPickedUp', description: 'evt/locker/item.picked-up data: the door of the deposit was seen open after a valid code or a signed open for it' });
+export const ItemPickedUp = Type.Object({ door: Door, depositId: DepositId, by: OpenedBy, offline: Type.Boolean({ description: 'the link was down when the door opened' }), commandId: Type.Optional(Type.String()), late: Type.Optional(Type.Literal(true, { description: 'its door was seen open only after the open had ended unconfirmed' })) }, { $id: 'LockerItemPickedUp', description: 'evt/locker/item.picked-up data: the door of the deposit was seen open after a valid code or a signed open for it' });
 export const ItemDroppedOff = Type.Object({ door: Door, depositId: DepositId, size: Size, receiptCode: Type.String({ description: 'shown to the citizen on the page' }) }, { $id: 'LockerItemDroppedOff', description: 'evt/locker/item.dropped-off data: a citizen put something in a free door and closed it' });
 export const DepositUnusable = Type.Object(
   { door: Door, depositId: DepositId, reason: Type.String({ description: 'why its code cannot be checked here (node:crypto\'s refusal)' }) },

@@ -33,6 +33,7 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
   });
   const desk = new PickupDesk(ctx, cabinet, overdue);
   const offClose = cabinet.onClose((d) => void desk.closed(d));
+  const offHandedOut = cabinet.onHandedOut((depositId) => overdue.cancel(depositId));
   await cabinet.start();
   for (const dep of await records.activeDeposits()) if (!dep.overdueReported) overdue.schedule({ depositId: dep.depositId, door: dep.door, overdueAt: dep.overdueAt });
   let front: LockerFront = await startLockerFront(ctx, initial, cabinet, desk);
@@ -61,8 +62,10 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
     const out = await cabinet.unlock(d, { by: 'command', commandId: cmd.id, reason: data.reason, ...(data.depositId !== undefined ? { depositId: data.depositId } : {}) });
     if (!out.ok) throw failure(out);
     const extra = data.depositId !== undefined ? { depositId: data.depositId } : {};
-    cmd.record(records.auditStatement({ who: 'server', what: 'opened', door: d.door, commandId: cmd.id, detail: { reason: data.reason, ...extra } }));
-    cmd.emit('door.opened', { door: d.door, by: 'command', commandId: cmd.id, reason: data.reason, ...extra });
+    const already = out.alreadyOpen ? { alreadyOpen: true as const } : {};
+    cmd.record(out.settle);
+    cmd.record(records.auditStatement({ who: 'server', what: 'opened', door: d.door, commandId: cmd.id, detail: { reason: data.reason, ...extra, ...already } }));
+    cmd.emit('door.opened', { door: d.door, by: 'command', commandId: cmd.id, reason: data.reason, ...extra, ...already });
     if (data.depositId !== undefined) {
       cmd.record(records.endStatement(data.depositId, 'picked-up'));
       cmd.emit('item.picked-up', { door: d.door, depositId: data.depositId, by: 'command', offline: !ctx.link.connected, commandId: cmd.id });
@@ -70,7 +73,7 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
       overdue.cancel(data.depositId);
     }
     cabinet.changed();
-    return { opened: true, door: d.door, waitedMs: out.waitedMs };
+    return { opened: true, door: d.door, waitedMs: out.waitedMs, ...already };
   };
 
   return {
@@ -149,6 +152,7 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
     async stop() {
       offLink();
       offClose();
+      offHandedOut();
       overdue.stop();
       cabinet.stop();
       await front.stop();

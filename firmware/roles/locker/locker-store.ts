@@ -4,6 +4,7 @@
 // goes out in the same transaction as its audit row, so the outbox and the audit never differ.
 import type { Statement, Store } from '../../store/store.js';
 import type { OpenedBy, ScryptParams } from '../../../protocol/locker.js';
+import { UNLOCK_MIGRATION } from './unconfirmed-unlocks.js';
 
 export const LOCKER_MIGRATIONS = [
   `CREATE TABLE lk_deposit (
@@ -35,6 +36,7 @@ export const LOCKER_MIGRATIONS = [
    );`,
   // deposit.unusable is reported once per deposit, across restarts.
   'ALTER TABLE lk_deposit ADD COLUMN unusable_reported INTEGER NOT NULL DEFAULT 0;',
+  UNLOCK_MIGRATION,
 ];
 
 /** 'dropping': a citizen's drop-off door is open and not yet closed (it becomes active on close). */

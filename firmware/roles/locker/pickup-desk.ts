@@ -75,17 +75,17 @@ export class PickupDesk {
     if (lockout.tries > 0) await this.ctx.store.commit([records.lockoutStatement({ tries: 0, until: 0 })]);
     const fault = this.cabinet.fault(d);
     if (fault !== undefined) return { ok: false, reason: 'unavailable', door: d.door, message: fault };
-    // Durable before the frame: the audit says an unlock was sent for this deposit.
-    await records.audit({ who: via, what: 'unlock', door: d.door, detail: { depositId } });
-    const out = await this.cabinet.unlock(d, { by: via, depositId });
+    // Durable before the frame (with the unlock's own record): the audit says an unlock was sent for this deposit.
+    const out = await this.cabinet.unlock(d, { by: via, depositId, alongside: [records.auditStatement({ who: via, what: 'unlock', door: d.door, detail: { depositId } })] });
     if (!out.ok) return { ok: false, reason: out.code === 'NOT_DETECTED' ? 'not-opened' : 'unavailable', door: d.door, message: out.message };
     const offline = !this.ctx.link.connected;
+    const already = out.alreadyOpen ? { alreadyOpen: true as const } : {};
     await this.cabinet.emitTogether(
       [
-        { name: 'door.opened', data: { door: d.door, by: via, depositId }, audit: { who: via, what: 'opened', door: d.door, detail: { depositId } } },
+        { name: 'door.opened', data: { door: d.door, by: via, depositId, ...already }, audit: { who: via, what: 'opened', door: d.door, detail: { depositId, ...already } } },
         { name: 'item.picked-up', data: { door: d.door, depositId, by: via, offline }, audit: { who: via, what: 'picked-up', door: d.door, detail: { depositId, offline } } },
       ],
-      [records.endStatement(depositId, 'picked-up')],
+      [records.endStatement(depositId, 'picked-up'), out.settle],
     );
     if (d.depositId === depositId) d.depositId = undefined;
     this.overdue.cancel(depositId);
@@ -152,19 +152,22 @@ export class PickupDesk {
     const depositId = newId('drop-');
     const receiptCode = String(randomInt(0, 100_000_000)).padStart(8, '0');
     const now = this.ctx.clock.bestGuess();
-    // The pending drop-off is on disk before the frame: a restart with the door open still reports it on close.
-    await this.ctx.store.commit([
-      records.depositStatement({ depositId, door: d.door, kind: 'drop-off', codeHash: null, salt: null, scrypt: null, expiresAt: 0, overdueAt: now + DROP_OFF_OVERDUE_MS, overdueReported: false, receiptCode }, null, 'dropping'),
-      records.auditStatement({ who: 'citizen', what: 'unlock', door: d.door, detail: { depositId, dropOff: true } }),
-    ]);
+    // The pending drop-off is on disk before the frame (with the unlock's own record): a restart with the door open still reports it on close.
     d.dropOff = { depositId, receiptCode };
-    const out = await this.cabinet.unlock(d, { by: 'drop-off', depositId });
+    const out = await this.cabinet.unlock(d, {
+      by: 'drop-off',
+      depositId,
+      alongside: [
+        records.depositStatement({ depositId, door: d.door, kind: 'drop-off', codeHash: null, salt: null, scrypt: null, expiresAt: 0, overdueAt: now + DROP_OFF_OVERDUE_MS, overdueReported: false, receiptCode }, null, 'dropping'),
+        records.auditStatement({ who: 'citizen', what: 'unlock', door: d.door, detail: { depositId, dropOff: true } }),
+      ],
+    });
     if (!out.ok) {
       d.dropOff = undefined;
       await this.ctx.store.commit([records.abandonDropOffStatement(depositId)]);
       return { ok: false, reason: out.code === 'NOT_DETECTED' ? 'not-opened' : 'unavailable', message: out.message };
     }
-    await this.cabinet.emit('door.opened', { door: d.door, by: 'drop-off', depositId }, { who: 'citizen', what: 'opened', door: d.door, detail: { depositId } });
+    await this.cabinet.emit('door.opened', { door: d.door, by: 'drop-off', depositId }, { who: 'citizen', what: 'opened', door: d.door, detail: { depositId } }, [out.settle]);
     return { ok: true, door: d.door, receiptCode };
   }
 
