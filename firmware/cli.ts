@@ -57,6 +57,8 @@ async function run(opts: RunOptions): Promise<void> {
   const startOnce = async (): Promise<void> => {
     runtime = await Runtime.start(config, {
       log,
+      // systemd's RuntimeDirectory (/run/halld): the screen token lives there for the screen's browser unit.
+      ...(process.env['RUNTIME_DIRECTORY'] ? { screenTokenDir: process.env['RUNTIME_DIRECTORY'].split(':')[0] } : {}),
       onRestartRequest: (reason) => {
         if (stopping) return;
         log.warn({ reason }, 'restarting');

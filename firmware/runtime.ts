@@ -16,6 +16,7 @@ import type { Role } from '../protocol/topics.js';
 import type { DeviceConfig } from './config/schema.js';
 import { Store } from './store/store.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
+import { loadScreenToken } from './pages/screen-token.js';
 import { TrustedClock } from './link/trusted-clock.js';
 import { ROLE_MODULES } from './roles/index.js';
 import type { DiagnosticReport, ManualTestContext, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
@@ -54,6 +55,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Called when `sys/restart` asks for a restart; the default restarts in-process. */
   onRestartRequest?: (reason: string) => void;
+  /** Where this boot's screen token is kept (systemd's RuntimeDirectory under the unit; default the data dir). */
+  screenTokenDir?: string;
 }
 
 interface RunningRole {
@@ -68,6 +71,8 @@ export class Runtime {
   private stopped = false;
   private hardwareReport: { ok: boolean; faults: { part: string; detail: string }[]; checkedAt: number } | undefined;
   private readonly startedAt: number;
+  /** This boot's token of the board's own screen (firmware/pages/screen-token.ts). */
+  private screenToken = '';
 
   private constructor(
     readonly config: DeviceConfig,
@@ -114,6 +119,7 @@ export class Runtime {
       });
       const runtime = new Runtime(config, hal, store, link, clock, log, options, timers);
       self.runtime = runtime;
+      runtime.screenToken = await loadScreenToken(options.screenTokenDir ?? config.dataDir);
       runtime.configRev = remote?.rev ?? 0;
       await runtime.startRoles(roleNames, remote?.roles ?? {});
       await link.start();
@@ -151,6 +157,7 @@ export class Runtime {
       log: this.log.child({ role: contract.role }),
       runtime: this.services(),
       link: createRoleLink(contract, this.link),
+      screenToken: this.screenToken,
     };
   }
 

@@ -93,6 +93,8 @@ export interface RoleContext<K extends WireContract = WireContract> {
   readonly timers: Timers;
   readonly log: Logger;
   readonly runtime: RuntimeServices;
+  /** This boot's token of the board's own screen: a page server given it keeps a stream pool for that browser. */
+  readonly screenToken: string;
 }
 
 /** What a manual self-test gets: a way to ask the technician for something, and when to give up. */

@@ -4,7 +4,9 @@
 // it in [Service] on current versions), the service user and hardware groups.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('../../../provisioning/systemd/', import.meta.url));
@@ -52,4 +54,22 @@ t.test('halld.service: notify + watchdog, the start limit in [Unit], the halld u
   const groups = service.find((l) => l.startsWith('SupplementaryGroups='))?.split('=')[1]?.split(' ') ?? [];
   for (const g of ['gpio', 'dialout', 'i2c', 'spi']) t.ok(groups.includes(g), `group ${g}`);
   for (const dev of ['char-gpiochip', 'char-ttyUSB', 'char-ttyACM', 'char-i2c']) t.ok(service.includes(`DeviceAllow=${dev} rw`), `DeviceAllow ${dev}`);
+});
+
+t.test('the screen token: halld keeps it in /run/halld for its group; the kiosk unit opens Chromium with it', async (t) => {
+  const halld = sections(await readFile(`${dir}halld.service`, 'utf8')).get('Service') ?? [];
+  for (const line of ['RuntimeDirectory=halld', 'RuntimeDirectoryMode=0750', 'RuntimeDirectoryPreserve=yes']) t.ok(halld.includes(line), line);
+  const kiosk = sections(await readFile(`${dir}halld-kiosk.service`, 'utf8')).get('Service') ?? [];
+  t.ok(kiosk.includes('SupplementaryGroups=halld'), 'the browser may read the token');
+  const exec = kiosk.find((l) => l.startsWith('ExecStart='))?.slice('ExecStart='.length) ?? '';
+  // Run the unit's command as systemd would hand it to the shell ($$ is a literal $), with echo for Chromium.
+  const tmp = await mkdtemp(join(tmpdir(), 'halld-unit-'));
+  t.teardown(() => rm(tmp, { recursive: true, force: true }));
+  const token = 'ab'.repeat(32);
+  await writeFile(join(tmp, 'screen-token'), `${token}\n`);
+  const match = /^\/bin\/sh -c '(.*)'$/.exec(exec);
+  t.ok(match, 'ExecStart runs a shell');
+  const script = (match?.[1] ?? '').replaceAll('$$', '$').replace('exec /usr/bin/chromium', 'exec /bin/echo').replace('/run/halld/screen-token', join(tmp, 'screen-token'));
+  const out = await new Promise<string>((resolve, reject) => execFile('/bin/sh', ['-c', script], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+  t.match(out.trim(), new RegExp(`--kiosk .* http://127\\.0\\.0\\.1:8080/\\?screen=${token}$`), 'Chromium gets the page URL with the token');
 });

@@ -32,7 +32,7 @@ export function callerView(board: CallerBoard, rev: number, lang: 'zh' | 'en', w
   return { rev, lang, window, current: v.current ? call(v.current) : null, last: v.history.map(call), notice: v.notice?.text ?? null, paused: v.paused, mode: v.mode };
 }
 
-export async function startCallerPage(options: { board: CallerBoard; view: () => CallerView; timers: Timers; host: string; port: number; log: Logger; publicDir?: string }): Promise<PageServer> {
+export async function startCallerPage(options: { board: CallerBoard; view: () => CallerView; timers: Timers; host: string; port: number; log: Logger; publicDir?: string; screenToken?: string }): Promise<PageServer> {
   const publicDir = options.publicDir ?? findPackageDir(PUBLIC_DIR_IN_PACKAGE, fileURLToPath(import.meta.url));
   if (publicDir === null) throw new PageServerError('NO_PUBLIC_DIR', `caller page not found: no ${PUBLIC_DIR_IN_PACKAGE}/index.html in the halld package`);
   return startPageServer({
@@ -50,5 +50,6 @@ export async function startCallerPage(options: { board: CallerBoard; view: () =>
     host: options.host,
     port: options.port,
     log: options.log,
+    ...(options.screenToken !== undefined ? { screenToken: options.screenToken } : {}),
   });
 }
