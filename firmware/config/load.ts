@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type DeviceConfig } from './schema.js';
 import { closedSchema } from './closed-schema.js';
-import { jsonErrorOffset } from './json-error-position.js';
+import { jsonErrorOffset } from '../../protocol/json-error-position.js';
 import { migrateConfig } from './migrations.js';
 import { schemaProblems, type ConfigProblem } from './schema-problems.js';
 import { valueProblems } from './value-problems.js';

@@ -2,7 +2,7 @@
 // mkfs.vfat at the partition's offset), read back with mcopy: both OS generations.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../../testkit/device-process.js';
 import { tempDir } from '../../testkit/temp.js';
@@ -160,8 +160,29 @@ t.test('an image it must refuse leaves no broker account behind', { skip: toolsS
   const r = await runCli(['provision', '--csv', csv, '--out', out, '--base-image', base, '--tarball', tarball, '--broker-dir', brokerDir], CLI_KILL_MS);
   t.equal(r.code, 2);
   t.match(r.stderr, /devices\.csv:2: .*user-data already has a top-level "runcmd:"; merge it by hand/);
-  t.equal(readBack(join(out, 'hall-1-kiosk-8.img'), offset, 'user-data'), '#cloud-config\nruncmd:\n  - [echo, mine]\n', 'user-data untouched');
+  await t.rejects(stat(join(out, 'hall-1-kiosk-8.img')), 'no plain copy of the base image an installer could flash by mistake');
+  t.equal(readBack(base, offset, 'user-data'), '#cloud-config\nruncmd:\n  - [echo, mine]\n', 'the base image untouched');
   t.notOk((await readFile(join(brokerDir, 'halld.passwd'), 'utf8').catch(() => '')).includes('kiosk-8'), 'no account for a device that was not written');
+});
+
+t.test('images from a CSV with one bad row: every row is judged first, and no image is written', { skip: toolsSkip() }, async (t) => {
+  const { dir, tarball } = await setup(t);
+  const base = join(dir, 'raspios.img');
+  await makeImage(base, { 'cmdline.txt': CMDLINE, 'user-data': '#cloud-config\n' });
+  const csv = join(dir, 'devices.csv');
+  await writeFile(csv, 'hall,device,roles,board\nhall-1,kiosk-1,,sim\nhall-1,cab-1,locker,sim\nhall-1,kiosk-3,,sim\n');
+  const out = join(dir, 'out');
+  const brokerDir = join(dir, 'broker');
+  const r = await runCli(['provision', '--csv', csv, '--out', out, '--base-image', base, '--tarball', tarball, '--broker-dir', brokerDir], CLI_KILL_MS);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /devices\.csv:3: hall-1\/cab-1 .*locker/);
+  t.same(await readdir(out).catch(() => []), [], 'no image at all: neither the good rows\' nor a copy of the base for the bad one');
+  await t.rejects(stat(brokerDir), 'no broker files');
+  await writeFile(csv, 'hall,device,roles,board\nhall-1,kiosk-1,,sim\nhall-1,kiosk-3,,sim\n');
+  const good = await runCli(['provision', '--csv', csv, '--out', out, '--base-image', base, '--tarball', tarball, '--broker-dir', brokerDir], CLI_KILL_MS);
+  t.equal(good.code, 0, good.stderr);
+  t.same((await readdir(out)).sort(), ['hall-1-kiosk-1.img', 'hall-1-kiosk-3.img'], 'the two images, and nothing temporary beside them');
+  t.match(readBack(join(out, 'hall-1-kiosk-3.img'), PART_START * 512, 'user-data'), /hostname: kiosk-3/);
 });
 
 t.test('a certificate from the hall CA goes onto the card beside the config, and is kept on a re-run', { skip: toolsSkip() || opensslSkip() }, async (t) => {
