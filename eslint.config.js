@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 // Top-level folders of ours. A relative import names one after its run of `../`; a subfolder
 // with the same name as a top-level one exists only under test/, which may import anything.
-const OURS = ['firmware', 'protocol', 'drivers', 'boards', 'assembly', 'simulators', 'provisioning', 'testkit', 'test', 'bench'];
+const OURS = ['firmware', 'protocol', 'drivers', 'boards', 'assembly', 'simulators', 'provisioning', 'release', 'testkit', 'test', 'bench'];
 
 /** An import of any of these top-level folders (or anything under them). */
 function folders(names) {
@@ -42,7 +42,8 @@ const others = (...allowed) => OURS.filter((f) => !allowed.includes(f));
 
 // firmware/ outside the demo hall: never simulators/, never a concrete driver.
 const FIRMWARE_IMPORTS = [
-  { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly')), message: 'firmware/ never imports simulators/ (only the demo hall in firmware/hall/ does)' },
+  { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'release')), message: 'firmware/ never imports simulators/ (only the demo hall in firmware/hall/ does)' },
+  { regex: '^(\\.\\./)+release/build/', message: 'release/build/ is the release builder of a checkout; a board never runs it' },
   { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
 ];
 
@@ -117,7 +118,8 @@ export default tseslint.config(
   ]),
   restrict(['assembly/**/*.ts'], [{ regex: folders(others('drivers', 'simulators', 'boards', 'assembly')), message: 'assembly/ composes drivers/, simulators/ and boards/ into a Hal; it imports nothing else of ours' }]),
   restrict(['firmware/**/*.ts'], [
-    { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'simulators')), message: 'firmware/ imports protocol/, the HAL interfaces, boards/ and assembly/' },
+    { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'simulators', 'release')), message: 'firmware/ imports protocol/, the HAL interfaces, boards/, assembly/ and release/ (installing a release)' },
+    { regex: '^(\\.\\./)+release/build/', message: 'release/build/ is the release builder of a checkout; a board never runs it' },
     { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
   ]),
   // The demo hall composes the runtime with simulators (firmware/hall/), so only the rest of
@@ -127,7 +129,7 @@ export default tseslint.config(
   { ...restrictWithTime(['firmware/**/*.ts'], FIRMWARE_IMPORTS), ignores: ['firmware/hall/**', 'firmware/cli.ts', 'firmware/runtime.ts'] },
   // The CLI also starts `halld provision` (provisioning/, by one dynamic import).
   restrict(['firmware/cli.ts'], [
-    { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'provisioning')), message: 'firmware/cli.ts imports what firmware/ may, plus provisioning/' },
+    { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'provisioning', 'release')), message: 'firmware/cli.ts imports what firmware/ may, plus provisioning/' },
     ...FIRMWARE_IMPORTS.slice(1),
   ]),
   restrictWithTime(['firmware/runtime.ts'], FIRMWARE_IMPORTS, WALL_CLOCK_SYNTAX),
@@ -137,7 +139,11 @@ export default tseslint.config(
     // firmware/'s runtime.ts and cli.ts are files, config/ and hall/ folders; a role's own config.ts is a file, so the two cannot be confused.
     { regex: '^(\\.\\./)+(runtime|cli)\\.js$|^(\\.\\./)+(config|hall)/', message: 'a role sees the link, the store, the log and its RoleContext, not the runtime, CLI, device config or demo hall around it' },
   ]),
-  restrict(['provisioning/**/*.ts'], [{ regex: folders(others('protocol', 'boards', 'provisioning')), message: 'provisioning/ imports protocol/ and boards/ only' }]),
+  restrict(['provisioning/**/*.ts'], [
+    { regex: folders(others('protocol', 'boards', 'provisioning', 'release')), message: 'provisioning/ imports protocol/, boards/ and release/ (checking and installing a release) only' },
+    { regex: '^(\\.\\./)+release/build/', message: 'release/build/ is the release builder of a checkout, not part of halld' },
+  ]),
+  restrict(['release/**/*.ts'], [{ regex: folders(others('protocol', 'release')), message: 'release/ (the release format, its install and its builder) imports protocol/ only' }]),
   restrict(['testkit/**/*.ts'], [{ regex: folders(['test', 'bench']), message: 'testkit/ is shared by test/ and bench/ and imports neither' }]),
   restrict(['bench/**/*.ts'], [{ regex: folders(['test']), message: 'bench/ takes shared helpers from testkit/, never from test/' }]),
   restrict(['test/**/*.ts'], [{ regex: folders(['bench']), message: 'test/ never imports bench/; shared helpers live in testkit/' }]),

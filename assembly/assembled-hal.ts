@@ -1,7 +1,7 @@
 // The Hal a role sees, put together from whichever parts the board and config chose (real
 // drivers or simulators). It looks parts up by name, opens serial ports, I2C devices,
 // printers and scanners on first use, turns every part's health into self-test results, and
-// closes everything once. The printer, scanner and lock-board drivers are imported when first opened.
+// closes everything once. The printer, scanner, lock-board and ID-card reader drivers are imported when first opened.
 import {
   HalError,
   type Clock,
@@ -10,6 +10,7 @@ import {
   type Hal,
   type HalParts,
   type I2cDevice,
+  type IdCardReader,
   type LedMatrix,
   type LockBoard,
   type MonoDisplay,
@@ -27,6 +28,7 @@ import type { SerialScanner } from '../drivers/scanner/serial-scanner.js';
 import { globalTimers, type Timers } from '../drivers/clock/timers.js';
 import { notConfigured } from '../drivers/hal/not-configured.js';
 import { LockBoardLines } from './lock-board-lines.js';
+import { IdCardReaders } from './id-card-readers.js';
 import { lockBoardResult, matrixResult } from './part-self-tests.js';
 
 /** An I2cDevice that can also do a bare read to see if the chip answers. */
@@ -91,6 +93,7 @@ export class AssembledHal implements Hal {
   private readonly printers = new Map<string, Promise<TicketPrinter>>();
   private readonly scanners = new Map<string, Promise<SerialScanner>>();
   private readonly lockBoards: LockBoardLines;
+  private readonly idCardReaders: IdCardReaders;
   private readonly gpioLockSpecs: Map<string, GpioLockBoardSpec>;
   private readonly gpioLockBoards = new Map<string, Promise<LockBoard>>();
   private readonly matrixSpecs: Map<string, MatrixSpec>;
@@ -112,6 +115,13 @@ export class AssembledHal implements Hal {
     this.displaySpecs = new Map(assembly.io.displays.map((s) => [s.name, s]));
     this.lockBoards = new LockBoardLines({
       specs: assembly.io.lockBoards,
+      openLink: (serial) => this.serial(serial),
+      clock: assembly.clock,
+      ...(assembly.timers ? { timers: assembly.timers } : {}),
+      ...(assembly.onListenerError ? { onListenerError: assembly.onListenerError } : {}),
+    });
+    this.idCardReaders = new IdCardReaders({
+      specs: assembly.io.idCardReaders ?? [],
       openLink: (serial) => this.serial(serial),
       clock: assembly.clock,
       ...(assembly.timers ? { timers: assembly.timers } : {}),
@@ -214,6 +224,12 @@ export class AssembledHal implements Hal {
     throw notConfigured('lockBoards', name, this.lockBoardNames());
   }
 
+  /** Opens the reader on first use and starts it looking for cards; the same reader afterwards. */
+  async idCardReader(name: string): Promise<IdCardReader> {
+    this.ensureOpen();
+    return this.idCardReaders.open(name);
+  }
+
   private lockBoardNames(): string[] {
     return [...this.lockBoards.names(), ...this.gpioLockSpecs.keys()];
   }
@@ -268,10 +284,12 @@ export class AssembledHal implements Hal {
 
   describe(): HalParts {
     const lockBoards = this.lockBoardNames();
+    const idCardReaders = this.idCardReaders.names();
     const locksOf = (name: string): number => this.lockBoards.spec(name)?.locks ?? this.gpioLockSpecs.get(name)?.locks.length ?? 0;
     return {
       // Only where there are lock boards: the locker's config check reads it.
       ...(lockBoards.length > 0 ? { lockBoardLocks: Object.fromEntries(lockBoards.map((n) => [n, locksOf(n)])) } : {}),
+      ...(idCardReaders.length > 0 ? { idCardReaders } : {}),
       inputs: [...this.assembly.gpio.inputs.keys()],
       outputs: [...this.assembly.gpio.outputs.keys()],
       serial: [...this.serialSpecs.keys()],
@@ -341,6 +359,7 @@ export class AssembledHal implements Hal {
       ...(await Promise.all(printers)),
       ...(await Promise.all(scanners)),
       ...(await Promise.all(lockBoards)),
+      ...(await this.idCardReaders.selfTest()),
       ...(await Promise.all(matrices)),
       ...(await Promise.all(displays)),
     );
@@ -371,6 +390,7 @@ export class AssembledHal implements Hal {
     await Promise.all(this.matrices.size > 0 ? [...this.matrices.values()].map(settled) : []);
     await Promise.all([...this.displays.values()].map(settled)); // before their I2C devices
     await this.lockBoards.close(); // before the links: a request on the wire finishes first
+    await this.idCardReaders.close();
     await Promise.all([...this.gpioLockBoards.values()].map(settled)); // before the lines: a pulse under way releases its relay
     await Promise.all([...this.links.values()].map(settled));
     await Promise.all([...this.devices.values()].map(settled));

@@ -6,6 +6,7 @@ import { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN } from '../boards/board-sc
 import { LockBoardConfigSchema } from '../drivers/lock-board/config.js';
 import { GpioLockBoardConfigSchema } from '../drivers/lock-board/gpio-config.js';
 import { MatrixConfigSchema } from '../drivers/matrix/config.js';
+import { IdCardReaderConfigSchema } from '../drivers/id-card-reader/config.js';
 
 export { DEFAULT_FIRMATA_BAUD_RATE, PART_NAME_PATTERN, type GpioBackendKind } from '../boards/board-schema.js';
 
@@ -173,7 +174,7 @@ export const IoMatrixConfigSchema = Type.Partial(Type.Omit(MatrixConfigSchema, [
   description: 'a HUB75 LED panel chain: width = cols x chain, height = rows x parallel',
 });
 
-export { LockBoardConfigSchema, GpioLockBoardConfigSchema };
+export { LockBoardConfigSchema, GpioLockBoardConfigSchema, IdCardReaderConfigSchema };
 
 /** An io.lockBoards entry: an RS485 board ("8a80", "kerong-cu") or relays and door switches ("gpio"). */
 export const AnyLockBoardConfigSchema = Type.Union([LockBoardConfigSchema, GpioLockBoardConfigSchema]);
@@ -228,6 +229,13 @@ export const IoConfigSchema = Type.Object(
           'lock-control boards by the name roles use: RS485 boards (boards on one line name the same io.serial part and differ by address) or "gpio" cabinets of relays and door switches on io.outputs / io.inputs lines',
       }),
     ),
+    idCardReaders: Type.Optional(
+      Type.Record(PartName, IdCardReaderConfigSchema, {
+        default: {},
+        additionalProperties: false,
+        description: 'second-generation ID-card readers (GA 467 SAM modules) by the name roles use, each on its own io.serial part',
+      }),
+    ),
     expanders: Type.Optional(
       Type.Record(PartName, ExpanderConfigSchema, { default: {}, additionalProperties: false, description: 'MCP23017 I/O expanders; their pins are named "<expander>:A0".."<expander>:B7" in io.inputs and io.outputs' }),
     ),
@@ -250,5 +258,6 @@ export type I2cConfig = Static<typeof I2cConfigSchema>;
 export type SpeakerConfig = Static<typeof SpeakerConfigSchema>;
 export type PrinterConfig = Static<typeof PrinterConfigSchema>;
 export type ScannerConfig = Static<typeof ScannerConfigSchema>;
+export type IdCardReaderIoConfig = Static<typeof IdCardReaderConfigSchema>;
 export type IoMatrixConfig = Static<typeof IoMatrixConfigSchema>;
 export type DisplayConfig = Static<typeof DisplayConfigSchema>;

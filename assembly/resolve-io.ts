@@ -30,17 +30,20 @@ import {
   LockBoardConfigSchema,
   GpioLockBoardConfigSchema,
   ExpanderConfigSchema,
+  IdCardReaderConfigSchema,
   type IoConfig,
   type Pin,
 } from './io-schema.js';
 import type { BoardDefinition, GpioBackendKind as BoardBackendKind } from '../boards/board-schema.js';
-import type { GpioBackendKind, I2cSpec, InputSpec, LockBoardSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import type { GpioBackendKind, I2cSpec, IdCardReaderSpec, InputSpec, LockBoardSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import { HalError } from '../drivers/hal/hal-error.js';
 import { resolvePin } from './resolve-pin.js';
 import { ExpanderPins } from './resolve-expanders.js';
 import { resolveGpioLockBoards } from './resolve-gpio-lock-boards.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
+import { lockBoardRangeProblems } from '../drivers/lock-board/config.js';
 import { resolveDisplays } from './resolve-displays.js';
+import { defaultIdCardReaderBaudRates, resolveIdCardReaders } from './resolve-id-card-readers.js';
 
 export type { DisplaySpec, I2cSpec, InputSpec, LockBoardSpec, MatrixSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 
@@ -59,7 +62,7 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'matrices' | 'expanders' | 'displays'), TSchema]> = [
+const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'idCardReaders' | 'matrices' | 'expanders' | 'displays'), TSchema]> = [
   ['inputs', InputConfigSchema],
   ['outputs', OutputConfigSchema],
   ['serial', SerialConfigSchema],
@@ -67,6 +70,7 @@ const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial'
   ['printers', PrinterConfigSchema],
   ['scanners', ScannerConfigSchema],
   ['lockBoards', LockBoardConfigSchema],
+  ['idCardReaders', IdCardReaderConfigSchema],
   ['matrices', IoMatrixConfigSchema],
   ['expanders', ExpanderConfigSchema],
   ['displays', DisplayConfigSchema],
@@ -88,6 +92,7 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   const issues: string[] = [];
   if (isObject(value)) {
     defaultLockLineBaudRates(value);
+    defaultIdCardReaderBaudRates(value);
     for (const [section, schema] of SECTIONS) {
       const parts = value[section];
       if (!isObject(parts)) continue;
@@ -107,9 +112,12 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   }
   // A lock board is checked against the schema its protocol picks, so a mistake reads as one
   // clear message instead of "expected union value".
+  // The protocol's own ranges come with them, so every mistake in a board shows in one round.
   if (isObject(value) && isObject(value.lockBoards)) {
     for (const [name, part] of Object.entries(value.lockBoards)) {
-      for (const e of Value.Errors(lockBoardSchema(part), part)) issues.push(`io.lockBoards.${name}${e.path.replaceAll('/', '.')}: ${e.message}`);
+      const schemaIssues = [...Value.Errors(lockBoardSchema(part), part)].map((e) => `io.lockBoards.${name}${e.path.replaceAll('/', '.')}: ${e.message}`);
+      const rangeIssues = isObject(part) ? lockBoardRangeProblems(name, part).filter((r) => !schemaIssues.some((i) => i.startsWith(r.slice(0, r.indexOf(':'))))) : [];
+      issues.push(...schemaIssues, ...rangeIssues);
     }
   }
   for (const e of Value.Errors(IoConfigSchema, value)) {
@@ -123,6 +131,16 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   }
   if (issues.length > 0) throw new IoConfigError(issues);
   return value as IoConfig;
+}
+
+/**
+ * Serial ports and printer nodes are device files named by their full path: "ttyUSB0" alone
+ * would be looked for in halld's working folder. (An absolute path outside /dev/ may be a
+ * symlink to one: `config check` only warns about it, config-warnings.ts.)
+ */
+function devicePathIssue(field: string, path: string): string | undefined {
+  if (path.startsWith('/')) return undefined;
+  return `${field}: expected a device node's full path (such as /dev/ttyUSB0 or /dev/serial/by-id/...), found "${path}"; did you mean /dev/${path.replace(/^(\.\/)?(dev\/)?/, '')}?`;
 }
 
 function lockBoardSchema(part: unknown): TSchema {
@@ -208,6 +226,11 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
   const paths = new Map<string, string>();
   for (const [name, c] of Object.entries(io.serial ?? {})) {
     const part = `serial.${name}`;
+    const notDevice = devicePathIssue(`io.${part}.path`, c.path);
+    if (notDevice) {
+      issues.push(notDevice);
+      continue;
+    }
     const other = paths.get(c.path);
     if (other) {
       issues.push(`${other} and ${part} both use serial port ${c.path}`);
@@ -247,8 +270,11 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     outputs.push({ name, pin: c.pin, line, activeLow: c.activeLow ?? false, initial: c.initial ?? false });
   }
 
-  const { printers, scanners, lockBoards } = resolveSerialUsers(board, io, serial, issues);
+  const { printers, scanners, lockBoards, idCardReaders } = resolveSerialUsers(board, io, serial, issues);
   const matrices = resolveMatrices(io);
+  if (board.ledMatrix?.unsupported !== undefined) {
+    for (const m of matrices) issues.push(`io.matrices.${m.name}: board ${board.id} cannot drive HUB75 LED panels: ${board.ledMatrix.unsupported}`);
+  }
   const expanders = expanderPins.finish(inputs);
   const allInputs = [...inputs, ...expanders.flatMap((e) => e.inputs)];
   const allOutputs = [...outputs, ...expanders.flatMap((e) => e.outputs)];
@@ -267,6 +293,7 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
     matrices,
     ...(expanders.length > 0 ? { expanders } : {}),
     ...(gpioLockBoards.length > 0 ? { gpioLockBoards } : {}),
+    ...(idCardReaders.length > 0 ? { idCardReaders } : {}),
     displays,
     ...(io.speaker ? { speaker: io.speaker } : {}),
     ...(io.firmata ? { firmata: { ...(io.firmata.path ? { path: io.firmata.path } : {}), baudRate: io.firmata.baudRate ?? DEFAULT_FIRMATA_BAUD_RATE } } : {}),
@@ -274,11 +301,16 @@ export function resolveIo(board: BoardDefinition, io: IoConfig): ResolvedIo {
 }
 
 /**
- * Printers and scanners: each serial one must name an existing io.serial part that no other
- * printer, scanner or the Firmata board uses (one port, one talker); two printers may not
+ * Printers, scanners and ID-card readers: each serial one must name an existing io.serial part
+ * that no other printer, scanner, reader or the Firmata board uses (one port, one talker); two printers may not
  * share a TCP address or a usblp node either.
  */
-function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readonly SerialSpec[], issues: string[]): { printers: PrinterSpec[]; scanners: ScannerSpec[]; lockBoards: LockBoardSpec[] } {
+function resolveSerialUsers(
+  board: BoardDefinition,
+  io: IoConfig,
+  serial: readonly SerialSpec[],
+  issues: string[],
+): { printers: PrinterSpec[]; scanners: ScannerSpec[]; lockBoards: LockBoardSpec[]; idCardReaders: IdCardReaderSpec[] } {
   const serialByName = new Map(serial.map((s) => [s.name, s]));
   const configured = Object.keys(io.serial ?? {});
   const users = new Map<string, string>();
@@ -331,6 +363,11 @@ function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readon
       if (!useEndpoint(part, `tcp ${transport.host}:${transport.port}`, `printer address ${transport.host}:${transport.port}`)) continue;
     } else {
       transport = { kind: 'usb', path: c.usb?.path ?? DEFAULT_PRINTER_USB_PATH };
+      const notDevice = devicePathIssue(`io.${part}.usb.path`, transport.path);
+      if (notDevice) {
+        issues.push(notDevice);
+        continue;
+      }
       if (!useEndpoint(part, `usb ${transport.path}`, `USB printer ${transport.path}`)) continue;
     }
     const queries = new Set<1 | 2 | 3 | 4>([1, 2, ...(c.statusQueries ?? [3, 4])]);
@@ -350,7 +387,8 @@ function resolveSerialUsers(board: BoardDefinition, io: IoConfig, serial: readon
     if (!useSerial(part, c.serial)) continue;
     scanners.push({ name, serial: c.serial, suffix: c.suffix ?? 'auto', encoding: c.encoding ?? 'utf8', maxLength: c.maxLength ?? DEFAULT_SCANNER_MAX_LENGTH });
   }
+  const idCardReaders = resolveIdCardReaders(io, useSerial);
   // Lock boards last: the first board on a line claims it like any part; the others join it.
   const lockBoards = resolveLockBoards(io, useSerial, issues);
-  return { printers, scanners, lockBoards };
+  return { printers, scanners, lockBoards, idCardReaders };
 }

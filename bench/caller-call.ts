@@ -36,7 +36,7 @@ export async function benchCallerCall(): Promise<void> {
     dataDir: join(dir, 'data'),
     broker: { url: broker.url },
     io: { matrices: { win: { rows: 16, cols: 64, chain: 2 } }, speaker: { kind: 'sim' } },
-    roles: { sys: {}, caller: { window: '5', panels: { window: 'win' }, voice: { repeat: 1 } } },
+    roles: { sys: {}, caller: { window: '5', panels: { window: 'win' }, voice: { repeat: 1, gapMs: 0 } } }, // gapMs 0: each round measures the call, not the silence kept after the previous one
   });
   const gpiod = new FakeGpiod({ major: 2, chips: [piHeaderChip('gpiochip0', 'pinctrl-bcm2711', 58)] });
   const entry = fileURLToPath(new URL('../simulators/matrix/panel-process.js', import.meta.url));

@@ -8,6 +8,7 @@ import { benchEvaluatorTap } from './evaluator-tap.js';
 import { benchCallerCall } from './caller-call.js';
 import { benchOledFrame } from './oled-frame.js';
 import { benchLockerOpen } from './locker-open.js';
+import { benchRelease } from './release-startup.js';
 
 const only = process.argv.slice(2);
 const all: [string, () => Promise<void>][] = [
@@ -20,6 +21,7 @@ const all: [string, () => Promise<void>][] = [
   ['caller', benchCallerCall],
   ['oled', benchOledFrame],
   ['locker', benchLockerOpen],
+  ['release', benchRelease],
 ];
 for (const [name, fn] of all) {
   if (only.length > 0 && !only.includes(name)) continue;

@@ -11,12 +11,14 @@ import { report, median } from './stats.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 
-const BARE = `
-const mqtt = require(${JSON.stringify(join(process.cwd(), 'node_modules', 'mqtt'))});
+/** A bare node that connects with mqtt.js (from `modules`) and publishes a retained birth. */
+export const bareBirthScript = (modules: string) => `
+const mqtt = require(${JSON.stringify(join(modules, 'mqtt'))});
 const c = mqtt.connect(process.argv[1], { clientId: 'bare-' + process.pid, protocolVersion: 4 });
 c.on('connect', () => c.publish('halld/v1/bench/bare-' + process.pid + '/status', JSON.stringify({ v: 1, online: true }), { qos: 1, retain: true }));
 setInterval(() => {}, 1000);
 `;
+const BARE = bareBirthScript(join(process.cwd(), 'node_modules'));
 
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -24,7 +26,7 @@ async function rssMb(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-async function measure(url: string, spawnIt: () => ChildProcess): Promise<{ birthMs: number; rss: number }> {
+export async function measure(url: string, spawnIt: () => ChildProcess): Promise<{ birthMs: number; rss: number }> {
   const watcher = await mqtt.connectAsync(url, { protocolVersion: 4 });
   await watcher.subscribeAsync('halld/v1/bench/+/status', { qos: 1 });
   let born: (() => void) | undefined;

@@ -54,6 +54,14 @@ export const BoardSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    ledMatrix: Type.Optional(
+      Type.Object(
+        {
+          unsupported: Type.String({ minLength: 1, description: 'why HUB75 panels (io.matrices) cannot be driven on this board; `halld config check` refuses them with this reason' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     firmata: Type.Optional(
       Type.Object(
         {

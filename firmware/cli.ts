@@ -3,7 +3,7 @@
 // missing file, bad JSON, a wrong field, storage that is not there) print one line each and
 // exit with a status saying which (exit-codes.ts); no stack traces.
 import { Command, CommanderError, Option } from 'commander';
-import { checkConfigFile, problemLines, ConfigError } from './config/load.js';
+import { checkConfigFile, problemLines, warningLines, ConfigError, type ConfigWarning } from './config/load.js';
 import { exportedConfigSchema } from './config/export-schema.js';
 import { ROLE_MODULES } from './roles/index.js';
 import { Runtime, FIRMWARE_VERSION } from './runtime.js';
@@ -20,9 +20,9 @@ function fail(message: string, code = EXIT_CONFIG): never {
 }
 
 /** `config check` and `run` share this: every problem one line on stderr, then the exit status that names the kind. */
-async function checkedConfig(file: string): Promise<DeviceConfig> {
+async function checkedConfig(file: string): Promise<{ config: DeviceConfig; warnings: ConfigWarning[] }> {
   const result = await checkConfigFile(file);
-  if (result.config) return result.config;
+  if (result.config) return { config: result.config, warnings: result.warnings };
   for (const line of problemLines(file, result.problems)) process.stderr.write(`${line}\n`);
   process.exit(result.problems.some((p) => p.kind === 'config') ? EXIT_CONFIG : EXIT_DATA_DIR);
 }
@@ -34,7 +34,7 @@ interface RunOptions {
 }
 
 async function run(opts: RunOptions): Promise<void> {
-  const config = await checkedConfig(opts.config);
+  const { config, warnings } = await checkedConfig(opts.config);
   const { makePrivateDir } = await import('./data-dir/private.js');
   const { lockDataDir, DataDirLockedError } = await import('./data-dir/lock.js');
   let lock: { release(): void };
@@ -48,6 +48,7 @@ async function run(opts: RunOptions): Promise<void> {
   }
   process.on('exit', () => lock.release());
   const log = createLogger({ level: opts.logLevel ?? process.env['HALLD_LOG'] ?? config.log.level, format: opts.log ?? defaultLogFormat() });
+  for (const w of warnings) log.warn({ field: w.field }, `config: field ${w.field}: ${w.message}`);
   // Under systemd (INVOCATION_ID set) a restart is an exit that systemd answers; otherwise
   // the runtime is restarted in this process, with a new boot number.
   const supervised = process.env['INVOCATION_ID'] !== undefined;
@@ -124,12 +125,13 @@ async function main(argv: string[]): Promise<void> {
     .command('demo')
     .description('start a demo hall: embedded broker, reference server, one simulated device per role')
     .option('-p, --port <n>', 'broker port on 127.0.0.1', '1883')
-    .option('-d, --data <dir>', 'where the simulated devices keep their data (default: a new temp dir)')
-    .action(async (opts: { port: string; data?: string }) => {
+    .option('-d, --data <dir>', 'where the simulated devices keep their data (default: a new temp dir, removed when the demo stops)')
+    .option('--keep', 'keep the temp data dir when the demo stops')
+    .action(async (opts: { port: string; data?: string; keep?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: expected a port number 0-65535, got "${opts.port}"`);
       const { runDemo } = await import('./hall/demo.js');
-      await runDemo({ port, ...(opts.data !== undefined ? { dataDir: opts.data } : {}) });
+      await runDemo({ port, ...(opts.data !== undefined ? { dataDir: opts.data } : {}), ...(opts.keep ? { keep: true } : {}) });
     });
 
   const config = program.command('config').description('check a device config, or print its JSON Schema');
@@ -138,7 +140,8 @@ async function main(argv: string[]): Promise<void> {
     .description('every check `run` makes before it opens the board or the broker; one line per problem')
     .argument('<file>', 'device config (JSON)')
     .action(async (file: string) => {
-      const c = await checkedConfig(file);
+      const { config: c, warnings } = await checkedConfig(file);
+      for (const line of warningLines(file, warnings)) process.stderr.write(`${line}\n`);
       process.stdout.write(`${file}: ok (hall ${c.hall}, device ${c.device}, board ${c.board}, roles ${['sys', ...Object.keys(c.roles).filter((r) => r !== 'sys')].join(', ')})\n`);
     });
   config
@@ -157,7 +160,10 @@ async function main(argv: string[]): Promise<void> {
     .action(async (args: string[]) => {
       const { provisionMain } = await import('../provisioning/provision-cli.js');
       // Only config problems count: the data dir is the board's, not this machine's.
-      process.exitCode = await provisionMain(args, async (f) => problemLines(f, (await checkConfigFile(f)).problems.filter((p) => p.kind === 'config')));
+      process.exitCode = await provisionMain(args, async (f) => {
+        const r = await checkConfigFile(f);
+        return { problems: problemLines(f, r.problems.filter((p) => p.kind === 'config')), warnings: warningLines(f, r.warnings) };
+      });
     });
 
   // The technician's commands set an exit status instead of exiting (only this file exits).
@@ -166,10 +172,12 @@ async function main(argv: string[]): Promise<void> {
   const { addLocalCommands } = await import('./commands/local-commands.js');
   const { addRemoteCommands } = await import('./commands/remote-commands.js');
   const { addBoardsCommand } = await import('./commands/boards-command.js');
+  const { addReleaseCommands } = await import('./commands/release-commands.js');
   const { processOutput } = await import('./commands/cli-output.js');
   addLocalCommands(program, processOutput, globalTimers, setExit);
   addRemoteCommands(program, processOutput, globalTimers, setExit);
   addBoardsCommand(program, processOutput, setExit);
+  addReleaseCommands(program, processOutput, setExit);
 
   try {
     await program.parseAsync(argv);

@@ -15,6 +15,7 @@ import { validate, MAX_JSON_DEPTH } from '../protocol/validate.js';
 import type { Role } from '../protocol/topics.js';
 import type { DeviceConfig } from './config/schema.js';
 import { Store } from './store/store.js';
+import { probeWhileFaulted } from './store/recovery-probe.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
 import { loadScreenToken } from './pages/screen-token.js';
 import { TrustedClock } from './link/trusted-clock.js';
@@ -22,6 +23,7 @@ import { ROLE_MODULES } from './roles/index.js';
 import type { DiagnosticReport, ManualTestContext, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
 import { createRoleLink } from './roles/role-link.js';
 import type { Logger } from './log.js';
+import { oneVerdictPerPart, partFaults, type PartFaults } from './self-test-verdicts.js';
 
 /** The package version, found by walking up from this file (works from dist/ and from the bundle). */
 function packageVersion(): string {
@@ -69,7 +71,8 @@ export class Runtime {
   private readonly roles = new Map<Role, RunningRole>();
   private configRev = 0;
   private stopped = false;
-  private hardwareReport: { ok: boolean; faults: { part: string; detail: string }[]; checkedAt: number } | undefined;
+  /** Ends the store's recovery probe (see store/recovery-probe.ts). */
+  private stopStoreProbe: () => void = () => undefined;
   private readonly startedAt: number;
   /** This boot's token of the board's own screen (firmware/pages/screen-token.ts). */
   private screenToken = '';
@@ -125,6 +128,7 @@ export class Runtime {
       await link.start();
       log.info({ board: hal.board, roles: roleNames, boot: store.boot, fw: FIRMWARE_VERSION, broker: config.broker.url }, 'device started');
       void runtime.reportHardware().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'hardware report failed'));
+      runtime.stopStoreProbe = probeWhileFaulted(store, timers);
       return runtime;
     } catch (err) {
       await store.close().catch(() => undefined);
@@ -150,6 +154,7 @@ export class Runtime {
     return {
       hall: this.config.hall,
       device: this.config.device,
+      timeZone: this.config.timeZone,
       hal: this.hal,
       store: this.store,
       clock: this.clock,
@@ -243,7 +248,18 @@ export class Runtime {
       }
       for (const [name] of manual) results.push((await this.runManualTest(role, name)) ?? { name: `${role}/${name}`, ok: false, detail: 'no such test' });
     }
-    return { ok: results.every((r) => r.ok), ts: this.clock.bestGuess(), results, link: this.link.stats() };
+    const verdicts = oneVerdictPerPart(results);
+    return { ok: verdicts.every((r) => r.ok), ts: this.clock.bestGuess(), results: verdicts, link: this.link.stats() };
+  }
+
+  /**
+   * Every part and role self-test run now (not the manual ones), its failures one line each:
+   * what `halld status` lists. A printer that ran out of paper after the start is here; the
+   * start's report (`hardware`, state/sys) only knows what could not be opened then.
+   */
+  async currentFaults(): Promise<PartFaults> {
+    const report = await this.diagnose();
+    return partFaults(report.results, report.ts);
   }
 
   /** Reads (quick_check) and writes (one probe row): a full or read-only disk fails it. */
@@ -269,13 +285,7 @@ export class Runtime {
     const results = await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }]);
     const faults = results.filter((r) => !r.ok).map((r) => ({ part: r.name, detail: r.detail ?? 'not ok' }));
     for (const f of faults) this.log.warn(f, `hardware: ${f.part}: ${f.detail}`);
-    this.hardwareReport = { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() };
-    if (!this.stopped) this.link.setState('sys', { hardware: this.hardwareReport });
-  }
-
-  /** The parts found faulty at start (reportHardware), for `halld status`; undefined until checked. */
-  get hardware(): { ok: boolean; faults: { part: string; detail: string }[]; checkedAt: number } | undefined {
-    return this.hardwareReport;
+    if (!this.stopped) this.link.setState('sys', { hardware: { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() } });
   }
 
   /**
@@ -367,6 +377,7 @@ export class Runtime {
     for (const [name, running] of [...this.roles].reverse()) {
       await running.instance.stop().catch((err: unknown) => this.log.warn({ role: name, err: (err as Error).message }, 'role stop failed'));
     }
+    this.stopStoreProbe();
     await this.store.close();
     await this.hal.close().catch(() => undefined);
     this.log.info({ reason }, 'device stopped');

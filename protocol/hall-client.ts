@@ -38,6 +38,8 @@ export interface HallClientOptions {
    * beside the real server must not tell devices that events were stored).
    */
   events?: boolean;
+  /** The server's clock for command ts/exp and time beacons (default Date.now); a hall on simulated time passes its own. */
+  now?: () => number;
 }
 
 export interface CursorStore {
@@ -111,6 +113,7 @@ export class HallClient {
   private readonly cursorStore: CursorStore;
   private readonly signingKey: KeyObject | undefined;
   private readonly secure: Set<string>;
+  private readonly now: () => number;
   private readonly counters = { events: 0, duplicates: 0, buffered: 0, staleStatus: 0, badMessages: 0, invalidEvents: 0 };
 
   constructor(private readonly o: HallClientOptions) {
@@ -118,6 +121,7 @@ export class HallClient {
     this.cursorStore = o.cursors ?? { get: (d) => memory.get(d), set: (d, s) => void memory.set(d, s) };
     this.signingKey = o.signingKey ? toPrivateKey(o.signingKey) : undefined;
     this.secure = new Set([...SECURE_COMMANDS, ...(o.secureCommands ?? [])]);
+    this.now = o.now ?? Date.now;
   }
 
   async connect(): Promise<void> {
@@ -201,7 +205,7 @@ export class HallClient {
   }
 
   private buildCommand(command: string, topic: string, data: Record<string, unknown>, id: string, options: CommandOptions, timeoutMs: number): string {
-    const ts = options.ts ?? Date.now();
+    const ts = options.ts ?? this.now();
     const envelope: Record<string, unknown> = { v: 1, id, ts, exp: ts + (options.expiresInMs ?? timeoutMs), data };
     const sign = options.sign ?? this.secure.has(command);
     if (sign) {
@@ -291,7 +295,7 @@ export class HallClient {
   }
 
   /** The hall's time beacon (never retained: a stored beacon is a stale time); signed when this client has the key. */
-  async publishTime(ts = Date.now()): Promise<void> {
+  async publishTime(ts = this.now()): Promise<void> {
     const topic = topics.time(this.o.hall);
     await this.mqtt().publishAsync(topic, this.signedFor(topic, { v: 1, ts }), { qos: 1 });
   }

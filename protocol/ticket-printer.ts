@@ -26,7 +26,7 @@ export const TicketTakeResponse = Type.Object(
     waiting: Type.Integer({ minimum: 0, description: 'people ahead in this queue' }),
     window: Type.Optional(Text(32)),
     category: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'for an appointment check-in: the category the appointment is for, when not the one asked' })),
-    qrUrl: Type.Optional(Type.String({ maxLength: 1000, description: 'URL for the ticket QR (follow the queue, rate the service); else the role config pattern is used' })),
+    qrUrl: Type.Optional(Type.String({ maxLength: 1000, description: 'URL (or URL template) for the ticket QR (follow the queue, rate the service); else the role config pattern is used. The device fills {hall} {device} {number} {category} {day} and adds hall=, day=, number= query parameters for those the link does not name' })),
   },
   {
     $id: 'TicketTakeResponse',

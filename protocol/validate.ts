@@ -1,6 +1,7 @@
 // Compiled validators with errors a person can read ("/data/door: Expected integer").
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { readableErrors } from './union-errors.js';
 
 const cache = new WeakMap<TSchema, TypeCheck<TSchema>>();
 
@@ -19,12 +20,7 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string
 export function validate<T extends TSchema>(schema: T, value: unknown, max = 5): Validation<Static<T>> {
   const check = compiled(schema);
   if (check.Check(value)) return { ok: true, value: value as Static<T> };
-  const errors: string[] = [];
-  for (const e of check.Errors(value)) {
-    errors.push(`${e.path || '/'}: ${e.message}`);
-    if (errors.length >= max) break;
-  }
-  return { ok: false, errors };
+  return { ok: false, errors: readableErrors(check.Errors(value), max) };
 }
 
 /** What the device accepts as input before anything else looks at it (PROTOCOL.md "Limits"). */

@@ -40,11 +40,12 @@ export class BootPartition {
     return `${this.image}@@${this.offset}`;
   }
 
-  /** Names in the partition's root folder; folders end in '/'. */
-  async list(): Promise<string[]> {
+  /** Names in the partition's root folder (or in `folder`); folders end in '/'. */
+  async list(folder = ''): Promise<string[]> {
+    const prefix = folder === '' ? '::/' : `::/${folder}/`;
     try {
-      const { stdout } = await run('mdir', ['-i', this.drive, '-b', '::/'], { env: ENV });
-      return stdout.split('\n').map((l) => l.trim().replace(/^::\//, '')).filter((l) => l !== '');
+      const { stdout } = await run('mdir', ['-i', this.drive, '-b', prefix], { env: ENV });
+      return stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((l) => (l.startsWith(prefix) ? l.slice(prefix.length) : l.replace(/^::\//, '')));
     } catch (err) {
       const e = err as { code?: string | number; stderr?: string };
       if (e.code === 'ENOENT') throw new ProvisionError('MTOOLS_MISSING', 'mtools is not installed (apt-get install mtools)', { cause: err });
@@ -52,6 +53,29 @@ export class BootPartition {
       if (e.stderr?.includes('No files') || e.stderr === '') return [];
       throw new ProvisionError('IMAGE_UNREADABLE', `${this.image} at offset ${this.offset}: ${e.stderr?.trim() ?? String(err)}`, { cause: err });
     }
+  }
+
+  /** Free space on the partition, as mdir reports it. */
+  async freeBytes(): Promise<number> {
+    const { stdout } = await run('mdir', ['-i', this.drive, '::/'], { env: ENV });
+    const m = /([\d ]+) bytes free/.exec(stdout);
+    if (!m?.[1]) throw new ProvisionError('IMAGE_UNREADABLE', `${this.image}: mdir did not report the free space`);
+    return Number(m[1].replace(/ /g, ''));
+  }
+
+  /** Size of a file on the partition, or undefined when it is not there. */
+  async size(path: string): Promise<number | undefined> {
+    try {
+      const { stdout } = await run('mdir', ['-i', this.drive, '-a', `::/${path}`], { env: ENV });
+      const m = /\s([\d ]+) bytes?\s*$/m.exec(stdout.split('\n').find((l) => /^\s*1 file/.test(l)) ?? '');
+      return m?.[1] ? Number(m[1].replace(/ /g, '')) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async remove(path: string): Promise<void> {
+    await run('mdel', ['-i', this.drive, `::/${path}`], { env: ENV });
   }
 
   async read(path: string): Promise<string> {

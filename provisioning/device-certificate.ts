@@ -120,6 +120,8 @@ export function certProblem(certPem: string, keyPem: string, caCert: X509Certifi
 }
 
 export type TlsRequest =
+  /** Only the hall CA, to check the broker's certificate by (password accounts over TLS). */
+  | { kind: 'ca'; caCertFile: string }
   /** Make the key (kept on a re-run) and the CSR to send to the hall's CA. */
   | { kind: 'csr' }
   /** Make the key and have the hall CA the installer points to sign its certificate. */
@@ -130,14 +132,15 @@ export type TlsRequest =
 export interface TlsFiles {
   /** File name (TLS_FILES) → content, to write beside device.json. */
   files: Partial<Record<keyof typeof TLS_FILES, string>>;
-  /** The config's broker.ca/cert/key, relative to device.json; undefined: no certificate (yet). */
-  broker?: { ca: string; cert: string; key: string };
+  /** The config's broker.ca (and cert/key with a client certificate), relative to device.json; undefined: nothing to name (yet). */
+  broker?: { ca: string; cert?: string; key?: string };
   note: string;
 }
 
 /** The device's TLS files after this run, from what the target already holds and what was asked. */
 export async function deviceTls(request: TlsRequest, existing: Partial<Record<keyof typeof TLS_FILES, string>>, spec: { hall: string; username: string }, rotate: boolean, nowMs: number): Promise<TlsFiles> {
   const relative = { ca: TLS_FILES.ca, cert: TLS_FILES.cert, key: TLS_FILES.key };
+  if (request.kind === 'ca') return hallCaOnly(request.caCertFile, existing, spec.username, rotate, nowMs);
   const keptKey = rotate ? undefined : existing.key;
   const key = keptKey ?? newDeviceKey();
   const keyNote = keptKey !== undefined ? 'key kept' : 'new key';
@@ -175,4 +178,38 @@ export async function deviceTls(request: TlsRequest, existing: Partial<Record<ke
       return { files: { key: existing.key, cert, ca: caCert.toString() }, broker: relative, note: 'certificate installed' };
     }
   }
+}
+
+/** Reads the hall CA file: every certificate in it must parse (a bundle of intermediate and root is kept whole). */
+async function readHallCa(file: string): Promise<{ text: string; first: X509Certificate }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ProvisionError('CA_INVALID', `--ca-cert ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new ProvisionError('CA_INVALID', `--ca-cert ${file}: not a PEM certificate (no "-----BEGIN CERTIFICATE-----")`);
+  const certs = blocks.map((b, i) => {
+    try {
+      return new X509Certificate(b);
+    } catch (err) {
+      throw new ProvisionError('CA_INVALID', `--ca-cert ${file}: certificate ${i + 1} does not parse (${(err as Error).message})`, { cause: err });
+    }
+  });
+  return { text, first: certs[0] as X509Certificate };
+}
+
+/**
+ * `--ca-cert` alone: the device checks the broker's certificate against the hall CA and logs in
+ * with its password. A client certificate the target already has stays in use when this CA
+ * issued it; one it did not issue cannot be kept (nor re-issued without the CA's key).
+ */
+async function hallCaOnly(caCertFile: string, existing: Partial<Record<keyof typeof TLS_FILES, string>>, username: string, rotate: boolean, nowMs: number): Promise<TlsFiles> {
+  const { text: ca, first } = await readHallCa(caCertFile);
+  if (existing.key === undefined || existing.cert === undefined) return { files: { ca }, broker: { ca: TLS_FILES.ca }, note: `hall CA installed (${first.subject.replace(/\n/g, ', ')})` };
+  if (rotate) throw new ProvisionError('USAGE', '--rotate issues a new client certificate: give --ca-key (sign it here) or --csr with --ca-cert');
+  const problem = certProblem(existing.cert, existing.key, first, username, nowMs);
+  if (problem !== undefined) throw new ProvisionError('CERT_INVALID', `the target's client certificate (${TLS_FILES.cert}) will not do with --ca-cert ${caCertFile}: ${problem}; issue a new one with --ca-key or --csr`);
+  return { files: { key: existing.key, cert: existing.cert, ca }, broker: { ca: TLS_FILES.ca, cert: TLS_FILES.cert, key: TLS_FILES.key }, note: 'hall CA installed; key and certificate kept' };
 }

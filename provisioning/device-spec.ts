@@ -73,5 +73,5 @@ export function buildConfig(spec: DeviceSpec, creds: Credentials, serverPublicKe
   return spec.extra ? deepMerge(base, spec.extra) : base;
 }
 
-/** Checks a written config file exactly as `halld config check` does; returns one line per problem. */
-export type ConfigValidator = (file: string) => Promise<string[]>;
+/** Checks a written config file exactly as `halld config check` does: one line per problem, and per warning. */
+export type ConfigValidator = (file: string) => Promise<{ problems: string[]; warnings: string[] }>;

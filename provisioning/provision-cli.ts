@@ -15,6 +15,8 @@ import { provisionDevice, type ProvisionOptions, type ProvisionResult } from './
 import { provisionImage } from './pi-image.js';
 import type { PiOs } from './first-boot-files.js';
 import { DEFAULT_CERT_DAYS, type TlsRequest } from './device-certificate.js';
+import { checkedRelease, type CheckedRelease } from './release-check.js';
+import { installIntoTarget } from './target-release.js';
 
 interface Options {
   hall?: string;
@@ -33,6 +35,8 @@ interface Options {
   image?: string;
   baseImage?: string;
   tarball?: string;
+  releaseKeyPub?: string;
+  userData?: string;
   offset?: string;
   os?: PiOs;
   csr?: boolean;
@@ -50,7 +54,8 @@ function tlsRequest(o: Options): TlsRequest | undefined {
   if ((o.caKey !== undefined || o.cert !== undefined) && o.caCert === undefined) throw new ProvisionError('USAGE', `${o.caKey !== undefined ? '--ca-key' : '--cert'} needs --ca-cert <hall-ca.pem>`);
   if (o.caCert === undefined) return undefined;
   if (o.cert !== undefined) return { kind: 'install', certFile: o.cert, caCertFile: o.caCert };
-  if (o.caKey === undefined) throw new ProvisionError('USAGE', '--ca-cert needs --ca-key (sign the device certificate here) or --cert (install one the CA signed)');
+  // The hall CA alone: the device checks the broker by it and logs in with its password.
+  if (o.caKey === undefined) return { kind: 'ca', caCertFile: o.caCert };
   const days = Number(o.certDays);
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw new ProvisionError('USAGE', `--cert-days: expected whole days 1-3650, found "${o.certDays}"`);
   return { kind: 'sign', ca: { certFile: o.caCert, keyFile: o.caKey }, days };
@@ -63,16 +68,35 @@ function summary(r: ProvisionResult & { os?: PiOs }): string {
   return `${r.hall}/${r.device}: ok (password ${r.password}${r.tls !== undefined ? `; ${r.tls}` : ''}${r.os ? `; ${r.os} image` : ''}; ${r.files.join(', ')})`;
 }
 
-/** Into a root file system, or into an image when one is named. */
-async function provisionOne(o: Options, common: Omit<ProvisionOptions, 'target' | 'spec'>, spec: DeviceSpec, target: string | undefined, image: string | undefined): Promise<ProvisionResult> {
+/** The signed release and the key it must be signed with, checked once for every device. */
+interface ReleaseInput {
+  readonly release: CheckedRelease;
+  readonly releaseKey: string;
+}
+
+async function releaseInput(o: Options): Promise<ReleaseInput | undefined> {
+  if (o.tarball === undefined) {
+    if (o.image !== undefined || o.baseImage !== undefined) throw new ProvisionError('USAGE', `${o.image !== undefined ? '--image' : '--base-image'} needs --tarball <halld-X-linux-arm64.tar.gz> (npm run release -- --arch arm64) and --release-key-pub`);
+    return undefined;
+  }
+  if (o.releaseKeyPub === undefined) throw new ProvisionError('USAGE', "--tarball needs --release-key-pub <release.pub>: the release's signature is checked against the hall's release key");
+  const releaseKey = await readFile(o.releaseKeyPub, 'utf8');
+  return { release: await checkedRelease(o.tarball, releaseKey), releaseKey };
+}
+
+/** Into a root file system (with the release installed, when given), or into an image when one is named. */
+async function provisionOne(o: Options, common: Omit<ProvisionOptions, 'target' | 'spec'>, spec: DeviceSpec, target: string | undefined, image: string | undefined, release: ReleaseInput | undefined): Promise<ProvisionResult> {
   if (image === undefined) {
     if (target === undefined) throw new ProvisionError('USAGE', 'one device needs --target <dir> or --image <file>');
-    return provisionDevice({ ...common, spec, target });
+    const result = await provisionDevice({ ...common, spec, target });
+    if (release === undefined) return result;
+    return { ...result, files: [...result.files, ...(await installIntoTarget(target, release.release, release.releaseKey))] };
   }
-  if (o.tarball === undefined) throw new ProvisionError('USAGE', '--image needs --tarball <halld-X.tgz> (npm pack)');
+  if (release === undefined) throw new ProvisionError('USAGE', '--image needs --tarball and --release-key-pub');
   const offset = o.offset === undefined ? undefined : Number(o.offset);
   if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) throw new ProvisionError('USAGE', `--offset: expected a byte count, found "${o.offset}"`);
-  return provisionImage({ ...common, spec, image, tarball: o.tarball, ...(offset !== undefined ? { offset } : {}), ...(o.os ? { os: o.os } : {}) });
+  const userData = o.userData !== undefined ? await readFile(o.userData, 'utf8') : undefined;
+  return provisionImage({ ...common, spec, image, release: release.release, releaseKey: release.releaseKey, ...(offset !== undefined ? { offset } : {}), ...(o.os ? { os: o.os } : {}), ...(userData !== undefined ? { userData } : {}) });
 }
 
 export async function provisionMain(argv: string[], validate: ConfigValidator, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), err: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
@@ -91,11 +115,13 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
     .option('--broker-dir <dir>', 'Mosquitto password file, ACL and device list to create or update')
     .option('--image <file>', 'Raspberry Pi OS image file or SD card device to write the device into (one device)')
     .option('--base-image <file>', 'with --csv: copy this image to <out>/<hall>-<device>.img for each device')
-    .option('--tarball <file>', 'with --image/--base-image: the release tarball (npm pack) the board installs')
+    .option('--tarball <file>', 'the signed release the board installs (halld-X-linux-arm64.tar.gz, npm run release); with --target it is installed into <target>/opt/halld')
+    .option('--release-key-pub <file>', "the hall's release public key (PEM): the tarball must be signed by it, and the board keeps it for updates")
+    .option('--user-data <file>', "with --image on Trixie: a cloud-config merged into the card's user-data (user, time zone, SSH keys, Wi-Fi)")
     .option('--offset <bytes>', 'byte offset of the FAT boot partition (default: from the MBR; 0 for a bare FAT image)')
     .addOption(new Option('--os <generation>', 'Raspberry Pi OS generation (default: detected from the boot partition)').choices(['trixie', 'bookworm']))
     .option('--csr', "make the device's TLS key and a CSR (CN = its MQTT username) for the hall's CA to sign")
-    .option('--ca-cert <file>', "the hall CA's certificate (PEM): with --ca-key signs the device's client certificate, with --cert checks and installs one")
+    .option('--ca-cert <file>', "the hall CA's certificate (PEM): installed as broker.ca, the CA the broker's certificate is checked against; with --ca-key it also signs the device's client certificate, with --cert it checks and installs one")
     .option('--ca-key <file>', "the hall CA's private key (PEM; an encrypted one reads its passphrase from HALLD_CA_PASSPHRASE)")
     .option('--cert <file>', 'the certificate the hall CA signed from the device\'s CSR')
     .option('--cert-days <n>', 'with --ca-key: how long the certificate is valid', String(DEFAULT_CERT_DAYS))
@@ -114,7 +140,9 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
     const serverKey = opts.serverKeyPub !== undefined ? await readFile(opts.serverKeyPub, 'utf8') : undefined;
     const broker = opts.brokerDir !== undefined ? await BrokerFiles.open(opts.brokerDir) : undefined;
     const tls = tlsRequest(opts);
-    const common = { validate, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), ...(tls ? { tls } : {}), rotate: opts.rotate === true, force: opts.force === true };
+    const release = await releaseInput(opts);
+    const warn = (line: string) => err(`halld provision: warning: ${line}`);
+    const common = { validate, warn, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), ...(tls ? { tls } : {}), rotate: opts.rotate === true, force: opts.force === true };
     if (opts.csv !== undefined) {
       if (opts.out === undefined) throw new ProvisionError('USAGE', '--csv needs --out <dir>');
       const parsed = parseDevicesCsv(await readFile(opts.csv, 'utf8'), opts.csv, { brokerUrl: opts.broker });
@@ -133,7 +161,7 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
         ...(serverKey !== undefined ? { serverKey } : {}),
         ...(opts.brokerDir !== undefined ? { brokerDir: opts.brokerDir } : {}),
         ...(opts.baseImage !== undefined ? { baseImage: opts.baseImage } : {}),
-        provision: (spec, target, image, staged) => provisionOne(opts, { ...rowCommon, ...(staged ? { broker: staged } : {}) }, spec, target, image),
+        provision: (spec, target, image, staged) => provisionOne(opts, { ...rowCommon, ...(staged ? { broker: staged } : {}) }, spec, target, image, release),
       });
       for (const p of batch.problems) err(p);
       if (batch.problems.length > 0) return EXIT_INPUT;
@@ -150,7 +178,7 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
         brokerUrl: opts.broker,
         ...(opts.extra !== undefined ? { extra: await readExtraFile(opts.extra) } : {}),
       };
-      out(summary(await provisionOne(opts, common, spec, opts.target, opts.image)));
+      out(summary(await provisionOne(opts, common, spec, opts.target, opts.image, release)));
     }
     if (broker) {
       await broker.save();

@@ -22,6 +22,8 @@ export interface ProvisionOptions {
   validate: ConfigValidator;
   /** A TLS client identity: key + CSR, a certificate signed by the hall CA, or one to install. */
   tls?: TlsRequest;
+  /** Told what the device will lack ("hall-1/kiosk-1: ..."): no broker account, no server key, no hall CA. */
+  warn?: (line: string) => void;
 }
 
 export type PasswordFate = 'new' | 'kept' | 'rotated';
@@ -41,8 +43,8 @@ function existingPassword(existing: Record<string, unknown> | undefined): string
   return typeof p === 'string' && p !== '' ? p : undefined;
 }
 
-/** The config as the device will read it, checked by the same loader as `halld config check`. */
-export async function validatedConfigText(config: Record<string, unknown>, validate: ConfigValidator, label: string, siblings: Record<string, string> = {}): Promise<string> {
+/** The config as the device will read it, checked by the same loader as `halld config check`; its warnings as "field /x: ...". */
+export async function validatedConfigText(config: Record<string, unknown>, validate: ConfigValidator, label: string, siblings: Record<string, string> = {}): Promise<{ text: string; warnings: string[] }> {
   const text = `${JSON.stringify(config, null, 2)}\n`;
   const dir = await mkdtemp(join(tmpdir(), 'halld-provision-'));
   try {
@@ -50,12 +52,18 @@ export async function validatedConfigText(config: Record<string, unknown>, valid
     await writeFile(file, text, { mode: 0o600 });
     // The TLS files the config names relatively sit beside it, as they will on the board.
     for (const [name, content] of Object.entries(siblings)) await writeFile(join(dir, name), content, { mode: 0o600 });
-    const problems = await validate(file);
+    const { problems, warnings } = await validate(file);
     if (problems.length > 0) throw new ProvisionError('CONFIG_INVALID', problems.map((l) => l.replace(file, label)).join('\n'));
+    return { text, warnings: warnings.map((l) => l.replace(`${file}: warning: `, '')) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return text;
+}
+
+function existingServerKey(existing: Record<string, unknown> | undefined): string | undefined {
+  const security = existing?.['security'];
+  const key = typeof security === 'object' && security !== null ? (security as Record<string, unknown>)['serverPublicKey'] : undefined;
+  return typeof key === 'string' ? key : undefined;
 }
 
 export async function provisionDevice(opts: ProvisionOptions): Promise<ProvisionResult> {
@@ -76,14 +84,16 @@ export async function provisionDevice(opts: ProvisionOptions): Promise<Provision
     throw new ProvisionError('PASSWORD_UNKNOWN', `${label}: the broker already has account ${spec.device} but ${opts.target} has no password for it; pass --rotate to issue a new one`);
   }
   const password = kept ?? randomPassword();
-  const config = buildConfig(spec, { username: spec.device, password }, opts.serverKey);
+  // A re-run that does not name the key (the CSR flow's second run) keeps the one the device has.
+  const serverKey = opts.serverKey ?? (sameDevice ? existingServerKey(existing) : undefined);
+  const config = buildConfig(spec, { username: spec.device, password }, serverKey);
   const existingTls = sameDevice ? await readTlsFiles(opts.target) : {};
   const tls = opts.tls ? await deviceTls(opts.tls, existingTls, { hall: spec.hall, username: spec.device }, opts.rotate === true, Date.now()) : undefined;
   // Without a TLS option a re-run keeps the certificate the device already has.
   const tlsBroker = tls ? tls.broker : sameDevice ? keptTlsBroker(existing) : undefined;
   if (tlsBroker) config['broker'] = { ...(config['broker'] as Record<string, unknown>), ...tlsBroker };
   const tlsFiles = Object.fromEntries(Object.entries(tls?.files ?? existingTls).map(([k, v]) => [TLS_FILES[k as keyof typeof TLS_FILES], v]));
-  const text = await validatedConfigText(config, opts.validate, `${label} (device.json)`, tlsFiles);
+  const { text, warnings } = await validatedConfigText(config, opts.validate, `${label} (device.json)`, tlsFiles);
   const files = await writeTarget(opts.target, {
     config: text,
     unit: await readFile(shippedUnitPath(), 'utf8'),
@@ -93,7 +103,12 @@ export async function provisionDevice(opts: ProvisionOptions): Promise<Provision
   if (opts.broker) {
     opts.broker.setDevice(spec.hall, spec.device, spec.roles, password);
     await opts.broker.ensureServerAccount(spec.hall);
+  } else {
+    warnings.unshift(
+      `no --broker-dir: this run wrote no broker account or ACL entry for it; unless the hall's broker files have ${spec.device} from an earlier run, the broker refuses its password and, with certificates (use_identity_as_username), denies its every publish: run again with --broker-dir <the hall's broker folder>`,
+    );
   }
+  for (const w of warnings) opts.warn?.(`${label}: ${w}`);
   return { hall: spec.hall, device: spec.device, password: fate, files, ...(tls ? { tls: tls.note } : {}) };
 }
 

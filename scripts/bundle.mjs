@@ -16,7 +16,7 @@ await rm('dist/chunks', { recursive: true, force: true });
 
 await build({
   // Split at dynamic imports: drivers, the printer stack and the demo's broker load only when used.
-  entryPoints: { halld: 'dist/firmware/cli.js' },
+  entryPoints: { halld: 'dist/firmware/cli.js', 'panel-host-child': 'dist/drivers/matrix/panel-host-child.js' },
   outdir: 'dist',
   splitting: true,
   outExtension: { '.js': '.mjs' },

@@ -18,15 +18,16 @@ interface TapLike {
 /**
  * The browser for this test file, closed at its end; null (and the file fails, saying how to
  * install it) when Chromium is missing: a page test that skips would hide a broken page.
+ * `env` is added to the browser's environment (e.g. FONTCONFIG_FILE for a board's fonts).
  */
-export async function launchChromium(t: TapLike): Promise<Browser | null> {
+export async function launchChromium(t: TapLike, options: { env?: Record<string, string> } = {}): Promise<Browser | null> {
   if (!existsSync(CHROMIUM_PATH)) {
     t.fail(
       `Chromium not found at ${CHROMIUM_PATH}. The touch-page tests drive a real browser: install it with \`apt-get install chromium\` (Debian/Raspberry Pi OS), or set CHROMIUM_PATH to a Chromium binary.`,
     );
     return null;
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) });
   t.teardown(() => browser.close());
   return browser;
 }
@@ -40,9 +41,23 @@ export interface TouchPage {
   tid(id: string): Locator;
 }
 
-/** A fresh touchscreen-like page (touch, zh-CN, 1× pixels, portrait unless told), closed in teardown. Not navigated yet. */
-export async function openTouchPage(t: Pick<TapLike, 'teardown'>, browser: Browser, options: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<TouchPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? PORTRAIT, deviceScaleFactor: 1, hasTouch: true, locale: options.locale ?? 'zh-CN' });
+/**
+ * A fresh touchscreen-like page (touch, zh-CN, 1× pixels, portrait unless told), closed in
+ * teardown. Not navigated yet. `timezoneId` is the browser's own zone (a board set to another
+ * zone than the hall's).
+ */
+export async function openTouchPage(
+  t: Pick<TapLike, 'teardown'>,
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; locale?: string; timezoneId?: string } = {},
+): Promise<TouchPage> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? PORTRAIT,
+    deviceScaleFactor: 1,
+    hasTouch: true,
+    locale: options.locale ?? 'zh-CN',
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+  });
   t.teardown(() => context.close());
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();

@@ -66,7 +66,16 @@ function installExitHook(): void {
   }
 }
 
-export async function deviceProcess(t: Teardown, dir: string, config: Record<string, unknown>): Promise<DeviceProcess> {
+/** What runs `halld`: this checkout's bundle on this Node (default), or a release's own (testkit/release-halld.ts). */
+export interface HalldProgram {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const CHECKOUT: HalldProgram = { file: process.execPath, args: [CLI], env: {} };
+
+export async function deviceProcess(t: Teardown, dir: string, config: Record<string, unknown>, halld: HalldProgram = CHECKOUT): Promise<DeviceProcess> {
   installExitHook();
   await mkdir(dir, { recursive: true });
   deviceDirs.add(dir);
@@ -83,7 +92,7 @@ export async function deviceProcess(t: Teardown, dir: string, config: Record<str
     },
     start() {
       // detached: the child leads a new process group, so killGroup() reaches whatever it spawns.
-      const started = spawn(process.execPath, [CLI, 'run', '--config', configFile], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HALLD_LOG: process.env['HALLD_TEST_LOG'] ?? 'warn', HALLD_SIM_CONTROL: '1' } });
+      const started = spawn(halld.file, [...halld.args, 'run', '--config', configFile], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...halld.env, HALLD_LOG: process.env['HALLD_TEST_LOG'] ?? 'warn', HALLD_SIM_CONTROL: '1' } });
       child = started;
       const pid = started.pid;
       if (pid !== undefined) {
@@ -120,9 +129,9 @@ function stopGroup(child: ChildProcess, pid: number): Promise<void> {
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */
-export function runCli(args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(args: string[], timeoutMs = 15_000, halld: HalldProgram = CHECKOUT): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(halld.file, [...halld.args, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...halld.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import t from 'tap';
 
-export type RequiredTool = 'mosquitto' | 'chromium' | 'zbar' | 'mtools' | 'espeak-ng';
+export type RequiredTool = 'mosquitto' | 'chromium' | 'zbar' | 'mtools' | 'espeak-ng' | 'ffmpeg';
 
 /** The tools HALLD_REQUIRE lists (comma-separated). */
 export function requiredTools(env: NodeJS.ProcessEnv = process.env): Set<string> {

@@ -2,6 +2,7 @@
 import type { Clock } from './clock.js';
 import type { DigitalInput, DigitalOutput } from './digital-io.js';
 import type { I2cDevice } from './i2c-device.js';
+import type { IdCardReader } from './id-card-reader.js';
 import type { LedMatrix } from './led-matrix.js';
 import type { LockBoard } from './lock-board.js';
 import type { MonoDisplay } from './mono-display.js';
@@ -19,6 +20,12 @@ export interface SelfTestResult {
   skipped?: boolean;
   detail?: string;
   data?: Record<string, unknown>;
+  /**
+   * The part rows (Hal.selfTest names, "printer:main") this result judges: a role's test that
+   * knows what the part must do for it (print now, not only answer). Diagnostics then show one
+   * verdict per part, this one, instead of the part's own row beside it.
+   */
+  covers?: string[];
 }
 
 /**
@@ -29,7 +36,7 @@ export interface SelfTestResult {
  *   the configured ones.
  * - Parts that are absent on this machine do not make the Hal fail: the part reports why in
  *   selfTest() and its calls reject with UNAVAILABLE or IO.
- * - serial(), i2c(), printer(), scanner(), lockBoard(), matrix() and display() open on first use and hand
+ * - serial(), i2c(), printer(), scanner(), lockBoard(), idCardReader(), matrix() and display() open on first use and hand
  *   out the same object afterwards; a failed open is retried on the next call.
  * - selfTest() never rejects; close() closes every part once and is idempotent; any call
  *   after close() fails with HalError CLOSED.
@@ -47,6 +54,8 @@ export interface HalParts {
   displays: string[];
   /** Locks wired to each lock board (its io.lockBoards `locks`), so a role's config check can see a lock number that does not exist. */
   lockBoardLocks?: Record<string, number>;
+  /** io.idCardReaders; left out when there are none. */
+  idCardReaders?: string[];
 }
 
 export interface Hal {
@@ -67,6 +76,11 @@ export interface Hal {
    * the port cannot be opened (the next call tries again).
    */
   lockBoard(name: string): Promise<LockBoard>;
+  /**
+   * The ID-card reader named in io.idCardReaders, on its io.serial part. Resolves even when the
+   * port cannot be opened now: the reader keeps trying, and health() and the self-test say why.
+   */
+  idCardReader(name: string): Promise<IdCardReader>;
   /** The LED panel named in io.matrices; resolves at once, the panel reports its start through health(). */
   matrix(name: string): Promise<LedMatrix>;
   /**

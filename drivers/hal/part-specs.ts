@@ -104,6 +104,16 @@ export interface GpioLockBoardSpec {
   sensorOpenLevel: 0 | 1;
 }
 
+/** One io.idCardReaders entry with its defaults applied (drivers/id-card-reader/config.ts has the meaning of each). */
+export interface IdCardReaderSpec {
+  name: string;
+  /** The io.serial part the reader is on; it has the port to itself. */
+  serial: string;
+  pollMs: number;
+  replyTimeoutMs: number;
+  readAttempts: number;
+}
+
 export type MatrixHardwareMapping = 'regular' | 'adafruit-hat' | 'adafruit-hat-pwm' | 'regular-pi1' | 'classic';
 
 /** One io.matrices entry (a HUB75 panel chain) with its defaults applied. */
@@ -166,6 +176,8 @@ export interface ResolvedIo {
   lockBoards: LockBoardSpec[];
   /** Relay and door-switch cabinets (io.lockBoards with "protocol": "gpio"). */
   gpioLockBoards?: GpioLockBoardSpec[];
+  /** GA 467 ID-card readers; left out when there are none. */
+  idCardReaders?: IdCardReaderSpec[];
   matrices: MatrixSpec[];
   /** MCP23017 expanders and the lines on their pins (not in inputs/outputs, which are the board's own lines). */
   expanders?: ExpanderSpec[];

@@ -20,10 +20,14 @@ export interface TicketFields {
   window?: string;
   /** When the number was issued, epoch ms; printed in the hall's time zone (Asia/Shanghai by default). */
   issuedAtMs: number;
+  /** The hall's IANA time zone the times are printed in (the role's; else the renderer's default). */
+  timeZone?: string;
   /** Link for the ticket's QR code (follow the queue, rate the service). */
   qrUrl?: string;
   /** Issued while the server was unreachable; `{offline}` prints the offline marker. */
   offline?: boolean;
+  /** A green-channel (绿色通道) ticket: `{priority}` prints "绿色通道", `when: "priority"` marks it. */
+  priority?: boolean;
   hallName: string;
   /** More placeholders a server template may use, e.g. `{notice}`. */
   extra?: Readonly<Record<string, string>>;

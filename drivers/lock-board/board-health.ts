@@ -1,13 +1,24 @@
-// A lock board's health as the driver sees it from its own calls: 'unknown' until the first
-// outcome, 'fault' after a call that got no valid reply, 'ok' again at the next valid reply.
-// Listeners hear each change of state once; one that throws is reported, never propagated.
-import type { LockBoardFaultCode, LockBoardHealth } from '../hal/lock-board.js';
+// A serial device's health as the driver sees it from its own calls (a lock board, an ID-card
+// reader): 'unknown' until the first outcome, 'fault' after a call that got no valid reply,
+// 'ok' again at the next valid reply. Listeners hear each change of state once; one that
+// throws is reported, never propagated.
+import type { LockBoardFaultCode } from '../hal/lock-board.js';
 import type { Clock } from '../hal/types.js';
 import { warnListenerError } from '../listener-error.js';
 
-export class BoardHealth {
-  private current: LockBoardHealth;
-  private readonly listeners = new Set<(health: LockBoardHealth) => void>();
+/** The shape of LockBoardHealth and IdCardReaderHealth, by their fault codes. */
+export interface HealthRecord<C extends string> {
+  ok: boolean;
+  state: 'unknown' | 'ok' | 'fault';
+  code?: C;
+  detail?: string;
+  sinceMs: number;
+  consecutiveFailures: number;
+}
+
+export class BoardHealth<C extends string = LockBoardFaultCode> {
+  private current: HealthRecord<C>;
+  private readonly listeners = new Set<(health: HealthRecord<C>) => void>();
 
   constructor(
     private readonly part: string,
@@ -17,11 +28,11 @@ export class BoardHealth {
     this.current = { ok: true, state: 'unknown', sinceMs: clock.monotonicMs(), consecutiveFailures: 0 };
   }
 
-  get(): LockBoardHealth {
+  get(): HealthRecord<C> {
     return { ...this.current };
   }
 
-  onChange(listener: (health: LockBoardHealth) => void): () => void {
+  onChange(listener: (health: HealthRecord<C>) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
@@ -34,7 +45,7 @@ export class BoardHealth {
     this.change({ ok: true, state: 'ok', sinceMs: this.clock.monotonicMs(), consecutiveFailures: 0 });
   }
 
-  failed(code: LockBoardFaultCode, detail: string): void {
+  failed(code: C, detail: string): void {
     const failures = this.current.consecutiveFailures + 1;
     if (this.current.state === 'fault') {
       this.current = { ...this.current, code, detail, consecutiveFailures: failures };
@@ -43,7 +54,7 @@ export class BoardHealth {
     this.change({ ok: false, state: 'fault', code, detail, sinceMs: this.clock.monotonicMs(), consecutiveFailures: failures });
   }
 
-  private change(next: LockBoardHealth): void {
+  private change(next: HealthRecord<C>): void {
     this.current = next;
     for (const listener of [...this.listeners]) {
       try {

@@ -65,14 +65,26 @@ export interface LockBoardSettings {
 }
 
 /**
+ * What the schema cannot express: the ranges of one protocol (a kerong-cu id is 0-15, at most
+ * 16 locks). Every one at once, each naming the board and the field; a field that is not a
+ * number is the schema's to report.
+ */
+export function lockBoardRangeProblems(name: string, config: { protocol?: unknown; address?: unknown; locks?: unknown }): string[] {
+  const problems: string[] = [];
+  if (config.protocol === 'kerong-cu') {
+    if (typeof config.address === 'number' && config.address > KERONG_MAX_BOARD) problems.push(`io.lockBoards.${name}.address: a kerong-cu board id is 0-${KERONG_MAX_BOARD}, not ${config.address}`);
+    if (typeof config.locks === 'number' && config.locks > KERONG_MAX_LOCKS) problems.push(`io.lockBoards.${name}.locks: a kerong-cu board has at most ${KERONG_MAX_LOCKS} locks, not ${config.locks}`);
+  }
+  return problems;
+}
+
+/**
  * Applies the defaults and the checks the schema cannot express; throws a RangeError naming
- * the board and the field.
+ * the board and the fields.
  */
 export function resolveLockBoardSettings(name: string, config: LockBoardConfig): LockBoardSettings {
-  if (config.protocol === 'kerong-cu') {
-    if (config.address > KERONG_MAX_BOARD) throw new RangeError(`io.lockBoards.${name}.address: a kerong-cu board id is 0-${KERONG_MAX_BOARD}, not ${config.address}`);
-    if (config.locks > KERONG_MAX_LOCKS) throw new RangeError(`io.lockBoards.${name}.locks: a kerong-cu board has at most ${KERONG_MAX_LOCKS} locks, not ${config.locks}`);
-  }
+  const problems = lockBoardRangeProblems(name, config);
+  if (problems.length > 0) throw new RangeError(problems.join('; '));
   return {
     serial: config.serial,
     protocol: config.protocol,

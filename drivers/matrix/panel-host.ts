@@ -30,12 +30,13 @@ export interface PanelHostOptions {
 }
 
 /**
- * panel-host-child.js beside this file (tsc output), or under dist/drivers/matrix/ when this code
- * runs from the bundle (dist/halld.mjs or a chunk in dist/chunks/).
+ * panel-host-child.js beside this file (tsc output), or its own bundle dist/panel-host-child.mjs
+ * when this code runs from the bundle (dist/halld.mjs or a chunk in dist/chunks/): a release
+ * carries only the bundles.
  */
 export function defaultChildEntry(from: string = fileURLToPath(import.meta.url)): string {
   const here = dirname(from);
-  const candidates = [join(here, 'panel-host-child.js'), join(here, 'drivers/matrix/panel-host-child.js'), join(here, '../drivers/matrix/panel-host-child.js')];
+  const candidates = [join(here, 'panel-host-child.js'), join(here, 'panel-host-child.mjs'), join(here, '../panel-host-child.mjs')];
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 

@@ -5,6 +5,8 @@ import type { TicketFields } from '../hal/ticket-printer.js';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 export const DEFAULT_OFFLINE_MARKER = '※ 离线取号 ※';
+/** What `{priority}` prints on a green-channel ticket. */
+export const PRIORITY_MARKER = '绿色通道';
 
 export interface FieldOptions {
   timeZone?: string;
@@ -44,10 +46,11 @@ export function formatLocalDateTime(epochMs: number, timeZone: string): { date: 
 /**
  * The values templates can use: number, category, categoryEn, waiting, waitingKnown ("yes" unless
  * waiting is null), window, issuedAt
- * ("YYYY-MM-DD HH:mm:ss"), date, time, qrUrl, offline (the marker or ""), hallName, and every key of `extra`.
+ * ("YYYY-MM-DD HH:mm:ss"), date, time, qrUrl, offline (the marker or ""), priority ("绿色通道" on a
+ * green-channel ticket, else no value), hallName, and every key of `extra`.
  */
 export function fieldValues(fields: TicketFields, options: FieldOptions = {}): FieldValues {
-  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const timeZone = fields.timeZone ?? options.timeZone ?? DEFAULT_TIME_ZONE;
   if (!Number.isFinite(fields.issuedAtMs)) throw new TemplateError('ticket field issuedAtMs must be a finite epoch-ms number');
   const { date, time } = formatLocalDateTime(fields.issuedAtMs, timeZone);
   const values = new Map<string, string | undefined>(Object.entries(fields.extra ?? {}));
@@ -64,6 +67,7 @@ export function fieldValues(fields: TicketFields, options: FieldOptions = {}): F
     time,
     qrUrl: fields.qrUrl,
     offline: fields.offline ? (options.offlineMarker ?? DEFAULT_OFFLINE_MARKER) : '',
+    priority: fields.priority ? PRIORITY_MARKER : undefined,
     hallName: fields.hallName,
   };
   for (const [k, v] of Object.entries(set)) values.set(k, v === '' && k !== 'offline' ? undefined : v);

@@ -3,12 +3,15 @@
 //   aplay -q [-D <device>] -t wav -                  (WAV from stdin; aplay(1))
 // Text goes through stdin, never argv, so no announcement can be read as an option. One
 // sound at a time: a second say()/play()/beep() waits for the first, so nothing overlaps.
-// play() hands a WAV (a chime, joined voice-pack clips) to aplay the same way.
+// play() hands a WAV (a chime, joined voice-pack clips) to aplay the same way. Chinese is read
+// by the voice the installed espeak-ng actually reads as Mandarin (mandarin-voice.ts), asked
+// once, at the first Chinese utterance or self-check.
 import { ChildWatch, runToCompletion, stopChild, type CommandRunner, type RunningCommand } from '../process/command-runner.js';
 import type { Timers } from '../clock/timers.js';
-import { HalError, parsePcmWav, type Speaker } from '../hal/types.js';
+import { encodePcmWav, HalError, normaliseLoudness, parsePcmWav, type Speaker } from '../hal/types.js';
 import type { PartHealth, SelfChecking } from '../hal/part-health.js';
 import { espeakVoice, espeakWordsPerMinute } from './espeak-voice.js';
+import { findMandarinVoice, type MandarinVoice } from './mandarin-voice.js';
 import { toneWav } from './tone-wav.js';
 
 export interface EspeakSpeakerOptions {
@@ -25,14 +28,23 @@ export interface EspeakSpeakerOptions {
 const DEFAULT_BEEP_HZ = 880;
 const MAX_BEEP_MS = 5000;
 
-/** argv for espeak-ng speaking `lang` at `rate` × normal speed, reading text from stdin. */
-export function espeakArgs(lang: string, rate?: number): string[] {
-  return ['-v', espeakVoice(lang), '-s', String(espeakWordsPerMinute(rate)), '--stdout', '--stdin'];
+/** argv for espeak-ng speaking with `voice` at `rate` × normal speed, reading text from stdin. */
+export function espeakArgs(voice: string, rate?: number): string[] {
+  return ['-v', voice, '-s', String(espeakWordsPerMinute(rate)), '--stdout', '--stdin'];
 }
 
 /** argv for aplay playing a WAV stream from stdin. */
 export function aplayArgs(device?: string): string[] {
   return ['-q', ...(device ? ['-D', device] : []), '-t', 'wav', '-'];
+}
+
+/** espeak-ng's WAV brought to the hall's loudness; a stream that is not a PCM WAV is played as it came. */
+function loudSpeech(wav: Buffer): Buffer {
+  try {
+    return encodePcmWav(normaliseLoudness(parsePcmWav(wav)));
+  } catch {
+    return wav;
+  }
 }
 
 interface Step {
@@ -46,6 +58,7 @@ export class EspeakSpeaker implements Speaker, SelfChecking {
   private chain: Promise<void> = Promise.resolve();
   private readonly running = new Set<ChildWatch>();
   private closed = false;
+  private mandarin: Promise<MandarinVoice> | undefined;
 
   constructor(private readonly options: EspeakSpeakerOptions) {}
 
@@ -53,12 +66,18 @@ export class EspeakSpeaker implements Speaker, SelfChecking {
     const lang = options.lang ?? this.options.defaultLang ?? 'zh-CN';
     return this.queue(`say "${text.slice(0, 40)}"`, async () => {
       if (text.trim() === '') return;
-      const espeak = this.start('espeak-ng', espeakArgs(lang, options.rate));
-      const aplay = this.start('aplay', aplayArgs(this.options.device));
-      if (espeak.child.stdout && aplay.child.stdin) espeak.child.stdout.pipe(aplay.child.stdin);
+      // Rendered whole first, so the speech is played at the hall's loudness like every other sound.
+      const espeak = this.start('espeak-ng', espeakArgs(await this.voiceFor(lang), options.rate));
+      const chunks: Buffer[] = [];
+      espeak.child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
       espeak.child.stdin?.on('error', () => undefined); // espeak-ng exiting early closes its stdin
       espeak.child.stdin?.end(text, 'utf8');
-      await this.finish([espeak, aplay]);
+      await this.finish([espeak]);
+      const speech = loudSpeech(Buffer.concat(chunks));
+      const aplay = this.start('aplay', aplayArgs(this.options.device));
+      aplay.child.stdin?.on('error', () => undefined);
+      aplay.child.stdin?.end(speech);
+      await this.finish([aplay]);
     });
   }
 
@@ -86,7 +105,25 @@ export class EspeakSpeaker implements Speaker, SelfChecking {
     });
   }
 
-  /** Both tools present and runnable. */
+  /** The espeak-ng voice for a language: for Mandarin the one this espeak-ng reads as Mandarin. */
+  async voiceFor(lang: string): Promise<string> {
+    const voice = espeakVoice(lang);
+    if (voice !== 'cmn') return voice;
+    const found = await this.mandarinVoice();
+    if (!found.ok) throw new HalError('UNAVAILABLE', `no Mandarin voice in this espeak-ng: ${found.reasons.join('; ')}`);
+    return found.voice;
+  }
+
+  /** Asked once; a failed probe (espeak-ng missing) is asked again next time. */
+  private mandarinVoice(): Promise<MandarinVoice> {
+    const probe = (this.mandarin ??= findMandarinVoice(this.options.runner));
+    void probe.then((r) => {
+      if (!r.ok && this.mandarin === probe) this.mandarin = undefined;
+    });
+    return probe;
+  }
+
+  /** Both tools present and runnable, and a voice that reads Chinese as Mandarin. */
   async check(): Promise<PartHealth> {
     const problems: string[] = [];
     const versions: Record<string, string> = {};
@@ -102,7 +139,13 @@ export class EspeakSpeaker implements Speaker, SelfChecking {
         problems.push((err as NodeJS.ErrnoException).code === 'ENOENT' ? `${tool} not installed (apt install ${tool === 'aplay' ? 'alsa-utils' : 'espeak-ng'})` : `${tool}: ${(err as Error).message}`);
       }
     }
-    const data = { ...versions, ...(this.options.device ? { device: this.options.device } : {}) };
+    let mandarin: string | undefined;
+    if (versions['espeak-ng'] !== undefined) {
+      const found = await this.mandarinVoice();
+      if (found.ok) mandarin = found.voice;
+      else problems.push(`no Mandarin voice usable: ${found.reasons.join('; ')} (announcements need a voice pack or espeak-ng with cmn-latn-pinyin)`);
+    }
+    const data = { ...versions, ...(mandarin ? { mandarinVoice: mandarin } : {}), ...(this.options.device ? { device: this.options.device } : {}) };
     return problems.length === 0 ? { ok: true, data } : { ok: false, detail: problems.join('; '), data };
   }
 

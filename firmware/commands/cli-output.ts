@@ -30,11 +30,5 @@ export function diagTable(rows: readonly DiagRow[]): string {
   );
 }
 
-export function age(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '-';
-  if (ms < 1000) return `${ms} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  const m = Math.round(s / 60);
-  return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
-}
+/** How long ago / how long: the same wording as the diag rows. */
+export { spanText as age } from '../control/span-text.js';

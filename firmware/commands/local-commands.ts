@@ -1,14 +1,15 @@
 // `halld status`, `diag`, `identify`, `test-print`: a technician at the box asks the running
 // daemon (which owns the hardware) over its control socket in the data dir.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Timers } from '../../drivers/clock/timers.js';
+import { readConfigText } from '../config/config-text.js';
 import { controlRequest, type ControlRequestOptions } from '../control/control-client.js';
 import { ControlError, DEFAULT_TEST_TIMEOUT_MS, MAX_TEST_TIMEOUT_MS, type ControlRequest } from '../control/control-protocol.js';
 import type { DiagRow } from '../control/host-checks.js';
 import { EXIT_CHECK_FAILED, EXIT_CONFIG, EXIT_OK, EXIT_UNREACHABLE } from '../exit-codes.js';
 import { age, diagTable, type Output } from './cli-output.js';
+import { utcText } from '../control/span-text.js';
 import { remoteDiag } from './remote-commands.js';
 
 export const DEFAULT_CONFIG = '/etc/halld/device.json';
@@ -30,7 +31,10 @@ export async function dataDirOf(target: LocalTarget): Promise<string> {
   const file = target.config ?? defaultConfig();
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    // Read as `run` reads it (a byte order mark is fine), so a config halld runs with is one these commands find.
+    const read = await readConfigText(file);
+    if ('problem' in read) throw new Error(read.problem);
+    raw = JSON.parse(read.text);
   } catch (err) {
     throw new ControlError('BAD_CONFIG', `${file}: cannot read the device config (${(err as Error).message}); give --config FILE or --data-dir DIR`, { cause: err });
   }
@@ -90,7 +94,8 @@ async function interactiveDiag(opts: DiagOptions, io: Output, timers: Timers): P
 }
 
 function statusText(s: Record<string, unknown>): string {
-  const broker = s['broker'] as { url: string; connected: boolean; conn: number };
+  const broker = s['broker'] as { url: string; connected: boolean; conn: number; lastError?: { message: string; at: number } | null };
+  const now = s['now'] as number;
   const clock = s['clock'] as { source: string; trusted: boolean; beaconAgeMs?: number };
   const outbox = s['outbox'] as { pending: number; bound: number; dropped: number; oldestUnackedAgeMs: number | null };
   const storage = s['storage'] as { ok: boolean; reason?: string; detail?: string };
@@ -100,6 +105,7 @@ function statusText(s: Record<string, unknown>): string {
     `device     ${String(s['hall'])}/${String(s['device'])}  board ${String(s['board'])}  fw ${String(s['fw'])}  config rev ${String(s['configRev'])}`,
     `boot       ${String(s['boot'])}  up ${age(s['uptimeMs'] as number)}`,
     `broker     ${broker.connected ? 'connected' : 'NOT CONNECTED'}  ${broker.url}  conn ${broker.conn}`,
+    ...(!broker.connected && broker.lastError ? [`  last error ${age(now - broker.lastError.at)} ago (${utcText(broker.lastError.at)}): ${broker.lastError.message}`] : []),
     `clock      ${clock.trusted ? 'synced' : 'NOT SYNCED'} (source ${clock.source}${clock.beaconAgeMs !== undefined ? `, last beacon ${age(clock.beaconAgeMs)} ago` : ''})`,
     `outbox     ${outbox.pending} unacked of ${outbox.bound}, oldest ${age(outbox.oldestUnackedAgeMs)} old, ${outbox.dropped} dropped`,
     `storage    ${storage.ok ? 'ok' : `FAULT ${storage.reason ?? ''}: ${storage.detail ?? ''}`}`,

@@ -7,6 +7,7 @@ import type { DeviceConfig } from './schema.js';
 import type { ConfigProblem } from './schema-problems.js';
 import { ROLE_MODULES } from '../roles/index.js';
 import type { PartNames } from '../roles/role-module.js';
+import { pagePortProblems } from './page-ports.js';
 
 export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigProblem[]> {
   const { loadBoard } = await import('../../assembly/load-board.js');
@@ -29,6 +30,7 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       lockBoardLocks: Object.fromEntries(lockBoards.map((p) => [p.name, p.locks])),
       matrices: io.matrices.map((p) => p.name),
       displays: io.displays.map((p) => p.name),
+      ...(io.idCardReaders ? { idCardReaders: io.idCardReaders.map((p) => p.name) } : {}),
     };
   } catch (err) {
     if (err instanceof IoConfigError) return err.issues.map((i) => ({ field: '/io', message: i, kind: 'config' }));
@@ -46,5 +48,6 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       problems.push({ field: `/roles/${module.role}${pointer}`, message: pointer ? p.slice(at + 2) : p, kind: 'config' });
     }
   }
+  problems.push(...pagePortProblems(config));
   return problems;
 }

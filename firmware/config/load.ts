@@ -2,18 +2,21 @@
 // before it touches hardware or the network is checked here, and every problem comes back as
 // one line naming the file, the field, what was expected and what was found. `run` refuses
 // to start with exactly the lines `config check` prints: never a stack trace for a mistake.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type DeviceConfig } from './schema.js';
 import { closedSchema } from './closed-schema.js';
-import { jsonErrorOffset } from '../../protocol/json-error-position.js';
+import { readConfigText } from './config-text.js';
+import { describeJsonError } from './json-mistakes.js';
+import { longStringProblems } from './long-strings.js';
+import { configWarnings, type ConfigWarning } from './config-warnings.js';
 import { migrateConfig } from './migrations.js';
 import { schemaProblems, type ConfigProblem } from './schema-problems.js';
 import { valueProblems } from './value-problems.js';
 import { dataDirProblem } from '../data-dir/usable.js';
 
 export type { ConfigProblem } from './schema-problems.js';
+export { warningLines, type ConfigWarning } from './config-warnings.js';
 
 /** The file's schema: the config schema with every object closed to unknown keys. */
 export const StrictConfigSchema = closedSchema(ConfigSchema);
@@ -31,6 +34,8 @@ export interface ConfigCheck {
   /** Set when there are no problems. */
   config?: DeviceConfig;
   problems: ConfigProblem[];
+  /** What a valid config may do but a hall device rarely should (empty while the file itself has problems). */
+  warnings: ConfigWarning[];
   /** Migrations applied in memory ("0 -> 1: ..."), for the log. */
   migrated: string[];
 }
@@ -47,7 +52,9 @@ export function checkParsed(raw: unknown, base: string): { config?: DeviceConfig
   const migration = migrateConfig(raw as Record<string, unknown>);
   if (!migration.ok) return { problems: [{ field: '/version', message: migration.message, kind: 'config' }], migrated: [] };
   const value = Value.Default(StrictConfigSchema, structuredClone(migration.raw)) as DeviceConfig;
-  const problems = schemaProblems(StrictConfigSchema, value, migration.raw);
+  const tooLong = longStringProblems(migration.raw);
+  // A field too long to quote is said once, by its length.
+  const problems = [...tooLong, ...schemaProblems(StrictConfigSchema, value, migration.raw).filter((p) => !tooLong.some((l) => l.field === p.field))];
   const clean = (prefix: string) => !problems.some((p) => p.field === prefix || p.field.startsWith(`${prefix}/`));
   if (clean('/dataDir') && typeof value.dataDir === 'string') value.dataDir = resolve(base, value.dataDir);
   if (clean('/broker')) {
@@ -70,14 +77,10 @@ export function parseConfig(raw: unknown, file = 'config'): DeviceConfig {
 
 /** Every check `run` makes before it opens the board or the broker, all problems at once. */
 export async function checkConfigFile(file: string): Promise<ConfigCheck> {
-  const fileProblem = (message: string): ConfigCheck => ({ problems: [{ field: '', message, kind: 'config' }], migrated: [] });
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return fileProblem(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (err as Error).message})`);
-  }
+  const fileProblem = (message: string): ConfigCheck => ({ problems: [{ field: '', message, kind: 'config' }], warnings: [], migrated: [] });
+  const read = await readConfigText(file);
+  if ('problem' in read) return fileProblem(read.problem);
+  const { text } = read;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -96,7 +99,9 @@ export async function checkConfigFile(file: string): Promise<ConfigCheck> {
     const { deepConfigProblems } = await import('./deep-check.js');
     problems.push(...(await deepConfigProblems(value)));
   }
-  return problems.length === 0 && value ? { config: value, problems, migrated: result.migrated } : { problems, migrated: result.migrated };
+  // Warnings are about a config that is right in itself (a data dir on another machine does not hide them).
+  const warnings = value && !problems.some((p) => p.kind === 'config') ? configWarnings(value) : [];
+  return problems.length === 0 && value ? { config: value, problems, warnings, migrated: result.migrated } : { problems, warnings, migrated: result.migrated };
 }
 
 /** The config `run` starts with; a ConfigError carrying every problem line otherwise. */
@@ -104,14 +109,4 @@ export async function loadConfigFile(file: string): Promise<DeviceConfig> {
   const result = await checkConfigFile(file);
   if (!result.config) throw new ConfigError(problemLines(file, result.problems), result.problems);
   return result.config;
-}
-
-function describeJsonError(text: string, err: Error): string {
-  const pos = jsonErrorOffset(text);
-  const reason = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/, .*is not valid JSON$/s, '');
-  if (pos === undefined) return reason;
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return `${reason} at line ${line}, column ${col}`;
 }

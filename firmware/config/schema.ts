@@ -41,6 +41,10 @@ export const ConfigSchema = Type.Object(
     hall: Type.String({ pattern: NAME_PATTERN, description: 'the hall id: 1-32 characters of a-z 0-9 -' }),
     device: Type.String({ pattern: NAME_PATTERN, description: 'this device id, unique in the hall (also its MQTT clientId): 1-32 characters of a-z 0-9 -' }),
     board: Type.String({ default: 'sim', description: 'board definition id from boards/: sim, rpi-4b, rpi-5, cm4, arduino-firmata' }),
+    timeZone: Type.String({
+      default: 'Asia/Shanghai',
+      description: "the hall's IANA time zone: every clock a person sees (the pages, printed tickets, the panels and their day/night brightness) uses it, whatever the board's system time zone",
+    }),
     dataDir: Type.String({ minLength: 1, description: 'where the device keeps its SQLite database; relative paths are relative to the config file' }),
     broker: BrokerSchema,
     clock: Type.Object(

@@ -17,10 +17,20 @@ export function valueProblems(config: DeviceConfig, sectionValid: (pointer: stri
   const problem = (field: string, message: string) => problems.push({ field, message, kind: 'config' });
   if (sectionValid('/broker')) brokerProblems(config.broker, problem);
   if (sectionValid('/security')) securityProblems(config.security, problem);
+  if (!isTimeZone(config.timeZone)) problem('/timeZone', `"${config.timeZone}" is not an IANA time zone (e.g. Asia/Shanghai)`);
   return problems;
 }
 
 type Report = (field: string, message: string) => void;
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function brokerProblems(broker: DeviceConfig['broker'], problem: Report): void {
   let url: URL | undefined;

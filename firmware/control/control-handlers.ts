@@ -14,6 +14,8 @@ async function oldestUnackedAgeMs(rt: Runtime): Promise<number | null> {
 }
 
 export async function statusOf(rt: Runtime): Promise<Record<string, unknown>> {
+  // Found now, by every part's and role's self-test; the store's write probe runs with them, so `storage` below is current too.
+  const hardware = await rt.currentFaults();
   const d = rt.describe();
   const stats = rt.link.stats();
   const states = rt.link.roleStates();
@@ -25,12 +27,14 @@ export async function statusOf(rt: Runtime): Promise<Record<string, unknown>> {
     boot: d['boot'],
     uptimeMs: d['uptimeMs'],
     configRev: d['configRev'],
-    broker: { url: rt.config.broker.url, connected: stats['connected'], conn: stats['conn'] },
+    /** The device's time when it answered (the times below are on the same clock). */
+    now: rt.clock.bestGuess(),
+    broker: { url: rt.config.broker.url, connected: stats['connected'], conn: stats['conn'], lastError: rt.link.lastConnectionError ?? null },
     clock: stats['clock'],
     outbox: { ...rt.store.outboxStats(), oldestUnackedAgeMs: await oldestUnackedAgeMs(rt) },
     storage: rt.store.health(),
     roles: (d['roles'] as string[]).map((role) => ({ role, state: states.get(role as never)?.data ?? null })),
-    hardware: rt.hardware ?? null,
+    hardware,
   };
 }
 

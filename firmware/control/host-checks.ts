@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, statfs } from 'node:fs/promises';
 import type { Runtime } from '../runtime.js';
+import { spanText } from './span-text.js';
 
 export type DiagStatus = 'pass' | 'fail' | 'skipped';
 
@@ -37,7 +38,11 @@ function defaultVcgencmd(): Promise<string | undefined> {
 }
 
 async function broker(rt: Runtime): Promise<DiagRow> {
-  if (!rt.link.connected) return { name: 'broker', status: 'fail', detail: `not connected to ${rt.config.broker.url}` };
+  if (!rt.link.connected) {
+    const last = rt.link.lastConnectionError;
+    const why = last ? `${last.message} (${spanText(rt.clock.bestGuess() - last.at)} ago)` : 'no answer yet (still connecting)';
+    return { name: 'broker', status: 'fail', detail: `not connected to ${rt.config.broker.url}: ${why}`, ...(last ? { data: { lastError: { ...last } } } : {}) };
+  }
   const start = rt.hal.clock.monotonicMs();
   try {
     await rt.link.confirmBirth();
@@ -48,10 +53,35 @@ async function broker(rt: Runtime): Promise<DiagRow> {
   }
 }
 
+/** "48 h behind the server's time beacon" / "5 min ahead of ...". */
+function driftText(driftMs: number): string {
+  return driftMs >= 0 ? `${spanText(driftMs)} behind the server's time beacon` : `${spanText(-driftMs)} ahead of the server's time beacon`;
+}
+
+/**
+ * Is the time the device judges commands by right? With clock.source system the OS clock is
+ * trusted and a beacon only measures it: off by more than a signed command's allowed skew
+ * (security.maxClockSkewMs, 60 s by default) is a failure, as signed commands are then
+ * refused and expiries misjudged.
+ */
 function clock(rt: Runtime): DiagRow {
   const c = rt.clock.describe();
-  if (c.trusted) return { name: 'clock', status: 'pass', detail: c.source === 'beacon' ? `synced by the server's beacon (${c.beacons} received)` : 'system clock trusted (config clock.source = system)', data: { ...c } };
-  return { name: 'clock', status: 'fail', detail: 'not synced: no time beacon from the server yet (tickets and events carry a guessed time)', data: { ...c } };
+  const drift = rt.clock.systemDriftMs();
+  const limit = rt.config.security.maxClockSkewMs;
+  const data = { ...c, ...(drift !== undefined ? { systemDriftMs: drift } : {}), maxDriftMs: limit };
+  if (!c.trusted) return { name: 'clock', status: 'fail', detail: 'not synced: no time beacon from the server yet (tickets and events carry a guessed time)', data };
+  if (c.source === 'beacon') {
+    const os = drift !== undefined && Math.abs(drift) > limit ? `; the system clock is ${spanText(Math.abs(drift))} off, but the beacon's time is the one used` : '';
+    return { name: 'clock', status: 'pass', detail: `synced by the server's beacon (${c.beacons} received, last ${spanText(c.beaconAgeMs)} ago; clock.source beacon)${os}`, data };
+  }
+  if (drift === undefined) return { name: 'clock', status: 'pass', detail: 'system clock trusted (clock.source system); no time beacon yet to compare it with', data };
+  if (Math.abs(drift) <= limit) return { name: 'clock', status: 'pass', detail: `system clock trusted (clock.source system); ${driftText(drift)} (within ${spanText(limit)})`, data };
+  return {
+    name: 'clock',
+    status: 'fail',
+    detail: `system clock ${driftText(drift)} (over the ${spanText(limit)} allowed, security.maxClockSkewMs); the device trusts its system clock (clock.source system), so signed commands are refused and expiries misjudged: fix NTP or the RTC, or set clock.source beacon`,
+    data,
+  };
 }
 
 async function disk(rt: Runtime, minFree: number): Promise<DiagRow> {

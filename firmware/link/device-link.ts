@@ -20,7 +20,7 @@ import type { StoreHealth } from '../store/storage-fault.js';
 import { newId } from '../../protocol/ids.js';
 import type { Timers } from '../../drivers/clock/timers.js';
 import type { Store, Statement, OutboxEvent } from '../store/store.js';
-import { MqttConnection, type BrokerOptions, type ConnectionHandlers, type LinkConnection } from './mqtt-connection.js';
+import { MqttConnection, type BrokerOptions, type ConnectionFailure, type ConnectionHandlers, type LinkConnection } from './mqtt-connection.js';
 import { OutboxPublisher, type PublisherOptions } from './outbox-publisher.js';
 import { CommandDispatcher } from './command-dispatcher.js';
 import type { CommandSpec } from './command-types.js';
@@ -107,11 +107,16 @@ export class DeviceLink {
       onMessage: (topic, payload, retained) => this.onMessage(topic, payload, retained),
       subscriptions: () => this.subscriptions(),
     };
-    this.connection = o.connect ? o.connect(handlers) : new MqttConnection(o.address.device, o.broker, handlers, log, o.timers);
+    this.connection = o.connect ? o.connect(handlers) : new MqttConnection(o.address.device, o.broker, handlers, log, o.timers, () => o.clock.bestGuess());
   }
 
   get connected(): boolean {
     return this.connection.connected;
+  }
+
+  /** Why the last connection attempt failed and when (kept after a reconnect); undefined: none this run. */
+  get lastConnectionError(): ConnectionFailure | undefined {
+    return this.connection.lastError;
   }
 
   /** Connection number within this boot (what the last birth carried). */

@@ -43,9 +43,17 @@ export interface ConnectionHandlers {
   subscriptions(): string[];
 }
 
+/** Why the last connection attempt failed, and when (device time, epoch ms). */
+export interface ConnectionFailure {
+  message: string;
+  at: number;
+}
+
 /** What the link needs of its connection (MqttConnection; tests hand the link a fake). */
 export interface LinkConnection {
   readonly connected: boolean;
+  /** The last connection error of this run (kept after a reconnect, for "what happened"); undefined: none yet. */
+  readonly lastError?: ConnectionFailure | undefined;
   start(): void;
   publish(topic: string, payload: string, options?: { retain?: boolean }): Promise<void>;
   stop(last?: { topic: string; payload: string }): Promise<void>;
@@ -57,7 +65,11 @@ export class MqttConnection implements LinkConnection {
   private attempt = 0;
   private failures = 0;
   /** The last error logged since the last connect: a broker that stays away is one line, not one per retry. */
-  private lastError: string | undefined;
+  private lastLogged: string | undefined;
+  /** Every attempt's error, kept with its time for `halld status` and diag (the log has only the first). */
+  private failure: ConnectionFailure | undefined;
+  private up = false;
+  private errorSinceConnect = false;
   private stopping = false;
 
   constructor(
@@ -66,10 +78,16 @@ export class MqttConnection implements LinkConnection {
     private readonly handlers: ConnectionHandlers,
     private readonly log: (msg: string, extra?: Record<string, unknown>) => void,
     private readonly timers: Timers,
+    /** The device's time for `lastError.at`. */
+    private readonly now: () => number,
   ) {}
 
   get connected(): boolean {
     return this.client?.connected === true;
+  }
+
+  get lastError(): ConnectionFailure | undefined {
+    return this.failure;
   }
 
   start(): void {
@@ -98,7 +116,9 @@ export class MqttConnection implements LinkConnection {
     this.client = client;
     client.on('connect', () => {
       this.failures = 0;
-      this.lastError = undefined;
+      this.lastLogged = undefined;
+      this.up = true;
+      this.errorSinceConnect = false;
       client.options.reconnectPeriod = this.broker.reconnectMinMs;
       const stream = client.stream as unknown as Partial<Socket> | undefined;
       stream?.setNoDelay?.(true);
@@ -113,6 +133,10 @@ export class MqttConnection implements LinkConnection {
     client.on('message', (topic, payload, packet) => this.handlers.onMessage(topic, payload, packet.retain));
     client.on('close', () => {
       if (this.stopping) return;
+      // A connection that was up and dropped without an error (the broker closed it, a keepalive timed out).
+      if (this.up && !this.errorSinceConnect) this.failure = { message: 'connection lost', at: this.now() };
+      this.up = false;
+      this.errorSinceConnect = false;
       this.handlers.onDisconnect('connection closed');
       // Arm the next attempt's will with the next counter, and back off.
       this.attempt += 1;
@@ -123,8 +147,10 @@ export class MqttConnection implements LinkConnection {
       client.options.reconnectPeriod = Math.round(base / 2 + Math.random() * (base / 2));
     });
     client.on('error', (err) => {
-      if (err.message === this.lastError) return;
-      this.lastError = err.message;
+      this.failure = { message: err.message, at: this.now() };
+      this.errorSinceConnect = true;
+      if (err.message === this.lastLogged) return;
+      this.lastLogged = err.message;
       this.log('mqtt error', { err: err.message });
     });
   }

@@ -22,7 +22,7 @@ export interface ClockDescription {
 
 export class TrustedClock {
   private anchor: { ts: number; mono: number } | undefined;
-  private lastBeacon: { mono: number; driftMs: number | undefined } | undefined;
+  private lastBeacon: { serverTs: number; mono: number; driftMs: number | undefined } | undefined;
   private beacons = 0;
 
   constructor(
@@ -39,7 +39,7 @@ export class TrustedClock {
     const before = this.now();
     const mono = this.clock.monotonicMs();
     this.beacons += 1;
-    this.lastBeacon = { mono, driftMs: before === undefined ? undefined : serverTs - before };
+    this.lastBeacon = { serverTs, mono, driftMs: before === undefined ? undefined : serverTs - before };
     if (this.source === 'beacon') this.anchor = { ts: serverTs, mono };
   }
 
@@ -61,6 +61,17 @@ export class TrustedClock {
   /** Milliseconds since an arbitrary start, never jumping (for durations). */
   monotonicMs(): number {
     return this.clock.monotonicMs();
+  }
+
+  /**
+   * The server's time now (the last beacon carried forward by the monotonic clock) minus the OS
+   * clock now: positive when the OS clock is behind. Follows an NTP fix made since the beacon;
+   * undefined before the first beacon.
+   */
+  systemDriftMs(): number | undefined {
+    const last = this.lastBeacon;
+    if (!last) return undefined;
+    return Math.round(last.serverTs + (this.clock.monotonicMs() - last.mono) - this.clock.now());
   }
 
   describe(): ClockDescription {

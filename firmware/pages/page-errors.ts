@@ -3,7 +3,7 @@
 // `status {error: message}` while the server keeps going).
 
 export type PageServerErrorCode =
-  | 'NO_PUBLIC_DIR' // the page's folder or its index.html is missing
+  | 'NO_PUBLIC_DIR' // the page's folder or its index.html is missing, or the shared one (hall.css)
   | 'LISTEN' // the port is taken or the address cannot be bound
   | 'ROUTES' // a plug-in names one API route twice (or uses a reserved one)
   | 'LIMITS'; // a limit is not a positive whole number, or headers may take longer than the request

@@ -5,6 +5,7 @@
 //
 //   GET  /                 the page (<publicDir>/index.html)
 //   GET  /<file>           a static file of the page's folder (Cache-Control: the plug-in's rule, no-store by default)
+//   GET  /shared/<file>    the look all pages share (shared-assets.ts: hall.css, fonts/), no-store
 //   GET  /api/events       Server-Sent Events from the plug-in's subscribe() (the screen's own
 //                          browser, known by the per-boot token, in a pool of its own)
 //   GET  /api/<read>       a read's JSON
@@ -24,6 +25,7 @@ import { checkInput, readJsonBody, type PageAction } from './page-actions.js';
 import { PageRequestError, PageServerError } from './page-errors.js';
 import { pageLimits, type PageLimits } from './page-limits.js';
 import { checkRequestSource } from './request-guard.js';
+import { findSharedDir, SHARED_DIR_IN_PACKAGE, SHARED_PREFIX } from './shared-assets.js';
 import { NO_STORE, serveStatic, type CacheRule } from './static-files.js';
 import { cookieValue, isScreenToken, SCREEN_PARAM, screenCookieName } from './screen-token.js';
 
@@ -98,6 +100,9 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   if (!existsSync(join(root, 'index.html'))) {
     throw new PageServerError('NO_PUBLIC_DIR', `${plugin.name} page not found: ${join(root, 'index.html')} does not exist`);
   }
+  const sharedDir = findSharedDir();
+  if (sharedDir === null) throw new PageServerError('NO_PUBLIC_DIR', `${plugin.name} page: the shared look is missing: no ${SHARED_DIR_IN_PACKAGE}/hall.css in the halld package`);
+  const shared: string = sharedDir;
   const routes = routesOf(plugin);
   const cacheRule = plugin.cacheRule ?? NO_STORE;
   const hub = new EventHub({ timers, keepAliveMs: options.keepAliveMs ?? SSE_KEEPALIVE_MS, retryMs: SSE_RETRY_MS, maxStreams: limits.maxStreams, maxScreenStreams: limits.maxScreenStreams, log });
@@ -151,6 +156,7 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
       return sendJson(res, 200, result);
     }
     if (method !== 'GET' && method !== 'HEAD') throw new PageRequestError(405, `${path} accepts GET only, not ${method}`, { Allow: 'GET, HEAD' });
+    if (path.startsWith(SHARED_PREFIX)) return serveStatic(shared, path.slice(SHARED_PREFIX.length - 1), method === 'HEAD', res, NO_STORE);
     // The page opened with the token: its later requests (the event stream) carry it as a cookie.
     if (screen && token !== undefined && screenParam !== null) res.setHeader('Set-Cookie', `${cookie}=${token}; Path=/; HttpOnly; SameSite=Strict`);
     return serveStatic(root, path, method === 'HEAD', res, cacheRule);

@@ -41,9 +41,9 @@ export const NO_STORE: CacheRule = () => 'no-store';
 /**
  * A folder of the installed package: walks up from `from` (a compiled module in dist/…, or
  * dist/halld.mjs when bundled) to the folder whose package.json is named "halld", then
- * `relPath`. Null when not found or when it has no index.html.
+ * `relPath`. Null when not found or when it has no `marker` file (index.html for a page).
  */
-export function findPackageDir(relPath: string, from: string): string | null {
+export function findPackageDir(relPath: string, from: string, marker = 'index.html'): string | null {
   let dir = dirname(from);
   for (let i = 0; i < 10; i++) {
     const pkgFile = join(dir, 'package.json');
@@ -52,7 +52,7 @@ export function findPackageDir(relPath: string, from: string): string | null {
         const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: unknown };
         if (pkg.name === 'halld') {
           const candidate = join(dir, relPath);
-          return existsSync(join(candidate, 'index.html')) ? candidate : null;
+          return existsSync(join(candidate, marker)) ? candidate : null;
         }
       } catch {
         // an unreadable package.json of some other package: keep walking up

@@ -85,6 +85,12 @@ export interface DiagnosticReport {
 export interface RoleContext<K extends WireContract = WireContract> {
   readonly hall: string;
   readonly device: string;
+  /**
+   * The hall's IANA time zone (device config `timeZone`): the one source of local time for
+   * everything a person sees (page clocks, tickets, panels, the brightness schedule), whatever
+   * the board's system time zone. Format with hall-time.ts.
+   */
+  readonly timeZone: string;
   readonly hal: Hal;
   readonly link: RoleLink<K>;
   readonly store: Store;
@@ -122,6 +128,16 @@ export interface RoleInstance<C = unknown, K extends WireContract = WireContract
   stop(): Promise<void>;
 }
 
+/** Where one of a role's pages listens; `pointer` is the page's object in the role's section. */
+export interface PageListen {
+  pointer: string;
+  /** "the kiosk page", for the message that names both pages on one port. */
+  what: string;
+  enabled: boolean;
+  host: string;
+  port: number;
+}
+
 /** Names of the board's configured parts, by kind: what Hal.describe() returns. */
 export type PartNames = HalParts;
 
@@ -136,6 +152,8 @@ export interface RoleModule<S extends TSchema = TSchema, K extends WireContract 
    * before a pushed config is applied.
    */
   sectionProblems?(section: Static<S>, parts: PartNames): string[];
+  /** The web pages the section serves (two on one port cannot both listen: `config check` refuses that). */
+  pages?(section: Static<S>): PageListen[];
   /** This role's own tables, applied in order once each. */
   migrations?: string[];
   start(ctx: RoleContext<K>, config: Static<S>): Promise<RoleInstance<Static<S>, K>>;

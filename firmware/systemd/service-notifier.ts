@@ -22,6 +22,11 @@ export class ServiceNotifier {
   /** How many WATCHDOG=1 were handed to the notifier (tests read it). */
   pings = 0;
 
+  /** A WATCHDOG=1 is still on its way; the next interval's is skipped rather than queued (tests read it). */
+  get pingInFlight(): boolean {
+    return this.inFlight;
+  }
+
   constructor(private readonly o: ServiceNotifierOptions) {}
 
   /** The watchdog period systemd asks for, halved; undefined when there is no watchdog. */

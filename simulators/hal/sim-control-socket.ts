@@ -3,19 +3,25 @@
 // listens on `halld-sim.sock` in its data dir (0600), and a test presses and releases
 // inputs through it, as a person would press the real buttons of a board the CLI talks to.
 // One JSON line each way: {"op":"press"|"release","input":"btn-a"} → {"ok":true} or
-// {"ok":false,"error":"…"}. Only inputs: everything else of a child device's sim board a test
-// can already reach (a network printer served from the test, the broker).
+// {"ok":false,"error":"…"}. Inputs, and the simulated ID-card readers: a citizen laying a card
+// on one ({"op":"place-card","reader":"desk","card":{…fields}}) and taking it off
+// ({"op":"remove-card","reader":"desk"}), a technician's broken SAM ({"op":"sam-fault",
+// "reader":"desk","sw3":96} or "sw3":null to mend it). Everything else of a child device's sim
+// board a test can already reach (a network printer served from the test, the broker).
 import { createServer, connect, type Server } from 'node:net';
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimControls } from './sim-controls.js';
+import type { SimCardFields } from '../id-card-reader/sim-card.js';
 
 export const SIM_SOCKET_FILE = 'halld-sim.sock';
 
-export interface SimControlRequest {
-  op: 'press' | 'release';
-  input: string;
-}
+export type SimControlRequest =
+  | { op: 'press' | 'release'; input: string }
+  | { op: 'place-card'; reader: string; card?: Partial<SimCardFields> }
+  | { op: 'remove-card'; reader: string }
+  /** sw3 null: the SAM works again. A fault set here survives the driver's reset. */
+  | { op: 'sam-fault'; reader: string; sw3: number | null };
 
 export interface SimControlSocket {
   readonly path: string;
@@ -34,18 +40,50 @@ function removeStale(path: string): void {
   }
 }
 
-function perform(line: string, controls: SimControls | undefined): { ok: true } | { ok: false; error: string } {
+type Answer = { ok: true } | { ok: false; error: string };
+
+function perform(line: string, controls: SimControls | undefined): Answer {
   if (!controls) return { ok: false, error: 'the device is restarting; no sim board right now' };
   try {
-    const r = JSON.parse(line) as Partial<SimControlRequest>;
-    if (typeof r.input !== 'string') return { ok: false, error: '"input" must be the name of an io input' };
-    if (r.op === 'press') controls.press(r.input);
-    else if (r.op === 'release') controls.release(r.input);
-    else return { ok: false, error: `unknown op ${JSON.stringify(r.op)}; one of press, release` };
-    return { ok: true };
+    const r = JSON.parse(line) as Record<string, unknown>;
+    switch (r['op']) {
+      case 'press':
+      case 'release': {
+        const input = r['input'];
+        if (typeof input !== 'string') return { ok: false, error: '"input" must be the name of an io input' };
+        if (r['op'] === 'press') controls.press(input);
+        else controls.release(input);
+        return { ok: true };
+      }
+      case 'place-card':
+      case 'remove-card':
+      case 'sam-fault':
+        return performOnReader(r, controls);
+      default:
+        return { ok: false, error: `unknown op ${JSON.stringify(r['op'])}; one of press, release, place-card, remove-card, sam-fault` };
+    }
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
+}
+
+function performOnReader(r: Record<string, unknown>, controls: SimControls): Answer {
+  const name = r['reader'];
+  if (typeof name !== 'string') return { ok: false, error: '"reader" must be the name of an io.idCardReaders part' };
+  const reader = controls.idCardReader(name);
+  if (r['op'] === 'place-card') {
+    const card = r['card'];
+    reader.placeCard(typeof card === 'object' && card !== null ? (card as Partial<SimCardFields>) : {});
+  } else if (r['op'] === 'remove-card') reader.removeCard();
+  else {
+    const sw3 = r['sw3'];
+    if (sw3 === null) delete reader.faults.samFault;
+    else if (typeof sw3 === 'number' && Number.isInteger(sw3) && sw3 >= 0 && sw3 <= 0xff) {
+      reader.faults.samFault = sw3;
+      reader.faults.resetClearsSamFault = false;
+    } else return { ok: false, error: '"sw3" must be a byte (the SW3 every command is answered with) or null' };
+  }
+  return { ok: true };
 }
 
 /** Serves the controls of whichever sim board is current (the device may restart in-process). */
@@ -101,7 +139,7 @@ export function simControl(dataDir: string, request: SimControlRequest): Promise
       socket.end();
       const answer = JSON.parse(text) as { ok: boolean; error?: string };
       if (answer.ok) resolve();
-      else reject(new Error(`sim ${request.op} ${request.input}: ${answer.error ?? 'refused'}`));
+      else reject(new Error(`sim ${request.op} ${'input' in request ? request.input : request.reader}: ${answer.error ?? 'refused'}`));
     });
     socket.on('error', reject);
   });

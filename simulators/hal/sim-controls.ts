@@ -12,6 +12,7 @@ import type { VirtualEscPosPrinter } from '../escpos-printer/virtual-printer.js'
 import type { VirtualStarPrinter } from '../star-printer/virtual-printer.js';
 import type { VirtualLockBoard } from '../lock-board/virtual-lock-board.js';
 import type { VirtualLockBus } from '../lock-board/virtual-lock-bus.js';
+import type { VirtualIdCardReader } from '../id-card-reader/virtual-id-card-reader.js';
 import type { VirtualPanel } from '../matrix/virtual-panel.js';
 import type { SimMcp23017 } from '../mcp23017/sim-mcp23017.js';
 import type { SimRelayCabinet } from '../lock-board/sim-relay-cabinet.js';
@@ -68,6 +69,11 @@ export interface SimControls {
   lockBoard(name: string): VirtualLockBoard;
   /** The RS485 line that board is on: every request heard (unlocksHeard()), the wire in order. */
   lockBus(name: string): VirtualLockBus;
+  /**
+   * The simulated GA 467 module behind io.idCardReaders[name] (the real driver polls it over the
+   * serial part): lay cards on it and take them off (placeCard, removeCard), inject faults, read what it heard.
+   */
+  idCardReader(name: string): VirtualIdCardReader;
   /**
    * The simulated MCP23017 behind io.expanders[name]: drive its pins, read its outputs, watch
    * INT (press/release/outputHistory also work on lines that sit on an expander pin).

@@ -7,7 +7,8 @@
 // printer when its commandSet is 'star'), a scanner a
 // virtual scanner, both under the real drivers; a TCP or USB printer uses the real transport
 // (point it at serveVirtualPrinter). Lock boards get byte-level virtual boards on their serial
-// line, matrices virtual panels (sim-panels-and-locks.ts). `sim` is the test's side: press
+// line, matrices virtual panels (sim-panels-and-locks.ts), ID-card readers a virtual GA 467
+// module on their port (sim-id-card-readers.ts). `sim` is the test's side: press
 // buttons, read what outputs did, plug devices into serial ports, read tickets, scan codes,
 // open and close cabinet doors, look at panel frames and OLED glass (sim-displays.ts).
 import type { BackendRequest, BoardParts } from '../../drivers/hal/backend.js';
@@ -28,6 +29,7 @@ import { attachVirtualLockBoards, virtualPanels } from './sim-panels-and-locks.j
 import { SimExpanders } from './sim-expanders.js';
 import type { RelayCabinetLines, SimRelayCabinet } from '../lock-board/sim-relay-cabinet.js';
 import { attachSimDisplays } from './sim-displays.js';
+import { attachVirtualIdCardReaders } from './sim-id-card-readers.js';
 
 
 /** Opens every part of the resolved io in memory; the controls become the Hal's `sim`. */
@@ -57,6 +59,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
   const speaker = new SimSpeaker(clock);
   const virtualPrinters = await attachVirtualPrinters(io, serialBus);
   const lockBoards = await attachVirtualLockBoards(io, serialBus);
+  const idCardReader = await attachVirtualIdCardReaders(io, serialBus);
   const panels = await virtualPanels(io);
   const cabinets = await relayCabinets(io, {
     onRelay: (relay, listener) =>
@@ -132,6 +135,7 @@ export async function openSimBoard(request: BackendRequest): Promise<BoardParts 
     virtualScanner: (name) => scannerOf(name),
     lockBoard: (name) => lockBoards.board(name),
     lockBus: (name) => lockBoards.bus(name),
+    idCardReader,
     matrix: (name) => panels.panel(name),
     relayCabinet: (name) => {
       const cabinet = cabinets.get(name);

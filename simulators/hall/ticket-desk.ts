@@ -30,6 +30,8 @@ export class TicketDesk {
   readonly issued: DeskTicket[] = [];
   /** Numbers a kiosk reported it could not record (ticket.voided): never called. */
   readonly voided: string[] = [];
+  /** Numbers a window has called: no longer waiting. */
+  private readonly calledNumbers = new Set<string>();
   private readonly counters = new Map<string, number>();
   private readonly byTake = new Map<string, TicketTakeResponse>();
   readonly paused = new Set<string>();
@@ -42,6 +44,11 @@ export class TicketDesk {
   voidTake(device: string, takeId: string): void {
     const ticket = this.issued.find((t) => t.device === device && t.takeId === takeId);
     if (ticket && !this.voided.includes(ticket.number)) this.voided.push(ticket.number);
+  }
+
+  /** A window called the number: it no longer counts as waiting. */
+  called(number: string): void {
+    this.calledNumbers.add(number);
   }
 
   async take(device: string, raw: Record<string, unknown>): Promise<TicketTakeResponse> {
@@ -64,7 +71,8 @@ export class TicketDesk {
     if (quota !== undefined && n > quota) throw new RequestFailure('BUSY', `${category}: all ${quota} numbers of today are taken`, { reason: 'exhausted' });
     this.counters.set(category, n);
     const number = `${this.o.prefixes?.[category] ?? 'Z'}${String(n).padStart(3, '0')}`;
-    const waiting = this.issued.filter((t) => t.category === category).length;
+    // Waiting ahead of the new ticket: its category's numbers not yet called (nor voided).
+    const waiting = this.issued.filter((t) => t.category === category && !this.calledNumbers.has(t.number) && !this.voided.includes(t.number)).length;
     this.issued.push({ device, takeId: req.takeId, number, category, priority: req.priority });
     const response: TicketTakeResponse = {
       number,

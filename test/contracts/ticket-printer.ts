@@ -114,6 +114,35 @@ export function ticketPrinterContract(t: Test, subject: TicketPrinterSubject): v
     t.match(renderTicketText(ticket), /社保业务·𠮷/, 'the text renderer reads the ticket');
   });
 
+  t.test('a green-channel ticket: a distinct header and a 绿色通道 line; a normal one has neither', sim, async (t) => {
+    const under = await open(t);
+    const paper = paperOf(under);
+    await under.printer.print({ fields: SAMPLE_FIELDS });
+    await under.printer.print({ fields: { ...SAMPLE_FIELDS, priority: true } });
+    await settle();
+    const [normal, priority] = paper.tickets().map((ticket) => texts(ticket.items));
+    if (!normal || !priority) throw new Error('two tickets expected');
+    const beforeNumber = (lines: TextItem[]) => lines.slice(0, lines.findIndex((l) => l.text === 'A023'));
+    t.notOk(normal.some((l) => l.text.includes('绿色通道')), 'a normal ticket says nothing of priority');
+    const header = beforeNumber(priority).find((l) => l.text.includes('绿色通道'));
+    t.match(header, { align: 'center', bold: true, w: 2, h: 2 }, `the header above the number says 绿色通道, double size and bold (${header?.text})`);
+    t.notSame(beforeNumber(priority).map((l) => l.text), beforeNumber(normal).map((l) => l.text), 'the header differs from a normal ticket\'s');
+    const after = priority.slice(priority.findIndex((l) => l.text === 'A023') + 1);
+    t.match(after[0], { text: /绿色通道/, bold: true }, `right under the number, a 绿色通道 line (${after[0]?.text})`);
+  });
+
+  t.test('the Chinese category line comes first, the English one under it', sim, async (t) => {
+    const under = await open(t);
+    const paper = paperOf(under);
+    await under.printer.print({ fields: SAMPLE_FIELDS });
+    await settle();
+    const lines = texts(paper.tickets()[0]?.items ?? []).map((l) => l.text);
+    const zh = lines.findIndex((l) => l.includes('社保业务'));
+    const en = lines.findIndex((l) => l.includes('Social Security'));
+    t.ok(zh >= 0 && en >= 0, 'both are printed');
+    t.ok(zh < en, `社保业务 on line ${zh}, Social Security on line ${en}`);
+  });
+
   t.test('status decodes every simulated fault', sim, async (t) => {
     const cases: Array<[Partial<Record<Fault, boolean>>, Partial<PrinterStatus>]> = [
       [{}, { ready: true, online: true, faults: [] }],

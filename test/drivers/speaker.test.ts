@@ -25,17 +25,49 @@ t.test('voices and rates', async (t) => {
   t.equal(espeakWordsPerMinute(10), 450);
 });
 
-t.test('say: espeak-ng argv with voice cmn, text on stdin, WAV piped to aplay on the device', async (t) => {
+t.test('say: the voice espeak-ng reads as Mandarin (asked once), text on stdin, WAV piped to aplay on the device', async (t) => {
   const runner = new FakeRunner(happyTools);
   const speaker = new EspeakSpeaker({ runner: runner.run, timers: globalTimers, device: 'plughw:1,0' });
   await speaker.say('请A012号到3号窗口', { lang: 'zh-CN', rate: 0.8 });
-  t.same(runner.argvOf('espeak-ng'), [['-v', 'cmn', '-s', '140', '--stdout', '--stdin']]);
+  t.same(
+    runner.argvOf('espeak-ng'),
+    [
+      ['-q', '-x', '-v', 'cmn', '--stdin'],
+      ['-q', '-x', '-v', 'cmn-latn-pinyin', '--stdin'],
+      ['-v', 'cmn-latn-pinyin', '-s', '140', '--stdout', '--stdin'],
+    ],
+    'as on espeak-ng 1.51: cmn prints (en) phonemes, so the pinyin voice reads',
+  );
   t.same(runner.argvOf('aplay'), [['-q', '-D', 'plughw:1,0', '-t', 'wav', '-']]);
-  const [espeak, aplay] = runner.children;
+  const [, , espeak, aplay] = runner.children;
   t.equal(espeak?.stdinBytes().toString('utf8'), '请A012号到3号窗口');
   t.equal(aplay?.stdinBytes().toString('latin1'), 'RIFF....WAVEfake', 'espeak stdout → aplay stdin');
   t.same(espeakArgs('en'), ['-v', 'en', '-s', '175', '--stdout', '--stdin']);
   t.same(aplayArgs(), ['-q', '-t', 'wav', '-']);
+});
+
+t.test('Mandarin voice: cmn where it reads Mandarin (1.52); none usable fails say() and the self-check with a clear line', async (t) => {
+  const as152 = new FakeRunner((child) => {
+    if (child.command === 'espeak-ng' && child.args.includes('-x')) child.stdin.on('finish', () => (child.print("tS;h'i21N_| 'ei51_|\n"), child.exit(0)));
+    else happyTools(child);
+  });
+  const speaker152 = new EspeakSpeaker({ runner: as152.run, timers: globalTimers });
+  await speaker152.say('请到五号窗口', { lang: 'zh-CN' });
+  t.same(as152.argvOf('espeak-ng').map((a) => a[a.indexOf('-v') + 1]), ['cmn', 'cmn'], 'probed once, then spoken with cmn');
+  const english = new FakeRunner((child) => {
+    if (child.command === 'espeak-ng' && child.args.includes('-x')) child.stdin.on('finish', () => (child.print("(en)kI55NTr'i:55(cmn)_|\n"), child.exit(0)));
+    else if (child.args.includes('--version')) {
+      child.print(child.command === 'aplay' ? 'aplay: version 1.2.8\n' : 'eSpeak NG text-to-speech: 1.51\n');
+      child.exit(0);
+    } else happyTools(child);
+  });
+  const none = new EspeakSpeaker({ runner: english.run, timers: globalTimers });
+  await t.rejects(none.say('请到五号窗口', { lang: 'zh-CN' }), { code: 'UNAVAILABLE', message: /no Mandarin voice in this espeak-ng: cmn reads Chinese characters as another language/ });
+  const health = await none.check();
+  t.equal(health.ok, false);
+  t.match(health.detail, /^no Mandarin voice usable: cmn reads Chinese characters as another language .*; cmn-latn-pinyin reads Chinese characters as another language/);
+  await none.say('hello', { lang: 'en' });
+  t.equal(english.argvOf('espeak-ng').at(-1)?.[1], 'en', 'other languages still speak');
 });
 
 t.test('beep: a WAV of the right length and rate goes to aplay', async (t) => {
@@ -71,8 +103,8 @@ t.test('utterances never overlap, and a hung player is killed after maxPlayMs', 
     // aplay never finishes on its own
   });
   const speaker = new EspeakSpeaker({ runner: runner.run, timers: globalTimers, maxPlayMs: 5000 });
-  const first = speaker.say('一', { lang: 'zh-CN' });
-  const second = speaker.say('二', { lang: 'zh-CN' });
+  const first = speaker.say('one', { lang: 'en' });
+  const second = speaker.say('two', { lang: 'en' });
   const firstResult = first.catch((e: unknown) => e);
   await settle();
   t.equal(runner.argvOf('espeak-ng').length, 1, 'the second waits for the first');
@@ -86,15 +118,16 @@ t.test('utterances never overlap, and a hung player is killed after maxPlayMs', 
   await t.rejects(speaker.say('三'), { code: 'CLOSED' });
 });
 
-t.test('check runs both tools', async (t) => {
-  const runner = new FakeRunner((child) =>
+t.test('check runs both tools and names the Mandarin voice', async (t) => {
+  const runner = new FakeRunner((child) => {
+    if (child.args.includes('-x')) return happyTools(child);
     process.nextTick(() => {
       child.print(child.command === 'aplay' ? 'aplay: version 1.2.8 by Jaroslav Kysela <perex@perex.cz>\n' : 'eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/x86_64-linux-gnu/espeak-ng-data\n');
       child.exit(0);
-    }),
-  );
+    });
+  });
   const speaker = new EspeakSpeaker({ runner: runner.run, timers: globalTimers });
-  t.match(await speaker.check(), { ok: true, data: { aplay: /version 1\.2\.8/, 'espeak-ng': /eSpeak NG/ } });
+  t.match(await speaker.check(), { ok: true, data: { aplay: /version 1\.2\.8/, 'espeak-ng': /eSpeak NG/, mandarinVoice: 'cmn-latn-pinyin' } });
 });
 
 t.test('none and sim speakers', async (t) => {

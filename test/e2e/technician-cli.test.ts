@@ -81,6 +81,13 @@ t.test('halld status, diag, test-print, cmd and diag --remote against a running 
     'only the printer row fails',
   );
   t.match(failed[0]?.detail, /paper/i, 'and it names the paper');
+  // One verdict per fault: the printer part's own row does not pass beside the role's FAIL.
+  t.notOk(rowsOf(faulty.stdout).find((r) => r.name === 'printer:main'), 'the role judges printer main: no second row for it');
+  const paperOut = JSON.parse((await runCli(['status', '--json', ...cfg])).stdout) as { hardware: { ok: boolean; faults: { part: string; detail: string }[] } };
+  t.match(paperOut.hardware, { ok: false, faults: [{ part: 'ticket-printer/printer', detail: /paper-out/ }] }, 'status lists the fault found now, not only those found at start');
+  t.equal(paperOut.hardware.faults.length, 1, 'once');
+  const paperOutText = await runCli(['status', ...cfg]);
+  t.match(paperOutText.stdout, /^hardware +1 FAULT\(S\)\n +ticket-printer\/printer: not ready: paper-out$/m, 'and the text says so');
   const table = await runCli(['diag', ...cfg]);
   t.match(table.stdout, /^ticket-printer\/printer +FAIL +.*paper/im, 'the table shows the failing row');
   t.equal((await runCli(['test-print', ...cfg])).code, 5, 'test-print without paper fails');
@@ -100,6 +107,9 @@ t.test('halld status, diag, test-print, cmd and diag --remote against a running 
   const unsigned = await runCli(['cmd', 'test-hall/tech-1', 'sys/identify', '{}', '--broker', broker.url]);
   t.equal(unsigned.code, 5, 'an unsigned secure command is refused');
   t.match(JSON.parse(unsigned.stdout), { ok: false, error: { code: /\S/ } });
+  const shapeless = await runCli(['cmd', 'test-hall/tech-1', 'ticket-printer/print', '{"category":"social"}', '--broker', broker.url]);
+  t.equal(shapeless.code, 5, 'data that fits no shape of the command is refused');
+  t.match(JSON.parse(shapeless.stdout), { ok: false, error: { code: 'BAD_REQUEST', message: /\/mode: missing; expected one of "reissue" \(.*\), "reprint" \(.*\)/ } }, 'naming the field and its values, not "/: Expected union value"');
   const bad = await runCli(['cmd', 'test-hall/tech-1', 'sys/ping', '[1]', '--broker', broker.url]);
   t.equal(bad.code, 2);
   t.match(bad.stderr, /expected a JSON object/);

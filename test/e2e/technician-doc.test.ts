@@ -11,19 +11,30 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simControl } from '../../simulators/hal/sim-control-socket.js';
-import { CLI, deviceProcess } from '../../testkit/device-process.js';
+import { CLI, deviceProcess, runCli } from '../../testkit/device-process.js';
 import { tempDir } from '../../testkit/temp.js';
 import { kioskRig, twoButtonKiosk, untilControlAnswers } from './suites/kiosk-rig.js';
+import { connectAsync } from 'mqtt';
+import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
+import { waitFor } from '../../testkit/wait.js';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 /** The broker the guide names; the test's own broker stands in for it. */
 const DOC_BROKER = 'mqtt://broker.hall.local:1883';
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * What happens to the box before a block: the paper runs out or is refilled, halld stops or
+ * starts, the broker goes away or comes back, the server's time beacon says the board's clock
+ * is two days behind, or that it is right.
+ */
+type Before = 'paper-out' | 'paper-in' | 'stop-halld' | 'start-halld' | 'broker-down' | 'broker-up' | 'clock-2-days-behind' | 'clock-right';
 
 interface Expect {
   exit?: number;
   stdout?: string[];
   stderr?: string[];
-  before?: 'paper-out' | 'paper-in' | 'stop-halld' | 'start-halld';
+  before?: Before | Before[];
   /** Inputs to press, one per `[role/test]` prompt line, in order. */
   press?: string[];
 }
@@ -52,7 +63,9 @@ t.test('every sh block of docs/technician.md runs against a sim kiosk and says w
   for (const b of blocks) t.ok(b.expect, `the block at line ${b.line} has its doc-test comment`);
 
   const dir = await tempDir(t);
-  const { broker, printer, printerPort } = await kioskRig(t);
+  const rig = await kioskRig(t);
+  const { printer, printerPort } = rig;
+  let broker = rig.broker;
   const kiosk = twoButtonKiosk(printerPort);
   const device = await deviceProcess(t, join(dir, 'dev'), {
     hall: 'hall-1',
@@ -76,10 +89,34 @@ t.test('every sh block of docs/technician.md runs against a sim kiosk and says w
   await chmod(join(bin, 'sudo'), 0o755);
   const env = { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, HALLD_CONFIG: device.configFile };
 
-  const before = async (what: Expect['before']) => {
+  const status = async () => JSON.parse((await runCli(['status', '--json', '-c', device.configFile], 90_000)).stdout) as { broker: { connected: boolean; lastError: unknown }; clock: { beacons: number } };
+  const beacon = async (ts: number) => {
+    const seen = (await status()).clock.beacons;
+    const server = await connectAsync(broker.url, { clientId: 'doc-server', reconnectPeriod: 0 });
+    await server.publishAsync('halld/v1/hall-1/time', JSON.stringify({ v: 1, ts }), { qos: 1 });
+    await server.endAsync();
+    await waitFor('the beacon at the device', async () => (await status()).clock.beacons > seen, 20_000, 200);
+  };
+  const before = async (what: Before | undefined) => {
     switch (what) {
       case undefined:
         return;
+      case 'broker-down':
+        await broker.close();
+        await waitFor('the device sees the broker gone, and why', async () => {
+          const s = await status();
+          return !s.broker.connected && s.broker.lastError !== null;
+        }, 20_000, 200);
+        return;
+      case 'broker-up':
+        broker = await startAedesBroker({ port: broker.port });
+        t.teardown(() => broker.close());
+        await online();
+        return;
+      case 'clock-2-days-behind':
+        return beacon(Date.now() + 2 * DAY);
+      case 'clock-right':
+        return beacon(Date.now());
       case 'paper-out':
         return printer.setFaults({ paperOut: true });
       case 'paper-in':
@@ -96,7 +133,7 @@ t.test('every sh block of docs/technician.md runs against a sim kiosk and says w
 
   for (const b of blocks) {
     const expect = b.expect ?? {};
-    await before(expect.before);
+    for (const what of [expect.before ?? []].flat()) await before(what);
     const script = b.script.replaceAll(DOC_BROKER, broker.url);
     const r = await runBlock(script, env, dir, expect.press ?? [], dataDir);
     const what = `line ${b.line}: ${b.script.trim().split('\n')[0] ?? ''}`;

@@ -23,6 +23,22 @@ t.test('config check accepts a good file and names what it found', async (t) => 
   t.match(r.stdout, /ok \(hall hall-1, device kiosk-1, board sim, roles sys\)/);
 });
 
+t.test('a valid config with something a hall device rarely should do: exit 0, and one warning line each', async (t) => {
+  const dir = await tempDir(t);
+  const risky = { ...good, broker: { url: 'mqtts://broker.hall.local:8883', rejectUnauthorized: false }, io: { serial: { rs485: { path: '/tmp/rs485-link' } } } };
+  const r = await check(dir, 'risky.json', JSON.stringify(risky));
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /risky\.json: ok \(hall hall-1/);
+  const lines = r.stderr.trim().split('\n');
+  t.match(lines, [
+    /risky\.json: warning: field \/broker\/ca: not set: /,
+    /risky\.json: warning: field \/broker\/rejectUnauthorized: false: the broker's certificate is not checked/,
+    /risky\.json: warning: field \/io\/serial\/rs485\/path: "\/tmp\/rs485-link" is not under \/dev\/: .*right only for a symlink to one/,
+    /risky\.json: warning: field \/security\/serverPublicKey: not set: /,
+  ]);
+  t.equal(lines.length, 4, 'one line each');
+});
+
 t.test('each user mistake is one line naming file, field and expectation', async (t) => {
   const dir = await tempDir(t);
   const cases: [string, string, RegExp][] = [

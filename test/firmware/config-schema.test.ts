@@ -27,6 +27,10 @@ const BEYOND_SCHEMA = new Set([
   '33-not-json', '39-ca-not-a-certificate', '40-several-in-role-and-data-dir',
   '41-lock-board-missing-serial', '42-lock-boards-same-address', '43-lock-boards-mixed-protocol', '44-lock-board-on-printer-port', '45-kerong-address-out-of-range',
   '47-locker-doors',
+  // Not JSON text at all, or too large: the reader refuses them before any schema.
+  '49-utf16', '50-trailing-comma', '51-smart-quotes', '52-full-width-punctuation', '53-file-over-1-mib', '59-gbk-not-utf8',
+  '54-string-too-long', '55-two-pages-one-port', '56-serial-path-without-dev', '57-matrix-on-rpi-5', '58-kerong-address-and-locks',
+  '61-id-card-reader-missing-serial', '62-id-card-reader-shares-scanner-port',
 ]);
 
 type Json = Record<string, unknown>;
@@ -87,7 +91,8 @@ t.test("the README's configs and every example config pass the schema; the broke
   for (const f of (await readdir(CORPUS)).filter((f) => f.endsWith('.json'))) {
     const name = f.replace(/\.json$/, '');
     if (BEYOND_SCHEMA.has(name)) continue;
-    t.notOk(validate(JSON.parse(await readFile(join(CORPUS, f), 'utf8'))), `${name} fails the schema`);
+    // A byte order mark is the file's encoding, not its content (halld drops it too).
+    t.notOk(validate(JSON.parse((await readFile(join(CORPUS, f), 'utf8')).replace(/^\uFEFF/, ''))), `${name} fails the schema`);
   }
 });
 

@@ -110,6 +110,23 @@ t.test('a plug-in gets its reads, event stream, typed actions and caching rule',
   t.equal((await raw(server.url, { path: '/.secret' })).status, 404, 'hidden files stay hidden');
 });
 
+t.test('every page server serves the shared look under /shared/: hall.css and the fonts halld ships', async (t) => {
+  const server = await serve(t, { name: 'locker', publicDir: await pageDir(t) });
+  const css = await raw(server.url, { path: '/shared/hall.css' });
+  t.equal(css.status, 200);
+  t.equal(css.headers['content-type'], 'text/css; charset=utf-8');
+  const fonts = [...css.body.matchAll(/url\('([^']+\.woff2)'\)/g)].map((m) => m[1] ?? '');
+  t.same(fonts, ['/shared/fonts/halld-sans-sc-regular.woff2', '/shared/fonts/halld-sans-sc-bold.woff2'], 'hall.css names a regular and a bold web font');
+  for (const path of fonts) {
+    const font = await raw(server.url, { method: 'HEAD', path });
+    t.equal(font.status, 200, `${path} is served`);
+    t.equal(font.headers['content-type'], 'font/woff2');
+  }
+  t.equal((await raw(server.url, { path: '/shared/../page-server.js' })).status, 404, 'nothing outside the shared folder');
+  t.equal((await raw(server.url, { path: '/shared/%2e%2e/shared-assets.js' })).status, 404, 'not even spelled with escapes');
+  t.equal((await raw(server.url, { path: '/shared/index.html' })).status, 404, 'the shared folder is no page');
+});
+
 t.test('a plug-in without an event stream has no /api/events', async (t) => {
   const server = await serve(t, { name: 'locker', publicDir: await pageDir(t) });
   const res = await raw(server.url, { path: '/api/events' });

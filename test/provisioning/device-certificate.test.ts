@@ -99,3 +99,27 @@ t.test('CSR first, the certificate the CA signed installed after; wrong certific
 async function signAs(ca: TestCa, csr: string, dir: string, out: string): Promise<void> {
   await writeFile(join(dir, out), await ca.signCsr(csr, out.replace(/\.crt$/, '')));
 }
+
+t.test('--ca-cert alone on a device that has a client certificate: kept when this CA issued it, refused when another did', { skip: opensslSkip() }, async (t) => {
+  const dir = await tempDir(t);
+  const ca = await makeTestCa(dir, 'hall-1-ca');
+  const target = join(dir, 'root');
+  t.equal((await provision(['--target', target, '--ca-cert', ca.certFile, '--ca-key', ca.keyFile])).code, 0);
+  const certPem = await readFile(etc(target, 'device.crt'), 'utf8');
+  const same = await provision(['--target', target, '--ca-cert', ca.certFile]);
+  t.equal(same.code, 0, same.stderr);
+  t.match(same.stdout, /hall CA installed; key and certificate kept/);
+  t.equal(await readFile(etc(target, 'device.crt'), 'utf8'), certPem);
+  t.match(JSON.parse(await readFile(etc(target, 'device.json'), 'utf8')), { broker: { ca: 'hall-ca.pem', cert: 'device.crt', key: 'device.key' } }, 'the config still names the certificate');
+
+  const other = await makeTestCa(dir, 'other-ca');
+  const moved = await provision(['--target', target, '--ca-cert', other.certFile]);
+  t.equal(moved.code, 2);
+  t.match(moved.stderr, /the target's client certificate \(device\.crt\) will not do with --ca-cert .*other-ca\.pem: it is not signed by this hall CA; issue a new one with --ca-key or --csr/);
+  t.equal(await readFile(etc(target, 'hall-ca.pem'), 'utf8'), new X509Certificate(await readFile(ca.certFile)).toString(), 'nothing was changed');
+
+  await writeFile(join(dir, 'junk.pem'), 'not a certificate\n');
+  const junk = await provision(['--target', join(dir, 'fresh'), '--ca-cert', join(dir, 'junk.pem')]);
+  t.equal(junk.code, 2);
+  t.match(junk.stderr, /--ca-cert .*junk\.pem: not a PEM certificate/);
+});

@@ -238,3 +238,26 @@ t.test('`extra` may not set identity fields, and an error never echoes a file it
   t.match(id.stderr, /may not set hall, device/);
   await t.rejects(stat(join(dir, 'root', 'etc/halld/device.json')));
 });
+
+t.test('a device left off the broker, or without the server key, is warned about; a re-run keeps the key it has', async (t) => {
+  const dir = await tempDir(t);
+  const key = await serverKey(dir);
+  const root = join(dir, 'root');
+  const brokerDir = join(dir, 'broker');
+  const base = ['provision', '--hall', 'hall-1', '--device', 'kiosk-6', '--broker', 'mqtt://broker.hall.local:1883', '--target', root];
+  const bare = await runCli(base, CLI_KILL_MS);
+  t.equal(bare.code, 0, bare.stderr);
+  t.match(bare.stderr, /^halld provision: warning: hall-1\/kiosk-6: no --broker-dir: this run wrote no broker account or ACL entry for it; .*--broker-dir/m);
+  t.match(bare.stderr, /^halld provision: warning: hall-1\/kiosk-6: field \/security\/serverPublicKey: not set: .*unsigned.*--server-key-pub/m);
+
+  const complete = await runCli([...base, '--broker-dir', brokerDir, '--server-key-pub', key], CLI_KILL_MS);
+  t.equal(complete.code, 0, complete.stderr);
+  t.equal(complete.stderr, '', 'nothing to warn about once the broker files and the key are given');
+  t.match(await readFile(join(brokerDir, 'halld.acl'), 'utf8'), /^user kiosk-6$/m);
+
+  // The CSR flow's second run (installing the certificate) names neither: the key must not be dropped.
+  const later = await runCli([...base, '--broker-dir', brokerDir], CLI_KILL_MS);
+  t.equal(later.code, 0, later.stderr);
+  t.equal((await readJson(join(root, 'etc/halld/device.json'))).security?.serverPublicKey, await readFile(key, 'utf8'), 'the server key the target has is kept');
+  t.notMatch(later.stderr, /serverPublicKey/);
+});

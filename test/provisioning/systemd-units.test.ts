@@ -34,10 +34,19 @@ function verify(file: string): Promise<{ missing: boolean; code: number; output:
   });
 }
 
+// The release's Node lives at /opt/halld/current/bin/node only on a board; verify checks that
+// every Exec* program exists, so the copy verified here runs this machine's node in its place
+// (the path itself is pinned by the test below).
+const BOARD_NODE = '/opt/halld/current/bin/node';
+
 const noAnalyze = await verify('--help').then((r) => (r.missing ? 'systemd-analyze is not installed here' : false));
 for (const unit of UNITS) {
   t.test(`systemd-analyze verify ${unit}`, { skip: noAnalyze }, async (t) => {
-    const r = await verify(`${dir}${unit}`);
+    const work = await mkdtemp(join(tmpdir(), 'halld-units-'));
+    t.teardown(() => rm(work, { recursive: true, force: true }));
+    const text = await readFile(`${dir}${unit}`, 'utf8');
+    await writeFile(join(work, unit), text.split(BOARD_NODE).join(process.execPath));
+    const r = await verify(join(work, unit));
     t.equal(r.code, 0, r.output);
     t.equal(r.output.trim(), '', 'no warnings either');
   });
@@ -54,6 +63,7 @@ t.test('halld.service: notify + watchdog, the start limit in [Unit], the halld u
   const groups = service.find((l) => l.startsWith('SupplementaryGroups='))?.split('=')[1]?.split(' ') ?? [];
   for (const g of ['gpio', 'dialout', 'i2c', 'spi']) t.ok(groups.includes(g), `group ${g}`);
   for (const dev of ['char-gpiochip', 'char-ttyUSB', 'char-ttyACM', 'char-i2c']) t.ok(service.includes(`DeviceAllow=${dev} rw`), `DeviceAllow ${dev}`);
+  t.ok(service.includes(`ExecStart=${BOARD_NODE} /opt/halld/current/dist/halld.mjs run --config /etc/halld/device.json`), "runs the release's own Node on the installed bundle");
 });
 
 t.test('the screen token: halld keeps it in /run/halld for its group; the kiosk unit opens Chromium with it', async (t) => {

@@ -48,12 +48,29 @@ t.test('the QR from each driver scans as the intended payload', { skip }, async 
   }
 });
 
+/** The hall's business day today, as the kiosk names it (Asia/Shanghai, the config default). */
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now());
+
 t.test('the ticket-printer role: the QR it means to print scans from the paper, Chinese and 300+ bytes', { skip }, async (t) => {
   const tail = Array.from({ length: 36 }, (_, i) => `办事${i}`).join('');
-  const k = await kioskFixture(t, { role: { qrUrl: `https://hall.example.cn/q/{hall}/{number}?n=号&备注=${tail}` } });
+  const k = await kioskFixture(t, { role: { qrUrl: `https://hall.example.cn/q/{hall}/{day}/{number}?n=号&备注=${tail}` } });
   const result = await k.take('social');
   t.ok(result.ok, 'issued');
-  const intended = `https://hall.example.cn/q/test-hall/A001?n=号&备注=${tail}`;
+  const intended = `https://hall.example.cn/q/test-hall/${today()}/A001?n=号&备注=${tail}`;
   t.ok(Buffer.byteLength(intended) > 300, `${Buffer.byteLength(intended)} bytes`);
   await scansAs(t, k.printer.tickets()[0], intended, 'role ticket');
+});
+
+t.test('the QR names the hall, the day and the number, whichever template chose the link', { skip }, async (t) => {
+  const cases = [
+    { what: 'a config template with only {number}', role: { qrUrl: 'https://hall.example.cn/q/{number}' }, desk: {}, payload: () => `https://hall.example.cn/q/A001?hall=test-hall&day=${today()}` },
+    { what: 'a server link that names only the number', role: {}, desk: { qrUrl: 'https://zwfw.example.cn/t/{number}#queue' }, payload: () => `https://zwfw.example.cn/t/A001?hall=test-hall&day=${today()}#queue` },
+    { what: 'a server template with {hall} {day} {number}', role: {}, desk: { qrUrl: 'https://zwfw.example.cn/{hall}/{day}/{number}' }, payload: () => `https://zwfw.example.cn/test-hall/${today()}/A001` },
+  ];
+  for (const c of cases) {
+    const k = await kioskFixture(t, { role: c.role, desk: c.desk });
+    const result = await k.take('social');
+    t.ok(result.ok, `${c.what}: issued`);
+    await scansAs(t, k.printer.tickets()[0], c.payload(), c.what);
+  }
 });

@@ -14,11 +14,33 @@ export class FontFace {
   private loading: Promise<void> | undefined;
   private loadError: Error | undefined;
   readonly missing = new Set<number>();
+  /** Rows the subset's ink reaches above the baseline (FONT_ASCENT can be more than any glyph uses). */
+  readonly inkTop: number;
+  /** Rows the ink reaches below the baseline. */
+  readonly inkBottom: number;
 
   constructor(
     readonly subset: BdfFont,
     private readonly loadFull?: FullFontLoader,
-  ) {}
+  ) {
+    let top = 0;
+    let bottom = 0;
+    for (const g of subset.glyphs.values()) {
+      if (g.bbw === 0 || g.bbh === 0) continue;
+      top = Math.max(top, g.bby + g.bbh);
+      bottom = Math.max(bottom, -g.bby);
+    }
+    this.inkTop = top > 0 ? top : subset.ascent;
+    this.inkBottom = top > 0 ? bottom : subset.descent;
+  }
+
+  /**
+   * Rows one line of text needs so that no glyph of the subset is cut: its ink from the highest
+   * to the lowest pixel (WenQuanYi 12 px: 13 rows, Unifont: 16). Layouts stack lines this far apart.
+   */
+  get lineHeight(): number {
+    return this.inkTop + this.inkBottom;
+  }
 
   get ascent(): number {
     return this.subset.ascent;

@@ -8,8 +8,6 @@ import type { FontFace } from './font-face.js';
 import { layoutMoving } from './layouts.js';
 import { PanelRenderer } from './panel-renderer.js';
 
-const HALL_ROW_PX: Record<BuiltinFontId, number> = { 'wqy-12': 12, 'unifont-16': 16 };
-
 export class RendererPainter implements PanelPainter {
   private readonly renderer: PanelRenderer;
 
@@ -18,9 +16,8 @@ export class RendererPainter implements PanelPainter {
     readonly height: number,
     private readonly face: FontFace,
     clock: Clock,
-    hallRowHeight: number,
   ) {
-    this.renderer = new PanelRenderer({ width, height, face, clock, hallRowHeight });
+    this.renderer = new PanelRenderer({ width, height, face, clock });
   }
 
   paint(state: PanelState): RgbFrame {
@@ -28,11 +25,10 @@ export class RendererPainter implements PanelPainter {
   }
 
   moving(state: PanelState): boolean {
-    return layoutMoving(this.face, state, this.width);
+    return layoutMoving(this.face, state, this.width, this.height);
   }
 }
 
 export async function openPainter(spec: { width: number; height: number; font: BuiltinFontId }, clock: Clock, fonts: LoadFaceOptions = {}): Promise<PanelPainter> {
-  // Row pitch of the hall list: the font's nominal size, as the golden frames use it (12 px WenQuanYi, 16 px Unifont).
-  return new RendererPainter(spec.width, spec.height, await loadBuiltinFace(spec.font, fonts), clock, HALL_ROW_PX[spec.font]);
+  return new RendererPainter(spec.width, spec.height, await loadBuiltinFace(spec.font, fonts), clock);
 }

@@ -11,8 +11,6 @@ export interface PanelRendererOptions {
   readonly height: number;
   readonly face: FontFace;
   readonly clock: Clock;
-  /** Row pitch of the hall layout, px; default 12 (WenQuanYi 12 px). */
-  readonly hallRowHeight?: number;
 }
 
 export class PanelRenderer {
@@ -30,7 +28,7 @@ export class PanelRenderer {
         drawWindowPanel(this.frame, this.opts.face, state, nowMs);
         break;
       case 'hall':
-        drawHallPanel(this.frame, this.opts.face, state, this.opts.hallRowHeight ?? 12);
+        drawHallPanel(this.frame, this.opts.face, state);
         break;
       case 'notice':
         drawNoticePanel(this.frame, this.opts.face, state, nowMs);

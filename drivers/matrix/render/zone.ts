@@ -15,14 +15,14 @@ export interface TextRun {
 
 export interface LineStyle {
   readonly face: FontFace;
-  /** Baseline offset from the top of the zone; default: vertically centred on the font's ascent/descent. */
+  /** Baseline offset from the top of the zone; default: the font's ink centred vertically. */
   readonly baseline?: number;
 }
 
 function baselineIn(zone: Rect, style: LineStyle): number {
   if (style.baseline !== undefined) return zone.y + style.baseline;
-  const { ascent, descent } = style.face;
-  return zone.y + Math.floor((zone.h - (ascent + descent)) / 2) + ascent;
+  const { inkTop, lineHeight } = style.face;
+  return zone.y + Math.floor((zone.h - lineHeight) / 2) + inkTop;
 }
 
 function runsWidth(face: FontFace, runs: readonly TextRun[]): number {

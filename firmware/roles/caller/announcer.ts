@@ -1,15 +1,19 @@
 // The announcement queue. A call that arrives while another is being announced waits its turn:
 // nothing ever interrupts or talks over an announcement (users of other callers complain of
-// exactly that). Each announcement is a chime, then the speech `repeat` times with a pause
-// between; chime and speech are separate switches, and in silent mode (无声叫号) nothing plays.
-// The mode is read when an announcement starts, so calls queued before a switch to silent stay
-// silent too. The speech comes from the voice pack when it has every word, else from the
-// speaker's own voice (espeak-ng).
-import type { Speaker } from '../../../drivers/hal/types.js';
+// exactly that), and `gapMs` of silence separates one announcement from the next, so a person
+// hears where one call ends. Each announcement is a chime, then the speech `repeat` times with
+// a pause between; chime and speech are separate switches, and in silent mode (无声叫号)
+// nothing plays. The mode is read when an announcement starts, so calls queued before a switch
+// to silent stay silent too. The speech comes from the voice pack when it has every word, else
+// from the speaker's own voice (espeak-ng). Chime, clips and speech are all played at one
+// loudness (drivers/hal/loudness.ts). `onStart` says when a call's announcement begins: the
+// screens show that call then, not before.
+import { encodePcmWav, normaliseLoudness, type Speaker } from '../../../drivers/hal/types.js';
 import type { TimerHandle, Timers } from '../../../drivers/clock/timers.js';
 import type { Announced, CallerMode } from '../../../protocol/caller.js';
 import type { CallerConfig } from './config.js';
 import type { VoicePack } from './voice-pack.js';
+import { chimeWav } from './chime.js';
 
 export interface AnnouncementJob {
   ticket: string;
@@ -23,17 +27,17 @@ export interface AnnouncementJob {
 export interface AnnouncerDeps {
   speaker: Speaker;
   timers: Timers;
+  clock: { monotonicMs(): number };
   mode(): CallerMode;
   voice(): CallerConfig['voice'];
   voicePack(): VoicePack | undefined;
+  /** The job's announcement begins (after the gap): the screens show its call now. */
+  onStart?(job: AnnouncementJob): void;
   onDone(result: Announced): void;
 }
 
-/** 叮咚: two falling tones, E5 then C5. */
-const CHIME: readonly [number, number][] = [
-  [280, 659],
-  [420, 523],
-];
+/** The two-tone chime at the hall's loudness, made once. */
+let toneChime: Buffer | undefined;
 
 export class Announcer {
   private readonly queue: AnnouncementJob[] = [];
@@ -42,6 +46,8 @@ export class Announcer {
   private gapTimer: TimerHandle | undefined;
   private wakeGap: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Monotonic ms the last sound ended (the gap is counted from it). */
+  private lastSoundEndMs: number | undefined;
 
   constructor(private readonly deps: AnnouncerDeps) {}
 
@@ -90,12 +96,28 @@ export class Announcer {
     }
   }
 
+  private started(job: AnnouncementJob): void {
+    try {
+      this.deps.onStart?.(job);
+    } catch {
+      // The screens' failure is theirs; the announcement goes on.
+    }
+  }
+
   private async announce(job: AnnouncementJob): Promise<Announced> {
     const base = { ticket: job.ticket, window: job.window, text: job.text, recall: job.recall };
     const voice = this.deps.voice();
     const speak = voice.enabled && job.voice;
-    if (this.deps.mode() === 'silent' || (!voice.chime && !speak)) return { ...base, played: 'silent' };
+    if (this.deps.mode() === 'silent' || (!voice.chime && !speak)) {
+      this.started(job);
+      return { ...base, played: 'silent' };
+    }
     const played = speak ? 'voice' : 'chime';
+    if (this.lastSoundEndMs !== undefined) {
+      const wait = this.lastSoundEndMs + voice.gapMs - this.deps.clock.monotonicMs();
+      if (wait > 0) await this.pause(wait);
+    }
+    this.started(job);
     try {
       if (voice.chime) await this.chime();
       if (speak) {
@@ -108,13 +130,16 @@ export class Announcer {
       return { ...base, played };
     } catch (err) {
       return { ...base, played, error: (err as Error).message };
+    } finally {
+      this.lastSoundEndMs = this.deps.clock.monotonicMs();
     }
   }
 
   private async chime(): Promise<void> {
     const clip = this.deps.voicePack()?.chime();
     if (clip) return this.deps.speaker.play(clip);
-    for (const [ms, hz] of CHIME) await this.deps.speaker.beep(ms, hz);
+    toneChime ??= encodePcmWav(normaliseLoudness(chimeWav()));
+    return this.deps.speaker.play(toneChime);
   }
 
   private async speak(text: string, voice: CallerConfig['voice']): Promise<void> {

@@ -1,6 +1,9 @@
-// What the caller shows, in one place: the current call, the last calls, the notice, the pause
-// flag and the mode. The panels, the TV page and the retained state all draw from it, and are
-// told of every change; a notice with an end time is taken down on the injected timers.
+// What the caller shows, in one place: the current call, the last calls, the calls waiting to
+// be announced, the notice, the pause flag and the mode. The panels, the TV page and the
+// retained state all draw from it, and are told of every change; a notice with an end time is
+// taken down on the injected timers. The screens follow the voice: a call waits in `next` while
+// an earlier one is announced, and becomes the current call (and the newest of the last calls)
+// when its own announcement starts, so what is shown is what is heard.
 import type { TimerHandle, Timers } from '../../../drivers/clock/timers.js';
 import type { CallerMode } from '../../../protocol/caller.js';
 import type { TrustedClock } from '../../link/trusted-clock.js';
@@ -9,6 +12,8 @@ import type { CallRecord, CallerSettings, NoticeRecord } from './caller-store.js
 export interface BoardView {
   current: (CallRecord & { sinceMs: number }) | null;
   history: CallRecord[];
+  /** Calls waiting for their announcement, in the order they will be announced. */
+  next: CallRecord[];
   notice: (NoticeRecord & { sinceMs: number }) | null;
   paused: boolean;
   mode: CallerMode;
@@ -19,6 +24,7 @@ export interface BoardView {
 export class CallerBoard {
   private current: BoardView['current'];
   private history: CallRecord[];
+  private next: CallRecord[] = [];
   private notice: BoardView['notice'];
   private paused: boolean;
   private mode: CallerMode;
@@ -43,26 +49,31 @@ export class CallerBoard {
   }
 
   view(): BoardView {
-    return { current: this.current, history: this.history, notice: this.notice, paused: this.paused, mode: this.mode, feedback: this.feedback };
+    return { current: this.current, history: this.history, next: this.next, notice: this.notice, paused: this.paused, mode: this.mode, feedback: this.feedback };
   }
 
-  /** The history as it will be after `call` (what the command records). */
+  private withCall(history: CallRecord[], call: CallRecord): CallRecord[] {
+    return [call, ...history.filter((c) => c.ticket !== call.ticket || c.window !== call.window)].slice(0, this.lastN);
+  }
+
+  /** The history once every waiting call and `call` are announced (what the command records: a restart announces nothing). */
   historyWith(call: CallRecord): CallRecord[] {
-    return [call, ...this.history.filter((c) => c.ticket !== call.ticket || c.window !== call.window)].slice(0, this.lastN);
+    return [...this.next, call].reduce((h, c) => this.withCall(h, c), this.history);
   }
 
+  /** A call is made: it waits in `next` until its announcement starts (present()). */
   call(call: CallRecord): void {
-    this.history = this.historyWith(call);
+    this.next = [...this.next, call];
+    this.changed();
+  }
+
+  /** The call's announcement starts: it is the current call and the newest of the last calls. */
+  present(call: CallRecord): void {
+    const i = this.next.findIndex((c) => c.ticket === call.ticket && c.window === call.window && c.at === call.at);
+    if (i >= 0) this.next = [...this.next.slice(0, i), ...this.next.slice(i + 1)];
+    this.history = this.withCall(this.history, call);
     this.current = { ...call, sinceMs: this.clock.monotonicMs() };
     this.changed();
-  }
-
-  /** The current call is called again: it is highlighted anew (a marquee restarts). */
-  recall(): CallRecord | null {
-    if (!this.current) return null;
-    this.current = { ...this.current, sinceMs: this.clock.monotonicMs() };
-    this.changed();
-    return this.current;
   }
 
   setNotice(notice: NoticeRecord | null): void {
@@ -78,7 +89,10 @@ export class CallerBoard {
   }
 
   clear(what: 'call' | 'notice' | 'history' | 'all'): void {
-    if (what === 'call' || what === 'all') this.current = null;
+    if (what === 'call' || what === 'all') {
+      this.current = null;
+      this.next = [];
+    }
     if (what === 'history' || what === 'all') this.history = [];
     if (what === 'notice' || what === 'all') {
       this.setNotice(null);

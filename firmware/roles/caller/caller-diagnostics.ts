@@ -37,6 +37,9 @@ function aborted(ctx: ManualTestContext): Promise<never> {
   });
 }
 
+/** What the speaker test says (every phrase the caller speaks is checked against espeak-ng's phonemes). */
+export const SPEAKER_TEST_PHRASE = '叫号测试';
+
 export function panelsSelfTest(panels: CallerPanels): SelfTestResult {
   const status = panels.status();
   const down = [...status.filter((p) => p.state === 'fault' || p.state === 'closed').map((p) => p.name), ...panels.unopened.map((p) => `${p.name} (${p.error})`)];
@@ -51,7 +54,7 @@ export function panelsSelfTest(panels: CallerPanels): SelfTestResult {
 export async function speakerSelfTest(ctx: RoleContext<CallerContract>): Promise<SelfTestResult> {
   const speaker = (await ctx.hal.selfTest()).find((r) => r.name === 'speaker');
   if (!speaker) return { name: 'speaker', ok: true, detail: 'this board reports no speaker check' };
-  return { ...speaker, name: 'speaker' };
+  return { ...speaker, name: 'speaker', covers: ['speaker'] };
 }
 
 /** `panels` and `keypad` are asked for at each run: a new config replaces them. */
@@ -71,12 +74,12 @@ export function manualTests(ctx: RoleContext<CallerContract>, current: () => { p
       return { name: 'test-pattern', ok: shown.length > 0, detail: shown.length > 0 ? `shown on ${shown.join(', ')}` : 'no panel configured' };
     },
     'speaker-test': async (m) => {
-      m.prompt('listen: a chime, then 叫号测试');
+      m.prompt(`listen: a chime, then ${SPEAKER_TEST_PHRASE}`);
       const speaker = ctx.hal.speaker();
       try {
         await speaker.beep(280, 659);
         await speaker.beep(420, 523);
-        await speaker.say('叫号测试', { lang: 'zh-CN' });
+        await speaker.say(SPEAKER_TEST_PHRASE, { lang: 'zh-CN' });
         return { name: 'speaker-test', ok: true, detail: 'played (the technician judges the sound)' };
       } catch (err) {
         return { name: 'speaker-test', ok: false, detail: (err as Error).message };

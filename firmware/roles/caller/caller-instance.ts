@@ -5,7 +5,7 @@ import { callerContract, type Announced, type CallerContract } from '../../../pr
 import { CommandError } from '../../link/command-types.js';
 import { roleCommands, type RoleContext, type RoleInstance } from '../role-module.js';
 import { announcementText } from './announcement-text.js';
-import { Announcer } from './announcer.js';
+import { Announcer, type AnnouncementJob } from './announcer.js';
 import { CallerBoard } from './caller-board.js';
 import { manualTests, panelsSelfTest, speakerSelfTest } from './caller-diagnostics.js';
 import { CallerKeypad } from './caller-keypad.js';
@@ -69,6 +69,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
       paused: v.paused,
       current: v.current ? call(v.current) : null,
       last: v.history.map(call),
+      next: v.next.map(call),
       notice: v.notice ? { text: v.notice.text, ...(v.notice.untilMs !== undefined ? { untilMs: v.notice.untilMs } : {}) } : null,
       brightness: front.panels.brightness(),
       panels: front.panels.status(),
@@ -78,9 +79,17 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
     });
   };
 
+  // The record of each queued job, so the board can show it when its announcement starts.
+  const queued = new Map<AnnouncementJob, CallRecord>();
   const announcer = new Announcer({
     speaker: ctx.hal.speaker(),
     timers: ctx.timers,
+    clock: ctx.clock,
+    onStart: (job) => {
+      const call = queued.get(job);
+      queued.delete(job);
+      if (call) board.present(call);
+    },
     mode: () => board.currentMode,
     voice: () => config.voice,
     voicePack: () => front.voicePack,
@@ -97,7 +106,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
     const keypad = new CallerKeypad(ctx, c, board);
     let pageError: string | null = null;
     const page = c.page.enabled
-      ? await startCallerPage({ board, view: () => callerView(board, rev, c.lang, c.window), timers: ctx.timers, host: c.page.host, port: c.page.port, log: ctx.log.child({ part: 'caller-page' }), screenToken: ctx.screenToken }).catch((err: unknown) => {
+      ? await startCallerPage({ board, view: () => callerView(board, { rev, lang: c.lang, window: c.window, hallName: c.hallName, timeZone: ctx.timeZone, now: ctx.clock.bestGuess() }), timers: ctx.timers, host: c.page.host, port: c.page.port, log: ctx.log.child({ part: 'caller-page' }), screenToken: ctx.screenToken }).catch((err: unknown) => {
           // Without the TV page the panels still show the calls: a busy port is a fault to report.
           pageError = (err as Error).message;
           ctx.log.error({ err: pageError, port: c.page.port }, 'caller TV page not served');
@@ -118,7 +127,11 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
   const offBoard = board.onChange(publish);
   publish();
 
-  const enqueue = (call: CallRecord, voice: boolean, recall: boolean) => announcer.enqueue({ ticket: call.ticket, window: call.window, text: call.text, voice, recall });
+  const enqueue = (call: CallRecord, voice: boolean, recall: boolean) => {
+    const job: AnnouncementJob = { ticket: call.ticket, window: call.window, text: call.text, voice, recall };
+    queued.set(job, call);
+    return announcer.enqueue(job);
+  };
 
   return {
     internals: { announcer, board, front: () => front },
@@ -145,7 +158,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
         run: async (data) => {
           const current = board.view().current;
           if (!current || (data.ticket !== undefined && data.ticket !== current.ticket)) throw new CommandError('NOT_FOUND', `no current call${data.ticket !== undefined ? ` for ${data.ticket}` : ''} to recall (current: ${current?.ticket ?? 'none'})`);
-          board.recall();
+          // Shown anew (a marquee restarts) when the recall is heard, like any call.
           const ahead = enqueue(current, true, true);
           return { ticket: current.ticket, window: current.window, mode: board.currentMode, ahead };
         },

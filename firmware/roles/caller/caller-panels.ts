@@ -2,13 +2,14 @@
 // board whenever it changes, and every frameIntervalMs while a line on it scrolls. A panel
 // whose process dies is reported as evt panel.fault once, and panel.ok when it shows frames
 // again (PanelHost restarts it; the runtime never waits for it). Brightness follows the
-// day/night schedule in local time unless a brightness command holds a level.
+// day/night schedule in the hall's time zone unless a brightness command holds a level.
 import type { IntervalHandle } from '../../../drivers/clock/timers.js';
 import type { LedMatrix, LedMatrixHealth, PanelPainter, PanelState } from '../../../drivers/hal/types.js';
 import type { CallerContract } from '../../../protocol/caller.js';
 import type { RoleContext } from '../role-module.js';
 import type { CallerBoard } from './caller-board.js';
 import type { CallerConfig } from './config.js';
+import { hallClock } from '../hall-time.js';
 
 type PanelKind = 'window' | 'hall' | 'notice';
 
@@ -36,10 +37,10 @@ function minutes(hhmm: string): number {
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
-/** The scheduled level at local time `epochMs`. */
-export function scheduledBrightness(b: CallerConfig['brightness'], epochMs: number): number {
-  const d = new Date(epochMs);
-  const now = d.getHours() * 60 + d.getMinutes();
+/** The scheduled level at `epochMs`, by the hall's local time (not the system's). */
+export function scheduledBrightness(b: CallerConfig['brightness'], epochMs: number, timeZone: string): number {
+  const { hour, minute } = hallClock(epochMs, timeZone);
+  const now = hour * 60 + minute;
   const day = minutes(b.dayFrom);
   const night = minutes(b.nightFrom);
   const isDay = day <= night ? now >= day && now < night : now >= day || now < night;
@@ -99,7 +100,7 @@ export class CallerPanels {
   }
 
   brightness(): { level: number; auto: boolean } {
-    return { level: this.override ?? scheduledBrightness(this.config.brightness, this.ctx.clock.bestGuess()), auto: this.override === null };
+    return { level: this.override ?? scheduledBrightness(this.config.brightness, this.ctx.clock.bestGuess(), this.ctx.timeZone), auto: this.override === null };
   }
 
   status(): PanelStatus[] {

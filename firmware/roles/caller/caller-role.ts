@@ -13,6 +13,7 @@ export const callerRole = defineRole({
   configSchema: CallerConfigSchema,
   migrations: CALLER_MIGRATIONS,
   sectionProblems: callerSectionProblems,
+  pages: (section) => [{ pointer: '/page', what: 'the hall TV page', ...section.page }],
   async start(ctx, initial) {
     const problems = callerSectionProblems(initial, ctx.hal.describe());
     if (problems.length > 0) throw new Error(`roles.caller: ${problems.join('; ')}`);

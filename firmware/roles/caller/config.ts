@@ -29,7 +29,8 @@ export const CallerConfigSchema = Type.Object(
         chime: Type.Boolean({ default: true, description: 'a chime before it (a separate switch: chime alone is allowed)' }),
         repeat: Type.Integer({ minimum: 1, maximum: 5, default: 2, description: 'times the announcement is spoken' }),
         repeatGapMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 800, description: 'pause between repeats' }),
-        lang: Type.String({ default: 'zh-CN', description: 'language of the speech (espeak-ng: zh-CN → cmn)' }),
+        gapMs: Type.Integer({ minimum: 0, maximum: 30_000, default: 1500, description: 'silence between one announcement and the next queued one' }),
+        lang: Type.String({ default: 'zh-CN', description: 'language of the speech (espeak-ng: zh-CN → the voice it reads as Mandarin, cmn or cmn-latn-pinyin)' }),
         rate: Type.Optional(Type.Number({ minimum: 0.5, maximum: 2, description: 'speech speed, 1 = normal' })),
         voicePack: Type.Optional(Type.String({ minLength: 1, description: 'directory of recorded clips, one WAV per word (请.wav, 号.wav, 零.wav …, A.wav); used when every word of an announcement has a clip' })),
       },
@@ -40,8 +41,8 @@ export const CallerConfigSchema = Type.Object(
       {
         day: Type.Integer({ minimum: 0, maximum: 100, default: 80, description: 'panel brightness by day, percent' }),
         night: Type.Integer({ minimum: 0, maximum: 100, default: 30, description: 'panel brightness by night, percent' }),
-        dayFrom: Type.String({ pattern: CLOCK_TIME, default: '07:00', description: 'local time the day level starts' }),
-        nightFrom: Type.String({ pattern: CLOCK_TIME, default: '19:00', description: 'local time the night level starts' }),
+        dayFrom: Type.String({ pattern: CLOCK_TIME, default: '07:00', description: "the hall's local time (device timeZone) the day level starts" }),
+        nightFrom: Type.String({ pattern: CLOCK_TIME, default: '19:00', description: "the hall's local time (device timeZone) the night level starts" }),
       },
       { default: {}, additionalProperties: false, description: 'day/night brightness schedule of the panels (a brightness command overrides it)' },
     ),
@@ -52,6 +53,7 @@ export const CallerConfigSchema = Type.Object(
     }),
     feedbackMs: Type.Integer({ minimum: 200, maximum: 10_000, default: 1500, description: 'a key press is acknowledged on the window panel this long' }),
     frameIntervalMs: Type.Integer({ minimum: 16, maximum: 1000, default: 40, description: 'repaint period while a line scrolls' }),
+    hallName: Type.String({ default: '政务服务中心', description: "the hall's name, shown on the TV page" }),
     page: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'serve the hall TV page (hall layout as HTML)' }),

@@ -3,10 +3,11 @@
 // _chime.wav. An announcement is cut into the longest clip names that match (窗口 before 窗),
 // ignoring spaces and punctuation; when every piece has a clip they are joined in process
 // (wav-join.ts), else render() returns undefined and the speaker's own voice reads the text.
-// Clips must share the first clip's format; one that does not is left out and reported.
+// Clips must share the first clip's format; one that does not is left out and reported. The
+// chime and each joined announcement are played at the hall's loudness (−16 LUFS).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodePcmWav, parsePcmWav, type PcmWav } from '../../../drivers/hal/types.js';
+import { encodePcmWav, normaliseLoudness, parsePcmWav, type PcmWav } from '../../../drivers/hal/types.js';
 import { joinClips, sameFormat, trimSilence } from './wav-join.js';
 
 const CHIME_NAME = '_chime';
@@ -49,7 +50,7 @@ export class VoicePack {
         problems.push(`${file}: ${wav.sampleRateHz} Hz x${wav.channels}, the pack is ${format.sampleRateHz} Hz x${format.channels}`);
         continue;
       }
-      if (word === CHIME_NAME) chime = encodePcmWav(wav);
+      if (word === CHIME_NAME) chime = encodePcmWav(normaliseLoudness(wav));
       else clips.set(key(word), trimSilence(wav));
     }
     return new VoicePack(dir, clips, chime, problems);
@@ -84,6 +85,7 @@ export class VoicePack {
   render(text: string): Buffer | undefined {
     const split = this.split(text);
     if (!split.ok || split.words.length === 0) return undefined;
-    return encodePcmWav(joinClips(split.words.map((w) => this.clips.get(w)!)));
+    // Clips recorded at different levels are joined first, then brought to the hall's loudness as one.
+    return encodePcmWav(normaliseLoudness(joinClips(split.words.map((w) => this.clips.get(w)!))));
   }
 }

@@ -124,7 +124,7 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
         if (!front.page) return { name: 'page', ok: false, detail: `page not served: ${front.pageError ?? 'unknown'}` };
         return { name: 'page', ...(await pageReachable(front.page.url, ctx.timers)) };
       },
-      oled: async () => (front.oled ? { name: 'oled', ...(await front.oled.check()) } : { name: 'oled', ok: true, detail: 'no display configured' }),
+      oled: async () => (front.oled ? { name: 'oled', ...(await front.oled.check()), covers: [`display:${front.oled.part}`] } : { name: 'oled', ok: true, detail: 'no display configured' }),
     },
     manualSelfTests: evaluatorManualTests(ctx, () => ({ config: desk.config, buttons: front.buttons, oled: front.oled })),
     async checkConfig(next) {

@@ -13,6 +13,7 @@ export const evaluatorRole = defineRole({
   configSchema: EvaluatorConfigSchema,
   migrations: EVALUATOR_MIGRATIONS,
   sectionProblems: evaluatorSectionProblems,
+  pages: (section) => [{ pointer: '/page', what: 'the rating page', ...section.page }],
   async start(ctx, initial) {
     const problems = evaluatorSectionProblems(initial, ctx.hal.describe());
     if (problems.length > 0) throw new Error(`roles.evaluator: ${problems.join('; ')}`);

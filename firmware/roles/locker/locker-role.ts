@@ -13,6 +13,7 @@ export const lockerRole = defineRole({
   configSchema: LockerConfigSchema,
   migrations: LOCKER_MIGRATIONS,
   sectionProblems: lockerSectionProblems,
+  pages: (section) => [{ pointer: '/page', what: "the cabinet's touch page", ...section.page }],
   async start(ctx, initial) {
     const problems = lockerSectionProblems(initial, ctx.hal.describe());
     if (problems.length > 0) throw new Error(`roles.locker: ${problems.join('; ')}`);

@@ -21,6 +21,7 @@ export function lockerSelfTests(ctx: RoleContext<LockerContract>, cabinet: Cabin
           ok: bad.length === 0,
           detail: bad.length === 0 ? `${boards.length} board(s) answer` : bad.map((b) => `${b.board}: ${b.detail}`).join('; '),
           data: { boards },
+          covers: boards.map((b) => `lock-board:${b.board}`),
         };
       },
       sensors: async (): Promise<SelfTestResult> => {

@@ -32,7 +32,7 @@ export const TicketPrinterConfigSchema = Type.Object(
     scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'the io.scanners part that reads appointment QR codes' })),
     hallName: Type.String({ default: '政务服务中心', description: 'printed and shown hall name' }),
     hallNameEn: Type.String({ default: 'Government Service Center', description: 'English hall name on the screen' }),
-    timeZone: Type.String({ default: 'Asia/Shanghai', description: 'IANA time zone of the hall (business day, hours)' }),
+    timeZone: Type.Optional(Type.String({ description: "IANA time zone of the business day, hours and printed times; leave it out to use the device's timeZone (the hall's, shared by every role)" })),
     resetAt: Type.Optional(Clock),
     categories: Type.Array(CategorySchema, { minItems: 1, maxItems: 64, description: 'the categories this kiosk issues numbers for' }),
     takeTimeoutMs: Type.Integer({ minimum: 100, maximum: 30_000, default: 1500, description: 'wait this long for the server\'s number, then issue offline' }),
@@ -44,7 +44,7 @@ export const TicketPrinterConfigSchema = Type.Object(
       { default: {}, description: 'numbers the kiosk issues itself when the server does not answer' },
     ),
     template: Type.Optional({ ...TicketTemplateSchema, description: 'the ticket layout (default: the built-in one)' }),
-    qrUrl: Type.Optional(Type.String({ maxLength: 500, description: 'QR link when the server gives none: {hall} {device} {number} {category} {day} are filled in' })),
+    qrUrl: Type.Optional(Type.String({ maxLength: 500, description: 'QR link when the server gives none: {hall} {device} {number} {category} {day} are filled in; hall=, day=, number= are added for those it does not name' })),
     buttons: Type.Array(
       Type.Object(
         {
@@ -98,7 +98,7 @@ export function configProblems(config: TicketPrinterConfig): string[] {
   if (config.appointmentCategory !== undefined && !ids.has(config.appointmentCategory))
     problems.push(`/appointmentCategory: no category "${config.appointmentCategory}"`);
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone });
+    if (config.timeZone !== undefined) new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone });
   } catch {
     problems.push(`/timeZone: "${config.timeZone}" is not an IANA time zone (e.g. Asia/Shanghai)`);
   }

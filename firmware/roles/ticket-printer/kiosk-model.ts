@@ -13,6 +13,10 @@ export interface KioskModelDeps {
   issuer: TicketIssuer;
   health: PrinterHealth;
   online(): boolean;
+  /** The hall's time zone (the device config's), unless the role's own config overrides it. */
+  hallTimeZone: string;
+  /** The store can write (a full or read-only disk cannot record a ticket). */
+  storeHealthy(): boolean;
 }
 
 export class KioskModel implements KioskBackend {
@@ -28,9 +32,10 @@ export class KioskModel implements KioskBackend {
     return {
       hallName: config.hallName,
       hallNameEn: config.hallNameEn,
+      timeZone: config.timeZone ?? this.d.hallTimeZone,
       rev: this.rev,
       online: this.d.online(),
-      blocked: health.block(),
+      blocked: this.d.storeHealthy() ? health.block() : 'storage-full',
       paperLow: health.state.faults.includes('paper-low'),
       idleMs: config.kiosk.idleMs,
       categories: config.categories.map((c) => ({

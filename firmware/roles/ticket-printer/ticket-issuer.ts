@@ -14,6 +14,7 @@ import type { PrinterHealth } from './printer-health.js';
 import type { LedgerTicket, TicketLedger } from './ticket-ledger.js';
 import type { NumberVoider } from './number-voider.js';
 import { storageFault } from '../../store/storage-fault.js';
+import { ticketQrUrl } from './ticket-qr.js';
 
 export interface TakeRequest {
   category: string;
@@ -27,6 +28,7 @@ const REFUSALS: Record<TakeRefusal, { zh: string; en: string }> = {
   closed: { zh: '该业务当前不在服务时间', en: 'This service is closed now' },
   exhausted: { zh: '今日号已取完', en: 'All numbers for today have been taken' },
   printer: { zh: '打印机故障，请到服务台取号', en: 'The printer is not working, please ask at the information desk' },
+  storage: { zh: '设备存储故障，暂停取号，请到服务台取号', en: 'This kiosk cannot record tickets now (storage full), please ask at the information desk' },
   busy: { zh: '系统繁忙，请稍后再试', en: 'Busy, please try again' },
   'appointment-not-found': { zh: '未找到该预约，请到服务台咨询', en: 'Appointment not found, please ask at the information desk' },
   'no-priority': { zh: '该业务没有绿色通道', en: 'This service has no priority channel' },
@@ -81,7 +83,7 @@ export class TicketIssuer {
 
   /** The business day for the clock now (never before the last day used). */
   async today(): Promise<string> {
-    const clockDay = localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone, this.d.config.resetAt).day;
+    const clockDay = localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone ?? this.d.ctx.timeZone, this.d.config.resetAt).day;
     const day = this.d.ledger.effectiveDay(clockDay);
     await this.d.ledger.useDay(day);
     return day;
@@ -89,7 +91,7 @@ export class TicketIssuer {
 
   categoryState(c: Category): 'open' | 'paused' | 'closed' | 'exhausted' {
     if (this.d.paused.has(c.id)) return 'paused';
-    if (!isOpen(c, localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone, this.d.config.resetAt))) return 'closed';
+    if (!isOpen(c, localMoment(this.d.ctx.clock.bestGuess(), this.d.config.timeZone ?? this.d.ctx.timeZone, this.d.config.resetAt))) return 'closed';
     if (c.quota !== undefined && this.d.ledger.issuedToday(c.id) >= c.quota) return 'exhausted';
     return 'open';
   }
@@ -106,6 +108,11 @@ export class TicketIssuer {
     if (!health.ready) {
       this.d.changed();
       return refusal('printer');
+    }
+    // A ticket that cannot be recorded is never printed: refused before the server spends a number on it.
+    if (!ctx.store.health().ok) {
+      this.d.changed();
+      return refusal('storage');
     }
 
     const takeId = newId('t');
@@ -141,7 +148,7 @@ export class TicketIssuer {
       reissue: false,
       waiting,
       window: answer.response?.window ?? served.window ?? null,
-      qrUrl: answer.response?.qrUrl ?? this.qrUrl(number, served.id, day),
+      qrUrl: ticketQrUrl(answer.response?.qrUrl ?? config.qrUrl, { hall: ctx.hall, device: ctx.device, number, category: served.id, day }),
       issuedAt,
     };
     statements.push(this.d.ledger.insertStatement(ticket));
@@ -192,13 +199,6 @@ export class TicketIssuer {
     return known;
   }
 
-  private qrUrl(number: string, category: string, day: string): string | null {
-    const pattern = this.d.config.qrUrl;
-    if (!pattern) return null;
-    const values: Record<string, string> = { hall: this.d.ctx.hall, device: this.d.ctx.device, number, category, day };
-    return pattern.replace(/\{(hall|device|number|category|day)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? ''));
-  }
-
   /** Prints a ledger ticket; false (and `ticket.unprinted`) when the printer refused it. */
   async print(ticket: LedgerTicket): Promise<boolean> {
     const { ctx } = this.d;
@@ -241,10 +241,12 @@ export class TicketIssuer {
       waiting: t.waiting,
       ...(t.window ? { window: t.window } : {}),
       issuedAtMs: t.issuedAt,
+      timeZone: this.d.config.timeZone ?? this.d.ctx.timeZone,
       ...(t.qrUrl ? { qrUrl: t.qrUrl } : {}),
       offline: t.offline,
+      priority: t.priority,
       hallName: this.d.config.hallName,
-      extra: { priority: t.priority ? '绿色通道' : '', appointment: t.appointment ?? '' },
+      extra: { appointment: t.appointment ?? '' },
     };
   }
 

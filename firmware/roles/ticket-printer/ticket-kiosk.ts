@@ -44,7 +44,7 @@ export class TicketKiosk {
       onFaultsChanged: (next, added, cleared) => this.faultsChanged(next, added, cleared),
     });
     this.issuer = new TicketIssuer({ ctx, config, ledger, health: this.health, paused, voids, changed: () => this.changed() });
-    this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected });
+    this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected, hallTimeZone: ctx.timeZone, storeHealthy: () => ctx.store.health().ok });
   }
 
   static async start(ctx: RoleContext<TicketPrinterContract>, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>, voids: NumberVoider): Promise<TicketKiosk> {
@@ -55,6 +55,8 @@ export class TicketKiosk {
       kiosk.wireButtons();
       await kiosk.wireScanner();
       kiosk.cleanups.push(ctx.link.onConnectionChange(() => kiosk.changed()));
+      // A full disk pauses the screen as a printer fault does; the runtime's probe ends it.
+      kiosk.cleanups.push(ctx.store.onHealthChange(() => kiosk.changed()));
       // Service hours open and close, and the business day turns over, with nobody touching anything.
       kiosk.ticker = ctx.timers.setInterval(() => void kiosk.issuer.refreshDay().then(() => kiosk.changed()).catch(() => undefined), DAY_CHECK_MS);
       kiosk.ticker.unref();

@@ -101,7 +101,7 @@ export async function startTicketPrinter(
     selfTests: {
       printer: async () => {
         const h = await kiosk.health.check();
-        return { name: 'printer', ok: h.ready, detail: h.detail, data: { faults: h.faults, reachable: h.reachable } };
+        return { name: 'printer', ok: h.ready, detail: h.detail, data: { faults: h.faults, reachable: h.reachable }, covers: [`printer:${kiosk.config.printer}`] };
       },
       kiosk: async () => ({
         name: 'kiosk',

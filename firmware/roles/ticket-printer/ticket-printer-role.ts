@@ -26,6 +26,7 @@ export const ticketPrinterRole = defineRole({
   configSchema: TicketPrinterConfigSchema,
   migrations: LEDGER_MIGRATIONS,
   sectionProblems,
+  pages: (section) => [{ pointer: '/kiosk', what: 'the kiosk page', ...section.kiosk }],
   async start(ctx, initial) {
     const problems = sectionProblems(initial, ctx.hal.describe());
     if (problems.length > 0) throw new Error(`roles.ticket-printer: ${problems.join('; ')}`);

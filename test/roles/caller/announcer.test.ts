@@ -11,7 +11,7 @@ import { HalError, type Speaker } from '../../../drivers/hal/types.js';
 import type { Announced, CallerMode } from '../../../protocol/caller.js';
 import type { CallerConfig } from '../../../firmware/roles/caller/config.js';
 
-const VOICE: CallerConfig['voice'] = { enabled: true, chime: true, repeat: 2, repeatGapMs: 800, lang: 'zh-CN' };
+const VOICE: CallerConfig['voice'] = { enabled: true, chime: true, repeat: 2, repeatGapMs: 800, gapMs: 1500, lang: 'zh-CN' };
 
 function job(ticket: string, extra: Partial<AnnouncementJob> = {}): AnnouncementJob {
   return { ticket, window: '5', text: `请${ticket}号`, voice: true, recall: false, ...extra };
@@ -22,16 +22,19 @@ function setup(t: Test, options: { voice?: Partial<CallerConfig['voice']>; speak
   const sim = new SimSpeaker(time.clock, { timers: time.timers, sayMsPerChar: 250 });
   let mode: CallerMode = 'voice';
   const done: Announced[] = [];
+  const started: string[] = [];
   const announcer = new Announcer({
     speaker: options.speaker ? options.speaker(time) : sim,
     timers: time.timers,
+    clock: time.clock,
+    onStart: (j) => started.push(`${j.ticket}@${time.clock.monotonicMs()}`),
     mode: () => mode,
     voice: () => ({ ...VOICE, ...options.voice }),
     voicePack: () => undefined,
     onDone: (r) => done.push(r),
   });
   t.teardown(() => announcer.stop());
-  return { time, sim, announcer, done, setMode: (m: CallerMode) => (mode = m) };
+  return { time, sim, announcer, done, started, setMode: (m: CallerMode) => (mode = m) };
 }
 
 /** Runs timers and the promise work they release until the queue is idle. */
@@ -61,15 +64,36 @@ t.test('a call during an announcement waits for it: no sound starts before the p
   t.equal(announcer.enqueue(job('C003')), 2);
   await runUntilIdle(time, announcer);
   const events = sim.events();
-  t.same(events.map(describe), ['beep', 'beep', 'say 请A001号', 'say 请A001号', 'beep', 'beep', 'say 请B002号', 'say 请B002号', 'beep', 'beep', 'say 请C003号', 'say 请C003号']);
+  t.same(events.map(describe), ['play', 'say 请A001号', 'say 请A001号', 'play', 'say 请B002号', 'say 请B002号', 'play', 'say 请C003号', 'say 请C003号'], 'the chime (one WAV), then the speech twice');
   for (let i = 1; i < events.length; i++) {
     const prev = events[i - 1]!;
     const cur = events[i]!;
     t.ok(prev.endMs !== undefined && cur.atMs >= prev.endMs, `${describe(cur)} starts at ${cur.atMs}, after ${describe(prev)} ended at ${prev.endMs}`);
   }
-  const repeatGap = events[3]!.atMs - events[2]!.endMs!;
+  const repeatGap = events[2]!.atMs - events[1]!.endMs!;
   t.equal(repeatGap, 800, 'the repeat comes after repeatGapMs');
   t.same(done.map((d) => [d.ticket, d.played]), [['A001', 'voice'], ['B002', 'voice'], ['C003', 'voice']], 'announced in call order');
+});
+
+t.test('queued calls are separated by gapMs of silence, and each one starts (for the screens) when its own announcement does', async (t) => {
+  const { time, sim, announcer, started } = setup(t, { voice: { repeat: 1 } });
+  announcer.enqueue(job('A001'));
+  announcer.enqueue(job('B002'));
+  announcer.enqueue(job('C003'));
+  await runUntilIdle(time, announcer);
+  const events = sim.events();
+  const firstOf = (i: number) => events[i * 2]!;
+  const lastOf = (i: number) => events[i * 2 + 1]!;
+  for (const i of [1, 2]) {
+    const silence = firstOf(i).atMs - (lastOf(i - 1).endMs ?? Number.POSITIVE_INFINITY);
+    t.ok(silence >= VOICE.gapMs, `silence before call ${i + 1}: ${silence} ms (gap ${VOICE.gapMs} ms)`);
+  }
+  t.same(started.map((s) => s.split('@')[0]), ['A001', 'B002', 'C003'], 'each call is started once, in order');
+  for (const [i, s] of started.entries()) {
+    const at = Number(s.split('@')[1]);
+    const previousEnd = i === 0 ? 0 : (lastOf(i - 1).endMs ?? Number.POSITIVE_INFINITY);
+    t.ok(at >= previousEnd && at <= firstOf(i).atMs, `call ${i + 1} is shown at ${at}: after the previous call was heard (${previousEnd}), by its own chime (${firstOf(i).atMs})`);
+  }
 });
 
 t.test('silent mode plays nothing, also for calls queued before the switch', async (t) => {
@@ -91,7 +115,7 @@ t.test('chime and voice are separate switches', async (t) => {
   const chimeOnly = setup(t, { voice: { enabled: false } });
   chimeOnly.announcer.enqueue(job('A001'));
   await runUntilIdle(chimeOnly.time, chimeOnly.announcer);
-  t.same(chimeOnly.sim.events().map(describe), ['beep', 'beep']);
+  t.same(chimeOnly.sim.events().map(describe), ['play']);
   t.equal(chimeOnly.done[0]?.played, 'chime');
 
   const voiceOnly = setup(t, { voice: { chime: false, repeat: 3 } });

@@ -50,8 +50,9 @@ t.test('the panel process dies mid-frame: panel.fault, the device answers, panel
   const state = await waitFor('state shows the panel up', () => {
     const s = f.state();
     const panels = s?.['panels'] as { state: string; restarts: number }[] | undefined;
-    return panels?.[0]?.state === 'ok' && panels[0].restarts === 1 ? s : undefined;
-  });
+    // The current call is the one heard last: A003 once its announcement has started.
+    return panels?.[0]?.state === 'ok' && panels[0].restarts === 1 && (s?.['current'] as { ticket?: string } | null)?.ticket === 'A003' ? s : undefined;
+  }, 20_000);
   t.match(state, { current: { ticket: 'A003' } });
   t.equal(f.events('panel.fault').length, 1, 'one fault reported for one crash');
 });

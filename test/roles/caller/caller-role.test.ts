@@ -14,13 +14,24 @@ import type { Ack } from '../../../protocol/messages.js';
 import { encodePcmWav } from '../../../drivers/hal/types.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBdfFile } from '../../../drivers/matrix/render/font-face.js';
+import { cutCharacters } from '../../../testkit/whole-glyphs.js';
 
 t.setTimeout(120_000);
 
 async function drawn(width: number, height: number, state: PanelState): Promise<Buffer> {
   const face = await loadBuiltinFace('wqy-12', { fallbackPath: false });
   return Buffer.from(new PanelRenderer({ width, height, face, clock: { now: () => 0, monotonicMs: () => 0 } }).render(state).data);
+}
+
+const wqy = await loadBdfFile(join(dirname(fileURLToPath(import.meta.url)), '../../../../fonts/wqy-12.bdf'));
+
+function shownWhole(f: { hal: { sim: { matrix(name: string): { lastFrame(): { width: number; height: number; data: Uint8Array } | undefined } } } }, panel: string, text: string): string[] {
+  const frame = f.hal.sim.matrix(panel).lastFrame();
+  if (!frame) throw new Error(`panel ${panel} shows nothing`);
+  return cutCharacters(frame, wqy, text);
 }
 
 function lastFrame(f: { hal: { sim: { matrix(name: string): { lastFrame(): { data: Uint8Array } | undefined } } } }, panel: string): Buffer {
@@ -37,10 +48,13 @@ t.test('call → both panels show it, chime then the announcement twice, announc
   t.same(announced.message.data, { ticket: 'A023', window: '5', text: '请A 零二三号到五号窗口办理', played: 'voice', recall: false });
   t.same(
     f.hal.sim.speakerEvents().map((e) => (e.kind === 'say' ? `say ${e.text} ${e.lang ?? ''}` : e.kind)),
-    ['beep', 'beep', 'say 请A 零二三号到五号窗口办理 zh-CN', 'say 请A 零二三号到五号窗口办理 zh-CN'],
-    'chime (two tones), then the text twice',
+    ['play', 'say 请A 零二三号到五号窗口办理 zh-CN', 'say 请A 零二三号到五号窗口办理 zh-CN'],
+    'chime (one WAV of two tones), then the text twice',
   );
   t.same(lastFrame(f, 'win'), await drawn(128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false, current: { number: 'A023', window: '5', priority: false, sinceMs: 0 } }), 'the window panel shows the call');
+  // The judge is the font: a 16-row panel split in two 8-row lines cut every CJK glyph (号 read as 亏).
+  t.same(shownWhole(f, 'win', '请A023号到5号窗口'), [], 'every glyph of the call whole on the 16-row window panel');
+  t.same(shownWhole(f, 'hall', 'A0235号窗口'), [], 'and on the hall panel');
   t.same(lastFrame(f, 'hall'), await drawn(128, 32, { kind: 'hall', lang: 'zh', calls: [{ number: 'A023', window: '5', priority: false }], limit: 5 }), 'the hall panel lists it');
   await f.command('call', { ticket: 'B101', window: '12', priority: true });
   await waitFor('second announced', () => f.events('announced')[1]);

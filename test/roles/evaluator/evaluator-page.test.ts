@@ -1,27 +1,39 @@
 // The evaluator's touch page in headless Chromium on the real role (aedes + reference server):
 // the staff card with its photo, request → rating → rating.submitted with every field, a low
-// level refused without an item, the timeout, the pause screen. Screenshots go to docs/evaluator/.
+// level refused without an item (the toast goes once a reason is chosen), nothing internal on
+// the screen, the timeout, the pause screen. Screenshots for docs/evaluator/ (HALLD_UPDATE_DOCS=1).
 import t from 'tap';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { caseRequest, CONTENT, evaluatorFixture, PHOTO, STAFF } from './evaluator-fixture.js';
 import { waitFor } from '../../../testkit/wait.js';
 import { deviceTime } from '../../../testkit/device-time.js';
 import { launchChromium, openTouchPage } from '../../../testkit/chromium.js';
+import { screenshotDir } from '../../../testkit/docs-screenshots.js';
+import { describeContrasts, lowContrast, pageOverflows, textContrasts } from '../../../testkit/page-measure.js';
+import type { Page } from 'playwright-core';
 import { CHANNEL } from '../../../protocol/evaluator.js';
 
 t.setTimeout(120_000);
-const DOCS = fileURLToPath(new URL('../../../../docs/evaluator/', import.meta.url));
 /** 15 mm at the 96 CSS px per inch a kiosk browser assumes. */
 /** The computed font size of an element, in px (runs in the page; no DOM types here). */
 const fontSize = (node: unknown) => parseFloat((globalThis as unknown as { getComputedStyle(n: unknown): { fontSize: string } }).getComputedStyle(node).fontSize);
 const MIN_TARGET_PX = (15 / 25.4) * 96;
+/** The common evaluator screen: a 10" 1280×800 panel. */
+const TEN_INCH = { width: 1280, height: 800 };
+
+/** Every visible text at least 4.5:1 (WCAG AA). */
+async function contrastOk(t: { same(a: unknown, b: unknown, m: string): void }, page: Page, what: string): Promise<void> {
+  const low = lowContrast(await textContrasts(page));
+  t.same(low.length, 0, `${what}: every text at least 4.5:1${low.length ? `; below: ${describeContrasts(low)}` : ''}`);
+}
 
 const browser = await launchChromium(t);
 if (browser) {
+  const shots = await screenshotDir(t, 'evaluator');
   t.test('staff card → rating → low level needs an item → thank-you; every field on the wire', async (t) => {
     const e = await evaluatorFixture(t);
     await e.command('staff', STAFF as unknown as Record<string, unknown>);
-    const { page, tid, errors } = await openTouchPage(t, browser);
+    const { page, tid, errors } = await openTouchPage(t, browser, { viewport: TEN_INCH });
     await page.goto(e.url);
     await tid('staff-card').waitFor();
     t.equal(await tid('staff-name').textContent(), '李晓梅');
@@ -37,11 +49,13 @@ if (browser) {
     t.match(await tid('guide-text').textContent(), /身份证/);
     await tid('guide-next').click();
     t.match(await tid('guide-text').textContent(), /评价/, 'the guide pages on');
-    await page.screenshot({ path: `${DOCS}idle.png` });
+    t.notOk((await pageOverflows(page)).overflows, 'the staff card fits the 10" screen');
+    await contrastOk(t, page, 'staff card');
+    await page.screenshot({ path: join(shots, 'idle.png') });
 
-    await e.command('request', caseRequest('case-page'));
+    await e.command('request', caseRequest('case-A012-20260507-0001'));
     await tid('screen-rating').waitFor();
-    t.equal(await tid('case-id').textContent(), 'case-page');
+    t.notMatch(await page.locator('body').innerText(), /case-A012/, 'the internal case id is not shown to the citizen');
     t.equal(await tid('case-matter').textContent(), '社会保障卡申领');
     t.equal(await tid('case-ticket').textContent(), 'A023');
     for (const level of [5, 4, 3, 2, 1]) {
@@ -50,25 +64,27 @@ if (browser) {
     }
     t.match(await tid('level-5').textContent(), /非常满意/);
     t.match(await tid('level-1').textContent(), /非常不满意/);
-    await page.screenshot({ path: `${DOCS}rating.png` });
+    await page.screenshot({ path: join(shots, 'rating.png') });
 
     await tid('level-1').click();
-    await tid('screen-items').waitFor();
+    await tid('item-attitude').waitFor();
     await tid('submit').click();
     await tid('toast').waitFor();
     t.match(await tid('toast').textContent(), /至少选择一项/, 'refused without an item');
     t.equal(e.events('rating.submitted').length, 0);
     await tid('item-attitude').click();
+    t.ok(await tid('toast').isHidden(), 'the "choose a reason" toast goes once a reason is chosen');
     await tid('item-skill').click();
-    await page.screenshot({ path: `${DOCS}low-level-items.png` });
+    await page.screenshot({ path: join(shots, 'low-level-items.png') });
     await tid('submit').click();
     await tid('screen-thanks').waitFor();
     t.match(await tid('thanks-level').textContent(), /非常不满意/);
-    await page.screenshot({ path: `${DOCS}thank-you.png` });
+    await contrastOk(t, page, 'thank-you');
+    await page.screenshot({ path: join(shots, 'thank-you.png') });
 
     const ev = await waitFor('rating.submitted', () => e.events('rating.submitted')[0]);
     const d = ev.message.data;
-    t.match(d, { caseId: 'case-page', matterCode: '440100-SB-001', ticket: 'A023', staffId: 'GZ-0107', window: '7号窗口', level: 1, levelName: '非常不满意', contentVersion: CONTENT.version, channel: CHANNEL, offline: false });
+    t.match(d, { caseId: 'case-A012-20260507-0001', matterCode: '440100-SB-001', ticket: 'A023', staffId: 'GZ-0107', window: '7号窗口', level: 1, levelName: '非常不满意', contentVersion: CONTENT.version, channel: CHANNEL, offline: false });
     t.same([...(d['items'] as string[])].sort(), ['attitude', 'skill']);
     t.type(d['ratingId'], 'string');
     t.type(d['requestedAt'], 'number');
@@ -108,7 +124,7 @@ if (browser) {
   t.test('pause screen', async (t) => {
     // Real time: a device clock moved ahead by fake ticks would see the server's commands as expired.
     const e = await evaluatorFixture(t);
-    const { page, tid } = await openTouchPage(t, browser);
+    const { page, tid } = await openTouchPage(t, browser, { viewport: TEN_INCH });
     await page.goto(e.url);
     await tid('screen-idle').waitFor();
 
@@ -116,7 +132,8 @@ if (browser) {
     t.equal((await e.view()).screen, 'paused', 'the role says paused');
     await tid('screen-paused').waitFor();
     t.match(await tid('screen-paused').textContent(), /暂停服务/);
-    await page.screenshot({ path: `${DOCS}paused.png` });
+    await contrastOk(t, page, 'paused');
+    await page.screenshot({ path: join(shots, 'paused.png') });
     await e.command('resume', {});
     await tid('screen-idle').waitFor();
   });

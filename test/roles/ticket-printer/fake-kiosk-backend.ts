@@ -33,6 +33,7 @@ export function hallView(patch: Partial<KioskView> = {}): KioskView {
   return {
     hallName: '城关镇便民服务中心',
     hallNameEn: 'Chengguan Town Service Center',
+    timeZone: 'Asia/Shanghai',
     rev: 1,
     online: true,
     blocked: null,

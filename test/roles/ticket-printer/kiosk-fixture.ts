@@ -86,7 +86,7 @@ export async function kioskFixture(
         ],
         repeatGuardMs: 10_000,
         statusPollMs: 500,
-        qrUrl: 'https://hall.example.cn/q/{hall}/{number}?n=号',
+        qrUrl: 'https://hall.example.cn/q/{hall}/{day}/{number}?n=号',
         kiosk: { port: 0, idleMs: 5000 },
         ...options.role,
       },

@@ -1,6 +1,8 @@
 // The touchscreen page on the real role, not a fake backend: a visitor taps a category in
 // headless Chromium, the role asks the reference server, the real ESC/POS driver prints to
-// the byte-level simulator; paper-out replaces the menu and the refill brings it back.
+// the byte-level simulator; paper-out replaces the menu and the refill brings it back. The
+// header clock shows the hall's time zone, not the browser's. Local clients holding every
+// event stream cannot leave the screen (opened with its per-boot token) on its loading page.
 import t from 'tap';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,5 +65,15 @@ if (browser) {
     t.equal((await refusedStream(k.url, { cookie: `halld-screen-${new URL(k.url).port}=${'1'.repeat(64)}` })).status, 503, 'nor is a wrong cookie');
     await k.restart();
     t.equal((await readFile(join(k.runtime.config.dataDir, 'screen-token'), 'utf8')).trim(), token, 'a restart of halld keeps the token of this boot of the board');
+  });
+
+  t.test('the header clock shows hall time (the role\'s timeZone) on a browser set to another zone', async (t) => {
+    const k = await kioskFixture(t, { role: { timeZone: 'Asia/Shanghai' } });
+    const { page, tid } = await openTouchPage(t, browser, { timezoneId: 'America/New_York' });
+    await page.goto(k.url);
+    await tid('cat-social').waitFor();
+    const minutes = (zone: string) => [0, 60_000].map((ahead) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now() + ahead));
+    const clock = (await page.locator('#clock').textContent()) ?? '';
+    t.ok(minutes('Asia/Shanghai').some((hm) => clock.includes(hm)), `the clock (${clock}) shows ${minutes('Asia/Shanghai')[0]} in the hall, not ${minutes('America/New_York')[0]} of the browser`);
   });
 }

@@ -12,6 +12,7 @@ import { globalTimers } from '../../../drivers/clock/timers.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { waitFor } from '../../../testkit/wait.js';
 import { LANDSCAPE, launchChromium, openTouchPage, PORTRAIT } from '../../../testkit/chromium.js';
+import { describeContrasts, lowContrast, textContrasts } from '../../../testkit/page-measure.js';
 
 interface Test {
   teardown(fn: () => unknown): void;
@@ -327,6 +328,39 @@ if (browser) {
     t.pass('the view of the restarted role is taken although its rev is lower');
     await k.tid('reconnecting').waitFor({ state: 'hidden' });
     t.pass('the indicator goes away');
+    t.same(k.errors, []);
+  });
+
+  t.test('every text on every screen at least 4.5:1 (WCAG AA), in portrait and landscape', async (t) => {
+    const k = await openKiosk(t, browser);
+    const check = async (what: string) => {
+      const low = lowContrast(await textContrasts(k.page));
+      t.same(low.length, 0, `${what}: every text at least 4.5:1${low.length ? `; below: ${describeContrasts(low)}` : ''}`);
+    };
+    k.backend.update({ paperLow: true, online: false, notice: { zh: '今日下午16:00停止取号', en: 'No tickets after 16:00 today' } });
+    await k.tid('paper-low').waitFor();
+    for (const viewport of [PORTRAIT, LANDSCAPE]) {
+      await k.page.setViewportSize(viewport);
+      await check(`home ${viewport.width}×${viewport.height}`);
+    }
+    await k.tid('priority-entry').click();
+    await k.tid('priority').waitFor();
+    await check('priority');
+    await k.tid('back').click();
+    await k.tid('checkin-entry').click();
+    await k.page.waitForSelector('[data-testid="key-1"]:enabled');
+    await check('check-in, nothing typed');
+    await k.tid('key-1').click();
+    await check('check-in, a code typed');
+    await k.tid('back').click();
+    await k.page.waitForSelector('[data-testid="cat-tax"]:enabled');
+    await k.tid('cat-tax').click();
+    await k.tid('ticket-number').waitFor();
+    await check('result');
+    await k.tid('result-done').click();
+    k.backend.update({ blocked: 'paper-out' });
+    await k.tid('blocked').waitFor();
+    await check('blocked');
     t.same(k.errors, []);
   });
 }

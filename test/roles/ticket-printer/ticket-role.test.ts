@@ -26,7 +26,8 @@ t.test('online: the server\'s number is printed with Chinese text and the QR, an
   t.match(text, /测试政务服务中心/, 'hall name');
   t.notMatch(text, /离线/, 'no offline marker');
   const qr = k.printer.tickets()[0]?.items.find((i) => i.type === 'qr');
-  t.equal(qr?.type === 'qr' && qr.data, 'https://hall.example.cn/q/test-hall/A001?n=号', 'QR payload byte-exact, non-ASCII included');
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now());
+  t.equal(qr?.type === 'qr' && qr.data, `https://hall.example.cn/q/test-hall/${day}/A001?n=号`, 'QR payload byte-exact, non-ASCII included');
   const issued = await waitFor('ticket.issued', () => k.events('ticket.issued')[0]);
   t.match(issued.message.data, { number: 'A001', category: 'social', offline: false, priority: false, waiting: 0 });
 

@@ -86,7 +86,7 @@ t.test('paused window shows 暂停服务', async (tt) => {
   compareGolden(tt, 'window-paused-zh', await render(tt, 128, 32, { kind: 'window', lang: 'zh', window: '12', paused: true }, 0));
 });
 
-t.test('hall panel: last 5 calls, newest highlighted, a priority call in its colour', async (tt) => {
+t.test('hall panel: the last calls that fit whole (four 13-row rows on 64 rows), newest highlighted, a priority call in its colour', async (tt) => {
   const calls = [
     { number: 'A023', window: '5' },
     { number: 'V002', window: '1', priority: true },

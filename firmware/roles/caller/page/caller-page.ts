@@ -15,21 +15,46 @@ import type { CallRecord } from '../caller-store.js';
 
 export const PUBLIC_DIR_IN_PACKAGE = 'firmware/roles/caller/page/public';
 
+/**
+ * What the TV page receives (GET /api/view, SSE `view`). The shape only grows: fields are added,
+ * never renamed or removed, so a page written for an older view keeps working.
+ * - `current`: the call being announced now (the screens follow the voice), null before any.
+ * - `last`: the calls already announced, newest first; `last[0]` is `current` (a page that
+ *   shows `current` large should list `last` from index 1 so it is not repeated).
+ * - `next`: calls made but still waiting for their announcement, in the order they will be heard.
+ * - `hallName`: the hall's name (caller config `hallName`).
+ * - `timeZone`: the hall's IANA time zone (device config `timeZone`): the page's clock shows
+ *   this zone's time, whatever the TV's own zone (format with Intl.DateTimeFormat's timeZone).
+ * - `now`: the device's epoch ms when the view was made, so a page can correct a TV whose clock is off.
+ */
 export interface CallerView {
   rev: number;
   lang: 'zh' | 'en';
   window: string;
   current: { ticket: string; window: string; priority: boolean } | null;
   last: { ticket: string; window: string; priority: boolean }[];
+  next: { ticket: string; window: string; priority: boolean }[];
   notice: string | null;
   paused: boolean;
   mode: 'voice' | 'silent';
+  hallName: string;
+  timeZone: string;
+  now: number;
 }
 
-export function callerView(board: CallerBoard, rev: number, lang: 'zh' | 'en', window: string): CallerView {
+export interface CallerViewContext {
+  rev: number;
+  lang: 'zh' | 'en';
+  window: string;
+  hallName: string;
+  timeZone: string;
+  now: number;
+}
+
+export function callerView(board: CallerBoard, c: CallerViewContext): CallerView {
   const v = board.view();
-  const call = (c: CallRecord) => ({ ticket: c.ticket, window: c.window, priority: c.priority });
-  return { rev, lang, window, current: v.current ? call(v.current) : null, last: v.history.map(call), notice: v.notice?.text ?? null, paused: v.paused, mode: v.mode };
+  const call = (r: CallRecord) => ({ ticket: r.ticket, window: r.window, priority: r.priority });
+  return { rev: c.rev, lang: c.lang, window: c.window, current: v.current ? call(v.current) : null, last: v.history.map(call), next: v.next.map(call), notice: v.notice?.text ?? null, paused: v.paused, mode: v.mode, hallName: c.hallName, timeZone: c.timeZone, now: c.now };
 }
 
 export async function startCallerPage(options: { board: CallerBoard; view: () => CallerView; timers: Timers; host: string; port: number; log: Logger; publicDir?: string; screenToken?: string }): Promise<PageServer> {

@@ -21,6 +21,12 @@ export const PUBLIC_DIR_IN_PACKAGE = 'firmware/roles/locker/page/public';
 export interface LockerView {
   free: Record<DoorSize, number>;
   lockedOutUntil: number | null;
+  /**
+   * How long code entry stays locked, measured on the device's clock when the view was made
+   * (null: not locked). The page counts it down on its own clock, so a browser whose clock is
+   * not the device's still shows the right time left.
+   */
+  lockoutLeftMs: number | null;
   offline: boolean;
   /** The last drop-off closed (door and receipt), so the page can show the receipt. */
   lastDropOff: { door: number; receiptCode: string } | null;
@@ -32,9 +38,12 @@ export interface LockerView {
 
 function view(ctx: RoleContext<LockerContract>, cabinet: Cabinet, desk: PickupDesk): LockerView {
   const open = [...cabinet.doors.values()].find((d) => d.dropOff !== undefined && d.open === true);
+  const now = ctx.clock.bestGuess();
+  const locked = cabinet.lockoutUntil > now;
   return {
     free: desk.freeDoors(),
-    lockedOutUntil: cabinet.lockoutUntil > ctx.clock.bestGuess() ? cabinet.lockoutUntil : null,
+    lockedOutUntil: locked ? cabinet.lockoutUntil : null,
+    lockoutLeftMs: locked ? cabinet.lockoutUntil - now : null,
     offline: !ctx.link.connected,
     lastDropOff: desk.lastDropOff ?? null,
     openDropOff: open ? { door: open.door } : null,

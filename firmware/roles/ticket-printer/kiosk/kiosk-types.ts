@@ -20,12 +20,14 @@ export interface KioskCategory {
   waiting: number | null;
 }
 
-/** Why the kiosk cannot print at all (printer fault names of PROTOCOL.md, or not started). */
-export type KioskBlock = 'paper-out' | 'cover-open' | 'offline' | 'cutter' | 'no-printer';
+/** Why the kiosk cannot issue at all (printer fault names of PROTOCOL.md, not started, or its disk cannot record a ticket). */
+export type KioskBlock = 'paper-out' | 'cover-open' | 'offline' | 'cutter' | 'no-printer' | 'storage-full';
 
 export interface KioskView {
   hallName: string;
   hallNameEn: string;
+  /** The hall's IANA zone: the header clock shows hall time, whatever the browser's zone is. */
+  timeZone: string;
   /** Monotonic counter: a page ignores a view older than one it has. */
   rev: number;
   /** Server reachable; offline the kiosk still issues from its own range. */
@@ -59,6 +61,7 @@ export type TakeRefusal =
   | 'closed'
   | 'exhausted'
   | 'printer'
+  | 'storage'
   | 'busy'
   | 'appointment-not-found'
   | 'no-priority';

@@ -22,7 +22,7 @@ const T = {
   },
 };
 
-const state = { view: null, lang: 'zh', large: false, level: null, items: new Set(), guidePage: 0, idleTimer: 0, sending: false };
+const state = { view: null, lang: 'zh', large: false, level: null, items: new Set(), guidePage: 0, idleTimer: 0, toastTimer: 0, sending: false };
 const $ = (id) => document.getElementById(id);
 const t = (key) => T[state.lang][key];
 
@@ -44,7 +44,8 @@ function toast(text) {
   const box = $('toast');
   box.textContent = text;
   box.hidden = false;
-  window.setTimeout(() => (box.hidden = true), 3000);
+  window.clearTimeout(state.toastTimer);
+  state.toastTimer = window.setTimeout(() => (box.hidden = true), 3000);
 }
 
 function touched() {
@@ -74,7 +75,7 @@ function staffCard(v) {
         { class: 'who' },
         el('h2', { class: 'name', testid: 'staff-name' }, s.name),
         el('p', { testid: 'staff-number' }, `${t('staffNo')} ${s.number}`),
-        el('p', { testid: 'staff-window' }, `${t('window')} ${s.window}`),
+        el('p', { testid: 'staff-window' }, windowName(s.window)),
         s.starLevel ? el('p', { class: 'stars', testid: 'staff-stars', 'aria-label': `${t('stars')} ${s.starLevel}` }, '★'.repeat(s.starLevel) + '☆'.repeat(5 - s.starLevel)) : null,
       ),
     ),
@@ -98,53 +99,83 @@ function staffCard(v) {
   );
 }
 
-function caseHeader(v) {
-  const c = v.case;
-  const rows = [[t('caseNo'), c.caseId, 'case-id'], [t('matter'), c.matterName, 'case-matter'], [t('ticket'), c.ticket, 'case-ticket'], [t('staff'), v.staff ? `${v.staff.name} (${v.staff.number})` : c.staffId, 'case-staff'], [t('window'), c.window, 'case-window']];
-  return el('dl', { class: 'case', testid: 'case' }, rows.filter((r) => r[1]).map(([k, val, id]) => [el('dt', {}, k), el('dd', { testid: id }, val)]));
+/** "7" → 7号窗口 / Window 7; a window already named ("7号窗口", "B区") is shown as it is. */
+function windowName(w) {
+  if (!/^\d+$/.test(w)) return w;
+  return state.lang === 'zh' ? `${w}号窗口` : `${t('window')} ${w}`;
 }
 
-function ratingScreen(v) {
-  const chosen = state.level !== null ? v.levels.find((l) => l.level === state.level) : null;
-  if (!chosen) {
-    return el(
-      'section',
-      { class: 'screen rating', testid: 'screen-rating' },
-      caseHeader(v),
-      el('h2', { class: 'prompt' }, t('ratePrompt')),
-      el(
-        'div',
-        { class: 'levels' },
-        v.levels.map((l) =>
-          el('button', { type: 'button', class: `level level-${l.level}`, testid: `level-${l.level}`, onclick: () => chooseLevel(l) }, el('span', { class: 'stars-level', 'aria-hidden': 'true' }, '★'.repeat(l.level)), nameOf(l)),
-        ),
-      ),
-    );
-  }
-  const need = chosen.needsItem && state.items.size === 0;
+// Who served the citizen, on one line: photo, name, staff number, window; then the matter and
+// the ticket when there is room. Never the case id: it means nothing to a citizen.
+function staffLine(v) {
+  const s = v.staff;
+  const c = v.case;
+  const name = s ? s.name : t('staff');
   return el(
-    'section',
-    { class: 'screen items', testid: 'screen-items' },
-    caseHeader(v),
-    el('h2', { class: `prompt chosen level-${chosen.level}`, testid: 'chosen-level' }, nameOf(chosen)),
-    el('p', { class: 'sub' }, chosen.needsItem ? t('itemsPrompt') : t('itemsOptional')),
-    el(
-      'div',
-      { class: 'item-list' },
-      chosen.items.map((i) =>
-        el('button', { type: 'button', class: `item${state.items.has(i.id) ? ' on' : ''}`, 'aria-pressed': String(state.items.has(i.id)), testid: `item-${i.id}`, onclick: () => toggleItem(i.id) }, nameOf(i)),
+    'div',
+    { class: 'staff-line', testid: 'staff-line' },
+    s?.photo
+      ? el('img', { class: 'staff-line-photo', src: s.photo, alt: '', testid: 'staff-photo' })
+      : el('span', { class: 'staff-line-photo photo-none', testid: 'staff-photo', 'aria-hidden': 'true' }, name.slice(0, 1)),
+    el('span', { class: 'staff-line-name', testid: 'staff-name' }, name),
+    el('span', { testid: 'staff-number' }, el('span', { class: 'case-label' }, `${t('staffNo')} `), el('span', { class: 'case-value' }, s ? s.number : c.staffId)),
+    el('span', { class: 'case-value', testid: 'staff-window' }, windowName(c.window)),
+    c.matterName ? el('span', {}, el('span', { class: 'case-label' }, `${t('matter')} `), el('span', { class: 'case-value', testid: 'case-matter' }, c.matterName)) : null,
+    c.ticket ? el('span', {}, el('span', { class: 'case-label' }, `${t('ticket')} `), el('span', { class: 'case-value', testid: 'case-ticket' }, c.ticket)) : null,
+  );
+}
+
+// One screen: the five levels stay in view; choosing one shows its reasons beside 提交.
+function ratingScreen(v) {
+  const chosen = state.level !== null ? (v.levels.find((l) => l.level === state.level) ?? null) : null;
+  const levels = el(
+    'div',
+    { class: 'levels', role: 'group', 'aria-label': t('ratePrompt') },
+    v.levels.map((l) =>
+      el(
+        'button',
+        { type: 'button', class: `level level-${l.level}`, testid: `level-${l.level}`, 'aria-pressed': String(chosen?.level === l.level), onclick: () => chooseLevel(l) },
+        el('span', { class: 'level-stars', 'aria-hidden': 'true' }, '★'.repeat(l.level)),
+        el('span', { class: 'level-name' }, nameOf(l)),
       ),
     ),
+  );
+  const items =
+    chosen && chosen.items.length > 0
+      ? el(
+          'div',
+          { class: 'items', testid: 'items' },
+          el('p', { class: 'items-prompt' }, chosen.needsItem ? t('itemsPrompt') : t('itemsOptional')),
+          el(
+            'div',
+            { class: 'item-list' },
+            chosen.items.map((i) =>
+              el('button', { type: 'button', class: 'item', 'aria-pressed': String(state.items.has(i.id)), testid: `item-${i.id}`, onclick: () => toggleItem(i.id) }, nameOf(i)),
+            ),
+          ),
+        )
+      : el('div', { class: 'items-none' });
+  return el(
+    'section',
+    { class: 'screen rating', testid: 'screen-rating' },
+    staffLine(v),
+    levels,
     el(
       'div',
-      { class: 'row' },
-      el('button', { type: 'button', class: 'btn', testid: 'back', onclick: () => { state.level = null; state.items.clear(); render(); } }, t('back')),
-      el('button', { type: 'button', class: `btn btn-primary${need ? ' wait' : ''}`, testid: 'submit', onclick: () => void submit(v.case.caseId, chosen) }, t('submit')),
+      { class: 'decide' },
+      items,
+      el('button', { type: 'button', class: 'btn btn-primary submit', testid: 'submit', disabled: chosen === null, onclick: () => chosen && void submit(v.case.caseId, chosen) }, t('submit')),
     ),
   );
 }
 
+function hideToast() {
+  window.clearTimeout(state.toastTimer);
+  $('toast').hidden = true;
+}
+
 function chooseLevel(l) {
+  hideToast();
   state.level = l.level;
   state.items.clear();
   touched();
@@ -152,6 +183,8 @@ function chooseLevel(l) {
 }
 
 function toggleItem(id) {
+  // A reason chosen answers "choose a reason": that toast goes at once.
+  hideToast();
   if (state.items.has(id)) state.items.delete(id);
   else state.items.add(id);
   touched();
@@ -167,7 +200,7 @@ async function submit(caseId, level) {
     if (!res.ok) toast(body.error ?? `HTTP ${res.status}`);
     else if (!body.ok) toast(body.message[state.lang]);
     else {
-      $('toast').hidden = true;
+      hideToast();
       state.level = null;
       state.items.clear();
     }
@@ -183,7 +216,7 @@ function render() {
   const v = state.view;
   document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
   document.documentElement.classList.toggle('large', state.large);
-  $('title').textContent = t('title');
+  $('title').textContent = v?.screen === 'rating' && v.case ? t('ratePrompt') : t('title');
   $('lang').textContent = t('lang');
   $('large').textContent = state.large ? t('largeOff') : t('large');
   if (!v) return;

@@ -3,22 +3,24 @@
 // the LockerView the role pushes over /api/events and posts the code (POST /api/code) or the
 // size (POST /api/drop-off); the role checks the code, opens the door and says what happened.
 // A code typed on the cabinet's physical keypad arrives in the view: masked, then its result.
+// A lockout stays on screen with the time left until it ends, counted down from the view's
+// lockoutLeftMs on the page's own clock (a reload gets a fresh view and goes on counting).
 
 const SIZE_NAMES = { S: '小门 S', M: '中门 M', L: '大门 L', XL: '特大门 XL' };
 const REASONS = {
   'wrong-code': (r) => `取件码错误，还可尝试 ${r.remaining} 次 · Wrong code`,
-  'locked-out': (r) => `错误次数过多，请于 ${new Date(r.until).toLocaleTimeString('zh-CN')} 后再试 · Locked out`,
+  'locked-out': () => '错误次数过多，请稍后再试 · Locked out',
   'not-opened': (r) => `柜门 ${r.door ?? ''} 未能打开，请联系工作人员 · Door did not open`,
   unavailable: () => '柜门暂不可用，请联系工作人员 · Unavailable',
   'no-free-door': () => '该尺寸暂无空闲柜门 · No free door of this size',
 };
-const state = { view: null, busy: false, shownReceipt: undefined, shownKeypadResult: undefined };
+const state = { view: null, viewAt: 0, busy: false, shownReceipt: undefined, shownKeypadResult: undefined };
 const $ = (id) => document.getElementById(id);
 
 function say(text, ok = false) {
   const box = $('message');
   box.textContent = text;
-  box.className = ok ? 'message ok' : 'message';
+  box.className = ok ? 'toast ok' : 'toast';
   box.hidden = false;
   window.clearTimeout(say.timer);
   say.timer = window.setTimeout(() => (box.hidden = true), 8000);
@@ -53,11 +55,32 @@ async function dropOff(size) {
   else say((REASONS[r.reason] ?? (() => r.error ?? '出错了'))(r));
 }
 
+/** Milliseconds of the lockout left now (0: none). */
+function lockoutLeft() {
+  const left = state.view?.lockoutLeftMs ?? null;
+  return left === null ? 0 : Math.max(0, left - (performance.now() - state.viewAt));
+}
+
+/** "4分59秒 · 4:59" */
+function timeLeft(ms) {
+  const total = Math.ceil(ms / 1000);
+  const m = Math.floor(total / 60);
+  const s = total % 60;
+  return `请 ${m}分${String(s).padStart(2, '0')}秒 后再试 · Try again in ${m}:${String(s).padStart(2, '0')}`;
+}
+
+function renderLockout(left) {
+  $('lockout').hidden = left <= 0;
+  if (left > 0) $('lockout-left').textContent = timeLeft(left);
+}
+
 function render() {
   const v = state.view;
   if (!v) return;
   $('offline').hidden = !v.offline;
-  const locked = v.lockedOutUntil !== null;
+  const left = lockoutLeft();
+  const locked = left > 0;
+  renderLockout(left);
   for (const b of document.querySelectorAll('#code-form button, .keys button')) b.disabled = locked || state.busy;
   keypadEntry(v, locked);
   const sizes = $('sizes');
@@ -87,6 +110,8 @@ function render() {
 
 function showResult(r) {
   if (r.ok) say(`请取件：${r.door} 号柜门已打开 · Door ${r.door} is open`, true);
+  // The lockout has its own box with the time left; a short message would only repeat it.
+  else if (r.reason === 'locked-out') $('message').hidden = true;
   else say((REASONS[r.reason] ?? (() => r.error ?? '出错了'))(r));
 }
 
@@ -125,5 +150,10 @@ $('code-form').addEventListener('submit', (e) => void submitCode(e));
 const events = new EventSource('/api/events');
 events.addEventListener('view', (e) => {
   state.view = JSON.parse(e.data);
+  state.viewAt = performance.now();
   render();
 });
+// The countdown, and the keys back on when it ends.
+window.setInterval(() => {
+  if (state.view?.lockoutLeftMs) render();
+}, 1000);

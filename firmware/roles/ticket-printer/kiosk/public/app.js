@@ -53,6 +53,7 @@ const T = {
   offline: ['打印机离线', 'The printer is offline'],
   cutter: ['切刀故障', 'The paper cutter has a fault'],
   'no-printer': ['打印机未就绪', 'The printer is not ready'],
+  'storage-full': ['设备存储故障', 'The kiosk cannot record tickets (storage full)'],
   askDesk: ['请到服务台取号', 'Please ask at the information desk'],
   paperLow: ['纸张将尽', 'Paper running low'],
   offlineMode: ['离线取号', 'Offline'],
@@ -74,7 +75,7 @@ const T = {
 };
 
 const STATE_TEXT = { paused: 'paused', closed: 'closed', exhausted: 'exhausted' };
-const BLOCK_REASONS = ['paper-out', 'cover-open', 'offline', 'cutter', 'no-printer'];
+const BLOCK_REASONS = ['paper-out', 'cover-open', 'offline', 'cutter', 'no-printer', 'storage-full'];
 
 const state = {
   /** The last KioskView accepted. */
@@ -432,12 +433,14 @@ function layoutGrid() {
   grid.dataset.cols = String(best.cols);
 }
 
+/** The hall's time (view.timeZone), not the browser's: the ticket printed a moment ago says the same. */
 function renderClock() {
   const now = new Date();
+  const zone = state.view?.timeZone ? { timeZone: state.view.timeZone } : {};
   const fmt =
     state.lang === 'zh'
-      ? new Intl.DateTimeFormat('zh-CN', { month: 'long', day: 'numeric', weekday: 'long', hour: '2-digit', minute: '2-digit', hour12: false })
-      : new Intl.DateTimeFormat('en-GB', { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
+      ? new Intl.DateTimeFormat('zh-CN', { month: 'long', day: 'numeric', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...zone })
+      : new Intl.DateTimeFormat('en-GB', { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...zone });
   els.clock.textContent = fmt.format(now);
 }
 
