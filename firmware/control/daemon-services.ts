@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { Runtime } from '../runtime.js';
 import { serviceNotifierFromEnv, type ServiceNotifier } from '../systemd/service-notifier.js';
 import { systemdNotifyBinary } from '../systemd/sd-notify.js';
+import { flushCompileCache } from '../systemd/compile-cache.js';
 import { isSimHal, startSimControl, type SimControlHandle } from '../../assembly/sim-control.js';
 import { controlHandler } from './control-handlers.js';
 import { startControlServer, type ControlServer } from './control-server.js';
@@ -45,8 +46,31 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
   // A sim board's buttons, for tests that run this device as a child process and ask for
   // them (HALLD_SIM_CONTROL=1, set by testkit/device-process.ts); nothing else listens.
   let sim: Promise<SimControlHandle | undefined> | undefined;
+  let cacheFlushed = false;
+  let cacheTimer: ReturnType<Timers['setTimeout']> | undefined;
+  const flushCacheOnce = () => {
+    if (cacheFlushed) return;
+    cacheFlushed = true;
+    try {
+      const dir = flushCompileCache();
+      if (dir !== undefined) o.log.debug({ dir }, 'compile cache written');
+    } catch (err) {
+      o.log.warn({ err: (err as Error).message }, 'compile cache not written: the next start compiles again');
+    }
+  };
   return {
     runtimeStarted(rt) {
+      // The first birth (or the offline deadline) is when a start has compiled what it needs.
+      if (rt.link.connected) flushCacheOnce();
+      else {
+        const off = rt.link.onConnectionChange((up) => {
+          if (up) {
+            off();
+            flushCacheOnce();
+          }
+        });
+        cacheTimer ??= o.timers.setTimeout(flushCacheOnce, READY_WITHOUT_BROKER_MS);
+      }
       if (!sim && o.env['HALLD_SIM_CONTROL'] === '1' && isSimHal(rt.hal)) {
         sim = startSimControl(o.dataDir, () => o.current()?.hal).catch((err: unknown) => {
           o.log.warn({ err: (err as Error).message }, 'sim control socket not started: tests cannot press this sim board\'s buttons');
@@ -76,6 +100,7 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
     },
     async close() {
       o.timers.clearTimeout(readyTimer);
+      o.timers.clearTimeout(cacheTimer);
       systemd?.stopping();
       await control?.close();
       await (await sim)?.close();

@@ -90,7 +90,7 @@ t.test('parseIoConfig fills defaults inside every part', async (t) => {
   t.same(io.inputs?.['cat-1'], { pin: 17, activeLow: false, debounceMs: 30 });
   t.same(io.outputs?.['led'], { pin: 'GPIO27', activeLow: false, initial: false });
   t.same(io.serial?.['printer'], { path: '/dev/ttyUSB0', baudRate: 9600 });
-  t.same(parseIoConfig(undefined), { inputs: {}, outputs: {}, serial: {}, i2c: {}, printers: {}, scanners: {}, lockBoards: {}, expanders: {}, matrices: {}, displays: {} }, 'an absent io section is empty');
+  t.same(parseIoConfig(undefined), { inputs: {}, outputs: {}, serial: {}, i2c: {}, printers: {}, scanners: {}, lockBoards: {}, expanders: {}, matrices: {}, displays: {}, idCardReaders: {} }, 'an absent io section is empty');
 });
 
 t.test('parseIoConfig lists every problem with its path', async (t) => {
@@ -112,7 +112,7 @@ t.test('parseIoConfig lists every problem with its path', async (t) => {
 
 t.test('IoConfigSchema is a plain JSON Schema the lead can embed', async (t) => {
   const json = JSON.parse(JSON.stringify(IoConfigSchema)) as { properties: Record<string, unknown>; default: unknown };
-  t.same(Object.keys(json.properties).sort(), ['displays', 'expanders', 'firmata', 'i2c', 'inputs', 'lockBoards', 'matrices', 'outputs', 'printers', 'scanners', 'serial', 'speaker']);
+  t.same(Object.keys(json.properties).sort(), ['displays', 'expanders', 'firmata', 'i2c', 'idCardReaders', 'inputs', 'lockBoards', 'matrices', 'outputs', 'printers', 'scanners', 'serial', 'speaker']);
   t.same(json.default, {}, 'the whole section may be left out');
 });
 

@@ -63,6 +63,7 @@ t.test('halld.service: notify + watchdog, the start limit in [Unit], the halld u
   const groups = service.find((l) => l.startsWith('SupplementaryGroups='))?.split('=')[1]?.split(' ') ?? [];
   for (const g of ['gpio', 'dialout', 'i2c', 'spi']) t.ok(groups.includes(g), `group ${g}`);
   for (const dev of ['char-gpiochip', 'char-ttyUSB', 'char-ttyACM', 'char-i2c']) t.ok(service.includes(`DeviceAllow=${dev} rw`), `DeviceAllow ${dev}`);
+  t.ok(service.includes('CacheDirectory=halld') && service.includes('Environment=NODE_COMPILE_CACHE=/var/cache/halld/compile-cache'), "the compile cache in a directory systemd makes writable for halld (ProtectSystem=strict)");
   t.ok(service.includes(`ExecStart=${BOARD_NODE} /opt/halld/current/dist/halld.mjs run --config /etc/halld/device.json`), "runs the release's own Node on the installed bundle");
 });
 

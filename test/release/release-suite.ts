@@ -4,7 +4,7 @@
 // would run must publish a birth, answer a ping, write their SQLite store, pass `halld diag`
 // and open a door on the 8A/80 lock-board simulator over a pseudo-terminal.
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -88,7 +88,9 @@ export function releaseSuite(arch: ReleaseArch): void {
       io: { serial: { rs485: { path: pty.hostPath, baudRate: 9600 } }, lockBoards: { 'cab-a': { serial: 'rs485', protocol: '8a80', address: 1, locks: 8 } }, speaker: { kind: 'none' } },
       roles: { sys: {}, locker: { doors: [1, 2, 3].map((door) => ({ door, board: 'cab-a', lock: door, size: 'M' })), pollIntervalMs: 200, openConfirmMs: 5000 } },
     };
-    const proc = await deviceProcess(t, join(dir, 'dev'), config, halld);
+    // As halld.service runs it: the release's Node with a compile cache.
+    const compileCache = join(dir, 'compile-cache');
+    const proc = await deviceProcess(t, join(dir, 'dev'), config, { ...halld, env: { ...halld.env, NODE_COMPILE_CACHE: compileCache } });
 
     await t.test('config check passes on a real config', async (t) => {
       const r = await runCli(['config', 'check', proc.configFile], START_MS, halld);
@@ -103,6 +105,11 @@ export function releaseSuite(arch: ReleaseArch): void {
       throw new Error(`${err.message}\n${proc.output()}`);
     });
     t.comment(`${halld.label}: start to birth ${Date.now() - spawnedAt} ms (emulated time means little; bench/ has the ratio)`);
+
+    await t.test('the compile cache is written once it is up (a board is never stopped cleanly: the next start after a power cut reads it)', async (t) => {
+      await waitFor('compile cache files', () => existsSync(compileCache) && readdirSync(compileCache, { recursive: true }).length > 1, START_MS, 100);
+      t.ok(readdirSync(compileCache, { recursive: true }).length > 1, `written to ${compileCache} while halld runs`);
+    });
 
     await t.test('its birth is retained on the broker', async (t) => {
       const client = connect(broker.url, { clientId: `retained-check-${process.pid}` });
