@@ -35,11 +35,12 @@ interface RunOptions {
 
 async function run(opts: RunOptions): Promise<void> {
   const { config, warnings } = await checkedConfig(opts.config);
-  const { mkdirSync } = await import('node:fs');
+  const { makePrivateDir } = await import('./data-dir/private.js');
   const { lockDataDir, DataDirLockedError } = await import('./data-dir/lock.js');
   let lock: { release(): void };
   try {
-    mkdirSync(config.dataDir, { recursive: true });
+    // 0700 whatever the umask: outside systemd nothing else sees to it.
+    await makePrivateDir(config.dataDir);
     lock = lockDataDir(config.dataDir);
   } catch (err) {
     if (err instanceof DataDirLockedError) fail(`${opts.config}: ${err.message}`, EXIT_LOCKED);
@@ -58,6 +59,8 @@ async function run(opts: RunOptions): Promise<void> {
   const startOnce = async (): Promise<void> => {
     runtime = await Runtime.start(config, {
       log,
+      // systemd's RuntimeDirectory (/run/halld): the screen token lives there for the screen's browser unit.
+      ...(process.env['RUNTIME_DIRECTORY'] ? { screenTokenDir: process.env['RUNTIME_DIRECTORY'].split(':')[0] } : {}),
       onRestartRequest: (reason) => {
         if (stopping) return;
         log.warn({ reason }, 'restarting');

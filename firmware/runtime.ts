@@ -17,6 +17,7 @@ import type { DeviceConfig } from './config/schema.js';
 import { Store } from './store/store.js';
 import { probeWhileFaulted } from './store/recovery-probe.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
+import { loadScreenToken } from './pages/screen-token.js';
 import { TrustedClock } from './link/trusted-clock.js';
 import { ROLE_MODULES } from './roles/index.js';
 import type { DiagnosticReport, ManualTestContext, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
@@ -56,6 +57,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Called when `sys/restart` asks for a restart; the default restarts in-process. */
   onRestartRequest?: (reason: string) => void;
+  /** Where this boot's screen token is kept (systemd's RuntimeDirectory under the unit; default the data dir). */
+  screenTokenDir?: string;
 }
 
 interface RunningRole {
@@ -71,6 +74,8 @@ export class Runtime {
   /** Ends the store's recovery probe (see store/recovery-probe.ts). */
   private stopStoreProbe: () => void = () => undefined;
   private readonly startedAt: number;
+  /** This boot's token of the board's own screen (firmware/pages/screen-token.ts). */
+  private screenToken = '';
 
   private constructor(
     readonly config: DeviceConfig,
@@ -117,6 +122,7 @@ export class Runtime {
       });
       const runtime = new Runtime(config, hal, store, link, clock, log, options, timers);
       self.runtime = runtime;
+      runtime.screenToken = await loadScreenToken(options.screenTokenDir ?? config.dataDir);
       runtime.configRev = remote?.rev ?? 0;
       await runtime.startRoles(roleNames, remote?.roles ?? {});
       await link.start();
@@ -156,6 +162,7 @@ export class Runtime {
       log: this.log.child({ role: contract.role }),
       runtime: this.services(),
       link: createRoleLink(contract, this.link),
+      screenToken: this.screenToken,
     };
   }
 

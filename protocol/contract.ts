@@ -36,6 +36,12 @@ export interface WireContract<
   readonly commands: C;
   /** `req/{name}` data and the `res` data that answers it, by request name. */
   readonly requests: Q;
+  /**
+   * Commands that are secure by role: the device refuses them unless they are signed for their
+   * exact topic and unexpired (and refuses them outright without the server's key), whatever
+   * its config says; HallClient signs them by default.
+   */
+  readonly secure: readonly string[];
 }
 
 /** Declares a role's contract; the literal names are kept so the helpers below can check them. */
@@ -44,8 +50,9 @@ export function defineContract<const R extends Role, E extends SchemaMap, C exte
   events: E;
   commands: C;
   requests?: Q;
+  secure?: ReadonlyArray<keyof C & string>;
 }): WireContract<R, E, C, Q> {
-  return { role: contract.role, events: contract.events, commands: contract.commands, requests: contract.requests ?? ({} as Q) };
+  return { role: contract.role, events: contract.events, commands: contract.commands, requests: contract.requests ?? ({} as Q), secure: contract.secure ?? [] };
 }
 
 export type EventName<K extends WireContract> = keyof K['events'] & string;

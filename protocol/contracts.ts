@@ -40,6 +40,9 @@ export type AnyRequestResult<N extends AnyRequestName> = Static<RequestEntryOf<N
 export type ContractEventName<R extends ContractRole> = EventName<Contracts[R]>;
 export type ContractEventData<R extends ContractRole, N extends ContractEventName<R>> = EventData<Contracts[R], N>;
 
+/** `role/name` of every command a role marks secure (signed, topic-bound, unexpired), e.g. `locker/deposit`. */
+export const SECURE_COMMANDS: readonly string[] = Object.values(CONTRACTS as Record<string, WireContract>).flatMap((c) => c.secure.map((name) => `${c.role}/${name}`));
+
 /** The contract of a role, or undefined when it has none yet. */
 export function contractOf(role: string): WireContract | undefined {
   return (CONTRACTS as Record<string, WireContract>)[role];

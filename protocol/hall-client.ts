@@ -13,7 +13,7 @@ import { Ack, EventMessage, RequestMessage, Status, StateMessage, type ErrorCode
 import { parseJsonObject, validate } from './validate.js';
 import { signEnvelope, toPrivateKey } from './signing.js';
 import { newId } from './ids.js';
-import { contractOf, requestContract, type AnyRequestData, type AnyRequestName, type AnyRequestResult, type CommandKey, type CommandKeyData, type ContractEventData, type ContractEventName, type ContractRole } from './contracts.js';
+import { contractOf, requestContract, SECURE_COMMANDS, type AnyRequestData, type AnyRequestName, type AnyRequestResult, type CommandKey, type CommandKeyData, type ContractEventData, type ContractEventName, type ContractRole } from './contracts.js';
 
 // mqtt's ESM entry is its browser-oriented bundle; the CommonJS build loads ~3x faster.
 const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
@@ -27,7 +27,7 @@ export interface HallClientOptions {
   password?: string;
   /** Ed25519 private key (PEM): signs secure commands, and every config and time beacon. */
   signingKey?: string | KeyObject;
-  /** `role/name` of commands to sign; `locker/open` always is. */
+  /** `role/name` of commands to sign besides those the contracts mark secure (the locker's open, deposit, revoke, disable, enable), which always are. */
   secureCommands?: string[];
   /** Where the last delivered seq per device is kept; in memory by default. */
   cursors?: CursorStore;
@@ -38,6 +38,8 @@ export interface HallClientOptions {
    * beside the real server must not tell devices that events were stored).
    */
   events?: boolean;
+  /** The server's clock for command ts/exp and time beacons (default Date.now); a hall on simulated time passes its own. */
+  now?: () => number;
 }
 
 export interface CursorStore {
@@ -111,13 +113,15 @@ export class HallClient {
   private readonly cursorStore: CursorStore;
   private readonly signingKey: KeyObject | undefined;
   private readonly secure: Set<string>;
+  private readonly now: () => number;
   private readonly counters = { events: 0, duplicates: 0, buffered: 0, staleStatus: 0, badMessages: 0, invalidEvents: 0 };
 
   constructor(private readonly o: HallClientOptions) {
     const memory = new Map<string, number>();
     this.cursorStore = o.cursors ?? { get: (d) => memory.get(d), set: (d, s) => void memory.set(d, s) };
     this.signingKey = o.signingKey ? toPrivateKey(o.signingKey) : undefined;
-    this.secure = new Set(['locker/open', ...(o.secureCommands ?? [])]);
+    this.secure = new Set([...SECURE_COMMANDS, ...(o.secureCommands ?? [])]);
+    this.now = o.now ?? Date.now;
   }
 
   async connect(): Promise<void> {
@@ -201,7 +205,7 @@ export class HallClient {
   }
 
   private buildCommand(command: string, topic: string, data: Record<string, unknown>, id: string, options: CommandOptions, timeoutMs: number): string {
-    const ts = options.ts ?? Date.now();
+    const ts = options.ts ?? this.now();
     const envelope: Record<string, unknown> = { v: 1, id, ts, exp: ts + (options.expiresInMs ?? timeoutMs), data };
     const sign = options.sign ?? this.secure.has(command);
     if (sign) {
@@ -291,7 +295,7 @@ export class HallClient {
   }
 
   /** The hall's time beacon (never retained: a stored beacon is a stale time); signed when this client has the key. */
-  async publishTime(ts = Date.now()): Promise<void> {
+  async publishTime(ts = this.now()): Promise<void> {
     const topic = topics.time(this.o.hall);
     await this.mqtt().publishAsync(topic, this.signedFor(topic, { v: 1, ts }), { qos: 1 });
   }

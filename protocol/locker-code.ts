@@ -26,6 +26,17 @@ export async function hashPickupCode(code: string, params: ScryptParams = DEFAUL
   return { codeHash: await pickupCodeHash(code, salt, params), salt, scrypt: params };
 }
 
+/**
+ * How long one check with these parameters takes here, in ms of real time (the cost is the
+ * board's CPU and memory, so no injected clock can stand in for it); rejects with node:crypto's
+ * error when it will not run them at all (OpenSSL also needs N < 2^(16·r)).
+ */
+export async function scryptCheckMs(params: ScryptParams): Promise<number> {
+  const started = performance.now();
+  await pickupCodeHash('halld-probe', '00'.repeat(16), params);
+  return performance.now() - started;
+}
+
 /** Whether `code` matches a stored hash (constant-time comparison of equal-length keys). */
 export async function pickupCodeMatches(code: string, stored: { codeHash: string; salt: string; scrypt: ScryptParams }): Promise<boolean> {
   const derived = Buffer.from(await pickupCodeHash(code, stored.salt, stored.scrypt), 'hex');

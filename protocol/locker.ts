@@ -1,7 +1,9 @@
 // The locker role's messages (智能存储柜, docs/protocol.md "Role messages"): the `data` of its commands
 // and events. TypeScript types here, JSON Schema files in protocol/schema/locker/ via `npm run schema`.
-// `open` is a secure command: signed by the hall server for the exact topic, short-lived
-// (docs/protocol.md "Signed messages"); the role marks it so and HallClient signs it by default.
+// Every command that changes who may open a door (`open`, `deposit`, `revoke`, `disable`,
+// `enable`) is secure: signed by the hall server for the exact topic, short-lived (docs/protocol.md
+// "Signed messages"). An unsigned deposit or revoke would let anyone on the broker swap a
+// citizen's pickup code for their own; the contract marks them so and HallClient signs them.
 // The device never sees a plain pickup code: `deposit` carries an scrypt hash with its salt and
 // parameters, and the cabinet checks a typed or scanned code against it locally (offline too).
 import { Type, type Static } from '@sinclair/typebox';
@@ -53,22 +55,37 @@ export const DepositCommand = Type.Object(
     overdueAt: Type.Integer({ minimum: 0, description: 'epoch ms at which the device reports item.overdue if the item is still there' }),
     kind: Type.Union([Type.Literal('certificate'), Type.Literal('drop-off')], { description: 'certificate: staff deposited it for a citizen; drop-off: a citizen left it for staff' }),
   },
-  { additionalProperties: false, $id: 'LockerDeposit', description: 'cmd/locker/deposit data: an item is in the door; its pickup code is given as a salted scrypt hash' },
+  { additionalProperties: false, $id: 'LockerDeposit', description: 'cmd/locker/deposit data (signed): an item is in the door; its pickup code is given as a salted scrypt hash' },
 );
 export type DepositCommand = Static<typeof DepositCommand>;
 
-export const RevokeCommand = Type.Object({ depositId: DepositId }, { additionalProperties: false, $id: 'LockerRevoke', description: 'cmd/locker/revoke data: the deposit\'s code stops opening its door' });
-export const DoorCommand = Type.Object({ door: Door }, { additionalProperties: false, $id: 'LockerDoor', description: 'cmd/locker/disable and enable data: a disabled door is offered for no code or drop-off (a signed open still opens it)' });
+export const RevokeCommand = Type.Object({ depositId: DepositId }, { additionalProperties: false, $id: 'LockerRevoke', description: 'cmd/locker/revoke data (signed): the deposit\'s code stops opening its door' });
+export const DoorCommand = Type.Object({ door: Door }, { additionalProperties: false, $id: 'LockerDoor', description: 'cmd/locker/disable and enable data (signed, one cabinet only): a disabled door is offered for no code or drop-off (a signed open still opens it)' });
 
 
-export const DoorOpened = Type.Object({ door: Door, by: OpenedBy, commandId: Type.Optional(Type.String()), depositId: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) }, { $id: 'LockerDoorOpened', description: 'evt/locker/door.opened data: the sensor confirmed a door opened after a command, a code or a drop-off' });
+export const DoorOpened = Type.Object(
+  {
+    door: Door,
+    by: OpenedBy,
+    commandId: Type.Optional(Type.String()),
+    depositId: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+    late: Type.Optional(Type.Literal(true, { description: 'seen open after its open had ended HARDWARE/INDETERMINATE/not detected, within lateOpenWindowMs' })),
+    alreadyOpen: Type.Optional(Type.Literal(true, { description: 'the sensor read open before the pulse (the lock was pulsed anyway)' })),
+  },
+  { $id: 'LockerDoorOpened', description: 'evt/locker/door.opened data: the sensor confirmed a door opened after a command, a code or a drop-off (late: after that open had been answered as not seen open)' },
+);
 export const DoorClosed = Type.Object({ door: Door, openMs: Type.Integer({ minimum: 0, description: 'how long it was open' }) }, { $id: 'LockerDoorClosed', description: 'evt/locker/door.closed data' });
 export const DoorOpenNotDetected = Type.Object({ door: Door, by: OpenedBy, waitedMs: Type.Integer({ minimum: 0 }), boardAck: Type.Boolean({ description: 'the board acknowledged the unlock (false: no or a bad reply)' }), commandId: Type.Optional(Type.String()), depositId: Type.Optional(Type.String()) }, { $id: 'LockerDoorOpenNotDetected', description: 'evt/locker/door.open-not-detected data: the lock was pulsed but the sensor never read open (jammed lock, stuck sensor)' });
 export const DoorForced = Type.Object({ door: Door }, { $id: 'LockerDoorForced', description: 'evt/locker/door.forced data: the door opened with no command or code (tamper)' });
 export const DoorLeftOpen = Type.Object({ door: Door, openMs: Type.Integer({ minimum: 0 }) }, { $id: 'LockerDoorLeftOpen', description: 'evt/locker/door.left-open data: open for longer than leftOpenAfterMs' });
 export const ItemDeposited = Type.Object({ door: Door, depositId: DepositId, kind: Type.String(), expiresAt: Type.Integer(), overdueAt: Type.Integer(), commandId: Type.String() }, { $id: 'LockerItemDeposited', description: 'evt/locker/item.deposited data' });
-export const ItemPickedUp = Type.Object({ door: Door, depositId: DepositId, by: OpenedBy, offline: Type.Boolean({ description: 'the link was down when the door opened' }), commandId: Type.Optional(Type.String()) }, { $id: 'LockerItemPickedUp', description: 'evt/locker/item.picked-up data: the door of the deposit was seen open after a valid code or a signed open for it' });
+export const ItemPickedUp = Type.Object({ door: Door, depositId: DepositId, by: OpenedBy, offline: Type.Boolean({ description: 'the link was down when the door opened' }), commandId: Type.Optional(Type.String()), late: Type.Optional(Type.Literal(true, { description: 'its door was seen open only after the open had ended unconfirmed' })) }, { $id: 'LockerItemPickedUp', description: 'evt/locker/item.picked-up data: the door of the deposit was seen open after a valid code or a signed open for it' });
 export const ItemDroppedOff = Type.Object({ door: Door, depositId: DepositId, size: Size, receiptCode: Type.String({ description: 'shown to the citizen on the page' }) }, { $id: 'LockerItemDroppedOff', description: 'evt/locker/item.dropped-off data: a citizen put something in a free door and closed it' });
+export const DepositUnusable = Type.Object(
+  { door: Door, depositId: DepositId, reason: Type.String({ description: 'why its code cannot be checked here (node:crypto\'s refusal)' }) },
+  { $id: 'LockerDepositUnusable', description: 'evt/locker/deposit.unusable data: a stored deposit whose pickup code cannot be checked on this device (kept from an older firmware that took any parameters); codes skip it and other deposits still open. Once per deposit: revoke it and deposit again' },
+);
 export const ItemOverdue = Type.Object({ door: Door, depositId: DepositId, overdueAt: Type.Integer() }, { $id: 'LockerItemOverdue', description: 'evt/locker/item.overdue data: 超期存放预警, once per deposit' });
 export const CodeRejected = Type.Object(
   { via: Type.Union([Type.Literal('code'), Type.Literal('keypad'), Type.Literal('scan')], { description: 'code: typed on the touch page; keypad: on the cabinet keypad; scan: the QR scanner' }), tries: Type.Integer({ minimum: 1, description: 'wrong codes in a row' }), remaining: Type.Integer({ minimum: 0, description: 'tries left before the lockout' }) },
@@ -119,6 +136,7 @@ export const lockerContract = defineContract({
     'item.picked-up': ItemPickedUp,
     'item.dropped-off': ItemDroppedOff,
     'item.overdue': ItemOverdue,
+    'deposit.unusable': DepositUnusable,
     'code.rejected': CodeRejected,
     'code.lockout': CodeLockout,
     'board.fault': BoardFault,
@@ -126,5 +144,6 @@ export const lockerContract = defineContract({
   },
   commands: { open: OpenCommand, deposit: DepositCommand, revoke: RevokeCommand, disable: DoorCommand, enable: DoorCommand },
   requests: {},
+  secure: ['open', 'deposit', 'revoke', 'disable', 'enable'],
 });
 export type LockerContract = typeof lockerContract;

@@ -79,8 +79,10 @@ export interface SecureTimeLimits {
   maxClockSkewMs: number;
 }
 
-/** A signed command lives at most maxSecureLifetimeMs and does not come from the future. */
+/** A signed command expires after it was made, lives at most maxSecureLifetimeMs and does not come from the future. */
 export function checkSecureTimes(ts: number, exp: number, now: number, limits: SecureTimeLimits): SignatureCheck {
+  // A negative lifetime passes any lifetime bound: without this, a ts far ahead and an exp near now slipped through.
+  if (exp < ts) return { ok: false, reason: `signed exp ${exp} is before its ts ${ts}` };
   if (exp - ts > limits.maxSecureLifetimeMs) return { ok: false, reason: `signed lifetime exp - ts = ${exp - ts} ms exceeds ${limits.maxSecureLifetimeMs} ms` };
   if (ts - now > limits.maxClockSkewMs) return { ok: false, reason: `signed ts ${ts} is ${ts - now} ms ahead of the device's time ${now} (at most ${limits.maxClockSkewMs})` };
   return { ok: true };

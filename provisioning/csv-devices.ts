@@ -1,9 +1,9 @@
 // The installer's CSV of devices: a header line naming the columns (hall, device, roles, board
 // required; broker, extra optional), then one device per line. Every row is checked and each
 // bad one reported with its line number; quoted fields ("a,b") follow RFC 4180.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { specProblems, type DeviceSpec } from './device-spec.js';
+import { readExtraFileSync } from './extra-file.js';
 
 const REQUIRED = ['hall', 'device', 'roles', 'board'] as const;
 const OPTIONAL = ['broker', 'extra'] as const;
@@ -87,11 +87,10 @@ export function parseDevicesCsv(text: string, file: string, defaults: { brokerUr
     let extra: Record<string, unknown> | undefined;
     if (extraPath !== '') {
       try {
-        const parsed: unknown = JSON.parse(readFileSync(resolve(dirname(file), extraPath), 'utf8'));
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
-        extra = parsed as Record<string, unknown>;
+        // Never echoes the file: its errors name it and say what is wrong (extra-file.ts).
+        extra = readExtraFileSync(resolve(dirname(file), extraPath), extraPath);
       } catch (err) {
-        problems.push(`${where}: extra: ${extraPath}: ${(err as Error).message}`);
+        problems.push(`${where}: extra: ${(err as Error).message}`);
         continue;
       }
     }

@@ -1,12 +1,13 @@
 // `halld provision`: one device (--hall/--device/...) into a root file system (--target), or a
-// CSV of devices (--csv) into one root per device under --out; with --broker-dir also the
-// Mosquitto password file and ACL. Returns the exit status (firmware/cli.ts exits): 0 done,
-// 2 a mistake in the input (each one line, with the CSV line number).
+// CSV of devices (--csv) into one root per device under --out (provision-batch.ts: every row
+// judged before anything is written); with --broker-dir also the Mosquitto password file and
+// ACL. Returns the exit status (firmware/cli.ts exits): 0 done, 2 a mistake in the input (each
+// one line, with the CSV line number).
 import { Command, CommanderError, Option } from 'commander';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { constants as fsConstants } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { BrokerFiles } from './broker-files.js';
+import { provisionBatch } from './provision-batch.js';
+import { readExtraFile } from './extra-file.js';
 import { parseDevicesCsv } from './csv-devices.js';
 import type { ConfigValidator, DeviceSpec } from './device-spec.js';
 import { ProvisionError } from './mosquitto-passwd.js';
@@ -62,12 +63,6 @@ function tlsRequest(o: Options): TlsRequest | undefined {
 
 const EXIT_OK = 0;
 const EXIT_INPUT = 2;
-
-async function readJsonObject(file: string): Promise<Record<string, unknown>> {
-  const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ProvisionError('EXTRA_INVALID', `${file}: expected a JSON object`);
-  return parsed as Record<string, unknown>;
-}
 
 function summary(r: ProvisionResult & { os?: PiOs }): string {
   return `${r.hall}/${r.device}: ok (password ${r.password}${r.tls !== undefined ? `; ${r.tls}` : ''}${r.os ? `; ${r.os} image` : ''}; ${r.files.join(', ')})`;
@@ -148,7 +143,6 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
     const release = await releaseInput(opts);
     const warn = (line: string) => err(`halld provision: warning: ${line}`);
     const common = { validate, warn, ...(serverKey !== undefined ? { serverKey } : {}), ...(broker ? { broker } : {}), ...(tls ? { tls } : {}), rotate: opts.rotate === true, force: opts.force === true };
-    let status = EXIT_OK;
     if (opts.csv !== undefined) {
       if (opts.out === undefined) throw new ProvisionError('USAGE', '--csv needs --out <dir>');
       const parsed = parseDevicesCsv(await readFile(opts.csv, 'utf8'), opts.csv, { brokerUrl: opts.broker });
@@ -157,24 +151,23 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
         for (const p of parsed.problems) err(p);
         return EXIT_INPUT;
       }
-      for (const row of parsed.rows) {
-        try {
-          let image: string | undefined;
-          if (opts.baseImage !== undefined) {
-            image = join(opts.out, `${row.spec.hall}-${row.spec.device}.img`);
-            await mkdir(opts.out, { recursive: true });
-            // A re-run provisions the image already there (keeping its password), never a fresh copy.
-            await copyFile(opts.baseImage, image, fsConstants.COPYFILE_EXCL).catch((e: NodeJS.ErrnoException) => {
-              if (e.code !== 'EEXIST') throw e;
-            });
-          }
-          out(summary(await provisionOne(opts, common, row.spec, join(opts.out, row.spec.hall, row.spec.device), image, release)));
-        } catch (e) {
-          if (!(e instanceof ProvisionError)) throw e;
-          err(`${opts.csv}:${row.line}: ${e.message}`);
-          status = EXIT_INPUT;
-        }
-      }
+      // The batch works on a staged copy of the broker folder and writes it only when every row succeeded.
+      const { broker: _real, ...rowCommon } = common;
+      const batch = await provisionBatch({
+        csv: opts.csv,
+        out: opts.out,
+        rows: parsed.rows,
+        validate,
+        ...(serverKey !== undefined ? { serverKey } : {}),
+        ...(opts.brokerDir !== undefined ? { brokerDir: opts.brokerDir } : {}),
+        ...(opts.baseImage !== undefined ? { baseImage: opts.baseImage } : {}),
+        provision: (spec, target, image, staged) => provisionOne(opts, { ...rowCommon, ...(staged ? { broker: staged } : {}) }, spec, target, image, release),
+      });
+      for (const p of batch.problems) err(p);
+      if (batch.problems.length > 0) return EXIT_INPUT;
+      for (const r of batch.done) out(summary(r));
+      if (opts.brokerDir !== undefined) out(`broker files: ${opts.brokerDir}`);
+      return EXIT_OK;
     } else {
       if (opts.hall === undefined || opts.device === undefined) throw new ProvisionError('USAGE', 'one device needs --hall, --device and --target or --image (or --csv and --out for a batch)');
       const spec: DeviceSpec = {
@@ -183,7 +176,7 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
         roles: opts.roles.split(',').map((r) => r.trim()).filter((r) => r !== '' && r !== 'sys'),
         board: opts.board,
         brokerUrl: opts.broker,
-        ...(opts.extra !== undefined ? { extra: await readJsonObject(opts.extra) } : {}),
+        ...(opts.extra !== undefined ? { extra: await readExtraFile(opts.extra) } : {}),
       };
       out(summary(await provisionOne(opts, common, spec, opts.target, opts.image, release)));
     }
@@ -191,7 +184,7 @@ export async function provisionMain(argv: string[], validate: ConfigValidator, o
       await broker.save();
       out(`broker files: ${broker.dir}`);
     }
-    return status;
+    return EXIT_OK;
   } catch (e) {
     if (e instanceof ProvisionError || (e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError) {
       err(`halld provision: ${(e as Error).message}`);

@@ -3,7 +3,7 @@
 // curly, punctuation typed with a Chinese input method, a comment), at the line and column to
 // fix. V8's own message ("Unexpected token", "Expected double-quoted property name") is the
 // fallback.
-import { jsonErrorOffset } from './json-error-position.js';
+import { jsonErrorOffset } from '../../protocol/json-error-position.js';
 
 /** Characters that look like JSON's own but are not, and the one JSON needs instead. */
 const LOOKALIKES: Record<string, { ascii: string; what: string }> = {

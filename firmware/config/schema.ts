@@ -61,7 +61,7 @@ export const ConfigSchema = Type.Object(
         serverPublicKey: Type.Optional(Type.String({ description: 'hall server Ed25519 public key: PEM, or raw 32 bytes in base64' })),
         secureCommands: Type.Array(Type.String({ pattern: '^[a-z-]+/[a-z0-9.-]+$', description: 'role/command, e.g. ticket-printer/print' }), {
           default: [],
-          description: 'role/command names that must be signed, on top of those the roles mark secure (locker/open)',
+          description: 'role/command names that must be signed, on top of those the roles mark secure (locker/open, deposit, revoke, disable, enable)',
         }),
         maxSecureLifetimeMs: Type.Integer({
           minimum: 1_000,

@@ -31,6 +31,7 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
     control = await startControlServer({
       dataDir: o.dataDir,
       handle: controlHandler(o.current, { timers: o.timers }),
+      timers: o.timers,
       onError: (err) => o.log.warn({ err: err.message }, 'control socket error'),
     });
     o.log.debug({ path: control.path }, 'control socket listening');

@@ -249,6 +249,9 @@ export const DEMO_DEVICES: Record<Role, DemoDevice> = {
       leftOpenAfterMs: 60_000,
       maxCodeTries: 5,
       lockoutMs: 300_000,
+      // The demo runs a whole hall in one process beside whatever else the machine does: room
+      // for the reference server's N=16384 deposit on a busy laptop (a cabinet keeps 250 ms).
+      scryptBudgetMs: 2_000,
       page: { port: Number(process.env['HALLD_DEMO_LOCKER_PORT'] ?? 0) },
     },
     /**

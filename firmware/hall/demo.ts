@@ -16,6 +16,7 @@ import { Runtime } from '../runtime.js';
 import { createLogger } from '../log.js';
 import { ROLE_MODULES } from '../roles/index.js';
 import { DEFAULT_CONTENT } from '../roles/evaluator/config.js';
+import { generateSigningKeys } from '../../protocol/signing.js';
 import { globalTimers, type Timers } from '../../drivers/clock/timers.js';
 import { systemClock } from '../../drivers/clock/system-clock.js';
 import type { Clock } from '../../drivers/hal/types.js';
@@ -59,7 +60,10 @@ export async function startDemo(options: DemoOptions): Promise<DemoHall> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'halld-demo-')));
   const broker = await startAedesBroker({ port: options.port });
   say('broker', `aedes listening on ${broker.url}`);
-  const server = new ReferenceServer({ url: broker.url, hall, say: (l) => say('server', l), desk: { prefixes: DEMO_PREFIXES, qrUrl: 'https://hall.example.cn/q/{number}' } });
+  // The hall's signing key, as in a real hall: the locker takes deposits and opens only signed.
+  const keys = generateSigningKeys();
+  // Its signed commands carry the hall's time (simulated in tests), which the devices check them against.
+  const server = new ReferenceServer({ url: broker.url, hall, signingKeyPem: keys.privateKeyPem, now: () => clock.now(), say: (l) => say('server', l), desk: { prefixes: DEMO_PREFIXES, qrUrl: 'https://hall.example.cn/q/{number}' } });
   await server.start();
   const staff = new EvaluatorCases(server.client, { windows: DEMO_WINDOWS, say: (l) => say('server', l) });
   const director = new HallDirector({
@@ -98,6 +102,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHall> {
         board: 'sim',
         dataDir: join(dataDir, device),
         broker: { url: broker.url },
+        security: { serverPublicKey: keys.publicKeyPem },
         ...(Object.keys(io).length > 0 ? { io } : {}),
         roles: { [module.role]: { ...demo.section, ...own.section } },
       });

@@ -98,8 +98,10 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
       else chunks.push(chunk);
     });
     req.on('end', () => finish(null));
-    req.on('error', (err) => finish(err));
-    req.on('close', () => finish(new PageRequestError(400, 'the client went away before sending the whole body')));
+    // A client that hangs up mid-body ('aborted', ECONNRESET) is the client's doing: one debug line, no stack.
+    const wentAway = () => finish(new PageRequestError(400, 'the client went away before sending the whole body'));
+    req.on('error', wentAway);
+    req.on('close', wentAway);
   });
   const text = data.toString('utf8');
   if (text.trim() === '') throw new PageRequestError(400, 'body is empty; expected a JSON object');

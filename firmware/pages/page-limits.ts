@@ -14,8 +14,10 @@ export interface PageLimits {
   idleTimeoutMs: number;
   /** How often the header and request deadlines are checked (Node checks every 30 s by default: slowloris sockets lived that long). */
   timeoutCheckMs: number;
-  /** Open event streams at most; one more is refused with 503 (the newest is refused, the screen's own stream stays). */
+  /** Open event streams of other local clients at most; one more is refused with 503. */
   maxStreams: number;
+  /** Open event streams of the screen's own browser (it holds the per-boot token) at most; one more ends the oldest. */
+  maxScreenStreams: number;
   /** Largest action body accepted (the pages send a few dozen bytes). */
   maxBodyBytes: number;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_PAGE_LIMITS: Readonly<PageLimits> = Object.freeze({
   idleTimeoutMs: 60_000,
   timeoutCheckMs: 1_000,
   maxStreams: 4,
+  maxScreenStreams: 4,
   maxBodyBytes: 4 * 1024,
 });
 

@@ -6,7 +6,8 @@
 //   GET  /                 the page (<publicDir>/index.html)
 //   GET  /<file>           a static file of the page's folder (Cache-Control: the plug-in's rule, no-store by default)
 //   GET  /shared/<file>    the look all pages share (shared-assets.ts: hall.css, fonts/), no-store
-//   GET  /api/events       Server-Sent Events from the plug-in's subscribe()
+//   GET  /api/events       Server-Sent Events from the plug-in's subscribe() (the screen's own
+//                          browser, known by the per-boot token, in a pool of its own)
 //   GET  /api/<read>       a read's JSON
 //   POST /api/<action>     a JSON object checked against the action's schema → the action's JSON answer
 //
@@ -26,6 +27,7 @@ import { pageLimits, type PageLimits } from './page-limits.js';
 import { checkRequestSource } from './request-guard.js';
 import { findSharedDir, SHARED_DIR_IN_PACKAGE, SHARED_PREFIX } from './shared-assets.js';
 import { NO_STORE, serveStatic, type CacheRule } from './static-files.js';
+import { cookieValue, isScreenToken, SCREEN_PARAM, screenCookieName } from './screen-token.js';
 
 /** SSE comment sent this often so the browser sees a live stream. */
 export const SSE_KEEPALIVE_MS = 15_000;
@@ -61,11 +63,15 @@ export interface PageServerOptions {
   limits?: Partial<PageLimits>;
   /** Keep-alive comment interval of the event stream (tests shorten it). */
   keepAliveMs?: number;
+  /** The board's per-boot screen token (screen-token.ts); without it every stream is in the one limited pool. */
+  screenToken?: string;
 }
 
 export interface PageServer {
-  /** e.g. "http://127.0.0.1:8080/" */
+  /** e.g. "http://127.0.0.1:8080/": what the retained state shows (no token). */
   url: string;
+  /** The URL the screen's own browser is opened with (`?screen=<token>`); `url` without a token. */
+  screenUrl: string;
   port: number;
   /** Ends open event streams, stops accepting, resolves when the listener is closed. */
   close(): Promise<void>;
@@ -99,7 +105,8 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   const shared: string = sharedDir;
   const routes = routesOf(plugin);
   const cacheRule = plugin.cacheRule ?? NO_STORE;
-  const hub = new EventHub({ timers, keepAliveMs: options.keepAliveMs ?? SSE_KEEPALIVE_MS, retryMs: SSE_RETRY_MS, maxStreams: limits.maxStreams, log });
+  const hub = new EventHub({ timers, keepAliveMs: options.keepAliveMs ?? SSE_KEEPALIVE_MS, retryMs: SSE_RETRY_MS, maxStreams: limits.maxStreams, maxScreenStreams: limits.maxScreenStreams, log });
+  const token = options.screenToken;
   let port = 0;
 
   const server = createServer(
@@ -127,17 +134,22 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
     checkRequestSource(req, port);
     const method = req.method ?? 'GET';
     let path: string;
+    let screenParam: string | null;
     try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://page').pathname);
+      const url = new URL(req.url ?? '/', 'http://page');
+      path = decodeURIComponent(url.pathname);
+      screenParam = url.searchParams.get(SCREEN_PARAM);
     } catch {
       throw new PageRequestError(400, `bad request path: ${req.url ?? ''}`);
     }
+    const cookie = screenCookieName(port);
+    const screen = isScreenToken(token, screenParam ?? undefined) || isScreenToken(token, cookieValue(req.headers.cookie, cookie));
     if (path.startsWith('/api/')) {
       const route = routes.get(path);
       if (route === undefined) throw new PageRequestError(404, `no such API route: ${path} (routes: ${[...routes.keys()].join(', ')})`);
       if (method !== route.method) throw new PageRequestError(405, `${path} accepts ${route.method} only, not ${method}`, { Allow: route.method });
       if ('read' in route) return sendJson(res, 200, route.read());
-      if ('events' in route) return hub.open(req, res, route.events);
+      if ('events' in route) return hub.open(req, res, route.events, screen);
       const input = checkInput(route.action.input, await readJsonBody(req, limits.maxBodyBytes));
       const result = await route.action.run(input);
       log?.info({ ...route.action.logFields?.(input, result) }, route.name);
@@ -145,6 +157,8 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
     }
     if (method !== 'GET' && method !== 'HEAD') throw new PageRequestError(405, `${path} accepts GET only, not ${method}`, { Allow: 'GET, HEAD' });
     if (path.startsWith(SHARED_PREFIX)) return serveStatic(shared, path.slice(SHARED_PREFIX.length - 1), method === 'HEAD', res, NO_STORE);
+    // The page opened with the token: its later requests (the event stream) carry it as a cookie.
+    if (screen && token !== undefined && screenParam !== null) res.setHeader('Set-Cookie', `${cookie}=${token}; Path=/; HttpOnly; SameSite=Strict`);
     return serveStatic(root, path, method === 'HEAD', res, cacheRule);
   }
 
@@ -164,6 +178,7 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   let closed: Promise<void> | null = null;
   return {
     url,
+    screenUrl: token !== undefined ? `${url}?${SCREEN_PARAM}=${token}` : url,
     port,
     close() {
       closed ??= closeServer(server, timers, () => hub.close());

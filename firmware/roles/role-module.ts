@@ -56,6 +56,8 @@ export function roleCommands<K extends WireContract>(contract: K, specs: { [N in
     const spec: RoleCommandSpec<K, typeof name> = specs[name];
     commands[name] = {
       ...spec,
+      // A command the contract marks secure is secure here too: a role cannot forget it.
+      secure: spec.secure === true || contract.secure.includes(name),
       schema: contract.commands[name] as K['commands'][typeof name],
       // The dispatcher's context emits any name; the contract narrows what this role may pass.
       run: (data, cmd) => spec.run(data as CommandData<K, typeof name>, cmd as unknown as RoleCommandContext<K>),
@@ -97,6 +99,8 @@ export interface RoleContext<K extends WireContract = WireContract> {
   readonly timers: Timers;
   readonly log: Logger;
   readonly runtime: RuntimeServices;
+  /** This boot's token of the board's own screen: a page server given it keeps a stream pool for that browser. */
+  readonly screenToken: string;
 }
 
 /** What a manual self-test gets: a way to ask the technician for something, and when to give up. */

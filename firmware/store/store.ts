@@ -7,7 +7,8 @@
 // joins the next transaction, so one fsync covers many units. Each unit runs inside its own
 // SAVEPOINT, so one failing unit is rolled back and rejected without taking its neighbours
 // down. A unit's events get their `seq` only after its statements succeeded, in commit order.
-import { mkdir, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
+import { makePrivateDatabase, makePrivateDir } from '../data-dir/private.js';
 import { join } from 'node:path';
 import { Sqlite, type Params, type Row } from './sqlite.js';
 import { CORE_MIGRATIONS } from './schema.js';
@@ -97,7 +98,8 @@ export class Store {
   }
 
   static async open(dataDir: string, options: StoreOptions): Promise<Store> {
-    await mkdir(dataDir, { recursive: true });
+    await makePrivateDir(dataDir);
+    await makePrivateDatabase(join(dataDir, 'halld.db'));
     const db = await Sqlite.open(join(dataDir, 'halld.db'));
     // WAL lets readers go on while a transaction commits; FULL makes each commit durable.
     await db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');

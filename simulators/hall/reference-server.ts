@@ -12,6 +12,8 @@ export interface ReferenceServerOptions {
   say?: (line: string) => void;
   timeBeaconMs?: number;
   desk?: TicketDeskOptions;
+  /** The server's clock for signed commands and the time beacon (default Date.now): the demo's simulated time. */
+  now?: () => number;
 }
 
 export class ReferenceServer {
@@ -29,6 +31,7 @@ export class ReferenceServer {
       hall: o.hall,
       clientId: `hall-server-${o.hall}`,
       ...(o.signingKeyPem ? { signingKey: o.signingKeyPem } : {}),
+      ...(o.now ? { now: o.now } : {}),
     });
     this.client.onStatus(({ device, status }) => {
       this.devices.set(device, status);

@@ -20,6 +20,8 @@ export interface VirtualBoardFaults {
   silent: boolean;
   /** The next n requests are heard and executed, but their replies are lost. */
   dropReplies: number;
+  /** The same for the next n unlock requests only (status queries around them are answered). */
+  dropUnlockReplies: number;
   /** The next n requests are lost on the way in: not executed, not answered. */
   ignoreRequests: number;
   /** The next n replies go out with a wrong checksum (the request is executed). */
@@ -36,7 +38,7 @@ export class VirtualLockBoard {
   readonly address: number;
   readonly locks: number;
   readonly infrared: boolean;
-  readonly faults: VirtualBoardFaults = { silent: false, dropReplies: 0, ignoreRequests: 0, corruptReplies: 0, garbagePrefix: Buffer.alloc(0), split: undefined };
+  readonly faults: VirtualBoardFaults = { silent: false, dropReplies: 0, dropUnlockReplies: 0, ignoreRequests: 0, corruptReplies: 0, garbagePrefix: Buffer.alloc(0), split: undefined };
   /** Lock numbers pulsed, in order (a jammed lock is pulsed too). */
   readonly pulses: number[] = [];
   private readonly doors: boolean[];

@@ -85,6 +85,9 @@ export class VirtualLockBus implements VirtualSerialDevice {
     if (reply && faults.dropReplies > 0) {
       faults.dropReplies -= 1;
       reply = undefined;
+    } else if (reply && request.kind === 'unlock' && faults.dropUnlockReplies > 0) {
+      faults.dropUnlockReplies -= 1;
+      reply = undefined;
     }
     this.heard.push({ ...request, answered: reply !== undefined });
     if (!reply) return;

@@ -48,6 +48,8 @@ t.test('locker end to end: one unlock per command, SIGKILL mid-open, refusals, o
           lockoutMs: 300_000,
           pollIntervalMs: 100,
           openConfirmMs: 3000,
+          // Covers a cold start of the process after the SIGKILL on a busy machine.
+          lateOpenWindowMs: 120_000,
           page: { port: 0 },
         },
       },
@@ -115,6 +117,13 @@ t.test('locker end to end: one unlock per command, SIGKILL mid-open, refusals, o
     await waitFor('the retry answered', () => acksFor('open-killed').length === 2, 15_000);
     t.match(acksFor('open-killed')[1], { ok: false, dup: true, error: { code: 'INDETERMINATE' } });
     t.equal(bus.unlocksHeard(1, 3).length, 1, 'one unlock frame for that id, ever');
+    // The latch gives way after all: the door the killed open released is that open's, not a tamper.
+    board.forceOpen(3);
+    const late = await waitFor('door.opened of door 3', () => events('door.opened').find((e) => e.message.data['door'] === 3), 15_000);
+    t.same(late.message.data, { door: 3, by: 'command', commandId: 'open-killed', reason: 'pickup by face', late: true });
+    board.closeDoor(3);
+    await waitFor('door 3 closed', () => events('door.closed').find((e) => e.message.data['door'] === 3), 15_000);
+    t.equal(events('door.forced').filter((e) => e.message.data['door'] === 3).length, 0, 'no door.forced for it');
   });
 
   await t.test('jam → HARDWARE and door.open-not-detected', async (t) => {

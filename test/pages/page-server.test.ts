@@ -13,7 +13,9 @@ import { PageChannel } from '../../firmware/pages/page-channel.js';
 import { badInput, PageServerError } from '../../firmware/pages/page-errors.js';
 import { tempDir } from '../../testkit/temp.js';
 import { waitFor } from '../../testkit/wait.js';
-import { openEvents, raw } from '../../testkit/page-http.js';
+import { openEvents, raw, rawSocket } from '../../testkit/page-http.js';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../firmware/log.js';
 import { useFakeTime, settle } from '../drivers/fake-time.js';
 
 interface Teardown {
@@ -211,4 +213,32 @@ t.test('keep-alive comments and the forced close run on the injected Timers', as
   await closing;
   t.equal(await inFlight, 'dropped', 'after the grace its socket was dropped');
   t.same(asked, ['setInterval 15000', 'setTimeout 1000', 'clearInterval'], 'keep-alive, close grace and the stream\'s end went through the injected Timers');
+});
+
+t.test('a client that hangs up mid-body is one debug line, not an error with a stack', async (t) => {
+  const lines: Array<{ level: number; msg: string; [k: string]: unknown }> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as { level: number; msg: string });
+      done();
+    },
+  });
+  const log = createLogger({ level: 'debug', format: 'json', destination: sink });
+  const rated: { level: number; items?: string[] }[] = [];
+  const server = await startPageServer({ plugin: ratingPlugin(await pageDir(t), rated, new PageChannel()), timers: globalTimers, log });
+  t.teardown(() => server.close());
+  const sock = await rawSocket(t, server.url);
+  sock.write(`POST /api/rate HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"level":`);
+  // Barrier: the server has the headers (a complete request to another route answers after them).
+  await raw(server.url, { path: '/api/status' });
+  sock.socket.destroy();
+  await waitFor('the hang-up logged', () => lines.find((l) => l['url'] === '/api/rate'));
+  // Barrier: a later request is answered only after the hang-up was handled.
+  await raw(server.url, { path: '/api/status' });
+  t.same(lines.filter((l) => l.level >= 40).map((l) => l.msg), [], 'nothing at warn or error');
+  const about = lines.filter((l) => l['url'] === '/api/rate');
+  t.equal(about.length, 1, 'one line');
+  t.match(about[0], { level: 20, msg: 'page request refused', error: /the client went away before sending the whole body/ });
+  t.notOk(JSON.stringify(about[0]).includes('    at '), 'no stack');
+  t.same(rated, [], 'nothing was rated');
 });

@@ -33,3 +33,19 @@ t.test('Host names and ports', async (t) => {
   t.match(refusal({ headers: { host: '127.0.0.1' }, socket: local }), { status: 421 }, 'the port is part of the Host');
   t.match(refusal({ headers: { host: '[::1]:8080' }, socket: local }), { status: 421 }, 'the server is not bound to ::1');
 });
+
+t.test('Origin and fetch metadata: only the page itself, or a client that is no web page', async (t) => {
+  const local = { remoteAddress: '127.0.0.1' };
+  const at = (headers: Record<string, string>) => refusal({ headers: { host: '127.0.0.1:8080', ...headers }, socket: local });
+  t.equal(at({ origin: 'http://127.0.0.1:8080' }), null, "the page's own origin");
+  t.equal(refusal({ headers: { host: 'localhost:8080', origin: 'http://localhost:8080' }, socket: local }), null, 'the same page by name');
+  t.same(at({ origin: 'http://evil.example' }), { status: 403, message: 'requests from origin http://evil.example are not accepted' });
+  t.match(at({ origin: 'null' }), { status: 403 }, 'Origin: null (a sandboxed frame, a file: page)');
+  t.match(at({ origin: 'http://127.0.0.1:8081' }), { status: 403 }, "another local port's page");
+  t.match(at({ origin: 'https://127.0.0.1:8080' }), { status: 403 }, 'another scheme');
+  t.match(at({ 'sec-fetch-site': 'cross-site' }), { status: 403, message: /cross-site/ }, 'a cross-site GET carries no Origin');
+  t.match(at({ 'sec-fetch-site': 'same-site' }), { status: 403 });
+  t.equal(at({ 'sec-fetch-site': 'same-origin' }), null);
+  t.equal(at({ 'sec-fetch-site': 'none' }), null, 'typed into the address bar');
+  t.equal(at({}), null, 'curl, the readiness probe');
+});

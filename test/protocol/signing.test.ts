@@ -1,5 +1,5 @@
 import t from 'tap';
-import { canonicalJson, signEnvelope, verifyEnvelope, generateSigningKeys, toPublicKey } from '../../protocol/signing.js';
+import { canonicalJson, checkSecureTimes, signEnvelope, verifyEnvelope, generateSigningKeys, toPublicKey } from '../../protocol/signing.js';
 import { createPublicKey } from 'node:crypto';
 
 t.test('canonical JSON sorts keys at every level and drops undefined', async (t) => {
@@ -27,4 +27,15 @@ t.test('raw base64 public keys are accepted', async (t) => {
   const signed = signEnvelope({ v: 1, id: 'x', ts: 1, exp: 2, data: {} }, keys.privateKeyPem);
   t.ok(verifyEnvelope(signed, toPublicKey(raw)));
   t.throws(() => toPublicKey('AAAA'), /32 bytes/);
+});
+
+t.test('checkSecureTimes: exp before ts, a lifetime over the limit and a ts from the future are refused', async (t) => {
+  const limits = { maxSecureLifetimeMs: 300_000, maxClockSkewMs: 60_000 };
+  const now = 1_800_000_000_000;
+  t.same(checkSecureTimes(now, now + 300_000, now, limits), { ok: true }, 'exactly the lifetime');
+  t.same(checkSecureTimes(now + 60_000, now + 70_000, now, limits), { ok: true }, 'exactly the skew');
+  t.same(checkSecureTimes(now, now, now, limits), { ok: true }, 'exp = ts: a lifetime of zero is not before');
+  t.match(checkSecureTimes(now + 50_000, now + 10_000, now, limits), { ok: false, reason: /exp 1800000010000 is before its ts 1800000050000/ });
+  t.match(checkSecureTimes(now, now + 300_001, now, limits), { ok: false, reason: /lifetime/ });
+  t.match(checkSecureTimes(now + 60_001, now + 70_000, now, limits), { ok: false, reason: /ahead/ });
 });

@@ -1,15 +1,15 @@
 // What `halld provision --image` refuses, before it writes anything: a release not signed by the
 // hall's release key, altered, cut short or for another architecture, a 32-bit image, a boot
 // partition without room, user-data that is not YAML. Each one line; the image and the broker
-// files stay as they were.
+// files stay as they were. A CSV batch with one such row, or one bad row, writes no image at all.
 import t from 'tap';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sha256File } from '../../release/release-tree.js';
 import { runCli } from '../../testkit/device-process.js';
 import { makeTestRelease } from '../../testkit/test-release.js';
-import { CLI_KILL_MS, CMDLINE, CONFIG_64, makeImage, setup, toolsSkip } from './pi-image-fixture.js';
+import { CLI_KILL_MS, CMDLINE, CONFIG_64, makeImage, PART_START, readBack, setup, toolsSkip } from './pi-image-fixture.js';
 
 t.test('refused before anything is written: each one line, the image and the broker files untouched', { skip: toolsSkip() }, async (t) => {
   const { dir, release, releaseArgs } = await setup(t);
@@ -45,4 +45,43 @@ t.test('refused before anything is written: each one line, the image and the bro
       t.notOk((await readFile(join(brokerDir, 'halld.passwd'), 'utf8').catch(() => '')).includes('kiosk-1'), 'no broker account for a device that was not written');
     });
   }
+});
+
+t.test('a CSV row whose image is refused leaves no image and no broker account behind', { skip: toolsSkip() }, async (t) => {
+  const { dir, releaseArgs } = await setup(t);
+  const base = join(dir, 'raspios.img');
+  const bad = '#cloud-config\nusers: [\n';
+  const offset = await makeImage(base, { 'cmdline.txt': CMDLINE, 'config.txt': CONFIG_64, 'user-data': bad });
+  const csv = join(dir, 'devices.csv');
+  await writeFile(csv, 'hall,device,roles,board\nhall-1,kiosk-8,,sim\n');
+  const brokerDir = join(dir, 'broker');
+  const out = join(dir, 'out');
+  // Refused only when its image is opened: after its device.json was checked.
+  const r = await runCli(['provision', '--csv', csv, '--out', out, '--base-image', base, ...releaseArgs, '--broker-dir', brokerDir], CLI_KILL_MS);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /devices\.csv:2: .*user-data on the boot partition is not valid YAML/);
+  await t.rejects(stat(join(out, 'hall-1-kiosk-8.img')), 'no plain copy of the base image an installer could flash by mistake');
+  t.equal(readBack(base, offset, 'user-data'), bad, 'the base image untouched');
+  t.notOk((await readFile(join(brokerDir, 'halld.passwd'), 'utf8').catch(() => '')).includes('kiosk-8'), 'no account for a device that was not written');
+});
+
+t.test('images from a CSV with one bad row: every row is judged first, and no image is written', { skip: toolsSkip() }, async (t) => {
+  const { dir, releaseArgs } = await setup(t);
+  const base = join(dir, 'raspios.img');
+  await makeImage(base, { 'cmdline.txt': CMDLINE, 'config.txt': CONFIG_64, 'user-data': '#cloud-config\n' });
+  const csv = join(dir, 'devices.csv');
+  await writeFile(csv, 'hall,device,roles,board\nhall-1,kiosk-1,,sim\nhall-1,cab-1,locker,sim\nhall-1,kiosk-3,,sim\n');
+  const out = join(dir, 'out');
+  const brokerDir = join(dir, 'broker');
+  const args = ['provision', '--csv', csv, '--out', out, '--base-image', base, ...releaseArgs, '--broker-dir', brokerDir];
+  const r = await runCli(args, CLI_KILL_MS);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /devices\.csv:3: hall-1\/cab-1 .*locker/);
+  t.same(await readdir(out).catch(() => []), [], "no image at all: neither the good rows' nor a copy of the base for the bad one");
+  await t.rejects(stat(brokerDir), 'no broker files');
+  await writeFile(csv, 'hall,device,roles,board\nhall-1,kiosk-1,,sim\nhall-1,kiosk-3,,sim\n');
+  const good = await runCli(args, CLI_KILL_MS);
+  t.equal(good.code, 0, good.stderr);
+  t.same((await readdir(out)).sort(), ['hall-1-kiosk-1.img', 'hall-1-kiosk-3.img'], 'the two images, and nothing temporary beside them');
+  t.match(readBack(join(out, 'hall-1-kiosk-3.img'), PART_START * 512, 'user-data'), /hostname: kiosk-3/);
 });

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../../testkit/device-process.js';
 import { tempDir } from '../../testkit/temp.js';
@@ -164,6 +164,79 @@ t.test('a device id already used by another hall on the same broker is refused',
   t.match(two.stderr, /broker account "kiosk-1" already belongs to hall hall-1/);
   t.equal(await readFile(join(brokerDir, 'halld.passwd'), 'utf8'), before);
   await t.rejects(stat(join(dir, 'b', 'etc/halld/device.json')));
+});
+
+t.test('CSV batch: rows refused only when their device.json is checked stop the whole batch; nothing is written', async (t) => {
+  const dir = await tempDir(t);
+  const key = await serverKey(dir);
+  const out = join(dir, 'out');
+  const brokerDir = join(dir, 'broker');
+  const csv = join(dir, 'devices.csv');
+  await writeFile(
+    csv,
+    [
+      'hall,device,roles,board,broker',
+      'hall-1,kiosk-1,,sim,',
+      // Passes the mqtt:// prefix check; the loader refuses the port.
+      'hall-1,kiosk-2,,sim,mqtt://broker.hall.local:99999',
+      // A locker without its section (no doors).
+      'hall-1,cab-1,locker,sim,',
+      'hall-1,kiosk-4,,sim,',
+      '',
+    ].join('\n'),
+  );
+  const args = ['provision', '--csv', csv, '--out', out, '--broker-dir', brokerDir, '--server-key-pub', key, '--broker', 'mqtt://127.0.0.1:1883'];
+  const bad = await runCli(args, CLI_KILL_MS);
+  t.equal(bad.code, 2, bad.stderr);
+  const lines = bad.stderr.trim().split('\n');
+  t.match(lines[0], new RegExp(`${csv}:3: hall-1/kiosk-2 .*broker/url`), 'the bad broker URL, by line');
+  t.match(lines[1], new RegExp(`${csv}:4: hall-1/cab-1 .*locker`), 'the role without its section, by line');
+  t.equal(lines.length, 2, bad.stderr);
+  await t.rejects(stat(out), 'no device root written, not even for the good rows');
+  await t.rejects(stat(brokerDir), 'no broker files written');
+
+  // With a broker folder from an earlier run: it stays byte for byte as it was.
+  await writeFile(csv, ['hall,device,roles,board', 'hall-1,kiosk-1,,sim', ''].join('\n'));
+  t.equal((await runCli(args, CLI_KILL_MS)).code, 0);
+  const snapshot = async () => Promise.all(['halld.passwd', 'halld.acl', 'halld-devices.json'].map((f) => readFile(join(brokerDir, f), 'utf8')));
+  const before = await snapshot();
+  const kiosk1 = await readFile(join(out, 'hall-1/kiosk-1/etc/halld/device.json'), 'utf8');
+  await writeFile(csv, ['hall,device,roles,board', 'hall-1,kiosk-1,,sim', 'hall-1,kiosk-5,,sim', 'hall-1,cab-2,locker,sim', ''].join('\n'));
+  const again = await runCli([...args, '--rotate'], CLI_KILL_MS);
+  t.equal(again.code, 2);
+  t.match(again.stderr, new RegExp(`${csv}:4: hall-1/cab-2 `));
+  t.same(await snapshot(), before, 'the broker files are as they were');
+  t.equal(await readFile(join(out, 'hall-1/kiosk-1/etc/halld/device.json'), 'utf8'), kiosk1, 'the earlier device is as it was (no rotated password)');
+  await t.rejects(stat(join(out, 'hall-1/kiosk-5')), 'the good new row is not written');
+  t.same((await readdir(out)).sort(), ['hall-1'], 'no temporary folder left behind');
+});
+
+t.test('`extra` may not set identity fields, and an error never echoes a file it read', async (t) => {
+  const dir = await tempDir(t);
+  const out = join(dir, 'out');
+  const brokerDir = join(dir, 'broker');
+  const csv = join(dir, 'devices.csv');
+  await writeFile(join(dir, 'identity.json'), JSON.stringify({ hall: 'hall-9', device: 'kiosk-9', dataDir: '/tmp/elsewhere', broker: { url: 'mqtt://evil.example:1883', username: 'kiosk-9', password: 'x' }, security: { serverPublicKey: 'AAAA' } }));
+  await writeFile(join(dir, 'shadow'), 'root:$6$secrethash.SALT:19000:0:99999:7:::\nhalld:!:19000::::::\n');
+  await writeFile(join(dir, 'fine.json'), JSON.stringify({ log: { level: 'debug' } }));
+  await writeFile(csv, ['hall,device,roles,board,extra', 'hall-1,kiosk-1,,sim,identity.json', 'hall-1,kiosk-2,,sim,shadow', 'hall-1,kiosk-3,,sim,fine.json', ''].join('\n'));
+  const r = await runCli(['provision', '--csv', csv, '--out', out, '--broker-dir', brokerDir], CLI_KILL_MS);
+  t.equal(r.code, 2);
+  const lines = r.stderr.trim().split('\n');
+  t.match(lines[0], new RegExp(`${csv}:2: extra: identity\\.json may not set hall, device, dataDir, broker\\.url, broker\\.username, broker\\.password, security\\.serverPublicKey`));
+  t.match(lines[1], new RegExp(`${csv}:3: extra: shadow is not a JSON object \\(not valid JSON at line 1, column 1\\)`));
+  t.notMatch(r.stderr, /root|secrethash|SALT|halld:!/, 'nothing of the file is echoed');
+  t.equal(lines.length, 2, r.stderr);
+  await t.rejects(stat(out), 'nothing written');
+
+  const one = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-7', '--target', join(dir, 'root'), '--extra', join(dir, 'shadow')], CLI_KILL_MS);
+  t.equal(one.code, 2);
+  t.notMatch(one.stderr, /root:|secrethash/, 'nor with --extra for one device');
+  t.match(one.stderr, /shadow is not a JSON object \(not valid JSON at line 1, column 1\)/);
+  const id = await runCli(['provision', '--hall', 'hall-1', '--device', 'kiosk-7', '--target', join(dir, 'root'), '--extra', join(dir, 'identity.json')], CLI_KILL_MS);
+  t.equal(id.code, 2);
+  t.match(id.stderr, /may not set hall, device/);
+  await t.rejects(stat(join(dir, 'root', 'etc/halld/device.json')));
 });
 
 t.test('a device left off the broker, or without the server key, is warned about; a re-run keeps the key it has', async (t) => {

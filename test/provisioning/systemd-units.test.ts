@@ -66,3 +66,21 @@ t.test('halld.service: notify + watchdog, the start limit in [Unit], the halld u
   t.ok(service.includes('CacheDirectory=halld') && service.includes('Environment=NODE_COMPILE_CACHE=/var/cache/halld/compile-cache'), "the compile cache in a directory systemd makes writable for halld (ProtectSystem=strict)");
   t.ok(service.includes(`ExecStart=${BOARD_NODE} /opt/halld/current/dist/halld.mjs run --config /etc/halld/device.json`), "runs the release's own Node on the installed bundle");
 });
+
+t.test('the screen token: halld keeps it in /run/halld for its group; the kiosk unit opens Chromium with it', async (t) => {
+  const halld = sections(await readFile(`${dir}halld.service`, 'utf8')).get('Service') ?? [];
+  for (const line of ['RuntimeDirectory=halld', 'RuntimeDirectoryMode=0750', 'RuntimeDirectoryPreserve=yes']) t.ok(halld.includes(line), line);
+  const kiosk = sections(await readFile(`${dir}halld-kiosk.service`, 'utf8')).get('Service') ?? [];
+  t.ok(kiosk.includes('SupplementaryGroups=halld'), 'the browser may read the token');
+  const exec = kiosk.find((l) => l.startsWith('ExecStart='))?.slice('ExecStart='.length) ?? '';
+  // Run the unit's command as systemd would hand it to the shell ($$ is a literal $), with echo for Chromium.
+  const tmp = await mkdtemp(join(tmpdir(), 'halld-unit-'));
+  t.teardown(() => rm(tmp, { recursive: true, force: true }));
+  const token = 'ab'.repeat(32);
+  await writeFile(join(tmp, 'screen-token'), `${token}\n`);
+  const match = /^\/bin\/sh -c '(.*)'$/.exec(exec);
+  t.ok(match, 'ExecStart runs a shell');
+  const script = (match?.[1] ?? '').replaceAll('$$', '$').replace('exec /usr/bin/chromium', 'exec /bin/echo').replace('/run/halld/screen-token', join(tmp, 'screen-token'));
+  const out = await new Promise<string>((resolve, reject) => execFile('/bin/sh', ['-c', script], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+  t.match(out.trim(), new RegExp(`--kiosk .* http://127\\.0\\.0\\.1:8080/\\?screen=${token}$`), 'Chromium gets the page URL with the token');
+});

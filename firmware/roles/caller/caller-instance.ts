@@ -106,7 +106,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
     const keypad = new CallerKeypad(ctx, c, board);
     let pageError: string | null = null;
     const page = c.page.enabled
-      ? await startCallerPage({ board, view: () => callerView(board, { rev, lang: c.lang, window: c.window, hallName: c.hallName, timeZone: ctx.timeZone, now: ctx.clock.bestGuess() }), timers: ctx.timers, host: c.page.host, port: c.page.port, log: ctx.log.child({ part: 'caller-page' }) }).catch((err: unknown) => {
+      ? await startCallerPage({ board, view: () => callerView(board, { rev, lang: c.lang, window: c.window, hallName: c.hallName, timeZone: ctx.timeZone, now: ctx.clock.bestGuess() }), timers: ctx.timers, host: c.page.host, port: c.page.port, log: ctx.log.child({ part: 'caller-page' }), screenToken: ctx.screenToken }).catch((err: unknown) => {
           // Without the TV page the panels still show the calls: a busy port is a fault to report.
           pageError = (err as Error).message;
           ctx.log.error({ err: pageError, port: c.page.port }, 'caller TV page not served');

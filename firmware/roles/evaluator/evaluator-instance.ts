@@ -29,7 +29,7 @@ async function startFront(ctx: RoleContext<EvaluatorContract>, config: Evaluator
   await oled?.start();
   let pageError: string | null = null;
   const page = config.page.enabled
-    ? await startEvaluatorPage({ desk, timers: ctx.timers, host: config.page.host, port: config.page.port, log: ctx.log.child({ part: 'evaluator-page' }) }).catch((err: unknown) => {
+    ? await startEvaluatorPage({ desk, timers: ctx.timers, host: config.page.host, port: config.page.port, log: ctx.log.child({ part: 'evaluator-page' }), screenToken: ctx.screenToken }).catch((err: unknown) => {
         // Without the page the buttons still rate: a busy port is a fault to report, not a dead evaluator.
         pageError = (err as Error).message;
         ctx.log.error({ err: pageError, port: config.page.port }, 'evaluator page not served');

@@ -2,7 +2,9 @@
 // is unlocked (unlock(): rate limit, one frame, confirmation by the door sensor).
 //
 // The poll reads every board's sensors each pollIntervalMs. A door that opens while none of our
-// unlocks is being confirmed is door.forced; one that stays open leftOpenAfterMs is
+// unlocks is being confirmed is door.forced, unless an unlock of ours that was not seen open
+// ended within lateOpenWindowMs (unconfirmed-unlocks.ts): then it is that unlock's door.opened
+// {late:true}, with its deposit handed out. One that stays open leftOpenAfterMs is
 // door.left-open; one that closes is door.closed. A board that stops answering is board.fault
 // (from the driver's health), and board.ok when it answers again; the other boards go on.
 // At start nothing is pulsed: the only thing the cabinet sends unasked is a status query.
@@ -16,9 +18,11 @@ import { delay } from './delay.js';
 import { doorModel, occupied, type DoorModel } from './door-model.js';
 import type { AuditEntry, LockerStore } from './locker-store.js';
 import type { CodeResult } from './code-result.js';
+import { UnconfirmedUnlocks, type UnconfirmedUnlock } from './unconfirmed-unlocks.js';
 
 export type UnlockOutcome =
-  | { ok: true; waitedMs: number }
+  /** `settle` goes into the transaction that records the open (it ends the unlock's unconfirmed record). */
+  | { ok: true; waitedMs: number; alreadyOpen: boolean; settle: Statement }
   | { ok: false; code: 'RATE_LIMITED' | 'BOARD' | 'NOT_DETECTED' | 'BUSY'; message: string };
 
 export interface UnlockRequest {
@@ -27,6 +31,8 @@ export interface UnlockRequest {
   depositId?: string;
   reason?: string;
   signal?: AbortSignal;
+  /** Committed with the unlock's own record, before the frame leaves (e.g. the code path's audit row). */
+  alongside?: Statement[];
 }
 
 interface BoardEntry {
@@ -46,6 +52,8 @@ export class Cabinet {
   private stopped = false;
   private readonly changeListeners = new Set<() => void>();
   private readonly closeListeners = new Set<(d: DoorModel) => void>();
+  private readonly handedOutListeners = new Set<(depositId: string) => void>();
+  private readonly unconfirmed: UnconfirmedUnlocks;
   lockoutUntil = 0;
   pageUrl: string | null = null;
   /** The keypad's entry (a count, never the digits) and its last result; null without a keypad. */
@@ -56,6 +64,7 @@ export class Cabinet {
     public config: LockerConfig,
     readonly records: LockerStore,
   ) {
+    this.unconfirmed = new UnconfirmedUnlocks(ctx.store, () => ctx.clock.bestGuess(), () => this.config.lateOpenWindowMs);
     for (const c of config.doors) this.doors.set(c.door, doorModel(c));
     for (const name of new Set(config.doors.map((d) => d.board))) this.boards.set(name, { name, board: undefined, openError: undefined, reported: undefined, offHealth: undefined });
   }
@@ -73,6 +82,7 @@ export class Cabinet {
       if (d) d.dropOff = { depositId: p.depositId, receiptCode: p.receiptCode };
     }
     this.lockoutUntil = (await this.records.lockout()).until;
+    await this.unconfirmed.load();
     await Promise.all([...this.boards.values()].map((b) => this.openBoard(b)));
     await this.poll();
     this.pollTimer = this.ctx.timers.setInterval(() => void this.poll(), this.config.pollIntervalMs);
@@ -89,6 +99,12 @@ export class Cabinet {
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** Called with the deposit a late-seen open handed out (its overdue timer goes). */
+  onHandedOut(listener: (depositId: string) => void): () => void {
+    this.handedOutListeners.add(listener);
+    return () => this.handedOutListeners.delete(listener);
   }
 
   /** Called with the door each time the poll sees it close. */
@@ -172,14 +188,23 @@ export class Cabinet {
       return { ok: false, code: 'RATE_LIMITED', message: `door ${d.door} was opened ${d.recentOpens.length} times within ${windowMs} ms (limit ${maxOpens}); try again later` };
     d.recentOpens.push(now);
     d.expecting = true;
+    // What the sensor said before the pulse: an open door is pulsed anyway (a broken sensor cable must not keep an item locked in).
+    const alreadyOpen = d.open === true;
     try {
+      await this.unconfirmed.sending(
+        { door: d.door, by: req.by, ...(req.commandId !== undefined ? { commandId: req.commandId } : {}), ...(req.depositId !== undefined ? { depositId: req.depositId } : {}), ...(req.reason !== undefined ? { reason: req.reason } : {}) },
+        req.alongside,
+      );
       const sent = await b.open(d.lock);
-      if (!sent.ok && !sent.sent) return { ok: false, code: 'BOARD', message: `board ${d.board} lock ${d.lock}: ${sent.code} ${sent.message}` };
+      if (!sent.ok && !sent.sent) {
+        await this.unconfirmed.notSent(d.door);
+        return { ok: false, code: 'BOARD', message: `board ${d.board} lock ${d.lock}: ${sent.code} ${sent.message}` };
+      }
       for (;;) {
         const s = await b.status(d.lock);
         if (s.ok && s.value.open) {
           this.sawOpen(d, s.value);
-          return { ok: true, waitedMs: Math.round(this.ctx.clock.monotonicMs() - now) };
+          return { ok: true, waitedMs: Math.round(this.ctx.clock.monotonicMs() - now), alreadyOpen, settle: this.unconfirmed.settled(d.door) };
         }
         const waited = this.ctx.clock.monotonicMs() - now;
         if (waited >= this.config.openConfirmMs || this.stopped || req.signal?.aborted === true) {
@@ -286,8 +311,10 @@ export class Cabinet {
       d.open = true;
       d.openedAtMs = this.ctx.clock.monotonicMs();
       this.armLeftOpen(d);
+      const late = this.unconfirmed.claim(d.door);
+      if (late) void this.lateOpened(d, late);
       // Open at start is not a tamper we saw; any later open without an unlock is.
-      if (!first) void this.emit('door.forced', { door: d.door }, { who: 'device', what: 'forced', door: d.door });
+      else if (!first) void this.emit('door.forced', { door: d.door }, { who: 'device', what: 'forced', door: d.door });
     } else {
       const wasOpen = d.open === true;
       d.open = false;
@@ -300,6 +327,27 @@ export class Cabinet {
       }
     }
     return true;
+  }
+
+  /** The door of an unlock that ended unconfirmed is seen open within the window: that unlock opened it. */
+  private async lateOpened(d: DoorModel, u: UnconfirmedUnlock): Promise<void> {
+    const ids = { ...(u.commandId !== undefined ? { commandId: u.commandId } : {}), ...(u.depositId !== undefined ? { depositId: u.depositId } : {}) };
+    const detail = { late: true, ...(u.depositId !== undefined ? { depositId: u.depositId } : {}) };
+    const audit = { who: u.by, door: d.door, ...(u.commandId !== undefined ? { commandId: u.commandId } : {}), detail };
+    const events: Parameters<Cabinet['emitTogether']>[0] = [
+      { name: 'door.opened', data: { door: d.door, by: u.by, ...ids, ...(u.reason !== undefined ? { reason: u.reason } : {}), late: true }, audit: { ...audit, what: 'opened' } },
+    ];
+    const statements = [this.unconfirmed.settled(d.door)];
+    // Its deposit is handed out as by an open seen in time, if nothing else ended it meanwhile.
+    const depositId = u.depositId !== undefined && d.depositId === u.depositId ? u.depositId : undefined;
+    if (depositId !== undefined) {
+      events.push({ name: 'item.picked-up', data: { door: d.door, depositId, by: u.by, offline: !this.ctx.link.connected, ...(u.commandId !== undefined ? { commandId: u.commandId } : {}), late: true }, audit: { ...audit, what: 'picked-up' } });
+      statements.push(this.records.endStatement(depositId, 'picked-up'));
+      d.depositId = undefined;
+      for (const l of this.handedOutListeners) l(depositId);
+    }
+    await this.emitTogether(events, statements);
+    this.changed();
   }
 
   /** Every board answers a status query now (diag: bus scan). */

@@ -44,6 +44,18 @@ export const LockerConfigSchema = Type.Object(
     pollIntervalMs: Type.Integer({ minimum: 50, maximum: 10_000, default: 500, description: 'how often every board\'s door sensors are read (forced doors, closes, board faults)' }),
     confirmPollMs: Type.Integer({ minimum: 10, maximum: 1000, default: 50, description: 'after an unlock, how often the door\'s sensor is read until it opens' }),
     openConfirmMs: Type.Integer({ minimum: 500, maximum: 30_000, default: 5000, description: 'an unlocked door not seen open within this time is door.open-not-detected' }),
+    lateOpenWindowMs: Type.Integer({
+      minimum: 0,
+      maximum: 600_000,
+      default: 30_000,
+      description: 'an open whose door was not seen open in time (board silent, latch slow, device restarted) and is then seen open within this time is door.opened {late:true}, not door.forced',
+    }),
+    scryptBudgetMs: Type.Integer({
+      minimum: 10,
+      maximum: 10_000,
+      default: 250,
+      description: "a deposit whose pickup-code check (one scrypt with its parameters) takes longer than this on this board is refused: every code typed is checked against every deposit",
+    }),
     scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.scanners part whose scans are pickup codes (the QR in the SMS)' })),
     keypad: Type.Optional(LockerKeypadSchema),
     page: Type.Object(

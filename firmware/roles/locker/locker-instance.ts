@@ -10,10 +10,9 @@ import { OverdueWatch } from './overdue-watch.js';
 import { PickupDesk } from './pickup-desk.js';
 import { lockerSectionProblems } from './section-problems.js';
 import { lockerSelfTests } from './self-tests.js';
+import { scryptProblem } from './scrypt-check.js';
 import { startLockerFront, type LockerFront } from './locker-front.js';
 
-/** Largest memory an scrypt check may take on the board (N * r * 128 bytes). */
-const MAX_SCRYPT_BYTES = 64 * 1024 * 1024;
 /** The dispatcher's deadline for `open`: longer than any openConfirmMs (30 s max) plus the bus. */
 const OPEN_TIMEOUT_MS = 40_000;
 
@@ -34,6 +33,7 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
   });
   const desk = new PickupDesk(ctx, cabinet, overdue);
   const offClose = cabinet.onClose((d) => void desk.closed(d));
+  const offHandedOut = cabinet.onHandedOut((depositId) => overdue.cancel(depositId));
   await cabinet.start();
   for (const dep of await records.activeDeposits()) if (!dep.overdueReported) overdue.schedule({ depositId: dep.depositId, door: dep.door, overdueAt: dep.overdueAt });
   let front: LockerFront = await startLockerFront(ctx, initial, cabinet, desk);
@@ -62,8 +62,10 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
     const out = await cabinet.unlock(d, { by: 'command', commandId: cmd.id, reason: data.reason, ...(data.depositId !== undefined ? { depositId: data.depositId } : {}) });
     if (!out.ok) throw failure(out);
     const extra = data.depositId !== undefined ? { depositId: data.depositId } : {};
-    cmd.record(records.auditStatement({ who: 'server', what: 'opened', door: d.door, commandId: cmd.id, detail: { reason: data.reason, ...extra } }));
-    cmd.emit('door.opened', { door: d.door, by: 'command', commandId: cmd.id, reason: data.reason, ...extra });
+    const already = out.alreadyOpen ? { alreadyOpen: true as const } : {};
+    cmd.record(out.settle);
+    cmd.record(records.auditStatement({ who: 'server', what: 'opened', door: d.door, commandId: cmd.id, detail: { reason: data.reason, ...extra, ...already } }));
+    cmd.emit('door.opened', { door: d.door, by: 'command', commandId: cmd.id, reason: data.reason, ...extra, ...already });
     if (data.depositId !== undefined) {
       cmd.record(records.endStatement(data.depositId, 'picked-up'));
       cmd.emit('item.picked-up', { door: d.door, depositId: data.depositId, by: 'command', offline: !ctx.link.connected, commandId: cmd.id });
@@ -71,21 +73,22 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
       overdue.cancel(data.depositId);
     }
     cabinet.changed();
-    return { opened: true, door: d.door, waitedMs: out.waitedMs };
+    return { opened: true, door: d.door, waitedMs: out.waitedMs, ...already };
   };
 
   return {
     commands: roleCommands(lockerContract, {
-      open: { effect: 'hardware', secure: true, timeoutMs: OPEN_TIMEOUT_MS, run: open },
+      // Every command here is secure by the contract (signed, topic-bound, unexpired).
+      open: { effect: 'hardware', timeoutMs: OPEN_TIMEOUT_MS, run: open },
       deposit: {
         effect: 'state',
         run: async (data, cmd) => {
           oneCabinet(cmd);
           const d = doorOf(data.door);
-          const { N, r } = data.scrypt;
-          if ((N & (N - 1)) !== 0) throw new CommandError('BAD_REQUEST', `scrypt N must be a power of two, not ${N}`);
-          if (128 * N * r > MAX_SCRYPT_BYTES) throw new CommandError('BAD_REQUEST', `scrypt N * r * 128 = ${128 * N * r} bytes is over the board's ${MAX_SCRYPT_BYTES}`);
           if (data.codeHash.length !== data.scrypt.keylen * 2) throw new CommandError('BAD_REQUEST', `codeHash has ${data.codeHash.length / 2} bytes, scrypt.keylen says ${data.scrypt.keylen}`);
+          // Before the door and id checks: those and the record below then run with no await between them and a concurrent deposit.
+          const unusable = await scryptProblem(data.scrypt, cabinet.config.scryptBudgetMs);
+          if (unusable !== undefined) throw new CommandError('BAD_REQUEST', unusable);
           const known = await records.depositState(data.depositId);
           if (known) throw new CommandError('BAD_REQUEST', `deposit ${data.depositId} already exists (${known.state}, door ${known.door})`);
           if (d.depositId !== undefined) throw new CommandError('BUSY', `door ${d.door} already holds deposit ${d.depositId}`);
@@ -118,8 +121,20 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
           return { depositId: data.depositId, state: 'revoked' };
         },
       },
-      disable: { effect: 'state', run: async (data, cmd) => setEnabled(data.door, false, cmd.id, (s) => cmd.record(s)) },
-      enable: { effect: 'state', run: async (data, cmd) => setEnabled(data.door, true, cmd.id, (s) => cmd.record(s)) },
+      disable: {
+        effect: 'state',
+        run: async (data, cmd) => {
+          oneCabinet(cmd);
+          return setEnabled(data.door, false, cmd.id, (s) => cmd.record(s));
+        },
+      },
+      enable: {
+        effect: 'state',
+        run: async (data, cmd) => {
+          oneCabinet(cmd);
+          return setEnabled(data.door, true, cmd.id, (s) => cmd.record(s));
+        },
+      },
     }),
     ...lockerSelfTests(ctx, cabinet),
     async checkConfig(next) {
@@ -137,6 +152,7 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
     async stop() {
       offLink();
       offClose();
+      offHandedOut();
       overdue.stop();
       cabinet.stop();
       await front.stop();

@@ -1,4 +1,4 @@
-// The locker role (智能存储柜): cmds `open` (signed), `deposit`, `revoke`, `disable`, `enable`;
+// The locker role (智能存储柜): cmds `open`, `deposit`, `revoke`, `disable`, `enable` (all signed);
 // evts door.*, item.*, code.*, board.*. The manifest is all a device without the role loads;
 // the implementation is imported on start.
 import { lockerContract } from '../../../protocol/locker.js';

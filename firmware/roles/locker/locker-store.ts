@@ -4,6 +4,7 @@
 // goes out in the same transaction as its audit row, so the outbox and the audit never differ.
 import type { Statement, Store } from '../../store/store.js';
 import type { OpenedBy, ScryptParams } from '../../../protocol/locker.js';
+import { UNLOCK_MIGRATION } from './unconfirmed-unlocks.js';
 
 export const LOCKER_MIGRATIONS = [
   `CREATE TABLE lk_deposit (
@@ -33,6 +34,9 @@ export const LOCKER_MIGRATIONS = [
      command_id TEXT,
      detail TEXT
    );`,
+  // deposit.unusable is reported once per deposit, across restarts.
+  'ALTER TABLE lk_deposit ADD COLUMN unusable_reported INTEGER NOT NULL DEFAULT 0;',
+  UNLOCK_MIGRATION,
 ];
 
 /** 'dropping': a citizen's drop-off door is open and not yet closed (it becomes active on close). */
@@ -49,6 +53,8 @@ export interface DepositRow {
   overdueAt: number;
   overdueReported: boolean;
   receiptCode: string | null;
+  /** deposit.unusable was reported (its code cannot be checked here). */
+  unusableReported?: boolean;
 }
 
 // A type alias (not an interface) so it satisfies the store's Row index signature.
@@ -63,6 +69,7 @@ type RawDeposit = {
   overdue_at: number;
   overdue_reported: number;
   receipt_code: string | null;
+  unusable_reported: number;
 };
 
 export interface AuditEntry {
@@ -98,6 +105,7 @@ export class LockerStore {
       overdueAt: r.overdue_at,
       overdueReported: r.overdue_reported === 1,
       receiptCode: r.receipt_code,
+      unusableReported: r.unusable_reported === 1,
     }));
   }
 
@@ -140,6 +148,10 @@ export class LockerStore {
   /** A drop-off whose door did not open: nothing was left in it. */
   abandonDropOffStatement(depositId: string): Statement {
     return { sql: "UPDATE lk_deposit SET state = 'revoked' WHERE deposit_id = ? AND state = 'dropping'", params: [depositId] };
+  }
+
+  unusableStatement(depositId: string): Statement {
+    return { sql: 'UPDATE lk_deposit SET unusable_reported = 1 WHERE deposit_id = ?', params: [depositId] };
   }
 
   overdueStatement(depositId: string): Statement {

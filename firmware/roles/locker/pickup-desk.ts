@@ -11,6 +11,7 @@ import type { RoleContext } from '../role-module.js';
 import type { Cabinet } from './cabinet.js';
 import { occupied, type DoorModel } from './door-model.js';
 import type { OverdueWatch } from './overdue-watch.js';
+import type { DepositRow } from './locker-store.js';
 
 import type { CodeResult } from './code-result.js';
 
@@ -74,17 +75,17 @@ export class PickupDesk {
     if (lockout.tries > 0) await this.ctx.store.commit([records.lockoutStatement({ tries: 0, until: 0 })]);
     const fault = this.cabinet.fault(d);
     if (fault !== undefined) return { ok: false, reason: 'unavailable', door: d.door, message: fault };
-    // Durable before the frame: the audit says an unlock was sent for this deposit.
-    await records.audit({ who: via, what: 'unlock', door: d.door, detail: { depositId } });
-    const out = await this.cabinet.unlock(d, { by: via, depositId });
+    // Durable before the frame (with the unlock's own record): the audit says an unlock was sent for this deposit.
+    const out = await this.cabinet.unlock(d, { by: via, depositId, alongside: [records.auditStatement({ who: via, what: 'unlock', door: d.door, detail: { depositId } })] });
     if (!out.ok) return { ok: false, reason: out.code === 'NOT_DETECTED' ? 'not-opened' : 'unavailable', door: d.door, message: out.message };
     const offline = !this.ctx.link.connected;
+    const already = out.alreadyOpen ? { alreadyOpen: true as const } : {};
     await this.cabinet.emitTogether(
       [
-        { name: 'door.opened', data: { door: d.door, by: via, depositId }, audit: { who: via, what: 'opened', door: d.door, detail: { depositId } } },
+        { name: 'door.opened', data: { door: d.door, by: via, depositId, ...already }, audit: { who: via, what: 'opened', door: d.door, detail: { depositId, ...already } } },
         { name: 'item.picked-up', data: { door: d.door, depositId, by: via, offline }, audit: { who: via, what: 'picked-up', door: d.door, detail: { depositId, offline } } },
       ],
-      [records.endStatement(depositId, 'picked-up')],
+      [records.endStatement(depositId, 'picked-up'), out.settle],
     );
     if (d.depositId === depositId) d.depositId = undefined;
     this.overdue.cancel(depositId);
@@ -92,16 +93,42 @@ export class PickupDesk {
     return { ok: true, door: d.door };
   }
 
-  /** The active, unexpired certificate deposit whose hash the code matches. */
+  /**
+   * The active, unexpired certificate deposit whose hash the code matches. Each deposit is checked
+   * on its own: one whose check fails (parameters node:crypto refuses) is skipped and reported,
+   * and never hides the deposits after it.
+   */
   private async find(code: string, now: number): Promise<{ door: DoorModel; depositId: string } | undefined> {
     for (const dep of await this.cabinet.records.activeDeposits()) {
       if (dep.kind !== 'certificate' || dep.codeHash === null || dep.salt === null || dep.scrypt === null || dep.expiresAt <= now) continue;
       const d = this.cabinet.door(dep.door);
       if (!d?.enabled) continue;
-      if (await pickupCodeMatches(code, { codeHash: dep.codeHash, salt: dep.salt, scrypt: dep.scrypt })) return { door: d, depositId: dep.depositId };
+      let matches: boolean;
+      try {
+        matches = await pickupCodeMatches(code, { codeHash: dep.codeHash, salt: dep.salt, scrypt: dep.scrypt });
+      } catch (err) {
+        await this.unusable(dep, err);
+        continue;
+      }
+      if (matches) return { door: d, depositId: dep.depositId };
     }
     return undefined;
   }
+
+  /** Reports a deposit whose code cannot be checked, once (the flag is stored with the event). */
+  private async unusable(dep: DepositRow, err: unknown): Promise<void> {
+    if (dep.unusableReported === true || this.reportedUnusable.has(dep.depositId) || dep.scrypt === null) return;
+    this.reportedUnusable.add(dep.depositId);
+    const { N, r, p } = dep.scrypt;
+    const reason = `scrypt N=${N} r=${r} p=${p}: ${(err as Error).message}`;
+    this.ctx.log.error({ depositId: dep.depositId, door: dep.door, reason }, 'deposit code cannot be checked; skipped');
+    await this.cabinet.emit('deposit.unusable', { door: dep.door, depositId: dep.depositId, reason }, { who: 'device', what: 'deposit-unusable', door: dep.door, detail: { depositId: dep.depositId, reason } }, [
+      this.cabinet.records.unusableStatement(dep.depositId),
+    ]);
+  }
+
+  /** Deposits reported unusable in this boot (the stored flag covers the earlier ones). */
+  private readonly reportedUnusable = new Set<string>();
 
   /** Free doors by size: enabled, answering, closed, empty, not promised to anyone. */
   freeDoors(): Record<DoorSize, number> {
@@ -125,19 +152,22 @@ export class PickupDesk {
     const depositId = newId('drop-');
     const receiptCode = String(randomInt(0, 100_000_000)).padStart(8, '0');
     const now = this.ctx.clock.bestGuess();
-    // The pending drop-off is on disk before the frame: a restart with the door open still reports it on close.
-    await this.ctx.store.commit([
-      records.depositStatement({ depositId, door: d.door, kind: 'drop-off', codeHash: null, salt: null, scrypt: null, expiresAt: 0, overdueAt: now + DROP_OFF_OVERDUE_MS, overdueReported: false, receiptCode }, null, 'dropping'),
-      records.auditStatement({ who: 'citizen', what: 'unlock', door: d.door, detail: { depositId, dropOff: true } }),
-    ]);
+    // The pending drop-off is on disk before the frame (with the unlock's own record): a restart with the door open still reports it on close.
     d.dropOff = { depositId, receiptCode };
-    const out = await this.cabinet.unlock(d, { by: 'drop-off', depositId });
+    const out = await this.cabinet.unlock(d, {
+      by: 'drop-off',
+      depositId,
+      alongside: [
+        records.depositStatement({ depositId, door: d.door, kind: 'drop-off', codeHash: null, salt: null, scrypt: null, expiresAt: 0, overdueAt: now + DROP_OFF_OVERDUE_MS, overdueReported: false, receiptCode }, null, 'dropping'),
+        records.auditStatement({ who: 'citizen', what: 'unlock', door: d.door, detail: { depositId, dropOff: true } }),
+      ],
+    });
     if (!out.ok) {
       d.dropOff = undefined;
       await this.ctx.store.commit([records.abandonDropOffStatement(depositId)]);
       return { ok: false, reason: out.code === 'NOT_DETECTED' ? 'not-opened' : 'unavailable', message: out.message };
     }
-    await this.cabinet.emit('door.opened', { door: d.door, by: 'drop-off', depositId }, { who: 'citizen', what: 'opened', door: d.door, detail: { depositId } });
+    await this.cabinet.emit('door.opened', { door: d.door, by: 'drop-off', depositId }, { who: 'citizen', what: 'opened', door: d.door, detail: { depositId } }, [out.settle]);
     return { ok: true, door: d.door, receiptCode };
   }
 

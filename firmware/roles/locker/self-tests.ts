@@ -50,7 +50,7 @@ export function lockerSelfTests(ctx: RoleContext<LockerContract>, cabinet: Cabin
           const out = await cabinet.unlock(d, { by: 'self-test', signal: t.signal });
           results.push({ door: d.door, opened: out.ok, detail: out.ok ? `seen open after ${out.waitedMs} ms` : out.message });
           if (!out.ok) continue;
-          void cabinet.emit('door.opened', { door: d.door, by: 'self-test' }, { who: 'self-test', what: 'opened', door: d.door });
+          void cabinet.emit('door.opened', { door: d.door, by: 'self-test' }, { who: 'self-test', what: 'opened', door: d.door }, [out.settle]);
           t.prompt(`close door ${d.door}`);
           while (d.open === true && !t.signal.aborted) await delay(ctx.timers, CLOSE_CHECK_MS, t.signal);
         }

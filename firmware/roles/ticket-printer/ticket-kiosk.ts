@@ -62,7 +62,7 @@ export class TicketKiosk {
       kiosk.ticker.unref();
       if (config.kiosk.enabled) {
         // Without the page the buttons and the scanner still issue: a busy port is a fault to report, not a dead kiosk.
-        kiosk.server = await startKioskServer({ backend: kiosk.model, timers: ctx.timers, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }) }).catch(
+        kiosk.server = await startKioskServer({ backend: kiosk.model, timers: ctx.timers, host: config.kiosk.host, port: config.kiosk.port, log: ctx.log.child({ part: 'kiosk' }), screenToken: ctx.screenToken }).catch(
           (err: unknown) => {
             kiosk.pageError = (err as Error).message;
             ctx.log.error({ err: kiosk.pageError, port: config.kiosk.port }, 'kiosk page not served');

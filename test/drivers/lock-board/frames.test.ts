@@ -37,6 +37,21 @@ void t.test('8a80 requests: the documented frames', async (t) => {
   t.equal(xorBcc(h('8a 01 01 11')), 0x9b);
 });
 
+void t.test('8a80 on board 5, lock 24: board and lock bytes where they belong (BCCs worked out by hand)', async (t) => {
+  // A board address and a lock number that differ, and neither is 1: a codec that swapped the
+  // two, or read one for the other, passes every literal of board 1 lock 1.
+  const board5 = create8a80Codec({ address: 5, locks: 24, polarity: 'set-is-open', statusByteOrder: 'ch1-last' });
+  t.equal(hex(board5.unlock(24).request), '8a 05 18 11 86', 'unlock: 8A ^ 05 ^ 18 ^ 11 = 86');
+  t.equal(hex(board5.status(24).request), '80 05 18 33 ae', 'query one: 80 ^ 05 ^ 18 ^ 33 = AE');
+  t.equal(hex(board5.statusAll().request), '80 05 00 33 b6', 'query all: 80 ^ 05 ^ 00 ^ 33 = B6');
+  t.same(feed(board5.unlock(24).decode, [h('8a 05 18 00 97')]), { kind: 'frame', value: undefined }, 'unlock ack 8A 05 18 00 97');
+  t.same(feed(board5.status(24).decode, [h('80 05 18 11 8c')]), { kind: 'frame', value: { lock: 24, open: true } }, 'status 80 05 18 11 8C');
+  t.same(feed(board5.status(24).decode, [h('80 05 18 00 9d')]), { kind: 'frame', value: { lock: 24, open: false } }, 'status 80 05 18 00 9D');
+  t.not(feed(board5.status(24).decode, [h('80 18 05 11 8c')]).kind, 'frame', 'board and lock swapped is no reply of ours');
+  t.not(feed(board5.unlock(24).decode, [h('8a 18 05 00 97')]).kind, 'frame');
+  t.not(feed(board5.status(5).decode, [h('80 05 18 11 8c')]).kind, 'frame', "lock 24's reply does not answer lock 5");
+});
+
 void t.test('8a80 replies: unlock ack and single-lock status, with either polarity', async (t) => {
   t.same(feed(board1.unlock(1).decode, [h('8a 01 01 00 8a')]), { kind: 'frame', value: undefined }, 'unlock ack 8A 01 01 00 8A');
   t.same(feed(board1.status(1).decode, [h('80 01 01 11 91')]), { kind: 'frame', value: { lock: 1, open: true } }, '80 01 01 11 91, set-is-open');

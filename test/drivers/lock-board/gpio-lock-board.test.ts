@@ -157,8 +157,33 @@ t.test('config checks: unknown lines, a line used twice, a relay on an input, a 
     issues({ ...lines, lockBoards: { a: { protocol: 'gpio', locks: [{ relay: 'r1', sensor: 'd1' }] }, b: { protocol: 'gpio', locks: [{ relay: 'r2', sensor: 'd1' }] } } }),
     ['line "d1" is used twice: lockBoards.a.locks[0] (lock 1) sensor and lockBoards.b.locks[0] (lock 1) sensor'],
   );
+  t.same(
+    issues({ ...lines, outputs: { ...lines.outputs, r1: { pin: 5, initial: true } }, lockBoards: { cab: { protocol: 'gpio', locks: [{ relay: 'r1', sensor: 'd1' }] } } }),
+    ['lockBoards.cab.locks[0] (lock 1): relay "r1" would start energised (io.outputs.r1.initial is true): a lock relay must start off, or its door opens at every start'],
+  );
   t.match(issues(gpio([{ relay: 'r1', sensor: 'd1' }], { pulseMs: 5 })), [/^io\.lockBoards\.cab\.pulseMs: /]);
   t.match(issues(gpio([])), [/^io\.lockBoards\.cab\.locks: /]);
   t.match(issues(gpio([{ relay: 'r1' }])), ['io.lockBoards.cab.locks.0.sensor: Expected required property']);
   t.match(issues({ lockBoards: { cab: { protocol: '8a80', serial: 'x', address: 1 } } }), ['io.lockBoards.cab.locks: Expected required property'], 'a serial board is still checked against its own schema');
+});
+
+t.test('every relay is driven off from the start, active-low relay boards included; nothing pulses until an open', async (t) => {
+  const clock = useFakeTime(t, 1_000_000);
+  const hal = await createSimHal({
+    board: 'sim',
+    io: {
+      // Active-low inputs, as most opto-isolated relay modules have: off is the high level.
+      outputs: { r1: { pin: 5, activeLow: true }, r2: { pin: 6 } },
+      inputs: { d1: { pin: 20, pull: 'up', activeLow: true }, d2: { pin: 21, pull: 'up', activeLow: true } },
+      lockBoards: { cab: { protocol: 'gpio', locks: [{ relay: 'r1', sensor: 'd1' }, { relay: 'r2', sensor: 'd2' }], pulseMs: PULSE_MS } },
+    },
+  });
+  t.teardown(() => hal.close());
+  const board = await hal.lockBoard('cab');
+  t.same(hal.sim.outputHistory('r1').map((h) => [h.active, h.level]), [[false, 1]], 'the active-low relay sits at its high (off) level');
+  t.same(hal.sim.outputHistory('r2').map((h) => [h.active, h.level]), [[false, 0]]);
+  t.same(hal.sim.relayCabinet('cab').pulses, [], 'no door was released at start');
+  const opened = await runOnFakeTime(clock)(board.open(1));
+  t.ok(opened.ok);
+  t.same(hal.sim.outputHistory('r1').map((h) => h.level), [1, 0, 1], 'one pulse: low, then back to high');
 });

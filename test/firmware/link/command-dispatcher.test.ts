@@ -218,3 +218,38 @@ t.test('an id journaled as started but never finished in this boot (its result c
     { id: 'half-2', ok: false, dup: true, error: { code: 'INTERNAL', message: /nothing was done/ } },
   ]);
 });
+
+t.test('expiry: a command past its exp is refused EXPIRED and never runs; at exp it still runs; without trusted time nothing runs', async (t) => {
+  const store = await Store.open(await tempDir(t), { clock: systemClock });
+  t.teardown(() => store.close());
+  const r = rig(store);
+  const work = counted('state');
+  r.dispatcher.register('sys', 'work', work.spec);
+  const now = r.time.clock.now();
+  const at = (id: string, exp: number) => Buffer.from(JSON.stringify({ v: 1, id, ts: now - 60_000, exp, data: { n: 1 } }));
+  await r.dispatcher.handle(incoming, at('late-1', now - 1));
+  t.match(r.acks.at(-1), { id: 'late-1', ok: false, error: { code: 'EXPIRED', message: /expired 1 ms ago/ } });
+  await r.dispatcher.handle(incoming, at('late-2', now - 2 ** 40));
+  t.match(r.acks.at(-1), { id: 'late-2', ok: false, error: { code: 'EXPIRED' } });
+  t.equal(work.runs(), 0, 'nothing ran');
+  await r.dispatcher.handle(incoming, at('on-time', now));
+  t.match(r.acks.at(-1), { id: 'on-time', ok: true }, 'exp = now is not past');
+  t.equal(work.runs(), 1);
+
+  // clock.source beacon before any beacon: the expiry cannot be checked, so nothing runs.
+  const untrusted = new CommandDispatcher({
+    store,
+    clock: new TrustedClock('beacon', r.time.clock),
+    timers: r.time.timers,
+    publishAck: (json) => void r.acks.push(JSON.parse(json) as Ack),
+    protocolError: () => undefined,
+    serverPublicKey: undefined,
+    extraSecure: new Set(),
+    security: { maxSecureLifetimeMs: 300_000, maxClockSkewMs: 60_000 },
+    logger: silentLogger(),
+  });
+  untrusted.register('sys', 'work', work.spec);
+  await untrusted.handle(incoming, envelope('no-time', now));
+  t.match(r.acks.at(-1), { id: 'no-time', ok: false, error: { code: 'EXPIRED', message: /no trusted time/ } });
+  t.equal(work.runs(), 1, 'still one run');
+});

@@ -75,10 +75,34 @@ t.test('the journal is pruned by age at start; unfinished rows are kept', async 
   let now = NOW;
   const rig = await dispatcherRig(dir, {}, { clock: { now: () => now, monotonicMs: () => 0 } });
   for (let i = 0; i < 20; i++) await rig.send('note', `old-${i}`, { n: i });
+  // A command that was moving hardware when the board lost power, as old as the finished rows.
+  await rig.store.journalBegin('cut-mid-open', 'sys', 'note', 'actuating');
   await rig.store.close();
   now = NOW + 2 * 86_400_000;
   const next = await dispatcherRig(dir, { journal: { ackMaxBytes: 4096, maxRows: 50_000, maxAgeMs: 86_400_000 } }, { clock: { now: () => now, monotonicMs: () => 0 } });
   t.teardown(() => next.store.close());
-  const rows = await next.store.get<{ c: number }>('SELECT count(*) AS c FROM journal');
-  t.equal(rows?.c, 0, 'rows older than maxAgeMs are gone');
+  const rows = await next.store.all<{ id: string }>('SELECT id FROM journal');
+  t.same(rows.map((r) => r.id), ['cut-mid-open'], 'finished rows older than maxAgeMs are gone; the unfinished one is kept');
+  t.match(await next.store.journalGet('cut-mid-open'), { state: 'done', ack: /INDETERMINATE/ }, 'and answered INDETERMINATE at start');
+  await next.send('note', 'cut-mid-open', { n: 1 });
+  t.same(next.ran, [], 'a repeat of its id never runs it again');
+  t.match(next.acksFor('cut-mid-open'), [{ ok: false, dup: true, error: { code: 'INDETERMINATE' } }]);
+});
+
+t.test('pruning by count keeps unfinished rows however many finished ones are newer', async (t) => {
+  const dir = await tempDir(t);
+  let now = NOW;
+  const rig = await dispatcherRig(dir, {}, { clock: { now: () => now, monotonicMs: () => 0 } });
+  await rig.store.journalBegin('cut-mid-open', 'sys', 'note', 'actuating');
+  for (let i = 0; i < 20; i++) {
+    now += 1000;
+    await rig.send('note', `later-${i}`, { n: i });
+  }
+  await rig.store.close();
+  const next = await dispatcherRig(dir, { journal: { ackMaxBytes: 4096, maxRows: 5, maxAgeMs: 86_400_000 } }, { clock: { now: () => now, monotonicMs: () => 0 } });
+  t.teardown(() => next.store.close());
+  const rows = await next.store.all<{ id: string }>('SELECT id FROM journal ORDER BY received_at');
+  t.same(rows.map((r) => r.id), ['cut-mid-open', 'later-15', 'later-16', 'later-17', 'later-18', 'later-19'], 'the five newest finished rows and the unfinished one');
+  await next.send('note', 'cut-mid-open', { n: 1 });
+  t.same(next.ran, [], 'a repeat of its id never runs it again');
 });

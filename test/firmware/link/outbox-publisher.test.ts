@@ -32,6 +32,7 @@ t.test('an evt-ack above the highest published seq is refused and deletes nothin
   t.same(r.sent.map((s) => [s.seq, s.prev]), [[1, 0], [2, 1], [3, 2]]);
   const refused = await r.publisher.onAck(1e12);
   t.match(refused, { ok: false, reason: /1000000000000.*highest.*3/ });
+  t.match(await r.publisher.onAck(4), { ok: false, reason: /upTo 4 .*highest.*\(3\)/ }, 'one above the highest is already too many');
   t.equal(r.store.outboxStats().pending, 3, 'nothing deleted');
   t.equal(r.publisher.stats().ackedUpTo, 0);
   const ok = await r.publisher.onAck(3);

@@ -93,3 +93,11 @@ t.test('a signed ts more than maxClockSkewMs ahead of the device is refused', as
   t.match(await r.send(topicOf('restart'), signed(topicOf('restart'), r.now, 10_000, 60_000)), { ok: true });
   t.same(r.runs, ['restart']);
 });
+
+t.test('a signed command whose exp is before its ts is refused, even within skew and lifetime', async (t) => {
+  const r = await rig(t);
+  // ts 50 s ahead (within the skew), exp 10 s ahead (not expired): exp - ts is negative, so under any lifetime.
+  const ack = await r.send(topicOf('restart'), signed(topicOf('restart'), r.now, -40_000, 50_000));
+  t.match(ack, { ok: false, error: { code: 'UNAUTHORIZED', message: /exp .* is before its ts/ } });
+  t.same(r.runs, []);
+});

@@ -1,15 +1,19 @@
 // The evaluator on a small OLED (config `display`): the real role on the sim board, whose
 // simulated SSD1306 decodes the bytes the real driver sends; each screen (idle staff card, the
 // five levels while a rating is requested, thanks, 暂停服务) compared pixel-exact with the
-// checked-in PNGs in docs/evaluator/oled/. On a mismatch <name>.actual.png is written next to
-// the golden; after an intended change: HALLD_UPDATE_GOLDEN=1 node scripts/run-tests.mjs evaluator-oled
+// checked-in PNGs in docs/evaluator/oled/. A test run never writes into docs/: on a mismatch
+// <name>.actual.png goes to <tmpdir>/halld-golden-actual/evaluator-oled/ (named in the failure);
+// after an intended change: HALLD_UPDATE_DOCS=1 node scripts/run-tests.mjs evaluator-oled
+// (testkit/docs-screenshots.ts).
 import t, { type Test } from 'tap';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { caseRequest, evaluatorFixture, STAFF } from './evaluator-fixture.js';
 import { waitFor } from '../../../testkit/wait.js';
 import { deviceTime } from '../../../testkit/device-time.js';
+import { updatingDocs } from '../../../testkit/docs-screenshots.js';
 import { pngToMono } from '../../../simulators/ssd1306/oled-png.js';
 import type { Ssd1306Chip } from '../../../simulators/ssd1306/ssd1306-chip.js';
 import type { MonoFrame } from '../../../drivers/hal/types.js';
@@ -18,7 +22,9 @@ t.setTimeout(120_000);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const goldenDir = join(root, 'docs/evaluator/oled');
-const update = process.env.HALLD_UPDATE_GOLDEN === '1';
+const update = updatingDocs();
+/** Only a mismatch writes here, and it is kept to be looked at. */
+const actualDir = join(tmpdir(), 'halld-golden-actual', 'evaluator-oled');
 
 const oledIo = (height: 32 | 64) => ({ i2c: { oled: { address: 0x3c } }, displays: { status: { i2c: 'oled', height } } });
 
@@ -30,21 +36,25 @@ function differing(a: MonoFrame, b: MonoFrame): number {
 /** Waits until the glass holds what the golden does (the role redraws asynchronously), then checks it. */
 async function compareGolden(tt: Test, name: string, chip: Ssd1306Chip): Promise<void> {
   const golden = join(goldenDir, `${name}.png`);
-  const actual = join(goldenDir, `${name}.actual.png`);
-  mkdirSync(goldenDir, { recursive: true });
+  const actual = join(actualDir, `${name}.actual.png`);
+  const writeActual = () => {
+    mkdirSync(actualDir, { recursive: true });
+    writeFileSync(actual, chip.png());
+  };
   if (update) {
+    mkdirSync(goldenDir, { recursive: true });
     await new Promise((r) => setTimeout(r, 300)); // regeneration only: let the last redraw land
     writeFileSync(golden, chip.png());
     tt.comment(`wrote golden ${golden}`);
   }
   if (!existsSync(golden)) {
-    writeFileSync(actual, chip.png());
-    tt.fail(`${name}: no golden ${golden}; look at ${actual} and regenerate with HALLD_UPDATE_GOLDEN=1`);
+    writeActual();
+    tt.fail(`${name}: no golden ${golden}; look at ${actual} and regenerate with HALLD_UPDATE_DOCS=1`);
     return;
   }
   const want = pngToMono(readFileSync(golden));
   const diff = await waitFor(`${name} on the glass`, () => (differing(chip.glass(), want) === 0 ? 0 : undefined), 5_000).catch(() => differing(chip.glass(), want));
-  if (diff !== 0) writeFileSync(actual, chip.png());
+  if (diff !== 0) writeActual();
   tt.equal(diff, 0, `${name}: pixel-exact with the golden (on mismatch see ${actual})`);
   tt.ok(chip.glass().data.reduce((n, v) => n + v, 0) > 100, `${name}: the glass shows something`);
   tt.same(chip.problems(), [], 'the chip is set up right for its glass');

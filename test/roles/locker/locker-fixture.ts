@@ -90,7 +90,7 @@ export const KERONG_IO = {
   lockBoards: { 'cab-a': { serial: 'rs485', protocol: 'kerong-cu', address: 0, locks: 16 } },
 };
 
-export async function lockerFixture(t: Teardown, options: { role?: Record<string, unknown>; io?: Record<string, unknown> } = {}): Promise<LockerFixture> {
+export async function lockerFixture(t: Teardown, options: { role?: Record<string, unknown>; io?: Record<string, unknown>; security?: Record<string, unknown> } = {}): Promise<LockerFixture> {
   const dir = await tempDir(t, 'halld-locker-');
   const time = deviceTime(t);
   const keys = generateSigningKeys();
@@ -110,7 +110,7 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     // time): a short resend, so a test that runs device time far ahead does not outrun it.
     outbox: { resendMs: 200 },
     // A long signed lifetime: the device's fake clock runs ahead of the server's real one.
-    security: { serverPublicKey: keys.publicKeyPem, maxSecureLifetimeMs: 3_600_000 },
+    security: options.security ?? { serverPublicKey: keys.publicKeyPem, maxSecureLifetimeMs: 3_600_000 },
     io: options.io ?? IO,
     roles: {
       sys: {},

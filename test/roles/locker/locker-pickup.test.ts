@@ -105,3 +105,24 @@ t.test('revoke stops a code; disable hides a door from drop-off; a deposit in a 
   t.match(await e.command('enable', { door: 1 }), { ok: true });
   t.match(await e.page('drop-off', { size: 'S' }), { ok: true, door: 1 });
 });
+
+t.test('a wrong code that shares all but its last digit with the right one opens nothing', async (t) => {
+  const e = await lockerFixture(t);
+  await e.deposit(2, 'dep-prefix', '42819300');
+  for (const wrong of ['42819301', '4281930', '428193000', '4281']) t.match(await e.page('code', { code: wrong }), { ok: false }, `${wrong} is not 42819300`);
+  t.equal(e.bus.unlocksHeard().length, 0, 'nothing opened');
+  e.time.tick(300_000);
+  t.match(await e.page('code', { code: '42819300' }), { ok: true, door: 2 });
+});
+
+t.test('wrong tries count across restarts: one wrong try per boot still ends in the lockout', async (t) => {
+  const e = await lockerFixture(t);
+  await e.deposit(1, 'dep-t', '555666');
+  t.match(await e.page('code', { code: '000001' }), { ok: false, reason: 'wrong-code', remaining: 2 });
+  await e.restart();
+  t.match(await e.page('code', { code: '000002' }), { ok: false, reason: 'wrong-code', remaining: 1 }, 'the first try is remembered');
+  await e.restart();
+  t.match(await e.page('code', { code: '000003' }), { ok: false, reason: 'locked-out' }, 'the third wrong try, in a third boot, locks out');
+  t.match(await e.page('code', { code: '555666' }), { ok: false, reason: 'locked-out' });
+  t.equal(e.bus.unlocksHeard().length, 0);
+});

@@ -57,6 +57,41 @@ void t.test('8a80 simulator: the documented replies', async (t) => {
   t.equal(await reply, '8001011191', 'query lock 1: 80 01 01 11 91');
 });
 
+void t.test('8a80 simulator on board 3, lock 7: board and lock bytes where they belong (BCCs worked out by hand)', async (t) => {
+  // Neither is 1 and they differ: a simulator that misread them the way a driver did would still
+  // agree with that driver, and with every literal of board 1 lock 1.
+  const line = new VirtualLockBus(sim8a80());
+  const board = line.addBoard({ address: 3, locks: 8 });
+  const link = await open(t, line);
+  let reply = next(link, 5);
+  await link.write(h('80 03 07 33 b7'));
+  t.equal(await reply, '8003070084', 'query lock 7, closed: 80 03 07 00 84');
+  board.forceOpen(7);
+  reply = next(link, 5);
+  await link.write(h('80 03 07 33 b7'));
+  t.equal(await reply, '8003071195', 'open: 80 03 07 11 95');
+  board.closeDoor(7);
+  board.jam(7);
+  reply = next(link, 5);
+  await link.write(h('8a 03 07 11 9f'));
+  t.equal(await reply, '8a0307008e', 'unlock lock 7 (jammed, so still latched): 8A 03 07 00 8E');
+  t.same(board.pulses, [7]);
+  reply = next(link, 7);
+  await link.write(h('80 03 00 33 b0'));
+  t.equal(await reply, '800300000033b0', 'query all of board 3: 80 03 00 00 00 33 B0');
+  await link.write(h('80 07 03 33 b7')); // board 7, lock 3: not on this line
+  await link.write(h('8a 07 03 11 9f'));
+  reply = next(link, 5);
+  await link.write(h('80 03 07 33 b7')); // barrier: answered only after the two above were judged
+  t.equal(await reply, '8003070084');
+  t.same(board.pulses, [7], 'the swapped unlock pulsed nothing');
+  t.same(line.heard.map((r) => [r.address, r.kind, r.lock, r.answered]).slice(-3), [
+    [7, 'status', 3, false],
+    [7, 'unlock', 3, false],
+    [3, 'status', 7, true],
+  ]);
+});
+
 void t.test('8a80 simulator: split requests, junk, bad BCC and strangers', async (t) => {
   const line = new VirtualLockBus(sim8a80());
   const board = line.addBoard({ address: 1, locks: 24 });

@@ -57,7 +57,7 @@ export function callerView(board: CallerBoard, c: CallerViewContext): CallerView
   return { rev: c.rev, lang: c.lang, window: c.window, current: v.current ? call(v.current) : null, last: v.history.map(call), next: v.next.map(call), notice: v.notice?.text ?? null, paused: v.paused, mode: v.mode, hallName: c.hallName, timeZone: c.timeZone, now: c.now };
 }
 
-export async function startCallerPage(options: { board: CallerBoard; view: () => CallerView; timers: Timers; host: string; port: number; log: Logger; publicDir?: string }): Promise<PageServer> {
+export async function startCallerPage(options: { board: CallerBoard; view: () => CallerView; timers: Timers; host: string; port: number; log: Logger; publicDir?: string; screenToken?: string }): Promise<PageServer> {
   const publicDir = options.publicDir ?? findPackageDir(PUBLIC_DIR_IN_PACKAGE, fileURLToPath(import.meta.url));
   if (publicDir === null) throw new PageServerError('NO_PUBLIC_DIR', `caller page not found: no ${PUBLIC_DIR_IN_PACKAGE}/index.html in the halld package`);
   return startPageServer({
@@ -75,5 +75,6 @@ export async function startCallerPage(options: { board: CallerBoard; view: () =>
     host: options.host,
     port: options.port,
     log: options.log,
+    ...(options.screenToken !== undefined ? { screenToken: options.screenToken } : {}),
   });
 }

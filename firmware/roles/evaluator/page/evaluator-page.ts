@@ -23,7 +23,7 @@ const RateInput = Type.Object({
   items: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 32, description: 'an array of item ids' }),
 });
 
-export async function startEvaluatorPage(options: { desk: RatingDesk; timers: Timers; host: string; port: number; log: Logger; publicDir?: string }): Promise<PageServer> {
+export async function startEvaluatorPage(options: { desk: RatingDesk; timers: Timers; host: string; port: number; log: Logger; publicDir?: string; screenToken?: string }): Promise<PageServer> {
   const { desk } = options;
   const publicDir = options.publicDir ?? findPackageDir(PUBLIC_DIR_IN_PACKAGE, fileURLToPath(import.meta.url));
   if (publicDir === null) throw new PageServerError('NO_PUBLIC_DIR', `evaluator page not found: no ${PUBLIC_DIR_IN_PACKAGE}/index.html in the halld package`);
@@ -52,5 +52,6 @@ export async function startEvaluatorPage(options: { desk: RatingDesk; timers: Ti
     host: options.host,
     port: options.port,
     log: options.log,
+    ...(options.screenToken !== undefined ? { screenToken: options.screenToken } : {}),
   });
 }

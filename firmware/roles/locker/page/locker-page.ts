@@ -86,5 +86,6 @@ export async function startLockerPage(o: { ctx: RoleContext<LockerContract>; cab
     host: o.host,
     port: o.port,
     log: ctx.log.child({ part: 'locker-page' }),
+    screenToken: ctx.screenToken,
   });
 }

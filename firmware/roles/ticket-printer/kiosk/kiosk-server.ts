@@ -42,6 +42,8 @@ export interface KioskServerOptions {
   /** Keep-alive comment interval of the event stream (tests shorten it). */
   keepAliveMs?: number;
   limits?: Partial<PageLimits>;
+  /** The board's per-boot screen token: the screen's browser gets an event-stream pool of its own. */
+  screenToken?: string;
 }
 
 /** The page's folder inside the installed package (see findPackageDir); null when not found. */
@@ -110,5 +112,6 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Kio
     log: options.log,
     keepAliveMs: options.keepAliveMs,
     limits: options.limits,
+    ...(options.screenToken !== undefined ? { screenToken: options.screenToken } : {}),
   });
 }
