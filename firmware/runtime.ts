@@ -156,6 +156,7 @@ export class Runtime {
       log: this.log.child({ role: contract.role }),
       runtime: this.services(),
       link: createRoleLink(contract, this.link),
+      linkEncrypted: /^(mqtts|wss):\/\//.test(this.config.broker.url),
     };
   }
 

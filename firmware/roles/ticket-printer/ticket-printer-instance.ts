@@ -10,12 +10,15 @@ import { issuedEvent } from './ticket-issuer.js';
 import { TicketLedger, type LedgerTicket } from './ticket-ledger.js';
 import { NumberVoider } from './number-voider.js';
 import { buttonsTest } from './buttons-test.js';
+import { identityLinkProblems } from './kiosk-identity.js';
 
 export async function startTicketPrinter(
   ctx: RoleContext<TicketPrinterContract>,
   initial: TicketPrinterConfig,
   sectionProblems: (config: TicketPrinterConfig, parts: PartNames) => string[],
 ): Promise<RoleInstance<TicketPrinterConfig, TicketPrinterContract>> {
+  const linkProblems = identityLinkProblems(initial, ctx.linkEncrypted);
+  if (linkProblems.length > 0) throw new Error(`roles.ticket-printer: ${linkProblems.join('; ')}`);
   const ledger = await TicketLedger.open(ctx.store);
   const paused = await ledger.paused();
   // Outlives reconfigures: a number waiting to be reported void must not be lost with a kiosk.
@@ -121,7 +124,7 @@ export async function startTicketPrinter(
       },
     },
     async checkConfig(next) {
-      return sectionProblems(next, ctx.hal.describe());
+      return [...sectionProblems(next, ctx.hal.describe()), ...identityLinkProblems(next, ctx.linkEncrypted)];
     },
     async reconfigure(next) {
       await kiosk.stop();

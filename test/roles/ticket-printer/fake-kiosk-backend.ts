@@ -41,6 +41,8 @@ export function hallView(patch: Partial<KioskView> = {}): KioskView {
     idleMs: 60_000,
     categories: hallCategories(),
     notice: null,
+    identity: { reader: false, identified: null, problem: null },
+    sms: false,
     ...patch,
   };
 }
