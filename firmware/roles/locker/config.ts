@@ -45,6 +45,7 @@ export const LockerConfigSchema = Type.Object(
     confirmPollMs: Type.Integer({ minimum: 10, maximum: 1000, default: 50, description: 'after an unlock, how often the door\'s sensor is read until it opens' }),
     openConfirmMs: Type.Integer({ minimum: 500, maximum: 30_000, default: 5000, description: 'an unlocked door not seen open within this time is door.open-not-detected' }),
     scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.scanners part whose scans are pickup codes (the QR in the SMS)' })),
+    idCardReader: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.idCardReaders reader: an ID card laid on it opens the door of a deposit bound to that citizen (same tries and lockout as codes)' })),
     keypad: Type.Optional(LockerKeypadSchema),
     page: Type.Object(
       {

@@ -11,6 +11,7 @@ import { PickupDesk } from './pickup-desk.js';
 import { lockerSectionProblems } from './section-problems.js';
 import { lockerSelfTests } from './self-tests.js';
 import { startLockerFront, type LockerFront } from './locker-front.js';
+import { depositIdentityProblem, depositIdentityStatement } from './identity-deposits.js';
 
 /** Largest memory an scrypt check may take on the board (N * r * 128 bytes). */
 const MAX_SCRYPT_BYTES = 64 * 1024 * 1024;
@@ -90,6 +91,9 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
           if (known) throw new CommandError('BAD_REQUEST', `deposit ${data.depositId} already exists (${known.state}, door ${known.door})`);
           if (d.depositId !== undefined) throw new CommandError('BUSY', `door ${d.door} already holds deposit ${d.depositId}`);
           if (d.dropOff !== undefined) throw new CommandError('BUSY', `door ${d.door} is open for a drop-off`);
+          const identityProblem = data.identity && (data.kind !== 'certificate' ? 'identity: only a certificate deposit is bound to a citizen' : depositIdentityProblem(data.identity, MAX_SCRYPT_BYTES));
+          if (identityProblem) throw new CommandError('BAD_REQUEST', identityProblem);
+          if (data.identity) cmd.record(depositIdentityStatement(data.depositId, data.identity));
           cmd.record(
             records.depositStatement(
               { depositId: data.depositId, door: d.door, kind: data.kind, codeHash: data.codeHash, salt: data.salt, scrypt: data.scrypt, expiresAt: data.expiresAt, overdueAt: data.overdueAt, overdueReported: false, receiptCode: null },

@@ -4,6 +4,7 @@
 // goes out in the same transaction as its audit row, so the outbox and the audit never differ.
 import type { Statement, Store } from '../../store/store.js';
 import type { OpenedBy, ScryptParams } from '../../../protocol/locker.js';
+import { IDENTITY_DEPOSIT_MIGRATION } from './identity-deposits.js';
 
 export const LOCKER_MIGRATIONS = [
   `CREATE TABLE lk_deposit (
@@ -33,6 +34,7 @@ export const LOCKER_MIGRATIONS = [
      command_id TEXT,
      detail TEXT
    );`,
+  IDENTITY_DEPOSIT_MIGRATION,
 ];
 
 /** 'dropping': a citizen's drop-off door is open and not yet closed (it becomes active on close). */

@@ -13,11 +13,12 @@ import { occupied, type DoorModel } from './door-model.js';
 import type { OverdueWatch } from './overdue-watch.js';
 
 import type { CodeResult } from './code-result.js';
+import { depositsOfIdentity } from './identity-deposits.js';
 
 export type { CodeResult } from './code-result.js';
 
 /** Where a code was entered: the touch page, the cabinet keypad, or the QR scanner. */
-export type CodeChannel = 'code' | 'keypad' | 'scan';
+export type CodeChannel = 'code' | 'keypad' | 'scan' | 'id-card';
 
 export type DropOffResult = { ok: true; door: number; receiptCode: string } | { ok: false; reason: 'no-free-door' | 'not-opened' | 'unavailable'; message: string };
 
@@ -41,8 +42,16 @@ export class PickupDesk {
     return next;
   }
 
-  enterCode(raw: string, via: CodeChannel): Promise<CodeResult> {
+  enterCode(raw: string, via: Exclude<CodeChannel, 'id-card'>): Promise<CodeResult> {
     return this.serial(() => this.tryCode(raw.trim(), via));
+  }
+
+  /**
+   * An ID card laid on the cabinet's reader: the number is checked against the deposits bound
+   * to an identity, with the tries and lockout of codes; it is never kept or logged.
+   */
+  enterCard(idNumber: string): Promise<CodeResult> {
+    return this.serial(() => this.tryCode(idNumber, 'id-card'));
   }
 
   private async tryCode(code: string, via: CodeChannel): Promise<CodeResult> {
@@ -50,7 +59,7 @@ export class PickupDesk {
     const now = this.ctx.clock.bestGuess();
     const lockout = await records.lockout();
     if (lockout.until > now) return { ok: false, reason: 'locked-out', until: lockout.until };
-    const match = CODE_RE.test(code) ? await this.find(code, now) : undefined;
+    const match = via === 'id-card' ? await this.findByIdentity(code, now) : CODE_RE.test(code) ? await this.find(code, now) : undefined;
     if (!match) {
       const tries = lockout.tries + 1;
       const max = this.cabinet.config.maxCodeTries;
@@ -99,6 +108,15 @@ export class PickupDesk {
       const d = this.cabinet.door(dep.door);
       if (!d?.enabled) continue;
       if (await pickupCodeMatches(code, { codeHash: dep.codeHash, salt: dep.salt, scrypt: dep.scrypt })) return { door: d, depositId: dep.depositId };
+    }
+    return undefined;
+  }
+
+  /** The first enabled door holding a deposit bound to this ID number. */
+  private async findByIdentity(idNumber: string, now: number): Promise<{ door: DoorModel; depositId: string } | undefined> {
+    for (const dep of await depositsOfIdentity(this.ctx.store, idNumber, now)) {
+      const d = this.cabinet.door(dep.door);
+      if (d?.enabled) return { door: d, depositId: dep.depositId };
     }
     return undefined;
   }
