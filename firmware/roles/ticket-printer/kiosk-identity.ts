@@ -43,6 +43,8 @@ export class KioskIdentity {
   private offCard: (() => void) | undefined;
   private readonly eIdPattern: RegExp | undefined;
   private stopped = false;
+  /** While the technician's reader test runs, cards go here instead of identifying anyone. */
+  private capture: ((event: IdCardEvent) => void) | undefined;
 
   constructor(
     private readonly ctx: RoleContext<TicketPrinterContract>,
@@ -90,8 +92,18 @@ export class KioskIdentity {
     this.showProblem('not-verified');
   }
 
+  /** Sends every card event to `listener` instead of identifying, until the returned function is called. */
+  captureCards(listener: (event: IdCardEvent) => void): () => void {
+    if (this.capture) throw new Error('the ID-card reader is already being tested');
+    this.capture = listener;
+    return () => {
+      if (this.capture === listener) this.capture = undefined;
+    };
+  }
+
   private onCard(event: IdCardEvent): void {
     if (this.stopped) return;
+    if (this.capture) return this.capture(event);
     if (event.kind === 'unreadable') {
       this.ctx.log.info({ reader: this.config.idCardReader, code: event.code }, 'ID card not readable; asked to place it again');
       this.showProblem('unreadable');

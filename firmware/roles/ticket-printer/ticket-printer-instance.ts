@@ -11,6 +11,7 @@ import { TicketLedger, type LedgerTicket } from './ticket-ledger.js';
 import { NumberVoider } from './number-voider.js';
 import { buttonsTest } from './buttons-test.js';
 import { identityLinkProblems } from './kiosk-identity.js';
+import { idCardTest } from './id-card-test.js';
 
 export async function startTicketPrinter(
   ctx: RoleContext<TicketPrinterContract>,
@@ -114,6 +115,7 @@ export async function startTicketPrinter(
     },
     manualSelfTests: {
       buttons: (testCtx) => buttonsTest(kiosk, testCtx),
+      'id-card': (testCtx) => idCardTest(kiosk, ctx.hal, testCtx),
       'test-print': async () => {
         try {
           await (await kiosk.health.open()).testPrint();
