@@ -163,6 +163,7 @@ export class Runtime {
       runtime: this.services(),
       link: createRoleLink(contract, this.link),
       screenToken: this.screenToken,
+      linkEncrypted: /^(mqtts|wss):\/\//.test(this.config.broker.url),
     };
   }
 

@@ -12,12 +12,22 @@ function maxmem(params: ScryptParams): number {
   return 128 * params.N * params.r * 2 + 1024 * 1024;
 }
 
-export function pickupCodeHash(code: string, saltHex: string, params: ScryptParams): Promise<string> {
+/** scrypt (RFC 7914) of a secret's UTF-8 bytes with a hex salt, as hex: pickup codes here, ID numbers in identity-hash.ts. */
+export function scryptHex(secret: string, saltHex: string, params: ScryptParams): Promise<string> {
   return new Promise((resolve, reject) => {
-    scrypt(code.normalize('NFC'), Buffer.from(saltHex, 'hex'), params.keylen, { N: params.N, r: params.r, p: params.p, maxmem: maxmem(params) }, (err, key) =>
-      err ? reject(err) : resolve(key.toString('hex')),
-    );
+    scrypt(secret, Buffer.from(saltHex, 'hex'), params.keylen, { N: params.N, r: params.r, p: params.p, maxmem: maxmem(params) }, (err, key) => (err ? reject(err) : resolve(key.toString('hex'))));
   });
+}
+
+/** Equal-length hex keys compared in constant time. */
+export function sameHexKey(derivedHex: string, expectedHex: string): boolean {
+  const derived = Buffer.from(derivedHex, 'hex');
+  const expected = Buffer.from(expectedHex, 'hex');
+  return derived.length === expected.length && timingSafeEqual(derived, expected);
+}
+
+export function pickupCodeHash(code: string, saltHex: string, params: ScryptParams): Promise<string> {
+  return scryptHex(code.normalize('NFC'), saltHex, params);
 }
 
 /** A fresh salt and the hash of `code`: the fields a server puts in cmd/locker/deposit. */
@@ -39,7 +49,5 @@ export async function scryptCheckMs(params: ScryptParams): Promise<number> {
 
 /** Whether `code` matches a stored hash (constant-time comparison of equal-length keys). */
 export async function pickupCodeMatches(code: string, stored: { codeHash: string; salt: string; scrypt: ScryptParams }): Promise<boolean> {
-  const derived = Buffer.from(await pickupCodeHash(code, stored.salt, stored.scrypt), 'hex');
-  const expected = Buffer.from(stored.codeHash, 'hex');
-  return derived.length === expected.length && timingSafeEqual(derived, expected);
+  return sameHexKey(await pickupCodeHash(code, stored.salt, stored.scrypt), stored.codeHash);
 }

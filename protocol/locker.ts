@@ -20,7 +20,7 @@ export const Size = Type.Union(
 );
 const Hex = (min: number, max: number, description: string) => Type.String({ pattern: `^[0-9a-f]{${min},${max}}$`, description });
 /** How a door was opened, in events and the audit table. */
-export const OpenedBy = Type.Union([Type.Literal('command'), Type.Literal('code'), Type.Literal('keypad'), Type.Literal('scan'), Type.Literal('drop-off'), Type.Literal('self-test')]);
+export const OpenedBy = Type.Union([Type.Literal('command'), Type.Literal('code'), Type.Literal('keypad'), Type.Literal('scan'), Type.Literal('drop-off'), Type.Literal('self-test'), Type.Literal('id-card')]);
 export type OpenedBy = Static<typeof OpenedBy>;
 
 export const OpenCommand = Type.Object(
@@ -54,6 +54,16 @@ export const DepositCommand = Type.Object(
     expiresAt: Type.Integer({ minimum: 0, description: 'epoch ms after which the code no longer opens the door' }),
     overdueAt: Type.Integer({ minimum: 0, description: 'epoch ms at which the device reports item.overdue if the item is still there' }),
     kind: Type.Union([Type.Literal('certificate'), Type.Literal('drop-off')], { description: 'certificate: staff deposited it for a citizen; drop-off: a citizen left it for staff' }),
+    identity: Type.Optional(
+      Type.Object(
+        {
+          hash: Hex(32, 128, 'hex scrypt(ID number, salt, keylen, {N, r, p}) of the citizen the item belongs to (protocol/identity-hash.ts: the 18 characters, X upper-case)'),
+          salt: Hex(16, 128, 'hex salt, new for every deposit'),
+          scrypt: ScryptParams,
+        },
+        { additionalProperties: false, description: 'a certificate deposit bound to a citizen: their ID card laid on the cabinet\'s reader opens the door too (checked on the device, offline as well); the device never receives the number' },
+      ),
+    ),
   },
   { additionalProperties: false, $id: 'LockerDeposit', description: 'cmd/locker/deposit data (signed): an item is in the door; its pickup code is given as a salted scrypt hash' },
 );
@@ -88,7 +98,7 @@ export const DepositUnusable = Type.Object(
 );
 export const ItemOverdue = Type.Object({ door: Door, depositId: DepositId, overdueAt: Type.Integer() }, { $id: 'LockerItemOverdue', description: 'evt/locker/item.overdue data: 超期存放预警, once per deposit' });
 export const CodeRejected = Type.Object(
-  { via: Type.Union([Type.Literal('code'), Type.Literal('keypad'), Type.Literal('scan')], { description: 'code: typed on the touch page; keypad: on the cabinet keypad; scan: the QR scanner' }), tries: Type.Integer({ minimum: 1, description: 'wrong codes in a row' }), remaining: Type.Integer({ minimum: 0, description: 'tries left before the lockout' }) },
+  { via: Type.Union([Type.Literal('code'), Type.Literal('keypad'), Type.Literal('scan'), Type.Literal('id-card')], { description: 'code: typed on the touch page; keypad: on the cabinet keypad; scan: the QR scanner; id-card: an ID card on the reader that matches no deposit' }), tries: Type.Integer({ minimum: 1, description: 'wrong codes in a row' }), remaining: Type.Integer({ minimum: 0, description: 'tries left before the lockout' }) },
   { $id: 'LockerCodeRejected', description: 'evt/locker/code.rejected data: a code that matches no deposit (never the code itself)' },
 );
 export const CodeLockout = Type.Object(

@@ -9,12 +9,43 @@ const CategoryId = Type.String({ pattern: '^[a-z0-9-]{1,32}$', description: 'ser
 const TicketNumber = Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9-]+$', description: 'the number as called, e.g. "A023"' });
 const Text = (max: number) => Type.String({ maxLength: max });
 
+/**
+ * Who took the number, as the kiosk's config asks for it: by default the salted hash of the ID
+ * number read from the card (scrypt, protocol/identity-hash.ts, with the hall's salt and
+ * parameters from the role config), so the server finds the citizen's appointment and phone
+ * without the number on the wire; the number itself only when the config asks and the link is
+ * TLS; or the server's own reference for an e-ID QR it verified (req identity.scanned).
+ */
+export const TakeIdentity = Type.Union(
+  [
+    Type.Object(
+      { kind: Type.Literal('id-hash'), hash: Type.String({ pattern: '^[0-9a-f]{32,128}$', description: 'hex scrypt(ID number, hall salt) of the swiped card' }) },
+      { additionalProperties: false, description: 'a swiped ID card, as the salted hash of its number' },
+    ),
+    Type.Object(
+      { kind: Type.Literal('id-number'), number: Type.String({ pattern: '^\\d{17}[\\dX]$', description: 'the card\'s 18-character number (config identity.send "number", TLS link only)' }) },
+      { additionalProperties: false, description: 'a swiped ID card, its number itself' },
+    ),
+    Type.Object(
+      { kind: Type.Literal('e-id'), ref: Type.String({ minLength: 1, maxLength: 128, description: 'the ref the server answered identity.scanned with' }) },
+      { additionalProperties: false, description: 'a citizen\'s e-ID QR (亮码) the server verified' },
+    ),
+  ],
+  { $id: 'TakeIdentity' },
+);
+export type TakeIdentity = Static<typeof TakeIdentity>;
+
+/** A mainland mobile number for SMS reminders: 11 digits, 13x to 19x. */
+export const PHONE_PATTERN = '^1[3-9]\\d{9}$';
+
 export const TicketTakeRequest = Type.Object(
   {
     takeId: Type.String({ minLength: 1, maxLength: 64, description: 'kiosk-made id of this take; an offline ticket issued after a timed-out request carries the same takeId, so the server can void the number it allocated too late' }),
     category: CategoryId,
     priority: Type.Boolean({ description: 'green channel (绿色通道): elderly, disabled, pregnant, military' }),
     appointment: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'appointment code scanned or typed at the kiosk' })),
+    identity: Type.Optional(TakeIdentity),
+    phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN, description: 'mobile number the citizen typed for SMS reminders (短信提醒); never stored on the kiosk' })),
   },
   { $id: 'TicketTakeRequest', description: 'req/ticket.take data' },
 );
@@ -81,6 +112,25 @@ export const TicketVoided = Type.Object(
 );
 export type TicketVoided = Static<typeof TicketVoided>;
 
+export const IdentityScannedRequest = Type.Object(
+  {
+    scanId: Type.String({ minLength: 1, maxLength: 64, description: 'kiosk-made id of this scan' }),
+    qr: Type.String({ minLength: 1, maxLength: 4096, description: 'the e-ID QR exactly as scanned: the device neither decodes nor keeps it' }),
+  },
+  { additionalProperties: false, $id: 'IdentityScannedRequest', description: 'req/identity.scanned data: a citizen showed an e-ID QR (亮码) at the kiosk\'s scanner; the server verifies it' },
+);
+export type IdentityScannedRequest = Static<typeof IdentityScannedRequest>;
+
+export const IdentityScannedResponse = Type.Object(
+  {
+    verified: Type.Boolean(),
+    ref: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'when verified: an opaque reference the kiosk puts in ticket.take identity {kind:"e-id"}' })),
+    reason: Type.Optional(Text(200)),
+  },
+  { $id: 'IdentityScannedResponse', description: 'res data for identity.scanned' },
+);
+export type IdentityScannedResponse = Static<typeof IdentityScannedResponse>;
+
 export const PRINTER_FAULTS = ['paper-out', 'paper-low', 'cover-open', 'offline', 'cutter'] as const;
 const Fault = Type.Union(PRINTER_FAULTS.map((f) => Type.Literal(f)));
 
@@ -142,6 +192,7 @@ export const ticketPrinterContract = defineContract({
   },
   requests: {
     'ticket.take': { data: TicketTakeRequest, result: TicketTakeResponse },
+    'identity.scanned': { data: IdentityScannedRequest, result: IdentityScannedResponse },
   },
 });
 export type TicketPrinterContract = typeof ticketPrinterContract;

@@ -93,6 +93,8 @@ export interface RoleContext<K extends WireContract = WireContract> {
   readonly timeZone: string;
   readonly hal: Hal;
   readonly link: RoleLink<K>;
+  /** The broker URL is TLS (mqtts:// or wss://): what a role may send that must not cross the hall's network in clear. */
+  readonly linkEncrypted: boolean;
   readonly store: Store;
   readonly clock: TrustedClock;
   /** The runtime's timers: a role never calls the global setTimeout/setInterval (tests drive these). */

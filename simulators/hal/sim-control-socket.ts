@@ -6,7 +6,8 @@
 // {"ok":false,"error":"…"}. Inputs, and the simulated ID-card readers: a citizen laying a card
 // on one ({"op":"place-card","reader":"desk","card":{…fields}}) and taking it off
 // ({"op":"remove-card","reader":"desk"}), a technician's broken SAM ({"op":"sam-fault",
-// "reader":"desk","sw3":96} or "sw3":null to mend it). Everything else of a child device's sim
+// "reader":"desk","sw3":96} or "sw3":null to mend it), and a code held up to a scanner
+// ({"op":"scan","scanner":"scan","code":"…"}, answered once its bytes are on the port). Everything else of a child device's sim
 // board a test can already reach (a network printer served from the test, the broker).
 import { createServer, connect, type Server } from 'node:net';
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
@@ -20,6 +21,7 @@ export type SimControlRequest =
   | { op: 'press' | 'release'; input: string }
   | { op: 'place-card'; reader: string; card?: Partial<SimCardFields> }
   | { op: 'remove-card'; reader: string }
+  | { op: 'scan'; scanner: string; code: string }
   /** sw3 null: the SAM works again. A fault set here survives the driver's reset. */
   | { op: 'sam-fault'; reader: string; sw3: number | null };
 
@@ -42,7 +44,7 @@ function removeStale(path: string): void {
 
 type Answer = { ok: true } | { ok: false; error: string };
 
-function perform(line: string, controls: SimControls | undefined): Answer {
+async function perform(line: string, controls: SimControls | undefined): Promise<Answer> {
   if (!controls) return { ok: false, error: 'the device is restarting; no sim board right now' };
   try {
     const r = JSON.parse(line) as Record<string, unknown>;
@@ -55,12 +57,18 @@ function perform(line: string, controls: SimControls | undefined): Answer {
         else controls.release(input);
         return { ok: true };
       }
+      case 'scan': {
+        const { scanner, code } = r;
+        if (typeof scanner !== 'string' || typeof code !== 'string') return { ok: false, error: '"scanner" must name an io.scanners part and "code" be a string' };
+        await controls.scan(scanner, code);
+        return { ok: true };
+      }
       case 'place-card':
       case 'remove-card':
       case 'sam-fault':
         return performOnReader(r, controls);
       default:
-        return { ok: false, error: `unknown op ${JSON.stringify(r['op'])}; one of press, release, place-card, remove-card, sam-fault` };
+        return { ok: false, error: `unknown op ${JSON.stringify(r['op'])}; one of press, release, scan, place-card, remove-card, sam-fault` };
     }
   } catch (err) {
     return { ok: false, error: (err as Error).message };
@@ -99,7 +107,7 @@ export async function startSimControlSocket(dataDir: string, controls: () => Sim
       for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n')) {
         const line = text.slice(0, nl);
         text = text.slice(nl + 1);
-        socket.write(`${JSON.stringify(perform(line, controls()))}\n`);
+        void perform(line, controls()).then((answer) => socket.write(`${JSON.stringify(answer)}\n`));
       }
     });
   });
@@ -139,7 +147,7 @@ export function simControl(dataDir: string, request: SimControlRequest): Promise
       socket.end();
       const answer = JSON.parse(text) as { ok: boolean; error?: string };
       if (answer.ok) resolve();
-      else reject(new Error(`sim ${request.op} ${'input' in request ? request.input : request.reader}: ${answer.error ?? 'refused'}`));
+      else reject(new Error(`sim ${request.op} ${'input' in request ? request.input : 'scanner' in request ? request.scanner : request.reader}: ${answer.error ?? 'refused'}`));
     });
     socket.on('error', reject);
   });

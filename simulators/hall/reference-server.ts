@@ -47,6 +47,11 @@ export class ReferenceServer {
       this.say(`${device}: ticket.take ${String(data['category'])} → ${answer.number} (${answer.waiting} waiting)`);
       return answer;
     });
+    this.client.onRequest('identity.scanned', async (device, data) => {
+      const answer = this.desk.identityScanned(device, data);
+      this.say(`${device}: identity.scanned → ${answer.verified ? 'verified' : 'not verified'}`);
+      return answer;
+    });
     this.client.onEvent((e) => {
       this.events.push(e);
       if (e.role === 'ticket-printer' && e.name === 'ticket.voided' && typeof e.message.data['takeId'] === 'string') this.desk.voidTake(e.device, e.message.data['takeId']);

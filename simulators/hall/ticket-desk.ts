@@ -2,7 +2,7 @@
 // counter, the waiting count, refusals (paused, quota), and de-duplication by takeId so a
 // repeated request gets the same number. Also what the demo and the kiosk tests answer with.
 import { RequestFailure } from '../../protocol/hall-client.js';
-import { TicketTakeRequest, type TicketTakeResponse } from '../../protocol/ticket-printer.js';
+import { IdentityScannedRequest, TicketTakeRequest, type IdentityScannedResponse, type TakeIdentity, type TicketTakeResponse } from '../../protocol/ticket-printer.js';
 import { validate } from '../../protocol/validate.js';
 
 export interface TicketDeskOptions {
@@ -16,6 +16,8 @@ export interface TicketDeskOptions {
   delayMs?: number;
   /** Appointment code → category, for check-ins. */
   appointments?: Record<string, string>;
+  /** e-ID QR content the "issuing authority" verifies → the ref answered (others are not verified). */
+  eIds?: Record<string, string>;
 }
 
 export interface DeskTicket {
@@ -24,6 +26,9 @@ export interface DeskTicket {
   number: string;
   category: string;
   priority: boolean;
+  /** Who the kiosk said took it (ticket.take identity), and the phone for SMS reminders. */
+  identity?: TakeIdentity;
+  phone?: string;
 }
 
 export class TicketDesk {
@@ -35,6 +40,8 @@ export class TicketDesk {
   private readonly counters = new Map<string, number>();
   private readonly byTake = new Map<string, TicketTakeResponse>();
   readonly paused = new Set<string>();
+  /** Every req identity.scanned as it arrived. */
+  readonly eIdScans: { device: string; qr: string }[] = [];
   /** Set to answer nothing at all (the kiosk must time out and issue offline). */
   silent = false;
 
@@ -49,6 +56,15 @@ export class TicketDesk {
   /** A window called the number: it no longer counts as waiting. */
   called(number: string): void {
     this.calledNumbers.add(number);
+  }
+
+  /** req identity.scanned: a known QR is verified and answered with its ref. */
+  identityScanned(device: string, raw: Record<string, unknown>): IdentityScannedResponse {
+    const check = validate(IdentityScannedRequest, raw);
+    if (!check.ok) throw new RequestFailure('BAD_REQUEST', `identity.scanned: ${check.errors.join('; ')}`);
+    this.eIdScans.push({ device, qr: check.value.qr });
+    const ref = this.o.eIds?.[check.value.qr];
+    return ref ? { verified: true, ref } : { verified: false, reason: 'not a valid e-ID' };
   }
 
   async take(device: string, raw: Record<string, unknown>): Promise<TicketTakeResponse> {
@@ -73,7 +89,7 @@ export class TicketDesk {
     const number = `${this.o.prefixes?.[category] ?? 'Z'}${String(n).padStart(3, '0')}`;
     // Waiting ahead of the new ticket: its category's numbers not yet called (nor voided).
     const waiting = this.issued.filter((t) => t.category === category && !this.calledNumbers.has(t.number) && !this.voided.includes(t.number)).length;
-    this.issued.push({ device, takeId: req.takeId, number, category, priority: req.priority });
+    this.issued.push({ device, takeId: req.takeId, number, category, priority: req.priority, ...(req.identity ? { identity: req.identity } : {}), ...(req.phone ? { phone: req.phone } : {}) });
     const response: TicketTakeResponse = {
       number,
       waiting,

@@ -4,58 +4,15 @@
 // real ones), and reads the result table. A wrong button, the technician's Ctrl-C and the
 // per-test deadline each fail the run; after any of them the buttons take tickets again.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { simControl } from '../../simulators/hal/sim-control-socket.js';
 import type { DiagRow } from '../../firmware/control/host-checks.js';
-import { CLI, deviceProcess } from '../../testkit/device-process.js';
+import { deviceProcess } from '../../testkit/device-process.js';
+import { session } from './suites/interactive-session.js';
 import { tempDir } from '../../testkit/temp.js';
 import { waitFor } from '../../testkit/wait.js';
 import { deviceConfig } from './suites/device-config.js';
 import { kioskRig, twoButtonKiosk, untilControlAnswers } from './suites/kiosk-rig.js';
-
-interface Session {
-  /** Resolves with each prompt line as it arrives on stdout. */
-  nextPrompt(): Promise<string>;
-  interrupt(): void;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-const PROMPT = /^\[[a-z0-9-]+\/[a-z0-9-]+\] /;
-
-/** Runs the CLI with a pipe we read line by line while it runs (runCli waits for the end). */
-function session(args: string[]): Session {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const text = { stdout: '', stderr: '' };
-  const prompts: string[] = [];
-  const waiters: ((line: string) => void)[] = [];
-  // Prompts go to stdout, or to stderr beside --json: read both, a line at a time.
-  for (const name of ['stdout', 'stderr'] as const) {
-    let pending = '';
-    child[name].setEncoding('utf8');
-    child[name].on('data', (d: string) => {
-      text[name] += d;
-      pending += d;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (!PROMPT.test(line)) continue;
-        const waiter = waiters.shift();
-        if (waiter) waiter(line);
-        else prompts.push(line);
-      }
-    });
-  }
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, ...text })));
-  return {
-    nextPrompt: () => {
-      const line = prompts.shift();
-      return line !== undefined ? Promise.resolve(line) : new Promise((resolve) => waiters.push(resolve));
-    },
-    interrupt: () => void child.kill('SIGINT'),
-    done,
-  };
-}
 
 function rowsOf(stdout: string): DiagRow[] {
   return JSON.parse(stdout) as DiagRow[];
@@ -141,6 +98,6 @@ t.test('interactive diag: prompts stream, buttons answer them, wrong button / Ct
     const s = session(['diag', '--interactive', '--include', 'ticket-printer/nope', ...cfg]);
     const r = await s.done;
     t.equal(r.code, 2);
-    t.match(r.stderr, /no interactive test ticket-printer\/nope on this device \(it has: ticket-printer\/buttons, ticket-printer\/test-print\)/);
+    t.match(r.stderr, /no interactive test ticket-printer\/nope on this device \(it has: ticket-printer\/buttons, ticket-printer\/id-card, ticket-printer\/test-print\)/);
   });
 });

@@ -57,6 +57,7 @@ export const LockerConfigSchema = Type.Object(
       description: "a deposit whose pickup-code check (one scrypt with its parameters) takes longer than this on this board is refused: every code typed is checked against every deposit",
     }),
     scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.scanners part whose scans are pickup codes (the QR in the SMS)' })),
+    idCardReader: Type.Optional(Type.String({ pattern: PART_NAME, description: 'io.idCardReaders reader: an ID card laid on it opens the door of a deposit bound to that citizen (same tries and lockout as codes)' })),
     keypad: Type.Optional(LockerKeypadSchema),
     page: Type.Object(
       {

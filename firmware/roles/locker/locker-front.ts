@@ -1,5 +1,5 @@
-// What faces the citizen: the touch page on the shared page server, the QR scanner and the
-// keypad. All only call the pickup desk; a page that cannot be served or a scanner that cannot be opened
+// What faces the citizen: the touch page on the shared page server, the QR scanner, the
+// keypad and the ID-card reader. All only call the pickup desk; a page that cannot be served or a scanner that cannot be opened
 // is logged and shown in the state, and the cabinet goes on (signed opens still work).
 import type { LockerContract } from '../../../protocol/locker.js';
 import type { PageServer } from '../../pages/page-server.js';
@@ -30,6 +30,22 @@ export async function startLockerFront(ctx: RoleContext<LockerContract>, config:
       ctx.log.error({ err: (err as Error).message, scanner: config.scanner }, 'locker scanner not opened; codes can still be typed');
     }
   }
+  let offCard: (() => void) | undefined;
+  if (config.idCardReader !== undefined) {
+    try {
+      const reader = await ctx.hal.idCardReader(config.idCardReader);
+      offCard = reader.onCard((event) => {
+        // Only the number is used, to hash it; the card and its read are dropped here and never logged.
+        if (event.kind !== 'read') return void ctx.log.info({ reader: config.idCardReader, code: event.code }, 'ID card not readable at the cabinet');
+        desk.enterCard(event.card.number).then(
+          (r) => ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'ID card pickup'),
+          (err: unknown) => ctx.log.error({ err: (err as Error).message }, 'ID card pickup failed'),
+        );
+      });
+    } catch (err) {
+      ctx.log.error({ err: (err as Error).message, reader: config.idCardReader }, 'locker ID-card reader not opened; codes still work');
+    }
+  }
   const keypad = config.keypad !== undefined ? new PickupKeypad(ctx, config.keypad, cabinet, desk) : undefined;
   keypad?.start();
   const page = config.page.enabled
@@ -43,6 +59,7 @@ export async function startLockerFront(ctx: RoleContext<LockerContract>, config:
     page,
     async stop() {
       offScan?.();
+      offCard?.();
       keypad?.stop();
       cabinet.pageUrl = null;
       await page?.close();

@@ -10,8 +10,9 @@ import { OverdueWatch } from './overdue-watch.js';
 import { PickupDesk } from './pickup-desk.js';
 import { lockerSectionProblems } from './section-problems.js';
 import { lockerSelfTests } from './self-tests.js';
-import { scryptProblem } from './scrypt-check.js';
+import { MAX_SCRYPT_BYTES, scryptProblem } from './scrypt-check.js';
 import { startLockerFront, type LockerFront } from './locker-front.js';
+import { depositIdentityProblem, depositIdentityStatement } from './identity-deposits.js';
 
 /** The dispatcher's deadline for `open`: longer than any openConfirmMs (30 s max) plus the bus. */
 const OPEN_TIMEOUT_MS = 40_000;
@@ -89,10 +90,14 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
           // Before the door and id checks: those and the record below then run with no await between them and a concurrent deposit.
           const unusable = await scryptProblem(data.scrypt, cabinet.config.scryptBudgetMs);
           if (unusable !== undefined) throw new CommandError('BAD_REQUEST', unusable);
+          // A card is checked like a code: its scrypt parameters are judged the same way.
+          const identityProblem = data.identity && (data.kind !== 'certificate' ? 'identity: only a certificate deposit is bound to a citizen' : (depositIdentityProblem(data.identity, MAX_SCRYPT_BYTES) ?? (await scryptProblem(data.identity.scrypt, cabinet.config.scryptBudgetMs))));
+          if (identityProblem) throw new CommandError('BAD_REQUEST', identityProblem);
           const known = await records.depositState(data.depositId);
           if (known) throw new CommandError('BAD_REQUEST', `deposit ${data.depositId} already exists (${known.state}, door ${known.door})`);
           if (d.depositId !== undefined) throw new CommandError('BUSY', `door ${d.door} already holds deposit ${d.depositId}`);
           if (d.dropOff !== undefined) throw new CommandError('BUSY', `door ${d.door} is open for a drop-off`);
+          if (data.identity) cmd.record(depositIdentityStatement(data.depositId, data.identity));
           cmd.record(
             records.depositStatement(
               { depositId: data.depositId, door: d.door, kind: data.kind, codeHash: data.codeHash, salt: data.salt, scrypt: data.scrypt, expiresAt: data.expiresAt, overdueAt: data.overdueAt, overdueReported: false, receiptCode: null },

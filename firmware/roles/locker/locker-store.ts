@@ -5,6 +5,7 @@
 import type { Statement, Store } from '../../store/store.js';
 import type { OpenedBy, ScryptParams } from '../../../protocol/locker.js';
 import { UNLOCK_MIGRATION } from './unconfirmed-unlocks.js';
+import { IDENTITY_DEPOSIT_MIGRATION } from './identity-deposits.js';
 
 export const LOCKER_MIGRATIONS = [
   `CREATE TABLE lk_deposit (
@@ -37,6 +38,7 @@ export const LOCKER_MIGRATIONS = [
   // deposit.unusable is reported once per deposit, across restarts.
   'ALTER TABLE lk_deposit ADD COLUMN unusable_reported INTEGER NOT NULL DEFAULT 0;',
   UNLOCK_MIGRATION,
+  IDENTITY_DEPOSIT_MIGRATION,
 ];
 
 /** 'dropping': a citizen's drop-off door is open and not yet closed (it becomes active on close). */

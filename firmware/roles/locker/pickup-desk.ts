@@ -14,11 +14,12 @@ import type { OverdueWatch } from './overdue-watch.js';
 import type { DepositRow } from './locker-store.js';
 
 import type { CodeResult } from './code-result.js';
+import { depositsOfIdentity } from './identity-deposits.js';
 
 export type { CodeResult } from './code-result.js';
 
 /** Where a code was entered: the touch page, the cabinet keypad, or the QR scanner. */
-export type CodeChannel = 'code' | 'keypad' | 'scan';
+export type CodeChannel = 'code' | 'keypad' | 'scan' | 'id-card';
 
 export type DropOffResult = { ok: true; door: number; receiptCode: string } | { ok: false; reason: 'no-free-door' | 'not-opened' | 'unavailable'; message: string };
 
@@ -42,8 +43,16 @@ export class PickupDesk {
     return next;
   }
 
-  enterCode(raw: string, via: CodeChannel): Promise<CodeResult> {
+  enterCode(raw: string, via: Exclude<CodeChannel, 'id-card'>): Promise<CodeResult> {
     return this.serial(() => this.tryCode(raw.trim(), via));
+  }
+
+  /**
+   * An ID card laid on the cabinet's reader: the number is checked against the deposits bound
+   * to an identity, with the tries and lockout of codes; it is never kept or logged.
+   */
+  enterCard(idNumber: string): Promise<CodeResult> {
+    return this.serial(() => this.tryCode(idNumber, 'id-card'));
   }
 
   private async tryCode(code: string, via: CodeChannel): Promise<CodeResult> {
@@ -51,7 +60,7 @@ export class PickupDesk {
     const now = this.ctx.clock.bestGuess();
     const lockout = await records.lockout();
     if (lockout.until > now) return { ok: false, reason: 'locked-out', until: lockout.until };
-    const match = CODE_RE.test(code) ? await this.find(code, now) : undefined;
+    const match = via === 'id-card' ? await this.findByIdentity(code, now) : CODE_RE.test(code) ? await this.find(code, now) : undefined;
     if (!match) {
       const tries = lockout.tries + 1;
       const max = this.cabinet.config.maxCodeTries;
@@ -129,6 +138,15 @@ export class PickupDesk {
 
   /** Deposits reported unusable in this boot (the stored flag covers the earlier ones). */
   private readonly reportedUnusable = new Set<string>();
+
+  /** The first enabled door holding a deposit bound to this ID number. */
+  private async findByIdentity(idNumber: string, now: number): Promise<{ door: DoorModel; depositId: string } | undefined> {
+    for (const dep of await depositsOfIdentity(this.ctx.store, idNumber, now)) {
+      const d = this.cabinet.door(dep.door);
+      if (d?.enabled) return { door: d, depositId: dep.depositId };
+    }
+    return undefined;
+  }
 
   /** Free doors by size: enabled, answering, closed, empty, not promised to anyone. */
   freeDoors(): Record<DoorSize, number> {

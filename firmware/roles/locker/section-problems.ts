@@ -26,6 +26,8 @@ export function lockerSectionProblems(config: LockerConfig, parts: PartNames): s
   }
   if (config.scanner !== undefined && !parts.scanners.includes(config.scanner))
     problems.push(`/scanner: no scanner "${config.scanner}" in io.scanners (have ${parts.scanners.join(', ') || 'none'})`);
+  if (config.idCardReader !== undefined && !(parts.idCardReaders ?? []).includes(config.idCardReader))
+    problems.push(`/idCardReader: no reader "${config.idCardReader}" in io.idCardReaders (have ${(parts.idCardReaders ?? []).join(', ') || 'none'})`);
   if (config.keypad !== undefined) problems.push(...keypadProblems(config.keypad, parts));
   return problems;
 }

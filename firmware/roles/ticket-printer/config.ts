@@ -3,6 +3,8 @@
 // the ticket template, and which HAL parts the kiosk uses.
 import { Type, type Static } from '@sinclair/typebox';
 import { TicketTemplateSchema } from '../../../drivers/hal/types.js';
+import { ScryptParams } from '../../../protocol/locker.js';
+import { DEFAULT_SCRYPT } from '../../../protocol/identity-hash.js';
 
 const Clock = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'HH:MM, hall local time (24:00 = end of day)' });
 const PART_NAME = '^[a-z0-9-]{1,32}$';
@@ -30,6 +32,20 @@ export const TicketPrinterConfigSchema = Type.Object(
   {
     printer: Type.String({ pattern: PART_NAME, description: 'the io.printers part that prints tickets' }),
     scanner: Type.Optional(Type.String({ pattern: PART_NAME, description: 'the io.scanners part that reads appointment QR codes' })),
+    idCardReader: Type.Optional(Type.String({ pattern: PART_NAME, description: 'the io.idCardReaders reader a citizen swipes an ID card on to take a number (the number goes to the server as config identity says)' })),
+    identity: Type.Object(
+      {
+        send: Type.Union([Type.Literal('hash'), Type.Literal('number')], {
+          default: 'hash',
+          description: '"hash": the salted hash of the ID number (the default); "number": the number itself, only over a TLS broker link (mqtts:// or wss://)',
+        }),
+        salt: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32,128}$', description: 'the hall\'s salt (hex, 16-64 bytes) the ID number is hashed with; the server hashes its appointments\' numbers with the same one' })),
+        scrypt: { ...ScryptParams, default: DEFAULT_SCRYPT, description: 'scrypt parameters of the hash (the server uses the same)' },
+        eIdPattern: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a regular expression: a scanned code it matches is a citizen\'s e-ID QR (亮码), forwarded to the server as req identity.scanned and never kept; other codes stay appointment check-ins' })),
+      },
+      { additionalProperties: false, default: {}, description: 'what the kiosk sends of a citizen who identifies (ID card, e-ID QR)' },
+    ),
+    sms: Type.Boolean({ default: false, description: 'offer the touch page\'s "SMS reminder" step: the citizen types a mobile number sent with the take (ticket.take phone)' }),
     hallName: Type.String({ default: '政务服务中心', description: 'printed and shown hall name' }),
     hallNameEn: Type.String({ default: 'Government Service Center', description: 'English hall name on the screen' }),
     timeZone: Type.Optional(Type.String({ description: "IANA time zone of the business day, hours and printed times; leave it out to use the device's timeZone (the hall's, shared by every role)" })),
@@ -97,6 +113,15 @@ export function configProblems(config: TicketPrinterConfig): string[] {
   for (const [i, b] of config.buttons.entries()) if (!ids.has(b.category)) problems.push(`/buttons/${i}/category: no category "${b.category}" (have ${[...ids].join(', ')})`);
   if (config.appointmentCategory !== undefined && !ids.has(config.appointmentCategory))
     problems.push(`/appointmentCategory: no category "${config.appointmentCategory}"`);
+  if (config.idCardReader !== undefined && config.identity.send === 'hash' && config.identity.salt === undefined)
+    problems.push('/identity/salt: an ID-card reader is configured and the number is sent hashed: the hall\'s salt is needed');
+  if (config.identity.eIdPattern !== undefined) {
+    try {
+      new RegExp(config.identity.eIdPattern, 'u');
+    } catch (err) {
+      problems.push(`/identity/eIdPattern: not a regular expression: ${(err as Error).message}`);
+    }
+  }
   try {
     if (config.timeZone !== undefined) new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone });
   } catch {

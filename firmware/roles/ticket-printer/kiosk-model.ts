@@ -3,7 +3,8 @@
 // any of it changes. Implements the KioskBackend the page server talks to.
 import { hoursText } from './business-day.js';
 import type { TicketPrinterConfig } from './config.js';
-import type { KioskBackend, KioskView, ScanOutcome, TakeResult } from './kiosk/kiosk-types.js';
+import type { KioskBackend, KioskView, PageTakeRequest, ScanOutcome, TakeResult } from './kiosk/kiosk-types.js';
+import type { KioskIdentity } from './kiosk-identity.js';
 import type { PrinterHealth } from './printer-health.js';
 import type { TicketIssuer } from './ticket-issuer.js';
 import { PageChannel } from '../../pages/page-channel.js';
@@ -17,6 +18,8 @@ export interface KioskModelDeps {
   hallTimeZone: string;
   /** The store can write (a full or read-only disk cannot record a ticket). */
   storeHealthy(): boolean;
+  /** Who swiped (or showed an e-ID) for the next take. */
+  identity: KioskIdentity;
 }
 
 export class KioskModel implements KioskBackend {
@@ -49,6 +52,8 @@ export class KioskModel implements KioskBackend {
         waiting: issuer.knownWaiting(c.id),
       })),
       notice: config.notice ?? null,
+      identity: this.d.identity.state(),
+      sms: config.sms,
     };
   }
 
@@ -71,18 +76,25 @@ export class KioskModel implements KioskBackend {
     return this.scans.on(listener);
   }
 
-  async scanned(code: string): Promise<TakeResult> {
+  /** A scanner read a code: a citizen's e-ID QR goes to the server (never to the page or a log), anything else checks in. */
+  async scanned(code: string): Promise<TakeResult | undefined> {
+    if (this.d.identity.isEId(code)) {
+      await this.d.identity.scannedEId(code);
+      return undefined;
+    }
     const result = await this.checkIn(code);
     this.scans.emit({ code, result });
     return result;
   }
 
-  take(request: { category: string; priority: boolean }): Promise<TakeResult> {
-    return this.d.issuer.take(request);
+  take(request: PageTakeRequest): Promise<TakeResult> {
+    const identity = this.d.identity.claim();
+    return this.d.issuer.take({ category: request.category, priority: request.priority, ...(identity ? { identity } : {}), ...(request.phone ? { phone: request.phone } : {}) });
   }
 
   checkIn(code: string): Promise<TakeResult> {
     const category = this.d.config.appointmentCategory ?? this.d.config.categories[0]?.id ?? '';
-    return this.d.issuer.take({ category, priority: false, appointment: code.trim().slice(0, 128) });
+    const identity = this.d.identity.claim();
+    return this.d.issuer.take({ category, priority: false, appointment: code.trim().slice(0, 128), ...(identity ? { identity } : {}) });
   }
 }

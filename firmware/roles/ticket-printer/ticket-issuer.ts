@@ -3,7 +3,7 @@
 // unreachable or too slow, commit the number with its `ticket.issued` event, then print.
 // One take at a time: the printer is one device and numbers must come out in order.
 import { newId } from '../../../protocol/ids.js';
-import type { TicketIssued, TicketPrinterContract, TicketTakeResponse } from '../../../protocol/ticket-printer.js';
+import type { TakeIdentity, TicketIssued, TicketPrinterContract, TicketTakeResponse } from '../../../protocol/ticket-printer.js';
 import { PrinterNotReadyError, type TicketFields, type TicketPrinter } from '../../../drivers/hal/types.js';
 import { RequestError } from '../../link/device-link.js';
 import type { RoleContext } from '../role-module.js';
@@ -20,6 +20,10 @@ export interface TakeRequest {
   category: string;
   priority: boolean;
   appointment?: string;
+  /** Who swiped or showed an e-ID for this take: sent to the server, never recorded. */
+  identity?: TakeIdentity;
+  /** Mobile number for SMS reminders: sent to the server, never recorded. */
+  phone?: string;
 }
 
 const REFUSALS: Record<TakeRefusal, { zh: string; en: string }> = {
@@ -175,7 +179,14 @@ export class TicketIssuer {
     const { ctx, config } = this.d;
     if (!ctx.link.connected) return {};
     try {
-      const data = { takeId, category: request.category, priority: request.priority, ...(request.appointment ? { appointment: request.appointment } : {}) };
+      const data = {
+        takeId,
+        category: request.category,
+        priority: request.priority,
+        ...(request.appointment ? { appointment: request.appointment } : {}),
+        ...(request.identity ? { identity: request.identity } : {}),
+        ...(request.phone ? { phone: request.phone } : {}),
+      };
       return { response: await ctx.link.request('ticket.take', data, config.takeTimeoutMs) };
     } catch (err) {
       if (err instanceof RequestError && err.code === 'BAD_RESPONSE') {

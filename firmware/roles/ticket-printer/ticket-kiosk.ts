@@ -6,6 +6,7 @@ import type { TimerHandle } from '../../../drivers/clock/timers.js';
 import type { RoleContext } from '../role-module.js';
 import type { TicketPrinterConfig } from './config.js';
 import { KioskModel } from './kiosk-model.js';
+import { KioskIdentity } from './kiosk-identity.js';
 import { startKioskServer, type KioskServer } from './kiosk/kiosk-server.js';
 import { PrinterHealth, type PrinterHealthState } from './printer-health.js';
 import { TicketIssuer } from './ticket-issuer.js';
@@ -20,6 +21,7 @@ export class TicketKiosk {
   readonly health: PrinterHealth;
   readonly issuer: TicketIssuer;
   readonly model: KioskModel;
+  readonly identity: KioskIdentity;
   private server: KioskServer | undefined;
   private readonly cleanups: (() => void)[] = [];
   private ticker: TimerHandle | undefined;
@@ -44,7 +46,8 @@ export class TicketKiosk {
       onFaultsChanged: (next, added, cleared) => this.faultsChanged(next, added, cleared),
     });
     this.issuer = new TicketIssuer({ ctx, config, ledger, health: this.health, paused, voids, changed: () => this.changed() });
-    this.model = new KioskModel({ config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected, hallTimeZone: ctx.timeZone, storeHealthy: () => ctx.store.health().ok });
+    this.identity = new KioskIdentity(ctx, config, () => this.changed());
+    this.model = new KioskModel({ identity: this.identity,  config, issuer: this.issuer, health: this.health, online: () => ctx.link.connected, hallTimeZone: ctx.timeZone, storeHealthy: () => ctx.store.health().ok });
   }
 
   static async start(ctx: RoleContext<TicketPrinterContract>, config: TicketPrinterConfig, ledger: TicketLedger, paused: Map<string, string>, voids: NumberVoider): Promise<TicketKiosk> {
@@ -54,6 +57,7 @@ export class TicketKiosk {
       await kiosk.health.start();
       kiosk.wireButtons();
       await kiosk.wireScanner();
+      await kiosk.identity.start();
       kiosk.cleanups.push(ctx.link.onConnectionChange(() => kiosk.changed()));
       // A full disk pauses the screen as a printer fault does; the runtime's probe ends it.
       kiosk.cleanups.push(ctx.store.onHealthChange(() => kiosk.changed()));
@@ -150,7 +154,7 @@ export class TicketKiosk {
       scanner.onScan((code) => {
         void this.model
           .scanned(code)
-          .catch((err: unknown) => this.ctx.log.error({ err: (err as Error).message }, 'appointment check-in failed'));
+          .catch((err: unknown) => this.ctx.log.error({ err: (err as Error).message }, 'scan failed'));
       }),
     );
   }
@@ -159,6 +163,7 @@ export class TicketKiosk {
     this.ctx.timers.clearInterval(this.ticker);
     this.health.stop();
     for (const c of this.cleanups.splice(0)) c();
+    this.identity.stop();
     await this.server?.close();
     await this.issuer.idle();
     this.server = undefined;

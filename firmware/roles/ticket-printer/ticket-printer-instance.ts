@@ -10,12 +10,16 @@ import { issuedEvent } from './ticket-issuer.js';
 import { TicketLedger, type LedgerTicket } from './ticket-ledger.js';
 import { NumberVoider } from './number-voider.js';
 import { buttonsTest } from './buttons-test.js';
+import { identityLinkProblems } from './kiosk-identity.js';
+import { idCardTest } from './id-card-test.js';
 
 export async function startTicketPrinter(
   ctx: RoleContext<TicketPrinterContract>,
   initial: TicketPrinterConfig,
   sectionProblems: (config: TicketPrinterConfig, parts: PartNames) => string[],
 ): Promise<RoleInstance<TicketPrinterConfig, TicketPrinterContract>> {
+  const linkProblems = identityLinkProblems(initial, ctx.linkEncrypted);
+  if (linkProblems.length > 0) throw new Error(`roles.ticket-printer: ${linkProblems.join('; ')}`);
   const ledger = await TicketLedger.open(ctx.store);
   const paused = await ledger.paused();
   // Outlives reconfigures: a number waiting to be reported void must not be lost with a kiosk.
@@ -111,6 +115,7 @@ export async function startTicketPrinter(
     },
     manualSelfTests: {
       buttons: (testCtx) => buttonsTest(kiosk, testCtx),
+      'id-card': (testCtx) => idCardTest(kiosk, ctx.hal, testCtx),
       'test-print': async () => {
         try {
           await (await kiosk.health.open()).testPrint();
@@ -121,7 +126,7 @@ export async function startTicketPrinter(
       },
     },
     async checkConfig(next) {
-      return sectionProblems(next, ctx.hal.describe());
+      return [...sectionProblems(next, ctx.hal.describe()), ...identityLinkProblems(next, ctx.linkEncrypted)];
     },
     async reconfigure(next) {
       await kiosk.stop();

@@ -11,6 +11,8 @@ function partProblems(parts: PartNames, config: TicketPrinterConfig): string[] {
   const problems: string[] = [];
   if (!parts.printers.includes(config.printer)) problems.push(`/printer: no printer "${config.printer}" in io.printers (have ${parts.printers.join(', ') || 'none'})`);
   if (config.scanner && !parts.scanners.includes(config.scanner)) problems.push(`/scanner: no scanner "${config.scanner}" in io.scanners (have ${parts.scanners.join(', ') || 'none'})`);
+  if (config.idCardReader && !(parts.idCardReaders ?? []).includes(config.idCardReader))
+    problems.push(`/idCardReader: no reader "${config.idCardReader}" in io.idCardReaders (have ${(parts.idCardReaders ?? []).join(', ') || 'none'})`);
   for (const [i, b] of config.buttons.entries())
     if (!parts.inputs.includes(b.input)) problems.push(`/buttons/${i}/input: no input "${b.input}" in io.inputs (have ${parts.inputs.join(', ') || 'none'})`);
   return problems;

@@ -2,7 +2,7 @@
 // categories, tickets numbered per prefix, appointments by code, and knobs to push view changes
 // and scans, hold a take open, or make the backend throw.
 import { PageChannel } from '../../../firmware/pages/page-channel.js';
-import type { IssuedTicket, KioskBackend, KioskCategory, KioskView, ScanOutcome, TakeResult } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
+import type { IssuedTicket, KioskBackend, KioskCategory, KioskView, PageTakeRequest, ScanOutcome, TakeResult } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
 
 function cat(id: string, prefix: string, name: string, nameEn: string, extra: Partial<KioskCategory> = {}): KioskCategory {
   return { id, prefix, name, nameEn, state: 'open', hours: '08:30-12:00, 13:30-17:30', priority: false, waiting: 3, ...extra };
@@ -41,6 +41,8 @@ export function hallView(patch: Partial<KioskView> = {}): KioskView {
     idleMs: 60_000,
     categories: hallCategories(),
     notice: null,
+    identity: { reader: false, identified: null, problem: null },
+    sms: false,
     ...patch,
   };
 }
@@ -61,7 +63,7 @@ function refuse(reason: Extract<TakeResult, { ok: false }>['reason']): TakeResul
 
 export class FakeKioskBackend implements KioskBackend {
   current: KioskView;
-  readonly takes: { category: string; priority: boolean }[] = [];
+  readonly takes: PageTakeRequest[] = [];
   readonly checkIns: string[] = [];
   /** Appointment code → category id. */
   readonly appointments = new Map<string, string>([['A1B2C3', 'property'], ['20240518', 'tax']]);
@@ -111,7 +113,7 @@ export class FakeKioskBackend implements KioskBackend {
     return outcome;
   }
 
-  async take(request: { category: string; priority: boolean }): Promise<TakeResult> {
+  async take(request: PageTakeRequest): Promise<TakeResult> {
     this.takes.push(request);
     if (this.gate) await this.gate;
     if (this.failWith) throw this.failWith;

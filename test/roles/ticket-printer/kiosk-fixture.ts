@@ -56,6 +56,8 @@ export async function kioskFixture(
     time?: DeviceTime;
     timeBeaconMs?: number;
     dataDir?: string;
+    /** Added to the io section (e.g. an ID-card reader). */
+    io?: { serial?: Record<string, unknown>; idCardReaders?: Record<string, unknown> };
   } = {},
 ): Promise<KioskFixture> {
   const dir = await tempDir(t, 'halld-kiosk-');
@@ -70,7 +72,7 @@ export async function kioskFixture(
     board: 'sim',
     dataDir: options.dataDir ?? join(dir, 'data'),
     broker: { url: broker.url, reconnectMinMs: 100 },
-    io: IO,
+    io: { ...IO, ...options.io, serial: { ...IO.serial, ...options.io?.serial } },
     roles: {
       sys: {},
       'ticket-printer': {

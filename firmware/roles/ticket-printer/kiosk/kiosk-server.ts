@@ -3,7 +3,7 @@
 //
 //   GET  /api/view         KioskView as JSON
 //   GET  /api/events       Server-Sent Events: `view` (on connect and on every change), `scan`
-//   POST /api/take         {category: string, priority: boolean} → TakeResult
+//   POST /api/take         {category: string, priority: boolean, phone?: string} → TakeResult
 //   POST /api/checkin      {code: string} → TakeResult
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { pageAction } from '../../../pages/page-actions.js';
 import { startPageServer, type PageServer } from '../../../pages/page-server.js';
 import { findPackageDir } from '../../../pages/static-files.js';
 import type { KioskBackend, TakeResult } from './kiosk-types.js';
+import { PHONE_PATTERN } from '../../../../protocol/ticket-printer.js';
 
 /** Largest request body accepted (the page sends a few dozen bytes). */
 export const MAX_BODY_BYTES = DEFAULT_PAGE_LIMITS.maxBodyBytes;
@@ -54,6 +55,7 @@ export function findPublicDir(from: string = fileURLToPath(import.meta.url)): st
 const TakeInput = Type.Object({
   category: Type.String({ minLength: 1, maxLength: MAX_CATEGORY_CHARS, description: `a category id (a string of 1 to ${MAX_CATEGORY_CHARS} characters)` }),
   priority: Type.Boolean({ description: 'true or false' }),
+  phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN, description: 'a mobile number of 11 digits starting 13 to 19' })),
 });
 
 const CheckInInput = Type.Object({ code: Type.String({ description: 'a string' }) });
@@ -100,8 +102,9 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Kio
       actions: {
         take: pageAction(
           TakeInput,
-          (input): Promise<TakeResult> => backend.take(input),
-          (input, result) => ({ category: input.category, priority: input.priority, ...outcome(result) }),
+          (input): Promise<TakeResult> => backend.take({ category: input.category, priority: input.priority, ...(input.phone !== undefined ? { phone: input.phone } : {}) }),
+          // The phone number is personal information: the log says only that one came.
+          (input, result) => ({ category: input.category, priority: input.priority, sms: input.phone !== undefined, ...outcome(result) }),
         ),
         checkin: pageAction(CheckInInput, async (input): Promise<TakeResult> => backend.checkIn(appointmentCode(input.code)), (_input, result) => outcome(result)),
       },

@@ -1,6 +1,7 @@
 // The contract between the ticket-printer role and its touchscreen page: what the page shows
 // (KioskView, pushed on every change) and what it may ask (take a ticket). The page never
 // talks to the link or the printer; the role decides everything and the page only renders.
+import type { KioskIdentityState } from '../kiosk-identity.js';
 
 /** Why a category cannot issue right now (the page shows the reason in both languages). */
 export type CategoryState = 'open' | 'paused' | 'closed' | 'exhausted';
@@ -41,6 +42,18 @@ export interface KioskView {
   categories: KioskCategory[];
   /** Optional banner from the server config, per language. */
   notice: { zh: string; en: string } | null;
+  /** The ID-card reader and the swipe waiting for the next take (nothing personal). */
+  identity: KioskIdentityState;
+  /** Offer the "SMS reminder" step (a mobile number sent with the take). */
+  sms: boolean;
+}
+
+/** What the page may send with a take. */
+export interface PageTakeRequest {
+  category: string;
+  priority: boolean;
+  /** 11 digits, 1[3-9]…, for SMS reminders. */
+  phone?: string;
 }
 
 export interface IssuedTicket {
@@ -82,7 +95,7 @@ export interface KioskBackend {
   onViewChange(listener: (view: KioskView) => void): () => void;
   /** A scanner read an appointment code: the page shows the outcome. */
   onScan(listener: (outcome: ScanOutcome) => void): () => void;
-  take(request: { category: string; priority: boolean }): Promise<TakeResult>;
+  take(request: PageTakeRequest): Promise<TakeResult>;
   /** Appointment check-in by a code typed on the page (when the scanner cannot read it). */
   checkIn(code: string): Promise<TakeResult>;
 }

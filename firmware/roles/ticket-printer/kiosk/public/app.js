@@ -2,8 +2,11 @@
 // renders the KioskView the role pushes over /api/events (kiosk-types.ts) and asks for tickets
 // with POST /api/take and /api/checkin. The role decides everything; this page only shows it.
 //
-// Screens: home (category grid + 绿色通道 + 预约签到), priority (categories with the green
-// channel), checkin (scan hint + keypad), result (ticket or refusal). A blocked view replaces
+// Screens: home (category grid + 绿色通道 + 预约签到, and with a reader the swipe hint, with
+// view.sms the 短信提醒 path), priority (categories with the green channel), checkin (scan hint +
+// keypad), phone (a mobile number for SMS reminders, shown masked), result (ticket or refusal).
+// A swiped ID card never reaches this page: the role holds it for the next take and the view
+// only says that someone identified. A blocked view replaces
 // the menu with the reason. Any screen goes home after view.idleMs without a touch.
 
 /* global document, window, EventSource, fetch, AbortController */
@@ -17,6 +20,9 @@ const REQUEST_TIMEOUT_MS = 20_000;
 /** Reconnect delay when the browser gave up on the event stream (a non-200 answer). */
 const RECONNECT_MS = 3_000;
 const MAX_CODE_CHARS = 32;
+const PHONE_DIGITS = 11;
+/** The digits a phone number shows in clear (138****5678); the rest are masked. */
+const PHONE_SHOWN = (i) => i < 3 || i >= 7;
 const LANGS = ['zh', 'en'];
 
 // Every visible string, [中文, English]; functions take the value they show.
@@ -72,6 +78,22 @@ const T = {
   help: ['需要帮助？请到服务台咨询', 'Need help? Please ask at the information desk'],
   returnIn: [(s) => `${s} 秒后返回首页`, (s) => `Back to the start in ${s} s`],
   langToggle: ['English', '中文'],
+  swipeHint: ['刷身份证取号', 'Swipe your ID card'],
+  swipeSub: ['将身份证放在读卡区', 'Place your ID card on the reader'],
+  identifiedCard: ['已读取身份证，请选择业务', 'ID card read. Touch the service you need'],
+  identifiedEId: ['电子证照已核验，请选择业务', 'e-ID verified. Touch the service you need'],
+  unreadable: ['未能读取身份证，请重新放置', 'The ID card could not be read. Please place it again'],
+  'not-verified': ['电子证照未通过核验，请到服务台咨询', 'The e-ID could not be verified. Please ask at the information desk'],
+  smsEntry: ['短信提醒', 'SMS reminder'],
+  smsSub: ['快到您时发短信通知', 'A text message when your turn is near'],
+  phoneTitle: ['短信提醒', 'SMS reminder'],
+  phoneLead: ['请输入您的手机号码，快到您时我们会发短信提醒您', 'Enter your mobile number; we will text you when your turn is near'],
+  phonePlaceholder: ['手机号码', 'Mobile number'],
+  phoneSubmit: ['确认', 'Confirm'],
+  phonePrefix: ['手机号码以 13 至 19 开头', 'A mobile number starts with 13 to 19'],
+  phoneShort: [(n) => `还需输入 ${n} 位`, (n) => `${n} more ${n === 1 ? 'digit' : 'digits'}`],
+  smsSet: [(p) => `短信提醒：${p}`, (p) => `SMS reminder: ${p}`],
+  smsClear: ['取消', 'Remove'],
 };
 
 const STATE_TEXT = { paused: 'paused', closed: 'closed', exhausted: 'exhausted' };
@@ -83,7 +105,7 @@ const state = {
   /** After (re)connecting the first view is taken whatever its rev (the role may have restarted). */
   acceptAnyRev: true,
   lang: 'zh',
-  /** 'home' | 'priority' | 'checkin' | 'result' */
+  /** 'home' | 'priority' | 'checkin' | 'phone' | 'result' */
   screen: 'home',
   /** A take or check-in is in flight: every button is off. */
   busy: null,
@@ -92,6 +114,10 @@ const state = {
   resultAt: 0,
   code: '',
   keys: 'digits',
+  /** The mobile number being typed on the phone screen. */
+  phoneTyped: '',
+  /** A confirmed mobile number, sent with the next take and then forgotten. */
+  phone: '',
   streamDown: false,
   settleUntil: 0,
   /** Changes whenever main must be rebuilt (screen, language, structure of the view). */
@@ -152,6 +178,7 @@ function buildMain() {
   if (view.blocked) return buildBlocked(view.blocked);
   if (state.screen === 'priority') return buildPriority();
   if (state.screen === 'checkin') return buildCheckin();
+  if (state.screen === 'phone') return buildPhone();
   return buildHome();
 }
 
@@ -201,7 +228,16 @@ function buildHome() {
   return h(
     'section',
     { class: 'screen screen-home', testid: 'home' },
-    h('h2', { class: 'screen-title' }, tr('chooseService')),
+    identityBanner() ?? h('h2', { class: 'screen-title' }, tr('chooseService')),
+    state.phone
+      ? h(
+          'p',
+          { class: 'sms-set', testid: 'sms-set' },
+          tr('smsSet', maskPhone(state.phone)),
+          ' ',
+          h('button', { class: 'sms-clear', testid: 'sms-clear', enabled: true, disabled: true, onclick: () => setPhone('') }, tr('smsClear')),
+        )
+      : null,
     grid,
     h(
       'div',
@@ -218,6 +254,79 @@ function buildHome() {
         { class: 'path path-checkin', testid: 'checkin-entry', enabled: true, disabled: true, onclick: () => go('checkin') },
         h('span', { class: 'path-title' }, tr('checkinEntry')),
         h('span', { class: 'path-sub' }, tr('checkinSub')),
+      ),
+      view.sms &&
+        h(
+          'button',
+          { class: 'path path-sms', testid: 'sms-entry', enabled: true, disabled: true, onclick: () => go('phone') },
+          h('span', { class: 'path-title' }, tr('smsEntry')),
+          h('span', { class: 'path-sub' }, tr('smsSub')),
+        ),
+      view.identity?.reader &&
+        !view.identity.identified &&
+        h(
+          'div',
+          { class: 'path path-swipe', testid: 'swipe-hint' },
+          h('span', { class: 'path-title' }, tr('swipeHint')),
+          h('span', { class: 'path-sub' }, tr('swipeSub')),
+        ),
+    ),
+  );
+}
+
+/** Who identified for the next take, or why the last swipe did not count; null when neither. */
+function identityBanner() {
+  const id = state.view.identity;
+  if (!id) return null;
+  if (id.identified) return h('h2', { class: 'screen-title identified', testid: 'identified', 'data-kind': id.identified }, '✓ ', tr(id.identified === 'card' ? 'identifiedCard' : 'identifiedEId'));
+  if (id.problem) return h('h2', { class: 'screen-title identity-problem', testid: 'identity-problem', role: 'alert' }, tr(id.problem));
+  return null;
+}
+
+/** 138****5678: the middle four digits masked while typing and after. */
+function maskPhone(digits) {
+  return [...digits].map((d, i) => (PHONE_SHOWN(i) ? d : '*')).join('');
+}
+
+/** Why the typed number cannot be confirmed yet, or '' when it can. */
+function phoneProblem(digits) {
+  if (digits === '') return '';
+  if (digits[0] !== '1' || (digits.length >= 2 && !/[3-9]/.test(digits[1]))) return tr('phonePrefix');
+  if (digits.length < PHONE_DIGITS) return tr('phoneShort', PHONE_DIGITS - digits.length);
+  return '';
+}
+
+function phoneValid(digits) {
+  return /^1[3-9]\d{9}$/.test(digits);
+}
+
+function buildPhone() {
+  const pad = h(
+    'div',
+    { class: 'keypad keypad-digits', testid: 'keypad' },
+    DIGIT_KEYS.map((c) => key(c, `key-${c}`, () => typePhone(c))),
+    key(tr('keyClear'), 'key-clear', () => typePhone('clear'), 'key-fn'),
+    key('0', 'key-0', () => typePhone('0')),
+    key(tr('keyBack'), 'key-back', () => typePhone('back'), 'key-fn'),
+  );
+  return h(
+    'section',
+    { class: 'screen screen-checkin screen-phone', testid: 'phone' },
+    h('div', { class: 'screen-head' }, backButton(), h('h2', { class: 'screen-title' }, tr('phoneTitle'))),
+    h(
+      'div',
+      { class: 'checkin-body' },
+      h('div', { class: 'scan-hint' }, h('p', { class: 'scan-text' }, tr('phoneLead')), h('p', { class: 'phone-problem', id: 'phone-problem', testid: 'phone-problem', role: 'status' }, phoneProblem(state.phoneTyped))),
+      h(
+        'div',
+        { class: 'code-entry' },
+        h(
+          'div',
+          { class: 'code-row' },
+          h('output', { class: 'code', id: 'phone-display', testid: 'phone-display', 'data-placeholder': tr('phonePlaceholder') }, maskPhone(state.phoneTyped)),
+          h('button', { class: 'submit', id: 'phone-submit', testid: 'phone-submit', enabled: true, disabled: true, onclick: () => confirmPhone() }, tr('phoneSubmit')),
+        ),
+        pad,
       ),
     ),
   );
@@ -346,7 +455,8 @@ function buildResult() {
 function structureKey() {
   const v = state.view;
   const cats = v ? v.categories.map((c) => [c.id, c.name, c.nameEn, c.prefix, c.state, c.hours, c.priority, c.waiting === null]) : null;
-  return JSON.stringify([state.lang, state.screen, state.keys, v === null, v?.blocked ?? null, cats, state.screen === 'result' ? state.resultAt : 0]);
+  const who = v ? [v.identity?.reader ?? false, v.identity?.identified ?? null, v.identity?.problem ?? null, v.sms ?? false] : null;
+  return JSON.stringify([state.lang, state.screen, state.keys, v === null, v?.blocked ?? null, cats, who, state.phone, state.screen === 'result' ? state.resultAt : 0]);
 }
 
 function render() {
@@ -395,6 +505,10 @@ function patchMain() {
   }
   const code = document.getElementById('code');
   if (code) code.textContent = state.code;
+  const phone = document.getElementById('phone-display');
+  if (phone) phone.textContent = maskPhone(state.phoneTyped);
+  const problem = document.getElementById('phone-problem');
+  if (problem) problem.textContent = phoneProblem(state.phoneTyped);
 }
 
 /** A button is on when it says so (data-enabled), nothing is in flight and the screen has settled. */
@@ -404,6 +518,7 @@ function applyEnabled() {
   for (const b of els.main.querySelectorAll('button')) {
     let on = b.dataset.enabled === '1' && !off;
     if (b.id === 'checkin-submit') on = on && state.code.length > 0;
+    if (b.id === 'phone-submit') on = on && phoneValid(state.phoneTyped);
     b.disabled = !on;
   }
 }
@@ -457,6 +572,7 @@ function go(screen) {
     state.code = '';
     state.keys = 'digits';
   }
+  if (screen === 'phone') state.phoneTyped = state.phone;
   state.screen = screen;
   settle();
   render();
@@ -465,7 +581,11 @@ function go(screen) {
 }
 
 function goHome(resetLanguage) {
-  if (resetLanguage) state.lang = 'zh';
+  // The next visitor: nothing of this one stays on the screen.
+  if (resetLanguage) {
+    state.lang = 'zh';
+    state.phone = '';
+  }
   state.busy = null;
   go('home');
 }
@@ -504,9 +624,30 @@ function updateCountdown() {
 
 function showResult(result, source) {
   state.busy = null;
+  // The number went with the take (or the take failed and the visitor starts again).
+  state.phone = '';
   state.result = { result, source };
   state.resultAt = Date.now();
   go('result');
+}
+
+function typePhone(k) {
+  if (k === 'back') state.phoneTyped = state.phoneTyped.slice(0, -1);
+  else if (k === 'clear') state.phoneTyped = '';
+  else if (state.phoneTyped.length < PHONE_DIGITS) state.phoneTyped += k;
+  render();
+}
+
+function confirmPhone() {
+  if (!phoneValid(state.phoneTyped) || Date.now() < state.settleUntil) return;
+  setPhone(state.phoneTyped);
+  go('home');
+}
+
+function setPhone(digits) {
+  state.phone = digits;
+  state.phoneTyped = '';
+  render();
 }
 
 function setKeys(mode) {
@@ -554,7 +695,7 @@ async function take(cat, priority) {
   if (state.busy !== null || !state.view || state.view.blocked || cat.state !== 'open' || Date.now() < state.settleUntil) return;
   state.busy = 'take';
   render();
-  const result = await post('/api/take', { category: cat.id, priority });
+  const result = await post('/api/take', { category: cat.id, priority, ...(state.phone ? { phone: state.phone } : {}) });
   showResult(result, 'take');
 }
 
@@ -573,7 +714,15 @@ function onView(view) {
   if (!state.acceptAnyRev && state.view && view.rev < state.view.rev) return;
   state.acceptAnyRev = false;
   const idleChanged = state.view?.idleMs !== view.idleMs;
+  const newlyIdentified = Boolean(view.identity?.identified) && !state.view?.identity?.identified;
   state.view = view;
+  // A card laid on the reader while another screen (or the last visitor's result) shows: the menu for this visitor.
+  if (newlyIdentified && state.busy === null && state.screen !== 'home' && state.screen !== 'phone') {
+    state.result = null;
+    state.screen = 'home';
+    state.code = '';
+    settle();
+  }
   // Blocked: the menu (and a half-typed code) gives way to the reason; a result stays.
   if (view.blocked && state.screen !== 'home' && state.screen !== 'result') {
     state.screen = 'home';
