@@ -189,7 +189,7 @@ async function main(argv: string[]): Promise<void> {
   addRemoteCommands(program, processOutput, globalTimers, setExit);
   addBoardsCommand(program, processOutput, setExit);
   addReleaseCommands(program, processOutput, setExit);
-  addUpdateCommands(program, processOutput, setExit);
+  addUpdateCommands(program, processOutput, setExit, () => Date.now());
 
   try {
     await program.parseAsync(argv);

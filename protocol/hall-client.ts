@@ -117,7 +117,7 @@ export class HallClient {
     const memory = new Map<string, number>();
     this.cursorStore = o.cursors ?? { get: (d) => memory.get(d), set: (d, s) => void memory.set(d, s) };
     this.signingKey = o.signingKey ? toPrivateKey(o.signingKey) : undefined;
-    this.secure = new Set(['locker/open', ...(o.secureCommands ?? [])]);
+    this.secure = new Set(['locker/open', 'sys/update', ...(o.secureCommands ?? [])]);
   }
 
   async connect(): Promise<void> {

@@ -9,15 +9,15 @@ import { EXIT_INTERNAL, EXIT_OK } from '../exit-codes.js';
 import { installRoot } from '../update/update-settings.js';
 import type { Output } from './cli-output.js';
 
-export function addUpdateCommands(program: Command, io: Output, setExit: (code: number) => void): void {
+/** `now`: the wall clock, chosen by the entry point; it only stamps the outcomes (the decision is the boot count). */
+export function addUpdateCommands(program: Command, io: Output, setExit: (code: number) => void, now: () => number): void {
   const update = program.command('update').description('over-the-air updates of halld: the boot guard, and what the board is doing (docs/update.md)');
   const rootOption = (c: Command) => c.option('--root <dir>', 'where releases live (default $HALLD_ROOT, else /opt/halld)');
   rootOption(update.command('guard').description("count a tried release's starts and roll back a crash loop (systemd's ExecStartPre, run from the committed release)")).action(
     async (opts: { root?: string }) => {
       const root = installRoot(opts.root, process.env);
       try {
-        // Wall-clock time only stamps the outcome; the decision is the boot count.
-        const r = await runBootGuard(root, Date.now());
+        const r = await runBootGuard(root, now());
         io.out(`halld update guard: ${r.action}${r.current ? ` (current ${r.current})` : ''}${r.detail ? `: ${r.detail}` : ''}\n`);
         setExit(EXIT_OK);
       } catch (err) {
