@@ -132,8 +132,9 @@ export class Runtime {
       runtime.configRev = remote?.rev ?? 0;
       runtime.updater = runtime.createUpdater();
       await runtime.startRoles(roleNames, remote?.roles ?? {});
-      await link.start();
+      // Before the link: a chunk of a resumed transfer may be the first command to arrive.
       await runtime.updater.resume();
+      await link.start();
       log.info({ board: hal.board, roles: roleNames, boot: store.boot, fw: FIRMWARE_VERSION, broker: config.broker.url }, 'device started');
       void runtime.reportHardware().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'hardware report failed'));
       runtime.stopStoreProbe = probeWhileFaulted(store, timers);

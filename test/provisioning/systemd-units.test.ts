@@ -64,4 +64,8 @@ t.test('halld.service: notify + watchdog, the start limit in [Unit], the halld u
   for (const g of ['gpio', 'dialout', 'i2c', 'spi']) t.ok(groups.includes(g), `group ${g}`);
   for (const dev of ['char-gpiochip', 'char-ttyUSB', 'char-ttyACM', 'char-i2c']) t.ok(service.includes(`DeviceAllow=${dev} rw`), `DeviceAllow ${dev}`);
   t.ok(service.includes(`ExecStart=${BOARD_NODE} /opt/halld/current/dist/halld.mjs run --config /etc/halld/device.json`), "runs the release's own Node on the installed bundle");
+  // Updates: the boot guard runs first, from the committed release; halld may write its releases.
+  const pre = service.filter((l) => l.startsWith('ExecStartPre='));
+  t.match(pre[0], /committed.*update guard --root \/opt\/halld/, 'the boot guard is the first pre-start step');
+  t.ok(service.includes('ReadWritePaths=/opt/halld'), 'ReadWritePaths=/opt/halld');
 });

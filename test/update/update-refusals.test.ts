@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { generateSigningKeys } from '../../protocol/signing.js';
 import { readSlots } from '../../release/update/slots.js';
 import { smallDisk } from '../../testkit/small-disk.js';
+import { waitFor } from '../../testkit/wait.js';
 import { DEVICE, missing, updateFixture, type Fixture } from './update-fixture.js';
 
 const skip = missing();
@@ -63,22 +64,37 @@ t.test('refusals: architecture, size, hash, another key, an altered release, a t
   f.http.padWith(0);
 });
 
-t.test('a full disk: the update is refused and the running release goes on', { skip }, async (t) => {
-  // 180 MiB: room for the installed release (about 120 MB) and the download, not the unpacking.
-  const disk = await smallDisk(t, 180);
+t.test('a full disk: refused at once, while downloading, or before unpacking; the running release goes on', { skip }, async (t) => {
+  // 200 MiB: room for the installed release (129 MB) and a download (49 MB), not for unpacking another.
+  const disk = await smallDisk(t, 200);
   if ('unavailable' in disk) return void t.plan(0, disk.unavailable);
   const f = await updateFixture(t, { root: join(disk.dir, 'opt-halld') });
   await f.onlineAndPinged('0.1.0');
   const starts = f.board.starts.length;
   const good = await f.release('0.1.1');
-  const since = f.server.events.length;
-  const ack = await f.update({ ...good.offer, source: { url: f.http.serve('good.tar.gz', good.tarball) } });
-  if (ack.ok) {
-    const e = await f.event('update.failed', since);
-    t.match(e.message.data, { reason: /^NO_SPACE: / }, String((e.message.data as { reason?: string }).reason));
-  } else {
-    t.match(ack, { error: { details: { reason: 'NO_SPACE' } } }, 'refused at once: no room for the download');
-  }
+  const url = f.http.serve('good.tar.gz', good.tarball);
+
+  let since = f.server.events.length;
+  t.equal((await f.update({ ...good.offer, source: { url } })).ok, true);
+  const unpack = await f.event('update.failed', since);
+  t.match(unpack.message.data, { phase: 'unpack', reason: /^NO_SPACE: .*needs \d+ MB/ }, String((unpack.message.data as { reason?: string }).reason));
+  await untouched(t, f, starts, 'no room to unpack');
+
+  // The disk fills up while the bytes arrive: the write fails, the update stops.
+  f.http.throttle(4_000_000);
+  since = f.server.events.length;
+  t.equal((await f.update({ ...good.offer, source: { url } })).ok, true);
+  await waitFor('some bytes downloaded', () => ((f.sysState()?.['update'] as { bytes?: number } | undefined)?.bytes ?? 0) > 0, 60_000, 50);
+  disk.fill();
+  const download = await f.event('update.failed', since);
+  t.match(download.message.data, { phase: 'download', reason: /^NO_SPACE: / }, String((download.message.data as { reason?: string }).reason));
+  await untouched(t, f, starts, 'disk full while downloading');
+
+  // Still full: refused before a byte is fetched.
+  const ack = await f.update({ ...good.offer, source: { url } });
+  t.match(ack, { ok: false, error: { code: 'BAD_REQUEST', details: { reason: 'NO_SPACE' } } }, 'no room for the download: refused at once');
+  disk.free();
+  f.http.throttle(undefined);
   await untouched(t, f, starts, 'full disk');
   await f.onlineAndPinged('0.1.0');
 });

@@ -29,6 +29,7 @@ export async function startTicketPrinter(
   };
 
   return {
+    busy: () => (kiosk.issuer.printing > 0 ? 'a ticket is printing' : undefined),
     commands: roleCommands(ticketPrinterContract, {
       print: {
         effect: 'hardware',
