@@ -184,12 +184,14 @@ async function main(argv: string[]): Promise<void> {
   const { addBoardsCommand } = await import('./commands/boards-command.js');
   const { addReleaseCommands } = await import('./commands/release-commands.js');
   const { addUpdateCommands } = await import('./commands/update-commands.js');
+  const { addRolloutCommand } = await import('./commands/rollout-command.js');
   const { processOutput } = await import('./commands/cli-output.js');
   addLocalCommands(program, processOutput, globalTimers, setExit);
   addRemoteCommands(program, processOutput, globalTimers, setExit);
   addBoardsCommand(program, processOutput, setExit);
   addReleaseCommands(program, processOutput, setExit);
   addUpdateCommands(program, processOutput, setExit, () => Date.now());
+  addRolloutCommand(program, processOutput, setExit);
 
   try {
     await program.parseAsync(argv);
