@@ -82,3 +82,29 @@ t.test('a device that refuses (an unsigned command is UNAUTHORIZED) counts as a 
   const report = await rollOut(client, { devices: ['x1'], update: OFFER, deviceTimeoutMs: 10_000 });
   t.match(report.outcomes, [{ device: 'x1', outcome: 'refused', reason: /^UNAUTHORIZED: signature does not verify/ }]);
 });
+
+t.test('halld rollout: the release facts from the tarball, one line per device, exit 0 when all committed', async (t) => {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('../../testkit/temp.js');
+  const { makeTestRelease } = await import('../../testkit/test-release.js');
+  const { runCli } = await import('../../testkit/device-process.js');
+  const url = await broker(t);
+  const keys = generateSigningKeys();
+  const dir = await tempDir(t);
+  await mkdir(dir, { recursive: true });
+  const release = await makeTestRelease(dir, { version: '0.2.0', arch: 'x64' });
+  const keyFile = join(dir, 'server.pem');
+  await writeFile(keyFile, keys.privateKeyPem);
+  const sims = await Promise.all(['k1', 'k2', 'k3'].map((device) => simUpdateDevice(t, { url, hall: HALL, device, serverKey: keys.publicKeyPem, version: '0.1.0' })));
+  const r = await runCli(['rollout', HALL, '--broker', url, '--key', keyFile, '--tarball', release.tarball, '--url', 'http://hall-server/x.tar.gz', '--devices', 'k1,k2,k3', '--first-wave', '1', '--device-timeout', '20000'], 60_000);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /rolling out halld 0\.2\.0 \(x64\) to 3 device\(s\)/);
+  t.match(r.stdout, /k1\s+committed\s+canary/);
+  t.match(r.stdout, /k3\s+committed\s+wave 2/);
+  t.match(r.stdout, /3 committed, 0 not/);
+  t.same(sims.map((s) => s.version()), ['0.2.0', '0.2.0', '0.2.0']);
+  const bad = await runCli(['rollout', HALL, '--broker', url, '--key', keyFile, '--tarball', release.tarball, '--devices', 'k1'], 20_000);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /give exactly one of --url and --chunks/);
+});
