@@ -223,8 +223,21 @@ export class Updater implements UpdateService {
       if (!waitQuiet && busy.length === 0) return;
       this.d.progress({ phase: 'waiting', version: job.request.version, why: waitQuiet ? `quiet window ${window?.from}-${window?.to}` : busy.join('; ') });
       const ms = waitQuiet && window ? Math.max(BUSY_RECHECK_MS, nextQuietStart(window, this.d.now(), this.d.timeZone) - this.d.now()) : BUSY_RECHECK_MS;
-      await new Promise<void>((resolve) => this.d.timers.setTimeout(resolve, Math.min(ms, 60_000)));
+      await this.pause(Math.min(ms, 60_000), job.abort.signal);
     }
+  }
+
+  /** Sleeps, or less when the job is stopped (so a stopping runtime does not wait a minute). */
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.d.timers.clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.d.timers.setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private async switchTo(job: Job): Promise<void> {
