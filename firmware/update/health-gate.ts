@@ -5,8 +5,8 @@
 // and hangs that never reach this code are the boot guard's (release/update/boot-guard.ts).
 import { switchLink } from '../../release/install.js';
 import { rollBack } from '../../release/update/boot-guard.js';
-import { COMMITTED_LINK } from '../../release/update/slots.js';
-import { readUpdateState, updateState, withOutcome, type UpdateAttempt } from '../../release/update/update-state.js';
+import { COMMITTED_LINK, pruneReleases } from '../../release/update/slots.js';
+import { committedHistory, readUpdateState, updateState, withOutcome, type UpdateAttempt } from '../../release/update/update-state.js';
 import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 import type { Logger } from '../log.js';
 
@@ -96,7 +96,9 @@ export class HealthGate {
     const a = this.attempt;
     // committed first: a power cut after it is finished by the boot guard as a commit.
     await switchLink(this.d.root, COMMITTED_LINK, a.to);
-    await updateState(this.d.root, (s) => ({ ...withOutcome(s, { id: a.id, kind: 'committed', from: a.from, to: a.to, at: this.d.now() }), history: [...(s.history ?? []).filter((v) => v !== a.to), a.to] }));
+    await updateState(this.d.root, (s) => ({ ...withOutcome(s, { id: a.id, kind: 'committed', from: a.from, to: a.to, at: this.d.now() }), history: committedHistory(s.history, a.from, a.to) }));
+    // Now the release before `from` may go: at most two kept.
+    await pruneReleases(this.d.root, await readUpdateState(this.d.root)).catch((err: unknown) => this.d.log.warn({ err: (err as Error).message }, 'update: old releases not pruned'));
     this.d.log.info({ from: a.from, to: a.to }, 'update: committed');
     this.d.progress({ phase: 'committed', from: a.from, to: a.to });
     await this.d.committed();

@@ -7,7 +7,7 @@
 // never happened.
 import { CURRENT_LINK, switchCurrent } from '../install.js';
 import { COMMITTED_LINK, linkTarget } from './slots.js';
-import { readUpdateState, withOutcome, writeUpdateState, type UpdateAttempt, type UpdateState } from './update-state.js';
+import { committedHistory, readUpdateState, withOutcome, writeUpdateState, type UpdateAttempt, type UpdateState } from './update-state.js';
 import { switchLink } from '../install.js';
 
 export interface GuardResult {
@@ -56,7 +56,7 @@ export async function runBootGuard(root: string, now: number): Promise<GuardResu
   }
   if (committed === attempt.to) {
     // The new release had switched `committed` when the power went: it was good.
-    await writeUpdateState(root, { ...withOutcome(state, { id: attempt.id, kind: 'committed', from: attempt.from, to: attempt.to, at: now }), history: [...(state.history ?? []), attempt.to] });
+    await writeUpdateState(root, { ...withOutcome(state, { id: attempt.id, kind: 'committed', from: attempt.from, to: attempt.to, at: now }), history: committedHistory(state.history, attempt.from, attempt.to) });
     return { action: 'finished-commit', current: attempt.to };
   }
   if (current !== attempt.to) {

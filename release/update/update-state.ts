@@ -119,3 +119,11 @@ export function withOutcome(state: UpdateState, outcome: UpdateOutcome): UpdateS
   const { attempt: _attempt, ...rest } = state;
   return { ...rest, outcomes: [...state.outcomes.filter((o) => o.id !== outcome.id), outcome] };
 }
+
+/**
+ * The history after `to` was committed over `from`: both at the end, `from` before `to`, so the
+ * release that ran before (the first one a board was installed with, too) is the one kept.
+ */
+export function committedHistory(history: readonly string[] | undefined, from: string, to: string): string[] {
+  return [...(history ?? []).filter((v) => v !== from && v !== to), from, to];
+}

@@ -81,7 +81,7 @@ t.test('a commit cut after `committed` moved is finished as a commit', async (t)
   t.equal((await runBootGuard(root, 5)).action, 'finished-commit');
   const state = await readUpdateState(root);
   t.equal(state.attempt, undefined);
-  t.same(state.history, ['0.2.0']);
+  t.same(state.history, ['0.1.0', '0.2.0']);
   t.match(state.outcomes, [{ kind: 'committed', from: '0.1.0', to: '0.2.0' }]);
 });
 

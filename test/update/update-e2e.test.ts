@@ -34,7 +34,7 @@ t.test('a good update: downloaded (resumed after a cut), applied, committed, rep
   t.equal(await readlink(join(f.root, 'committed')), '0.1.1');
   const state = await readUpdateState(f.root);
   t.equal(state.attempt, undefined);
-  t.same(state.history, ['0.1.1']);
+  t.same(state.history, ['0.1.0', '0.1.1'], 'the release before is kept for a rollback');
   t.same(f.board.starts.map((s) => s.version), ['0.1.0', '0.1.1'], 'one restart, into the new release');
   t.ok((f.server.client.status(DEVICE)?.boot ?? 0) > bootBefore, 'the same data dir: the boot number went on');
   // The retained state/sys shows the phase.
