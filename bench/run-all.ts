@@ -9,6 +9,7 @@ import { benchCallerCall } from './caller-call.js';
 import { benchOledFrame } from './oled-frame.js';
 import { benchLockerOpen } from './locker-open.js';
 import { benchRelease } from './release-startup.js';
+import { benchUpdate } from './update-downtime.js';
 
 const only = process.argv.slice(2);
 const all: [string, () => Promise<void>][] = [
@@ -22,6 +23,7 @@ const all: [string, () => Promise<void>][] = [
   ['oled', benchOledFrame],
   ['locker', benchLockerOpen],
   ['release', benchRelease],
+  ['update', benchUpdate],
 ];
 for (const [name, fn] of all) {
   if (only.length > 0 && !only.includes(name)) continue;

@@ -3,6 +3,7 @@
 // missing file, bad JSON, a wrong field, storage that is not there) print one line each and
 // exit with a status saying which (exit-codes.ts); no stack traces.
 import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { checkConfigFile, problemLines, warningLines, ConfigError, type ConfigWarning } from './config/load.js';
 import { exportedConfigSchema } from './config/export-schema.js';
 import { ROLE_MODULES } from './roles/index.js';
@@ -61,6 +62,18 @@ async function run(opts: RunOptions): Promise<void> {
       log,
       // systemd's RuntimeDirectory (/run/halld): the screen token lives there for the screen's browser unit.
       ...(process.env['RUNTIME_DIRECTORY'] ? { screenTokenDir: process.env['RUNTIME_DIRECTORY'].split(':')[0] } : {}),
+      configFile: resolve(opts.config),
+      // An update switched `current` (or rolled back): this process runs the old code, so it
+      // ends and the supervisor (systemd; a test's parent) starts the release `current` names.
+      onUpdateRestart: (reason) => {
+        if (stopping) return;
+        stopping = true;
+        log.warn({ reason }, 'exiting for the supervisor to start the switched release');
+        const old = runtime;
+        runtime = undefined;
+        void (old?.stop(`update: ${reason}`) ?? Promise.resolve()).then(() => services.close()).finally(() => process.exit(EXIT_OK));
+        setTimeout(() => process.exit(EXIT_OK), 5_000).unref();
+      },
       onRestartRequest: (reason) => {
         if (stopping) return;
         log.warn({ reason }, 'restarting');
@@ -173,11 +186,15 @@ async function main(argv: string[]): Promise<void> {
   const { addRemoteCommands } = await import('./commands/remote-commands.js');
   const { addBoardsCommand } = await import('./commands/boards-command.js');
   const { addReleaseCommands } = await import('./commands/release-commands.js');
+  const { addUpdateCommands } = await import('./commands/update-commands.js');
+  const { addRolloutCommand } = await import('./commands/rollout-command.js');
   const { processOutput } = await import('./commands/cli-output.js');
   addLocalCommands(program, processOutput, globalTimers, setExit);
   addRemoteCommands(program, processOutput, globalTimers, setExit);
   addBoardsCommand(program, processOutput, setExit);
   addReleaseCommands(program, processOutput, setExit);
+  addUpdateCommands(program, processOutput, setExit, () => Date.now());
+  addRolloutCommand(program, processOutput, setExit);
 
   try {
     await program.parseAsync(argv);

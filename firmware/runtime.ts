@@ -24,6 +24,8 @@ import type { DiagnosticReport, ManualTestContext, RoleContext, RoleInstance, Ro
 import { createRoleLink } from './roles/role-link.js';
 import type { Logger } from './log.js';
 import { oneVerdictPerPart, partFaults, type PartFaults } from './self-test-verdicts.js';
+import { Updater } from './update/updater.js';
+import { updateSettings } from './update/update-settings.js';
 
 /** The package version, found by walking up from this file (works from dist/ and from the bundle). */
 function packageVersion(): string {
@@ -59,6 +61,13 @@ export interface RuntimeOptions {
   onRestartRequest?: (reason: string) => void;
   /** Where this boot's screen token is kept (systemd's RuntimeDirectory under the unit; default the data dir). */
   screenTokenDir?: string;
+  /** The config file this runtime was started from: an update's new release tests itself against it. */
+  configFile?: string;
+  /**
+   * Called after an update switched `current` (or rolled back): the process must end so the
+   * supervisor starts the other release. Without it the runtime only logs (tests, the demo).
+   */
+  onUpdateRestart?: (reason: string) => void;
 }
 
 interface RunningRole {
@@ -76,6 +85,9 @@ export class Runtime {
   private readonly startedAt: number;
   /** This boot's token of the board's own screen (firmware/pages/screen-token.ts). */
   private screenToken = '';
+  /** state/sys is one retained message: its parts (hardware, update) are merged here. */
+  private readonly sysState: Record<string, unknown> = {};
+  private updater: Updater | undefined;
 
   private constructor(
     readonly config: DeviceConfig,
@@ -124,7 +136,10 @@ export class Runtime {
       self.runtime = runtime;
       runtime.screenToken = await loadScreenToken(options.screenTokenDir ?? config.dataDir);
       runtime.configRev = remote?.rev ?? 0;
+      runtime.updater = runtime.createUpdater();
       await runtime.startRoles(roleNames, remote?.roles ?? {});
+      // Before the link: a chunk of a resumed transfer may be the first command to arrive.
+      await runtime.updater.resume();
       await link.start();
       log.info({ board: hal.board, roles: roleNames, boot: store.boot, fw: FIRMWARE_VERSION, broker: config.broker.url }, 'device started');
       void runtime.reportHardware().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'hardware report failed'));
@@ -141,8 +156,54 @@ export class Runtime {
     return this.store.boot;
   }
 
+  private createUpdater(): Updater {
+    const log = this.log.child({ mod: 'update' });
+    return new Updater({
+      settings: updateSettings(this.config, process.env),
+      timeZone: this.config.timeZone,
+      configFile: this.options.configFile,
+      running: FIRMWARE_VERSION,
+      store: this.store,
+      emit: (name, data, statements) => this.link.emit('sys', name, data, { durable: true, ...(statements ? { statements } : {}) }),
+      progress: (data) => this.setSysState('update', data),
+      busy: () => this.busyRoles(),
+      birth: () => (this.link.connected ? this.link.confirmBirth().then(() => true) : Promise.resolve(false)),
+      failingSelfTests: async () => (await this.diagnose()).results.filter((r) => !r.ok).map((r) => r.name),
+      restart: (reason) => (this.options.onUpdateRestart ?? ((r: string) => log.warn({ reason: r }, 'update wants a restart but nobody supervises this runtime')))(reason),
+      timers: this.timers,
+      now: () => this.hal.clock.now(),
+      log,
+    });
+  }
+
+  /** Roles that say a restart now would break something a person is doing. */
+  private busyRoles(): string[] {
+    const busy: string[] = [];
+    for (const [name, running] of this.roles) {
+      const why = running.instance.busy?.();
+      if (why !== undefined) busy.push(`${name}: ${why}`);
+    }
+    return busy;
+  }
+
+  /** Sets one part of the retained state/sys (undefined removes it). */
+  private setSysState(part: string, data: unknown): void {
+    if (data === undefined) delete this.sysState[part];
+    else this.sysState[part] = data;
+    if (!this.stopped) this.link.setState('sys', { ...this.sysState });
+  }
+
   private services(): RuntimeServices {
+    const updater = () => {
+      if (!this.updater) throw new Error('the updater is not running');
+      return this.updater;
+    };
     return {
+      update: {
+        start: (id, request) => updater().start(id, request),
+        chunk: (sha, offset, data) => updater().chunk(sha, offset, data),
+        notePing: () => this.updater?.notePing(),
+      },
       diagnose: (include) => this.diagnose(include),
       identify: (ms) => this.identify(ms),
       restart: (reason) => (this.options.onRestartRequest ?? (() => this.log.warn({ reason }, 'restart requested but nobody supervises this runtime')))(reason),
@@ -286,7 +347,7 @@ export class Runtime {
     const results = await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }]);
     const faults = results.filter((r) => !r.ok).map((r) => ({ part: r.name, detail: r.detail ?? 'not ok' }));
     for (const f of faults) this.log.warn(f, `hardware: ${f.part}: ${f.detail}`);
-    if (!this.stopped) this.link.setState('sys', { hardware: { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() } });
+    this.setSysState('hardware', { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() });
   }
 
   /**
@@ -374,6 +435,7 @@ export class Runtime {
   async stop(reason = 'stopped'): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.updater?.stop();
     await this.link.stop(reason).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'link stop failed'));
     for (const [name, running] of [...this.roles].reverse()) {
       await running.instance.stop().catch((err: unknown) => this.log.warn({ role: name, err: (err as Error).message }, 'role stop failed'));

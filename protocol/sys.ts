@@ -54,6 +54,55 @@ export const ConfigRejectedEvent = Type.Object(
   { $id: 'SysConfigRejected', description: 'evt/sys/config.rejected data: the old config is kept' },
 );
 
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the release tarball, lowercase hex' });
+const Version = Type.String({ pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$', maxLength: 64 });
+
+export const UpdateCommand = Type.Object(
+  {
+    version: Version,
+    arch: Type.Union([Type.Literal('arm64'), Type.Literal('x64')]),
+    size: Type.Integer({ minimum: 1, description: 'bytes of the tarball' }),
+    sha256: Sha256,
+    signature: Type.String({ maxLength: 200, description: "the release's manifest.sig (base64 Ed25519 over its manifest.json): must be the one in the tarball" }),
+    source: Type.Union([
+      Type.Object({ url: Type.String({ pattern: '^https?://', maxLength: 2000, description: 'the tarball on the hall server; fetched with Range to resume' }) }, { additionalProperties: false }),
+      Type.Object({ chunks: Type.Literal(true, { description: 'the server pushes the tarball with sys/update-chunk' }) }, { additionalProperties: false }),
+    ]),
+    when: Type.Optional(Type.Union([Type.Literal('now'), Type.Literal('quiet')], { description: "'quiet': wait for the config's quiet window (default: now, unless a role is busy)" })),
+  },
+  { $id: 'SysUpdateCommand', description: 'cmd/sys/update data: fetch, verify, try and commit a signed release (secure: signed, topic-bound, expiring)', additionalProperties: false },
+);
+
+export const UpdateChunkCommand = Type.Object(
+  {
+    sha256: Sha256,
+    offset: Type.Integer({ minimum: 0, description: 'where this chunk starts in the tarball' }),
+    data: Type.String({ maxLength: 180_000, description: 'base64 of the bytes (at most 128 KiB)' }),
+  },
+  { $id: 'SysUpdateChunkCommand', description: 'cmd/sys/update-chunk data: one piece of a pushed release; the ack says how many bytes the device has (resume from there)', additionalProperties: false },
+);
+
+export const UpdateDownloadedEvent = Type.Object(
+  { version: Version, bytes: Type.Integer({ minimum: 0 }), sha256: Sha256, via: Type.Union([Type.Literal('http'), Type.Literal('chunks')]) },
+  { $id: 'SysUpdateDownloaded', description: 'evt/sys/update.downloaded data: the tarball is complete and its size and hash match' },
+);
+export const UpdateAppliedEvent = Type.Object(
+  { from: Version, to: Version },
+  { $id: 'SysUpdateApplied', description: 'evt/sys/update.applied data: verified, unpacked, self-tested; current switched, restarting into it' },
+);
+export const UpdateCommittedEvent = Type.Object(
+  { from: Version, to: Version },
+  { $id: 'SysUpdateCommitted', description: 'evt/sys/update.committed data: the new release published its birth, answered the ping and passed its self-tests' },
+);
+export const UpdateFailedEvent = Type.Object(
+  { version: Version, phase: Type.String(), reason: Type.String() },
+  { $id: 'SysUpdateFailed', description: 'evt/sys/update.failed data: refused or failed before the switch; the running release is untouched' },
+);
+export const UpdateRolledBackEvent = Type.Object(
+  { from: Version, to: Version, reason: Type.String() },
+  { $id: 'SysUpdateRolledBack', description: 'evt/sys/update.rolled-back data: the tried release did not become healthy; the board went back by itself' },
+);
+
 export const sysContract = defineContract({
   role: 'sys',
   events: {
@@ -61,6 +110,11 @@ export const sysContract = defineContract({
     'protocol.error': ProtocolErrorEvent,
     'config.applied': ConfigAppliedEvent,
     'config.rejected': ConfigRejectedEvent,
+    'update.downloaded': UpdateDownloadedEvent,
+    'update.applied': UpdateAppliedEvent,
+    'update.committed': UpdateCommittedEvent,
+    'update.failed': UpdateFailedEvent,
+    'update.rolled-back': UpdateRolledBackEvent,
   },
   commands: {
     ping: PingCommand,
@@ -68,6 +122,10 @@ export const sysContract = defineContract({
     identify: IdentifyCommand,
     'test-events': TestEventsCommand,
     restart: RestartCommand,
+    update: UpdateCommand,
+    'update-chunk': UpdateChunkCommand,
   },
+  // Ships code to the board; a chunk is only bytes, judged by the signed update's size and hash.
+  secure: ['update'],
 });
 export type SysContract = typeof sysContract;

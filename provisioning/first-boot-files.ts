@@ -162,6 +162,9 @@ done
 step config
 install -d -m 0750 "$ROOT/etc/halld" "$ROOT/var/lib/halld"
 chown halld:halld "$ROOT/etc/halld" "$ROOT/var/lib/halld"
+# Over-the-air updates (docs/update.md): halld unpacks new releases beside this one and moves
+# the current/committed links itself, after checking each against the release key.
+chown -R halld:halld "$PREFIX"
 if [ -f "$HERE/device.json" ]; then
   install -m 0600 "$HERE/device.json" "$ROOT/etc/halld/device.json"
   chown halld:halld "$ROOT/etc/halld/device.json"

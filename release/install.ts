@@ -13,7 +13,7 @@ import { verifyReleaseTree } from './release-tree.js';
 import { extractInto, listMembers, readMember } from './tarball.js';
 
 export const CURRENT_LINK = 'current';
-const INCOMING_PREFIX = '.incoming-';
+export const INCOMING_PREFIX = '.incoming-';
 
 export interface InstallOptions {
   /** Where releases live: /opt/halld on a board. */
@@ -34,7 +34,7 @@ export interface InstalledRelease {
   readonly reused: boolean;
 }
 
-function checkArch(manifest: ReleaseManifest, boardArch: string, where: string): void {
+export function checkArch(manifest: ReleaseManifest, boardArch: string, where: string): void {
   if (manifest.arch === boardArch) return;
   const names = ARCH_NAMES[manifest.arch];
   throw new ReleaseError('ARCH', `${where}: a release for ${manifest.arch} (${names.uname}) cannot run on this ${boardArch} board; use halld-${manifest.version}-linux-${boardArch}.tar.gz`);
@@ -56,7 +56,7 @@ async function freeBytes(dir: string): Promise<number> {
 }
 
 /** Room for the unpacked release plus a tenth: file system blocks round every file up. */
-async function checkSpace(prefix: string, manifest: ReleaseManifest, where: string): Promise<void> {
+export async function checkSpace(prefix: string, manifest: ReleaseManifest, where: string): Promise<void> {
   const needed = Math.ceil(manifest.unpackedBytes * 1.1);
   const free = await freeBytes(prefix);
   if (free < needed) {
@@ -84,10 +84,15 @@ export async function currentRelease(prefix: string): Promise<string | undefined
 
 /** Points `current` at `version` with one rename: readers see the old link or the new one. */
 export async function switchCurrent(prefix: string, version: string): Promise<void> {
-  const tmp = join(prefix, `.current-${process.pid}`);
+  await switchLink(prefix, CURRENT_LINK, version);
+}
+
+/** Points the symlink <prefix>/<name> at `version` with one rename (current, committed). */
+export async function switchLink(prefix: string, name: string, version: string): Promise<void> {
+  const tmp = join(prefix, `.${name}-${process.pid}`);
   await rm(tmp, { force: true });
   await symlink(version, tmp);
-  await rename(tmp, join(prefix, CURRENT_LINK));
+  await rename(tmp, join(prefix, name));
   await fsyncDir(prefix);
 }
 
@@ -105,6 +110,18 @@ async function sameManifest(a: string, b: string): Promise<boolean> {
  * system (the install script unpacks into <prefix>/.incoming-<version>).
  */
 export async function activateRelease(dir: string, opts: InstallOptions): Promise<InstalledRelease> {
+  const placed = await placeRelease(dir, opts);
+  const log = opts.log ?? (() => {});
+  await switchCurrent(opts.prefix, placed.version);
+  log(`${join(opts.prefix, CURRENT_LINK)} -> ${placed.version}${placed.previous ? ` (was ${placed.previous})` : ''}`);
+  return placed;
+}
+
+/**
+ * The first half of activateRelease: verifies the unpacked folder and moves it to
+ * <prefix>/<version>, without switching `current` (an update tests it there first).
+ */
+export async function placeRelease(dir: string, opts: InstallOptions): Promise<InstalledRelease> {
   const log = opts.log ?? (() => {});
   const manifest = await verifyReleaseTree(dir, opts.publicKey);
   checkArch(manifest, opts.arch ?? process.arch, dir);
@@ -128,8 +145,6 @@ export async function activateRelease(dir: string, opts: InstallOptions): Promis
       await fsyncDir(opts.prefix);
     }
   }
-  await switchCurrent(opts.prefix, manifest.version);
-  log(`${join(opts.prefix, CURRENT_LINK)} -> ${manifest.version}${previous && previous !== manifest.version ? ` (was ${previous})` : ''}`);
   return { version: manifest.version, arch: manifest.arch, dir: target, reused, ...(previous && previous !== manifest.version ? { previous } : {}) };
 }
 
@@ -175,6 +190,6 @@ export async function installReleaseTarball(tarball: string, opts: InstallOption
 }
 
 /** Half-unpacked folders a power cut left behind. */
-async function removeIncoming(prefix: string): Promise<void> {
+export async function removeIncoming(prefix: string): Promise<void> {
   for (const name of await readdir(prefix)) if (name.startsWith(INCOMING_PREFIX)) await rm(join(prefix, name), { recursive: true, force: true });
 }

@@ -139,13 +139,24 @@ export function addLocalCommands(program: Command, io: Output, timers: Timers, s
     .option('-i, --include <test>', 'also run a manual test such as ticket-printer/test-print (repeatable, or comma-separated); with --interactive, run only these', collect, [])
     .option('--interactive', 'run the manual tests with you at the box (press each button, ...): their instructions appear as they come; Ctrl-C stops them')
     .option('--test-timeout <s>', 'with --interactive: seconds each test waits for you before it fails', String(DEFAULT_TEST_TIMEOUT_MS / 1000))
+    .option('--offline', "this halld's own checks against the config, without the running daemon, the hardware or the broker (what an update runs on a new release before switching to it)")
     .option('--remote <hall/device>', "ask a device over MQTT (its sys/diag: the runtime's self-tests) instead of the local daemon")
     .option('--broker <url>', 'broker URL for --remote (mqtt://host:1883)')
     .option('--username <name>', 'MQTT username for --remote')
     .option('--password <secret>', 'MQTT password for --remote (or HALLD_MQTT_PASSWORD)')
-    .action(async (opts: DiagOptions & { remote?: string; broker?: string; username?: string; password?: string }) => {
+    .action(async (opts: DiagOptions & { offline?: boolean; remote?: string; broker?: string; username?: string; password?: string }) => {
       let rows: DiagRow[];
       let aborted = false;
+      if (opts.offline) {
+        if (opts.interactive || opts.remote !== undefined) {
+          io.err('halld: --offline runs here without the daemon: not with --interactive or --remote\n');
+          return setExit(EXIT_CONFIG);
+        }
+        const { offlineDiag } = await import('../update/offline-diag.js');
+        rows = await offlineDiag(opts.config ?? defaultConfig());
+        io.out(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : diagTable(rows));
+        return setExit(rows.some((r) => r.status === 'fail') ? EXIT_CHECK_FAILED : EXIT_OK);
+      }
       if (opts.interactive && opts.remote !== undefined) {
         io.err('halld: --interactive needs you at the box: it runs through the local daemon, not --remote\n');
         return setExit(EXIT_CONFIG);

@@ -63,6 +63,10 @@ export function checkParsed(raw: unknown, base: string): { config?: DeviceConfig
       if (p !== undefined) value.broker[k] = resolve(base, p);
     }
   }
+  if (clean('/update')) {
+    value.update.releaseKey = resolve(base, value.update.releaseKey);
+    if (value.update.root !== undefined) value.update.root = resolve(base, value.update.root);
+  }
   problems.push(...valueProblems(value, clean));
   return problems.length === 0 ? { config: value, problems, migrated: migration.applied } : { problems, migrated: migration.applied, partial: value };
 }

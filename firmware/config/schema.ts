@@ -110,6 +110,25 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, description: 'docs/protocol.md "Limits"' },
     ),
+    update: Type.Object(
+      {
+        root: Type.Optional(Type.String({ minLength: 1, description: 'where releases live (default: $HALLD_ROOT, else /opt/halld); relative paths are relative to the config file' })),
+        releaseKey: Type.String({ default: '/etc/halld/release.pub', description: "the hall's release public key (PEM): an update signed by another key is refused; relative to the config file" }),
+        maxBytes: Type.Integer({ minimum: 1_000_000, default: 300_000_000, description: 'largest release tarball accepted (bytes); a download that grows past it is stopped' }),
+        healthDeadlineMs: Type.Integer({ minimum: 1_000, default: 120_000, description: 'a new release must publish its birth, answer the server ping and pass its self-tests within this long after it starts, else the board rolls back' }),
+        maxBoots: Type.Integer({ minimum: 1, maximum: 20, default: 3, description: 'starts of a new release (counted across crashes and power cuts) before the boot guard rolls back' }),
+        quietWindow: Type.Optional(
+          Type.Object(
+            {
+              from: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM hall time' }),
+              to: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM hall time (may be past midnight: 22:00-06:00)' }),
+            },
+            { additionalProperties: false, description: "when an update sent with when:'quiet' (or one a busy role defers) is applied" },
+          ),
+        ),
+      },
+      { default: {}, description: 'over-the-air updates of halld itself (docs/update.md)' },
+    ),
     io: IoConfigSchema,
     roles: Type.Object(roleSections(), { default: { sys: {} }, description: `one section per role this device has; roles: ${ROLE_MODULES.map((m) => m.role).join(', ')}` }),
   },

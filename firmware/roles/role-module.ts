@@ -18,6 +18,7 @@ import type {
 import type { CommandContext, CommandSpec } from '../link/command-types.js';
 import type { TrustedClock } from '../link/trusted-clock.js';
 import type { Logger } from '../log.js';
+import type { UpdateService } from '../update/update-api.js';
 
 /**
  * The link as one role sees it: its own events, state and requests, each name and `data`
@@ -73,6 +74,8 @@ export interface RuntimeServices {
   identify(durationMs: number): Promise<{ via: string[] }>;
   restart(reason: string): void;
   describe(): Record<string, unknown>;
+  /** sys/update and its chunks (firmware/update). */
+  readonly update: UpdateService;
 }
 
 export interface DiagnosticReport {
@@ -123,6 +126,11 @@ export interface RoleInstance<C = unknown, K extends WireContract = WireContract
    * them. They tell the technician what to do through `ctx.prompt` and stop when `ctx.signal` aborts.
    */
   manualSelfTests?: Record<string, (ctx: ManualTestContext) => Promise<SelfTestResult>>;
+  /**
+   * What the role is doing that a restart would break ("printing a ticket", "a door is
+   * opening"), or undefined when it may restart now: an update waits while any role is busy.
+   */
+  busy?(): string | undefined;
   /** Reasons the new section cannot be applied (empty: it can). Called before anything changes. */
   checkConfig?(config: C): Promise<string[]>;
   /** Applies a section that passed checkConfig. */

@@ -23,9 +23,11 @@ function wrap(err: Error & { code?: string }, sql: string): SqliteError {
 export class Sqlite {
   private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
 
-  static open(path: string): Promise<Sqlite> {
+  /** `readonly`: never writes or creates (an update's check of another release's database). */
+  static open(path: string, mode: 'readwrite' | 'readonly' = 'readwrite'): Promise<Sqlite> {
     return new Promise((resolve, reject) => {
-      const db = new sqlite3.Database(path, (err) => {
+      const flags = mode === 'readonly' ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+      const db = new sqlite3.Database(path, flags, (err) => {
         if (err) reject(new SqliteError(`cannot open database ${path}: ${err.message}`, 'SQLITE_CANTOPEN', err));
         else resolve(new Sqlite(db, path));
       });

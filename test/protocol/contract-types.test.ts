@@ -74,6 +74,8 @@ export function commandHandlerMisuse(): void {
       },
     },
     restart: { effect: 'state', run: async () => ({}) },
+    update: { effect: 'state', run: async (data) => ({ version: data.version }) },
+    'update-chunk': { effect: 'none', run: async (data) => ({ have: data.offset }) },
   });
 }
 

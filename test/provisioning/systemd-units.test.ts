@@ -65,6 +65,10 @@ t.test('halld.service: notify + watchdog, the start limit in [Unit], the halld u
   for (const dev of ['char-gpiochip', 'char-ttyUSB', 'char-ttyACM', 'char-i2c']) t.ok(service.includes(`DeviceAllow=${dev} rw`), `DeviceAllow ${dev}`);
   t.ok(service.includes('CacheDirectory=halld') && service.includes('Environment=NODE_COMPILE_CACHE=/var/cache/halld/compile-cache'), "the compile cache in a directory systemd makes writable for halld (ProtectSystem=strict)");
   t.ok(service.includes(`ExecStart=${BOARD_NODE} /opt/halld/current/dist/halld.mjs run --config /etc/halld/device.json`), "runs the release's own Node on the installed bundle");
+  // Updates: the boot guard runs first, from the committed release; halld may write its releases.
+  const pre = service.filter((l) => l.startsWith('ExecStartPre='));
+  t.match(pre[0], /committed.*update guard --root \/opt\/halld/, 'the boot guard is the first pre-start step');
+  t.ok(service.includes('ReadWritePaths=/opt/halld'), 'ReadWritePaths=/opt/halld');
 });
 
 t.test('the screen token: halld keeps it in /run/halld for its group; the kiosk unit opens Chromium with it', async (t) => {

@@ -134,6 +134,8 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
   };
 
   return {
+    // A call being spoken (or waiting to be) is not cut off by an update's restart.
+    busy: () => (announcer.pending > 0 ? `${announcer.pending} call${announcer.pending === 1 ? '' : 's'} being announced` : undefined),
     internals: { announcer, board, front: () => front },
     commands: roleCommands(callerContract, {
       call: {

@@ -60,6 +60,8 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
   };
 
   return {
+    // A citizen may be rating right now: an update waits until the case is rated or closed.
+    busy: () => (desk.openCaseId !== undefined ? `a rating is open (case ${desk.openCaseId})` : undefined),
     commands: roleCommands(evaluatorContract, {
       request: {
         effect: 'state',

@@ -78,6 +78,11 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
   };
 
   return {
+    // A door between its unlock frame and its sensor's answer: a restart would lose the outcome.
+    busy: () => {
+      const opening = [...cabinet.doors.values()].filter((d) => d.expecting).map((d) => d.door);
+      return opening.length > 0 ? `door ${opening.join(', ')} is opening` : undefined;
+    },
     commands: roleCommands(lockerContract, {
       // Every command here is secure by the contract (signed, topic-bound, unexpired).
       open: { effect: 'hardware', timeoutMs: OPEN_TIMEOUT_MS, run: open },

@@ -25,7 +25,10 @@ export const sysRole = defineRole({
         ping: {
           effect: 'none',
           timeoutMs: 1_000,
-          run: async (data) => data,
+          run: async (data) => {
+            ctx.runtime.update.notePing();
+            return data;
+          },
         },
         diag: {
           effect: 'none',
@@ -54,6 +57,21 @@ export const sysRole = defineRole({
             ctx.timers.setTimeout(() => ctx.runtime.restart(data.reason ?? 'sys/restart'), RESTART_AFTER_ACK_MS).unref();
             return { restarting: true };
           },
+        },
+        // Ships code to the board: signed by the server, bound to this device's topic, expiring
+        // (and then checked again against the release key, which the server's key is not).
+        update: {
+          effect: 'state',
+          secure: true,
+          timeoutMs: 30_000,
+          run: async (data, cmd) => ({ ...(await ctx.runtime.update.start(cmd.id, data)) }),
+        },
+        // Unsigned on purpose: a chunk is only bytes; the signed sys/update's size and SHA-256
+        // decide whether they become a release.
+        'update-chunk': {
+          effect: 'none',
+          timeoutMs: 30_000,
+          run: async (data) => ({ ...(await ctx.runtime.update.chunk(data.sha256, data.offset, Buffer.from(data.data, 'base64'))) }),
         },
       }),
       async reconfigure(next) {

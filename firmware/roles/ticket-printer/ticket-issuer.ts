@@ -59,8 +59,14 @@ export class TicketIssuer {
   /** Last `waiting` the server told us per category, plus offline tickets since: the offline estimate. */
   private readonly waiting = new Map<string, number>();
   private lastTicket: LedgerTicket | undefined;
+  /** Tickets on their way through the printer now (an update waits for them). */
+  private printingNow = 0;
 
   constructor(private readonly d: IssuerDeps) {}
+
+  get printing(): number {
+    return this.printingNow;
+  }
 
   /** Takes run one after another; each resolves with the ticket or why not. */
   take(request: TakeRequest): Promise<TakeResult> {
@@ -214,6 +220,7 @@ export class TicketIssuer {
   async print(ticket: LedgerTicket): Promise<boolean> {
     const { ctx } = this.d;
     let printer: TicketPrinter;
+    this.printingNow += 1;
     try {
       printer = await this.d.health.open();
       await printer.print({ fields: this.fields(ticket), ...(this.d.config.template ? { template: this.d.config.template } : {}) });
@@ -225,6 +232,8 @@ export class TicketIssuer {
         .emit('ticket.unprinted', { ticketId: ticket.ticketId, number: ticket.number, reason: message }, { statements: [this.d.ledger.markPrinted(ticket.ticketId, -1)] })
         .catch((e: unknown) => ctx.log.error({ err: (e as Error).message }, 'could not record an unprinted ticket'));
       return false;
+    } finally {
+      this.printingNow -= 1;
     }
     await ctx.store.commit([this.d.ledger.markPrinted(ticket.ticketId, 1)]).catch(() => undefined);
     this.lastTicket = ticket;

@@ -33,6 +33,7 @@ export async function startTicketPrinter(
   };
 
   return {
+    busy: () => (kiosk.issuer.printing > 0 ? 'a ticket is printing' : undefined),
     commands: roleCommands(ticketPrinterContract, {
       print: {
         effect: 'hardware',

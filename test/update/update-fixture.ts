@@ -1,0 +1,120 @@
+// One board in a temp install root with the real x64 release (npm run release -- --arch x64)
+// installed as 0.1.0, a Mosquitto, a hall server that signs commands, an http server for
+// tarballs, and releases made from the real one with other versions (testkit/repack-release).
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { installReleaseTarball } from '../../release/install.js';
+import { generateSigningKeys } from '../../protocol/signing.js';
+import type { Ack } from '../../protocol/messages.js';
+import type { DeviceEvent } from '../../protocol/hall-client.js';
+import { FIRMWARE_VERSION } from '../../firmware/runtime.js';
+import { builtRelease, hostArch } from '../../testkit/release-halld.js';
+import { startMosquitto, type MosquittoBroker } from '../../testkit/mosquitto.js';
+import { testServer, type TestServer } from '../../testkit/hall-server.js';
+import { tempDir } from '../../testkit/temp.js';
+import { waitFor } from '../../testkit/wait.js';
+import { startUpdateBoard, type UpdateBoard } from '../../testkit/update-board.js';
+import { releaseOffer, startReleaseServer, type ReleaseOffer, type ReleaseServer } from '../../testkit/release-server.js';
+import { repackRelease } from '../../testkit/repack-release.js';
+
+export const DEVICE = 'upd-1';
+/** Starting a real release on a busy 2-core machine: generous, these are not timings. */
+export const SLOW_MS = 120_000;
+
+/** Why these tests cannot run here, or false. */
+export function missing(): string | false {
+  if (hostArch !== 'x64') return 'the update tests use the x64 release and run on x64';
+  return builtRelease('x64', FIRMWARE_VERSION) === undefined ? `no x64 release in build/release (npm run release -- --arch x64)` : false;
+}
+
+const REPO = join(import.meta.dirname, '..', '..', '..');
+export const CACHE = join(REPO, 'build', 'update-test');
+
+export interface Fixture {
+  readonly dir: string;
+  readonly root: string;
+  readonly broker: MosquittoBroker;
+  readonly server: TestServer;
+  readonly http: ReleaseServer;
+  readonly board: UpdateBoard;
+  readonly configFile: string;
+  readonly releaseKeyPem: string;
+  /** The last retained state/sys data the server saw. */
+  sysState(): Record<string, unknown> | undefined;
+  /** A release made from the real one: version, variant name, change. */
+  release(version: string, variant?: string, change?: (dir: string) => Promise<void>, options?: { privateKeyPem?: string; tamper?: (dir: string) => Promise<void> }): Promise<{ tarball: string; offer: ReleaseOffer }>;
+  /** Sends a signed sys/update. */
+  update(data: Record<string, unknown>): Promise<Ack>;
+  /** Waits for the device's event of that name (after `since` events). */
+  event(name: string, since?: number, timeoutMs?: number): Promise<DeviceEvent>;
+  /** Waits until the device is online running `version`, then sends the server's ping. */
+  onlineAndPinged(version: string, timeoutMs?: number): Promise<void>;
+}
+
+export interface FixtureOptions {
+  readonly healthDeadlineMs?: number;
+  readonly extraConfig?: Record<string, unknown>;
+  /** Skip the answer to the new release's birth (a server that never pings). */
+  readonly root?: string;
+}
+
+export async function updateFixture(t: Test, o: FixtureOptions = {}): Promise<Fixture> {
+  const built = builtRelease('x64', FIRMWARE_VERSION);
+  if (!built) throw new Error('no release');
+  const dir = await tempDir(t, 'halld-update-');
+  const root = o.root ?? join(dir, 'opt-halld');
+  const releaseKeyPem = await readFile(built.keyFile.replace(/\.pub$/, '.pem'), 'utf8');
+  await installReleaseTarball(built.tarball, { prefix: root, publicKey: await readFile(built.keyFile, 'utf8') });
+  const broker = await startMosquitto(dir);
+  t.teardown(() => broker.stop());
+  const keys = generateSigningKeys();
+  const server = await testServer(t, { url: broker.url, signingKey: keys.privateKeyPem });
+  const http = await startReleaseServer(t);
+  const configFile = join(dir, 'device.json');
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      hall: 'test-hall',
+      device: DEVICE,
+      board: 'sim',
+      dataDir: join(dir, 'data'),
+      broker: { url: broker.url, reconnectMinMs: 100, reconnectMaxMs: 1000 },
+      security: { serverPublicKey: keys.publicKeyPem },
+      update: { releaseKey: built.keyFile, healthDeadlineMs: o.healthDeadlineMs ?? 60_000, maxBoots: 3 },
+      roles: { sys: {} },
+      ...o.extraConfig,
+    }),
+  );
+  let sys: Record<string, unknown> | undefined;
+  server.client.onState((device, role, state) => {
+    if (device === DEVICE && role === 'sys') sys = state.data as Record<string, unknown>;
+  });
+  const board = startUpdateBoard(t, { root, configFile, restartMs: 300 });
+  const fixture: Fixture = {
+    dir,
+    root,
+    broker,
+    server,
+    http,
+    board,
+    configFile,
+    releaseKeyPem,
+    sysState: () => sys,
+    async release(version, variant = 'good', change, options = {}) {
+      const privateKeyPem = options.privateKeyPem ?? releaseKeyPem;
+      const tarball = await repackRelease(built.tarball, CACHE, { version, variant, privateKeyPem, ...(change ? { change } : {}), ...(options.tamper ? { tamper: options.tamper } : {}) });
+      return { tarball, offer: await releaseOffer(tarball) };
+    },
+    update: (data) => server.client.commandUnchecked(DEVICE, 'sys/update', data, { timeoutMs: 60_000, expiresInMs: 120_000 }),
+    event: (name, since = 0, timeoutMs = SLOW_MS) => waitFor(`event ${name}`, () => server.events.slice(since).find((e) => e.name === name), timeoutMs, 100),
+    async onlineAndPinged(version, timeoutMs = SLOW_MS) {
+      await waitFor(`${DEVICE} online with ${version}`, () => {
+        const s = server.client.status(DEVICE);
+        return s?.online === true && s.fw === version;
+      }, timeoutMs, 100);
+      await waitFor(`${DEVICE} answers sys/ping`, async () => (await server.client.command(DEVICE, 'sys/ping', {}, { timeoutMs: 5_000 }).catch(() => undefined))?.ok === true, 30_000, 500);
+    },
+  };
+  return fixture;
+}
