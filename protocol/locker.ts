@@ -36,8 +36,8 @@ export type OpenCommand = Static<typeof OpenCommand>;
 export const ScryptParams = Type.Object(
   {
     N: Type.Integer({ minimum: 1024, maximum: 1_048_576, description: 'CPU/memory cost, a power of two' }),
-    r: Type.Integer({ minimum: 1, maximum: 32 }),
-    p: Type.Integer({ minimum: 1, maximum: 16 }),
+    r: Type.Integer({ minimum: 1, maximum: 32, description: 'block size' }),
+    p: Type.Integer({ minimum: 1, maximum: 16, description: 'parallelism (lanes)' }),
     keylen: Type.Integer({ minimum: 16, maximum: 64, description: 'bytes of the derived key (codeHash is twice this many hex digits)' }),
   },
   { additionalProperties: false, description: 'node:crypto scrypt parameters; N * r * 128 must stay under 64 MiB' },

@@ -34,7 +34,7 @@ t.test('halld config check prints the display problem as one line', async (t) =>
   await writeFile(file, JSON.stringify({ hall: 'hall-1', device: 'ev-1', board: 'sim', dataDir: join(dir, 'data'), roles: { sys: {} }, io: { displays: { status: { i2c: 'oled' } } } }));
   const { code, stderr } = await runCli(['config', 'check', file], 60_000);
   t.equal(code, 2);
-  t.match(stderr, /displays\.status: I2C part "oled" is not in io\.i2c \(configured: none\)/);
+  t.match(stderr, /field \/io\/displays\/status: I2C part "oled" is not in io\.i2c \(configured: none\)/);
 });
 
 t.test('sim board: describe(), selfTest() and a display that stops answering', async (t) => {

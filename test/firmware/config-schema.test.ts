@@ -30,7 +30,7 @@ const BEYOND_SCHEMA = new Set([
   // Not JSON text at all, or too large: the reader refuses them before any schema.
   '49-utf16', '50-trailing-comma', '51-smart-quotes', '52-full-width-punctuation', '53-file-over-1-mib', '59-gbk-not-utf8',
   '54-string-too-long', '55-two-pages-one-port', '56-serial-path-without-dev', '57-matrix-on-rpi-5', '58-kerong-address-and-locks',
-  '61-id-card-reader-missing-serial', '62-id-card-reader-shares-scanner-port',
+  '61-id-card-reader-missing-serial', '62-id-card-reader-shares-scanner-port', '66-kiosk-id-card-reader-unknown-no-salt', '67-locker-id-card-reader-unknown',
 ]);
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 // `halld provision` as an installer runs it: one device into a root file system, then a CSV
 // batch, with the broker folder; re-runs change nothing unless asked.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
@@ -31,6 +31,12 @@ async function serverKey(dir: string): Promise<string> {
 
 const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as { hall: string; device: string; broker: { username: string; password: string; url: string }; security?: { serverPublicKey?: string } };
 const mode = async (file: string) => (await stat(file)).mode & 0o777;
+
+/** A temp folder with the server key, and where a CSV batch's list, output and broker files go. */
+async function batchFolders(t: Test): Promise<{ dir: string; key: string; out: string; brokerDir: string; csv: string }> {
+  const dir = await tempDir(t);
+  return { dir, key: await serverKey(dir), out: join(dir, 'out'), brokerDir: join(dir, 'broker'), csv: join(dir, 'devices.csv') };
+}
 
 t.test('our $7$ hashes and mosquitto_passwd agree both ways', async (t) => {
   const ours = hashPassword('s3cret');
@@ -99,11 +105,7 @@ t.test('one device into a root file system', async (t) => {
 });
 
 t.test('CSV batch: bad rows by line number, then idempotent', async (t) => {
-  const dir = await tempDir(t);
-  const key = await serverKey(dir);
-  const out = join(dir, 'out');
-  const brokerDir = join(dir, 'broker');
-  const csv = join(dir, 'devices.csv');
+  const { key, out, brokerDir, csv } = await batchFolders(t);
   await writeFile(
     csv,
     ['hall,device,roles,board', 'hall-1,kiosk-1,,sim', 'hall-1,Kiosk_2,,sim', '# a comment', 'hall-1,kiosk-3,sys', 'hall-2,kiosk-1,,sim', 'hall-1,all,,sim', 'hall-1,kiosk-4,,sim', ''].join('\n'),
@@ -167,11 +169,7 @@ t.test('a device id already used by another hall on the same broker is refused',
 });
 
 t.test('CSV batch: rows refused only when their device.json is checked stop the whole batch; nothing is written', async (t) => {
-  const dir = await tempDir(t);
-  const key = await serverKey(dir);
-  const out = join(dir, 'out');
-  const brokerDir = join(dir, 'broker');
-  const csv = join(dir, 'devices.csv');
+  const { key, out, brokerDir, csv } = await batchFolders(t);
   await writeFile(
     csv,
     [

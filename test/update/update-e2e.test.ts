@@ -73,10 +73,7 @@ t.test('a release that crashes at start is rolled back by the boot guard and rep
 t.test('a release the server never pings is rolled back at the deadline', { skip }, async (t) => {
   const f = await updateFixture(t, { healthDeadlineMs: 15_000 });
   await f.onlineAndPinged('0.1.0');
-  const { tarball, offer } = await f.release('0.1.1');
-  const since = f.server.events.length;
-  t.equal((await f.update({ ...offer, source: { url: f.http.serve('a.tar.gz', tarball) } })).ok, true);
-  await f.event('update.applied', since);
+  const { since } = await f.applied(t, '0.1.1');
   // Online with 0.1.1, but no ping: not proven healthy.
   await waitFor('0.1.1 online', () => { const st = f.server.client.status(DEVICE); return st?.online === true && st.fw === '0.1.1'; }, SLOW_MS, 100);
   const rolled = await f.event('update.rolled-back', since);

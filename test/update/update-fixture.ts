@@ -50,6 +50,8 @@ export interface Fixture {
   event(name: string, since?: number, timeoutMs?: number): Promise<DeviceEvent>;
   /** Waits until the device is online running `version`, then sends the server's ping. */
   onlineAndPinged(version: string, timeoutMs?: number): Promise<void>;
+  /** Offers a good `version` over http and waits until it is applied; the events' index before it. */
+  applied(t: Test, version: string): Promise<{ since: number }>;
 }
 
 export interface FixtureOptions {
@@ -108,6 +110,13 @@ export async function updateFixture(t: Test, o: FixtureOptions = {}): Promise<Fi
     },
     update: (data) => server.client.commandUnchecked(DEVICE, 'sys/update', data, { timeoutMs: 60_000, expiresInMs: 120_000 }),
     event: (name, since = 0, timeoutMs = SLOW_MS) => waitFor(`event ${name}`, () => server.events.slice(since).find((e) => e.name === name), timeoutMs, 100),
+    async applied(t, version) {
+      const { tarball, offer } = await fixture.release(version);
+      const since = server.events.length;
+      t.equal((await fixture.update({ ...offer, source: { url: http.serve(`${version}.tar.gz`, tarball) } })).ok, true, `${version} offered`);
+      await fixture.event('update.applied', since);
+      return { since };
+    },
     async onlineAndPinged(version, timeoutMs = SLOW_MS) {
       await waitFor(`${DEVICE} online with ${version}`, () => {
         const s = server.client.status(DEVICE);
