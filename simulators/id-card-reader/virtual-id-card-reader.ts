@@ -6,7 +6,8 @@
 // in docs/hardware.md show, from the card lying on it and the faults a test injects:
 // a card placed and removed, a SAM that failed its self-test, garbled (bad checksum), lost and
 // cut-up replies, a card that cannot be selected or read.
-import type { SendOptions, VirtualLine, VirtualSerialDevice } from '../serial/virtual-device.js';
+import type { SendOptions } from '../serial/virtual-device.js';
+import { RequestAnsweringDevice } from '../serial/request-device.js';
 import { samReplyFrame, takeHostRequests, type HostRequest } from './sam-replies.js';
 import { simCard, type SimCard, type SimCardFields } from './sim-card.js';
 
@@ -61,7 +62,7 @@ export interface VirtualIdCardReaderOptions {
   findAfterRead?: 'found' | 'not-found';
 }
 
-export class VirtualIdCardReader implements VirtualSerialDevice {
+export class VirtualIdCardReader extends RequestAnsweringDevice<HostRequest> {
   readonly faults: VirtualIdCardReaderFaults = { resetClearsSamFault: true, silent: false, corruptReplies: 0, dropReplies: 0, selectFails: 0, readFails: 0, garbagePrefix: Buffer.alloc(0) };
   /** Every frame heard, in order, with what was answered. */
   readonly heard: HeardCommand[] = [];
@@ -73,11 +74,9 @@ export class VirtualIdCardReader implements VirtualSerialDevice {
   private halted = false;
   /** VirtualIdCardReaderOptions.findAfterRead; a test may switch it. */
   findAfterRead: 'found' | 'not-found';
-  private rx: Buffer = Buffer.alloc(0);
-  private line: VirtualLine | undefined;
-  private sending: Promise<void> = Promise.resolve();
 
   constructor(options: VirtualIdCardReaderOptions = {}) {
+    super();
     this.findAfterRead = options.findAfterRead ?? 'found';
   }
 
@@ -105,28 +104,11 @@ export class VirtualIdCardReader implements VirtualSerialDevice {
     return this.heard.filter((h) => h.command === command).length;
   }
 
-  /** Resolves when every reply queued so far has been handed to the line. */
-  flushed(): Promise<void> {
-    return this.sending;
+  protected takeRequests(buffer: Buffer): { requests: HostRequest[]; rest: Buffer } {
+    return takeHostRequests(buffer);
   }
 
-  opened(line: VirtualLine): void {
-    this.line = line;
-    this.rx = Buffer.alloc(0);
-  }
-
-  closed(): void {
-    this.line = undefined;
-  }
-
-  receive(bytes: Buffer, line: VirtualLine): void {
-    this.line = line;
-    const { requests, rest } = takeHostRequests(Buffer.concat([this.rx, bytes]));
-    this.rx = rest;
-    for (const request of requests) this.handle(request);
-  }
-
-  private handle(request: HostRequest): void {
+  protected handle(request: HostRequest): void {
     const key = `${request.command.toString(16).padStart(2, '0')}${request.param.toString(16).padStart(2, '0')}`;
     const command = COMMANDS[key] ?? 'unknown';
     const heard: HeardCommand = { command, bytes: request.bytes };

@@ -4,7 +4,7 @@
 // device path). The host's bytes are read as a stream (split writes and junk are tolerated);
 // each request goes to the board with its address, which answers with the family's reply,
 // subject to the board's injected faults. Replies go out one after another, never interleaved.
-import type { VirtualLine, VirtualSerialDevice } from '../serial/virtual-device.js';
+import { RequestAnsweringDevice } from '../serial/request-device.js';
 import type { SimProtocol, SimRequest } from './sim-protocol.js';
 import { VirtualLockBoard, type VirtualLockBoardOptions } from './virtual-lock-board.js';
 
@@ -13,7 +13,7 @@ export interface HeardRequest extends SimRequest {
   answered: boolean;
 }
 
-export class VirtualLockBus implements VirtualSerialDevice {
+export class VirtualLockBus extends RequestAnsweringDevice<SimRequest> {
   /** Every well-formed request seen on the line, in order. */
   readonly heard: HeardRequest[] = [];
   /**
@@ -23,11 +23,10 @@ export class VirtualLockBus implements VirtualSerialDevice {
    */
   readonly wire: Array<{ from: 'host' | 'board'; address: number; bytes: Buffer }> = [];
   private readonly boards = new Map<number, VirtualLockBoard>();
-  private rx: Buffer = Buffer.alloc(0);
-  private line: VirtualLine | undefined;
-  private sending: Promise<void> = Promise.resolve();
 
-  constructor(readonly protocol: SimProtocol) {}
+  constructor(readonly protocol: SimProtocol) {
+    super();
+  }
 
   addBoard(options: VirtualLockBoardOptions): VirtualLockBoard {
     if (this.boards.has(options.address)) throw new Error(`a board with address ${options.address} is already on this bus`);
@@ -47,28 +46,11 @@ export class VirtualLockBus implements VirtualSerialDevice {
     return this.heard.filter((r) => r.kind === 'unlock' && (address === undefined || r.address === address) && (lock === undefined || r.lock === lock));
   }
 
-  /** Resolves when every reply queued so far has been handed to the line. */
-  flushed(): Promise<void> {
-    return this.sending;
+  protected takeRequests(buffer: Buffer): { requests: SimRequest[]; rest: Buffer } {
+    return this.protocol.take(buffer);
   }
 
-  opened(line: VirtualLine): void {
-    this.line = line;
-    this.rx = Buffer.alloc(0);
-  }
-
-  closed(): void {
-    this.line = undefined;
-  }
-
-  receive(bytes: Buffer, line: VirtualLine): void {
-    this.line = line;
-    const { requests, rest } = this.protocol.take(Buffer.concat([this.rx, bytes]));
-    this.rx = rest;
-    for (const request of requests) this.handle(request);
-  }
-
-  private handle(request: SimRequest): void {
+  protected handle(request: SimRequest): void {
     this.wire.push({ from: 'host', address: request.address, bytes: request.bytes });
     const board = this.boards.get(request.address);
     const faults = board?.faults;
