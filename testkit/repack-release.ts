@@ -68,7 +68,9 @@ export async function repackRelease(source: string, cacheDir: string, o: RepackO
     await writeFile(join(dir, MANIFEST_FILE), bytes);
     await writeFile(join(dir, SIGNATURE_FILE), signManifest(bytes, o.privateKeyPem));
     await o.tamper?.(dir);
-    const tmp = `${out}.tmp`;
+    // Its own temp name: two test files repacking the same release at once (they run in
+    // parallel) would otherwise write one file together and rename it half-written.
+    const tmp = join(work, `${name}.tar.gz`);
     await tar(['--create', '--file', tmp, '--directory', work, '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -1n', name]);
     await rename(tmp, out);
     return out;
