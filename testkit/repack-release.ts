@@ -69,9 +69,11 @@ export async function repackRelease(source: string, cacheDir: string, o: RepackO
     await writeFile(join(dir, SIGNATURE_FILE), signManifest(bytes, o.privateKeyPem));
     await o.tamper?.(dir);
     // Its own temp name: two test files repacking the same release at once (they run in
-    // parallel) would otherwise write one file together and rename it half-written.
+    // parallel) would otherwise write one file together and rename it half-written. Fixed
+    // times make both give the same bytes, so the later rename changes nothing another test
+    // already computed an offer (size, sha256) from.
     const tmp = join(work, `${name}.tar.gz`);
-    await tar(['--create', '--file', tmp, '--directory', work, '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -1n', name]);
+    await tar(['--create', '--file', tmp, '--directory', work, '--sort=name', `--mtime=@${Math.floor(srcStat.mtimeMs / 1000)}`, '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -1n', name]);
     await rename(tmp, out);
     return out;
   } finally {
