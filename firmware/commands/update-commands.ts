@@ -7,6 +7,7 @@ import { readSlots } from '../../release/update/slots.js';
 import { readUpdateState } from '../../release/update/update-state.js';
 import { EXIT_INTERNAL, EXIT_OK } from '../exit-codes.js';
 import { installRoot } from '../update/update-settings.js';
+import { settleStoreAfterTrial, snapshotBeforeTrial } from '../update/store-guard.js';
 import type { Output } from './cli-output.js';
 
 /** `now`: the wall clock, chosen by the entry point; it only stamps the outcomes (the decision is the boot count). */
@@ -17,8 +18,12 @@ export function addUpdateCommands(program: Command, io: Output, setExit: (code: 
     async (opts: { root?: string }) => {
       const root = installRoot(opts.root, process.env);
       try {
+        // The store step's own failure is said and the boot count goes on regardless.
+        const storeStep = (step: () => Promise<string | undefined>) => step().then((line) => line && io.out(`halld update guard: ${line}\n`), (err: unknown) => io.err(`halld update guard: store: ${(err as Error).message}\n`));
+        await storeStep(() => snapshotBeforeTrial(root, now()));
         const r = await runBootGuard(root, now());
         io.out(`halld update guard: ${r.action}${r.current ? ` (current ${r.current})` : ''}${r.detail ? `: ${r.detail}` : ''}\n`);
+        await storeStep(() => settleStoreAfterTrial(root));
         setExit(EXIT_OK);
       } catch (err) {
         // A guard that fails must not keep the device from starting: say why, start anyway.
