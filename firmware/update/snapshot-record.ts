@@ -5,7 +5,7 @@
 // carries that report; the record goes once it was reported or the tried release committed.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDurably } from './durable-file.js';
+import { writeDurably } from '../../release/update/durable-file.js';
 
 export const SNAPSHOT_RECORD = 'store-snapshot.json';
 /** The copy, in the data dir (private, and the same file system, so the restore is a rename). */

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { appliedMigrations, copyDatabase } from '../store/db-copy.js';
 import { Sqlite, type Row, type SqlValue } from '../store/sqlite.js';
-import { fsyncPath } from './durable-file.js';
+import { fsyncPath } from '../../release/update/durable-file.js';
 import { SNAPSHOT_FILE, type SchemaCounts, type StoreRestoreReport, type StoreSnapshotRecord } from './snapshot-record.js';
 
 const DB_FILE = 'halld.db';

@@ -1,6 +1,6 @@
-// Files the update keeps beside the store that must survive a power cut whole: written to a
-// temporary name, fsynced, renamed over the old one, and the folder fsynced, so a cut leaves
-// the old file or the new one.
+// Files an update keeps that must survive a power cut whole (its state, the store copy's record):
+// written to a temporary name, fsynced, renamed over the old one, and the folder fsynced, so a
+// cut leaves the old file or the new one.
 import { open, rename, rm } from 'node:fs/promises';
 
 export async function fsyncPath(path: string): Promise<void> {
