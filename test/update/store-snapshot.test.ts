@@ -18,6 +18,7 @@ import { reportOutcomes } from '../../firmware/update/outcome-reporter.js';
 import { readSnapshotRecord, SNAPSHOT_FILE, writeSnapshotRecord, type StoreRestoreReport } from '../../firmware/update/snapshot-record.js';
 import { settleStoreAfterTrial, snapshotBeforeTrial } from '../../firmware/update/store-guard.js';
 import { tempDir } from '../../testkit/temp.js';
+import { runCli } from '../../testkit/device-process.js';
 
 /** The tried release's one new core migration: a new column and a table the older release does not know. */
 const TRIAL_MIGRATION = "ALTER TABLE journal ADD COLUMN source TEXT; CREATE TABLE trial_notes (id INTEGER PRIMARY KEY, note TEXT NOT NULL)";
@@ -73,6 +74,7 @@ t.test('a tried release that migrated the store and was rolled back: the older r
   const report = record?.report as StoreRestoreReport;
   t.match(report, { restored: true, kept: { events: 2, eventSeqs: [trialLastSeq - 1, trialLastSeq], commands: 1 }, lost: { events: 0, tables: { trial_notes: { before: 0, after: 1 } } }, trialCopy: 'halld-0.1.1-trial.db' });
   t.notOk(existsSync(join(b.dataDir, SNAPSHOT_FILE)), 'the copy was used up');
+  t.match((await runCli(['update', 'status', '--root', b.root], 60_000)).stdout, /store copy restored for the trial of 0.1.1 \(from 0.1.0, data dir .*\): 0.1.1 migrated the store/, 'halld update status shows it');
 
   // The older release (this checkout's store, which knows CORE_MIGRATIONS) opens it.
   const back = await Store.open(b.dataDir, { clock: systemClock });
