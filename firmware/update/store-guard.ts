@@ -8,9 +8,11 @@ import { CURRENT_LINK } from '../../release/install.js';
 import { rollBack } from '../../release/update/boot-guard.js';
 import { COMMITTED_LINK, linkTarget } from '../../release/update/slots.js';
 import { readUpdateState } from '../../release/update/update-state.js';
-import { knownSchema } from './schema-gate.js';
 import { dropSnapshot, readSnapshotRecord, writeSnapshotRecord } from './snapshot-record.js';
-import { restoreStore, takeStoreSnapshot } from './store-snapshot.js';
+
+// SQLite (a native module) and every role's migrations load only when the store is touched:
+// the guard runs before every start, and almost every start has nothing to copy or restore.
+const storeSnapshot = () => import('./store-snapshot.js');
 
 /** Before the boot count: the copy for a first start of the tried release. A line for the journal, or undefined. */
 export async function snapshotBeforeTrial(root: string, now: number): Promise<string | undefined> {
@@ -20,7 +22,7 @@ export async function snapshotBeforeTrial(root: string, now: number): Promise<st
   if (!record || !attempt || record.attemptId !== attempt.id || record.phase !== 'planned') return undefined;
   if (attempt.phase !== 'trying' || (await linkTarget(root, CURRENT_LINK)) !== attempt.to) return undefined;
   try {
-    const taken = await takeStoreSnapshot(record.dataDir);
+    const taken = await (await storeSnapshot()).takeStoreSnapshot(record.dataDir);
     await writeSnapshotRecord(root, { ...record, phase: taken.file ? 'taken' : 'none', takenAt: now, ...(taken.applied ? { applied: taken.applied } : {}) });
     return taken.file ? `store copied before the trial of ${attempt.to} (${taken.bytes ?? 0} bytes)` : 'no store yet: nothing to copy';
   } catch (err) {
@@ -49,7 +51,8 @@ export async function settleStoreAfterTrial(root: string): Promise<string | unde
   }
   // Only the committed release knows what it can open: the one running this guard.
   if (current !== record.from || (await linkTarget(root, COMMITTED_LINK)) !== current) return undefined;
-  const report = await restoreStore(record, knownSchema());
+  const { knownSchema } = await import('./schema-gate.js');
+  const report = await (await storeSnapshot()).restoreStore(record, knownSchema());
   await writeSnapshotRecord(root, { ...record, phase: report.restored ? 'restored' : 'kept', report });
   return `store: ${report.detail}`;
 }
