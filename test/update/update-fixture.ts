@@ -1,7 +1,7 @@
 // One board in a temp install root with the real x64 release (npm run release -- --arch x64)
 // installed as 0.1.0, a Mosquitto, a hall server that signs commands, an http server for
 // tarballs, and releases made from the real one with other versions (testkit/repack-release).
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { installReleaseTarball } from '../../release/install.js';
@@ -77,6 +77,8 @@ export async function updateFixture(t: Test, o: FixtureOptions = {}): Promise<Fi
   const root = o.root ?? join(dir, 'opt-halld');
   const releaseKeyPem = await readFile(built.keyFile.replace(/\.pub$/, '.pem'), 'utf8');
   const code = o.checkout ? `-checkout-${await checkoutCodeKey()}` : '';
+  // Releases repacked with an earlier build of this checkout are not used again: each is ~50 MB.
+  if (o.checkout) for (const name of await readdir(CACHE).catch(() => [] as string[])) if (/-checkout-[0-9a-f]{12}-/.test(name) && !name.includes(`${code}-`)) await rm(join(CACHE, name), { force: true });
   const withCode = (change?: (dir: string) => Promise<void>) => (o.checkout ? async (d: string) => { await putCheckoutCode(d); await change?.(d); } : change);
   const installed = o.checkout ? await repackRelease(built.tarball, CACHE, { version: FIRMWARE_VERSION, variant: `base${code}`, privateKeyPem: releaseKeyPem, change: putCheckoutCode }) : built.tarball;
   await installReleaseTarball(installed, { prefix: root, publicKey: await readFile(built.keyFile, 'utf8'), arch });
