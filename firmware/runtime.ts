@@ -163,6 +163,7 @@ export class Runtime {
       timeZone: this.config.timeZone,
       configFile: this.options.configFile,
       running: FIRMWARE_VERSION,
+      dataDir: this.config.dataDir,
       store: this.store,
       emit: (name, data, statements) => this.link.emit('sys', name, data, { durable: true, ...(statements ? { statements } : {}) }),
       progress: (data) => this.setSysState('update', data),

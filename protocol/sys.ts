@@ -99,7 +99,17 @@ export const UpdateFailedEvent = Type.Object(
   { $id: 'SysUpdateFailed', description: 'evt/sys/update.failed data: refused or failed before the switch; the running release is untouched' },
 );
 export const UpdateRolledBackEvent = Type.Object(
-  { from: Version, to: Version, reason: Type.String() },
+  {
+    from: Version,
+    to: Version,
+    reason: Type.String(),
+    store: Type.Optional(
+      Type.Object(
+        { restored: Type.Boolean(), detail: Type.String() },
+        { description: 'what the rollback did to the store: put back the copy from before the trial or kept it; what the trial wrote that was carried over (kept) and not (lost) (docs/update.md)' },
+      ),
+    ),
+  },
   { $id: 'SysUpdateRolledBack', description: 'evt/sys/update.rolled-back data: the tried release did not become healthy; the board went back by itself' },
 );
 

@@ -2,6 +2,7 @@
 // own bin/node and dist/halld.mjs. An arm64 release on this x86 machine runs under qemu-user:
 // through binfmt_misc when it is registered (then halld's own child processes run too),
 // else by calling qemu-aarch64-static with the arm64 libraries of Debian's cross packages.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,25 @@ function binfmtAarch64(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Registers qemu-aarch64 with binfmt_misc when it is not (as root: mount binfmt_misc, then
+ * update-binfmts). A board's supervisor starts `<root>/current/bin/node` itself and halld starts
+ * its own children (an update's self-test), so these need the kernel to run arm64 files; calling
+ * qemu by name is not enough. Returns why it cannot, or undefined when arm64 files run.
+ */
+export function binfmtArm64Missing(): string | undefined {
+  const missing = qemuMissing();
+  if (missing !== undefined) return missing;
+  if (binfmtAarch64()) return undefined;
+  try {
+    if (!existsSync('/proc/sys/fs/binfmt_misc/register')) execFileSync('mount', ['-t', 'binfmt_misc', 'binfmt_misc', '/proc/sys/fs/binfmt_misc'], { stdio: 'ignore' });
+    execFileSync('update-binfmts', ['--enable', 'qemu-aarch64'], { stdio: 'ignore' });
+  } catch (err) {
+    return `qemu-aarch64 is not registered with binfmt_misc and could not be (${(err as Error).message.split('\n')[0] ?? ''}); as root: mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; update-binfmts --enable qemu-aarch64`;
+  }
+  return binfmtAarch64() ? undefined : 'qemu-aarch64 is not enabled in binfmt_misc (update-binfmts --enable qemu-aarch64)';
 }
 
 /** Why an arm64 binary cannot run here, or undefined when it can. */

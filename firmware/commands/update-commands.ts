@@ -7,6 +7,8 @@ import { readSlots } from '../../release/update/slots.js';
 import { readUpdateState } from '../../release/update/update-state.js';
 import { EXIT_INTERNAL, EXIT_OK } from '../exit-codes.js';
 import { installRoot } from '../update/update-settings.js';
+import { settleStoreAfterTrial, snapshotBeforeTrial } from '../update/store-guard.js';
+import { readSnapshotRecord, type StoreSnapshotRecord } from '../update/snapshot-record.js';
 import type { Output } from './cli-output.js';
 
 /** `now`: the wall clock, chosen by the entry point; it only stamps the outcomes (the decision is the boot count). */
@@ -17,8 +19,12 @@ export function addUpdateCommands(program: Command, io: Output, setExit: (code: 
     async (opts: { root?: string }) => {
       const root = installRoot(opts.root, process.env);
       try {
+        // The store step's own failure is said and the boot count goes on regardless.
+        const storeStep = (step: () => Promise<string | undefined>) => step().then((line) => line && io.out(`halld update guard: ${line}\n`), (err: unknown) => io.err(`halld update guard: store: ${(err as Error).message}\n`));
+        await storeStep(() => snapshotBeforeTrial(root, now()));
         const r = await runBootGuard(root, now());
         io.out(`halld update guard: ${r.action}${r.current ? ` (current ${r.current})` : ''}${r.detail ? `: ${r.detail}` : ''}\n`);
+        await storeStep(() => settleStoreAfterTrial(root));
         setExit(EXIT_OK);
       } catch (err) {
         // A guard that fails must not keep the device from starting: say why, start anyway.
@@ -32,8 +38,8 @@ export function addUpdateCommands(program: Command, io: Output, setExit: (code: 
     .action(async (opts: { root?: string; json?: boolean }) => {
       const root = installRoot(opts.root, process.env);
       try {
-        const [slots, state] = await Promise.all([readSlots(root), readUpdateState(root)]);
-        const view = { root, ...slots, ...state };
+        const [slots, state, storeCopy] = await Promise.all([readSlots(root), readUpdateState(root), readSnapshotRecord(root)]);
+        const view = { root, ...slots, ...state, ...(storeCopy ? { storeCopy } : {}) };
         io.out(opts.json ? `${JSON.stringify(view, null, 2)}\n` : statusLines(view).join('\n') + '\n');
         setExit(EXIT_OK);
       } catch (err) {
@@ -43,10 +49,12 @@ export function addUpdateCommands(program: Command, io: Output, setExit: (code: 
     });
 }
 
-function statusLines(v: Awaited<ReturnType<typeof readSlots>> & Awaited<ReturnType<typeof readUpdateState>> & { root: string }): string[] {
+function statusLines(v: Awaited<ReturnType<typeof readSlots>> & Awaited<ReturnType<typeof readUpdateState>> & { root: string; storeCopy?: StoreSnapshotRecord }): string[] {
   const lines = [`root       ${v.root}`, `current    ${v.current ?? '-'}`, `committed  ${v.committed ?? '-'}`, `releases   ${v.releases.join(', ') || '-'}`];
   if (v.attempt) lines.push(`trying     ${v.attempt.to} (from ${v.attempt.from}, start ${v.attempt.boots} of ${v.attempt.maxBoots}, ${v.attempt.phase})`);
   if (v.pending) lines.push(`pending    ${String(v.pending.request['version'])} (accepted, not switched yet)`);
+  const copy = v.storeCopy;
+  if (copy) lines.push(`store copy ${copy.phase} for the trial of ${copy.to} (from ${copy.from}, data dir ${copy.dataDir})${copy.report ? `: ${copy.report.detail}` : ''}`);
   for (const o of v.outcomes) lines.push(`outcome    ${o.kind} ${o.from} -> ${o.to}${o.reason ? `: ${o.reason}` : ''} (not reported yet)`);
   return lines;
 }

@@ -9,6 +9,7 @@ import { COMMITTED_LINK, pruneReleases } from '../../release/update/slots.js';
 import { committedHistory, readUpdateState, updateState, withOutcome, type UpdateAttempt } from '../../release/update/update-state.js';
 import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 import type { Logger } from '../log.js';
+import { dropSnapshot, readSnapshotRecord } from './snapshot-record.js';
 
 export interface HealthGateDeps {
   readonly root: string;
@@ -97,6 +98,10 @@ export class HealthGate {
     // committed first: a power cut after it is finished by the boot guard as a commit.
     await switchLink(this.d.root, COMMITTED_LINK, a.to);
     await updateState(this.d.root, (s) => ({ ...withOutcome(s, { id: a.id, kind: 'committed', from: a.from, to: a.to, at: this.d.now() }), history: committedHistory(s.history, a.from, a.to) }));
+    // The store copy taken before the trial is not needed any more (the guard drops it too).
+    await readSnapshotRecord(this.d.root)
+      .then((r) => (r?.attemptId === a.id ? dropSnapshot(this.d.root, r) : undefined))
+      .catch((err: unknown) => this.d.log.warn({ err: (err as Error).message }, 'update: store copy not dropped'));
     // Now the release before `from` may go: at most two kept.
     await pruneReleases(this.d.root, await readUpdateState(this.d.root)).catch((err: unknown) => this.d.log.warn({ err: (err as Error).message }, 'update: old releases not pruned'));
     this.d.log.info({ from: a.from, to: a.to }, 'update: committed');

@@ -67,8 +67,20 @@ export async function prepareRelease(i: PrepareInput): Promise<string> {
   }
 }
 
-/** Runs `<release>/bin/node <release>/dist/halld.mjs diag --offline --json -c <config>`. */
-export function selfTestRelease(dir: string, configFile: string, timers: Timers, timeoutMs = 120_000): Promise<void> {
+/** Owners whose migrations the new release would apply to the store (from its self-test's store-schema row). */
+export type Migrates = Record<string, { from: number; to: number }>;
+
+function migratesOf(stdout: string): Migrates {
+  try {
+    const rows = JSON.parse(stdout) as { name: string; data?: { migrates?: Migrates } }[];
+    return rows.find((r) => r.name === 'store-schema')?.data?.migrates ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** Runs `<release>/bin/node <release>/dist/halld.mjs diag --offline --json -c <config>`; resolves with what it would migrate. */
+export function selfTestRelease(dir: string, configFile: string, timers: Timers, timeoutMs = 120_000): Promise<Migrates> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(dir, 'bin', 'node'), [join(dir, 'dist', 'halld.mjs'), 'diag', '--offline', '--json', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -82,7 +94,7 @@ export function selfTestRelease(dir: string, configFile: string, timers: Timers,
     });
     child.on('close', (code, signal) => {
       timers.clearTimeout(timer);
-      if (code === 0) return resolve();
+      if (code === 0) return resolve(migratesOf(Buffer.concat(out).toString('utf8')));
       let why = Buffer.concat(err).toString('utf8').trim().split('\n').slice(-2).join('; ');
       try {
         const rows = JSON.parse(Buffer.concat(out).toString('utf8')) as { name: string; status: string; detail: string }[];

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_MIGRATIONS } from '../store/schema.js';
+import { appliedMigrations } from '../store/db-copy.js';
 import { Sqlite } from '../store/sqlite.js';
 import { ROLE_MODULES } from '../roles/index.js';
 
@@ -32,10 +33,7 @@ export async function checkStoreSchema(dataDir: string, known: Record<string, nu
   if (!existsSync(file)) return { ok: true, detail: `no database yet in ${dataDir}: created at the first start`, migrates: {}, applied: {}, known };
   const db = await Sqlite.open(file, 'readonly');
   try {
-    const hasTable = await db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'migrations'");
-    const rows = hasTable ? await db.all<{ owner: string; applied: number }>('SELECT owner, applied FROM migrations') : [];
-    const applied: Record<string, number> = {};
-    for (const r of rows) applied[r.owner] = Number(r.applied);
+    const applied = await appliedMigrations(db);
     const newer = Object.entries(applied).filter(([owner, n]) => n > (known[owner] ?? 0));
     const migrates: Record<string, { from: number; to: number }> = {};
     for (const [owner, n] of Object.entries(known)) if ((applied[owner] ?? 0) < n && applied[owner] !== undefined) migrates[owner] = { from: applied[owner] ?? 0, to: n };

@@ -15,7 +15,8 @@ import type { Statement, Store } from '../store/store.js';
 import { HealthGate } from './health-gate.js';
 import { downloadRelease } from './http-download.js';
 import { reportOutcomes, type UpdateEventName } from './outcome-reporter.js';
-import { prepareRelease, selfTestRelease } from './prepare-release.js';
+import { prepareRelease, selfTestRelease, type Migrates } from './prepare-release.js';
+import { writeSnapshotRecord } from './snapshot-record.js';
 import { inQuietWindow, nextQuietStart, type QuietWindow } from './quiet-window.js';
 import { appendAt, bytesHeld, finishTransfer, isComplete, removeOtherTransfers, type TransferTarget } from './transfer-file.js';
 import type { ChunkAnswer, UpdateAccepted, UpdateRequest, UpdateService } from './update-api.js';
@@ -37,6 +38,8 @@ export interface UpdaterDeps {
   readonly configFile: string | undefined;
   /** The release running now. */
   readonly running: string;
+  /** The data dir (the store): copied before a tried release opens it (store-guard.ts). */
+  readonly dataDir: string;
   readonly store: Store;
   readonly emit: (name: UpdateEventName | 'update.downloaded' | 'update.applied', data: Record<string, unknown>, statements?: Statement[]) => Promise<unknown>;
   readonly progress: (data: Record<string, unknown> | undefined) => void;
@@ -203,9 +206,9 @@ export class Updater implements UpdateService {
       const publicKey = await readFile(this.d.settings.releaseKey, 'utf8');
       dir = await prepareRelease({ root: this.root, tarball, request, publicKey, running: this.d.running, log: (line) => this.d.log.info(`update: ${line}`) });
       this.d.progress({ phase: 'self-test', version: request.version });
-      await selfTestRelease(dir, this.d.configFile as string, this.d.timers);
+      const migrates = await selfTestRelease(dir, this.d.configFile as string, this.d.timers);
       await this.waitForMoment(job);
-      await this.switchTo(job);
+      await this.switchTo(job, migrates);
     } catch (err) {
       if (job.abort.signal.aborted && !(job.abort.signal.reason instanceof UpdateFailure)) return; // stopping: resumed at the next start
       const failure = err instanceof UpdateFailure ? err : new UpdateFailure('switch', 'INTERNAL', (err as Error).message, { cause: err });
@@ -240,13 +243,15 @@ export class Updater implements UpdateService {
     });
   }
 
-  private async switchTo(job: Job): Promise<void> {
+  private async switchTo(job: Job, migrates: Migrates): Promise<void> {
     const { request } = job;
     const from = this.d.running;
     // A board installed before updates: what runs now has proven itself and is the way back.
     if ((await linkTarget(this.root, COMMITTED_LINK)) === undefined) await switchLink(this.root, COMMITTED_LINK, from);
     const attempt: UpdateAttempt = { id: job.id, from, to: request.version, switchedAt: this.d.now(), boots: 0, maxBoots: this.d.settings.maxBoots, phase: 'trying', faultsBefore: await this.d.failingSelfTests().catch(() => []) };
     await this.d.emit('update.applied', { from, to: request.version });
+    // Before the attempt: whenever the guard sees the attempt, it knows where the store is.
+    await writeSnapshotRecord(this.root, { format: 1, attemptId: job.id, from, to: request.version, dataDir: this.d.dataDir, migrates, phase: 'planned' });
     const { pending: _pending, ...rest } = await readUpdateState(this.root);
     await updateState(this.root, () => ({ ...rest, attempt }));
     await switchCurrent(this.root, request.version);

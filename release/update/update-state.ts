@@ -4,8 +4,9 @@
 // renamed over the old one and the folder fsynced, so a power cut leaves the old record or the
 // new one. The boot guard (boot-guard.ts) and the running halld both read and write it; the
 // boot counter in it is what survives a crash loop or a power cut.
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeDurably } from './durable-file.js';
 
 export const STATE_FILE = 'update-state.json';
 
@@ -80,33 +81,9 @@ export async function readUpdateState(root: string): Promise<UpdateState> {
   }
 }
 
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 export async function writeUpdateState(root: string, state: UpdateState): Promise<void> {
-  const file = join(root, STATE_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
   const trimmed: UpdateState = { ...state, outcomes: state.outcomes.slice(-MAX_OUTCOMES) };
-  const handle = await open(tmp, 'w', 0o644);
-  try {
-    await handle.writeFile(`${JSON.stringify(trimmed, null, 1)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await fsyncPath(root);
+  await writeDurably(join(root, STATE_FILE), `${JSON.stringify(trimmed, null, 1)}\n`, root, 0o644);
 }
 
 export async function updateState(root: string, change: (state: UpdateState) => UpdateState): Promise<UpdateState> {

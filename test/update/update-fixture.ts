@@ -1,7 +1,7 @@
 // One board in a temp install root with the real x64 release (npm run release -- --arch x64)
 // installed as 0.1.0, a Mosquitto, a hall server that signs commands, an http server for
 // tarballs, and releases made from the real one with other versions (testkit/repack-release).
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { installReleaseTarball } from '../../release/install.js';
@@ -9,7 +9,8 @@ import { generateSigningKeys } from '../../protocol/signing.js';
 import type { Ack } from '../../protocol/messages.js';
 import type { DeviceEvent } from '../../protocol/hall-client.js';
 import { FIRMWARE_VERSION } from '../../firmware/runtime.js';
-import { builtRelease, hostArch } from '../../testkit/release-halld.js';
+import { builtRelease, hostArch, nodeCommand } from '../../testkit/release-halld.js';
+import type { ReleaseArch } from '../../release/arch.js';
 import { startMosquitto, type MosquittoBroker } from '../../testkit/mosquitto.js';
 import { testServer, type TestServer } from '../../testkit/hall-server.js';
 import { tempDir } from '../../testkit/temp.js';
@@ -17,6 +18,7 @@ import { waitFor } from '../../testkit/wait.js';
 import { startUpdateBoard, type UpdateBoard } from '../../testkit/update-board.js';
 import { releaseOffer, startReleaseServer, type ReleaseOffer, type ReleaseServer } from '../../testkit/release-server.js';
 import { repackRelease } from '../../testkit/repack-release.js';
+import { checkoutCodeKey, putCheckoutCode } from '../../testkit/release-checkout.js';
 
 export const DEVICE = 'upd-1';
 /** Starting a real release on a busy 2-core machine: generous, these are not timings. */
@@ -57,17 +59,29 @@ export interface Fixture {
 export interface FixtureOptions {
   readonly healthDeadlineMs?: number;
   readonly extraConfig?: Record<string, unknown>;
-  /** Skip the answer to the new release's birth (a server that never pings). */
   readonly root?: string;
+  /**
+   * Every release (the installed 0.1.0 too) carries this checkout's code (testkit/release-checkout):
+   * for what the release being rolled back to must do itself.
+   */
+  readonly checkout?: boolean;
+  /** The releases' architecture (default x64); arm64 runs under qemu-user through binfmt_misc. */
+  readonly arch?: ReleaseArch;
 }
 
 export async function updateFixture(t: Test, o: FixtureOptions = {}): Promise<Fixture> {
-  const built = builtRelease('x64', FIRMWARE_VERSION);
+  const arch = o.arch ?? 'x64';
+  const built = builtRelease(arch, FIRMWARE_VERSION);
   if (!built) throw new Error('no release');
   const dir = await tempDir(t, 'halld-update-');
   const root = o.root ?? join(dir, 'opt-halld');
   const releaseKeyPem = await readFile(built.keyFile.replace(/\.pub$/, '.pem'), 'utf8');
-  await installReleaseTarball(built.tarball, { prefix: root, publicKey: await readFile(built.keyFile, 'utf8') });
+  const code = o.checkout ? `-checkout-${await checkoutCodeKey()}` : '';
+  // Releases repacked with an earlier build of this checkout are not used again: each is ~50 MB.
+  if (o.checkout) for (const name of await readdir(CACHE).catch(() => [] as string[])) if (/-checkout-[0-9a-f]{12}-/.test(name) && !name.includes(`${code}-`)) await rm(join(CACHE, name), { force: true });
+  const withCode = (change?: (dir: string) => Promise<void>) => (o.checkout ? async (d: string) => { await putCheckoutCode(d); await change?.(d); } : change);
+  const installed = o.checkout ? await repackRelease(built.tarball, CACHE, { version: FIRMWARE_VERSION, variant: `base${code}`, privateKeyPem: releaseKeyPem, change: putCheckoutCode }) : built.tarball;
+  await installReleaseTarball(installed, { prefix: root, publicKey: await readFile(built.keyFile, 'utf8'), arch });
   const broker = await startMosquitto(dir);
   t.teardown(() => broker.stop());
   const keys = generateSigningKeys();
@@ -92,7 +106,7 @@ export async function updateFixture(t: Test, o: FixtureOptions = {}): Promise<Fi
   server.client.onState((device, role, state) => {
     if (device === DEVICE && role === 'sys') sys = state.data as Record<string, unknown>;
   });
-  const board = startUpdateBoard(t, { root, configFile, restartMs: 300 });
+  const board = startUpdateBoard(t, { root, configFile, restartMs: 300, env: nodeCommand(join(root, 'current', 'bin', 'node'), arch).env });
   const fixture: Fixture = {
     dir,
     root,
@@ -105,7 +119,8 @@ export async function updateFixture(t: Test, o: FixtureOptions = {}): Promise<Fi
     sysState: () => sys,
     async release(version, variant = 'good', change, options = {}) {
       const privateKeyPem = options.privateKeyPem ?? releaseKeyPem;
-      const tarball = await repackRelease(built.tarball, CACHE, { version, variant, privateKeyPem, ...(change ? { change } : {}), ...(options.tamper ? { tamper: options.tamper } : {}) });
+      const changed = withCode(change);
+      const tarball = await repackRelease(built.tarball, CACHE, { version, variant: `${variant}${code}`, privateKeyPem, ...(changed ? { change: changed } : {}), ...(options.tamper ? { tamper: options.tamper } : {}) });
       return { tarball, offer: await releaseOffer(tarball) };
     },
     update: (data) => server.client.commandUnchecked(DEVICE, 'sys/update', data, { timeoutMs: 60_000, expiresInMs: 120_000 }),
@@ -122,7 +137,7 @@ export async function updateFixture(t: Test, o: FixtureOptions = {}): Promise<Fi
         const s = server.client.status(DEVICE);
         return s?.online === true && s.fw === version;
       }, timeoutMs, 100);
-      await waitFor(`${DEVICE} answers sys/ping`, async () => (await server.client.command(DEVICE, 'sys/ping', {}, { timeoutMs: 5_000 }).catch(() => undefined))?.ok === true, 30_000, 500);
+      await waitFor(`${DEVICE} answers sys/ping`, async () => (await server.client.command(DEVICE, 'sys/ping', {}, { timeoutMs: 5_000 }).catch(() => undefined))?.ok === true, Math.max(30_000, timeoutMs / 4), 500);
     },
   };
   return fixture;

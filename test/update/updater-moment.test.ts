@@ -50,6 +50,7 @@ async function rig(t: Test, opts: { busy: () => string[]; quietWindow?: { from: 
     timeZone: 'Asia/Shanghai',
     configFile,
     running: '0.1.0',
+    dataDir,
     store,
     emit: async (name, data) => void events.push({ name, data }),
     progress: (p) => void (p && progress.push(p)),
