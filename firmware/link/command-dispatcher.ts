@@ -220,7 +220,8 @@ export class CommandDispatcher {
   private async execute(id: string, incoming: IncomingCommand, spec: CommandSpec, data: unknown): Promise<string> {
     const { role, name } = incoming;
     const store = this.o.store;
-    if (spec.effect !== 'none') {
+    // `none` and `records` leave nothing outside the one commit below: no journal row first.
+    if (spec.effect === 'state' || spec.effect === 'hardware') {
       try {
         await this.journal.begin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
       } catch (err) {

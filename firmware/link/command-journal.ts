@@ -24,8 +24,9 @@ export interface JournalRow {
 export class CommandJournal {
   constructor(private readonly store: Store) {}
 
+  /** The row of `id` as committed (what is still being committed, the dispatcher holds in memory). */
   async get(id: string): Promise<JournalRow | undefined> {
-    const row = await this.store.get<Row>('SELECT id, role, name, state, ack FROM journal WHERE id = ?', [id]);
+    const row = await this.store.lookup<Row>('SELECT id, role, name, state, ack FROM journal WHERE id = ?', [id]);
     if (!row) return undefined;
     return {
       id: String(row['id']),

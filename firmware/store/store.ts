@@ -27,6 +27,8 @@ export interface StoreOptions {
   maxOutbox?: number;
   /** Stamps rows and events (`now`) and measures uptime (`monotonicMs`): the runtime's injected clock. */
   clock: Clock;
+  /** Told after every transaction of the commit queue reaches the disk (one fsync each); tests count with it. */
+  onCommit?: () => void;
 }
 
 export class Store {
@@ -34,6 +36,8 @@ export class Store {
 
   private constructor(
     private readonly db: Sqlite,
+    /** A second connection for lookups on the command path, which must not queue behind a commit's fsync on `db`. */
+    private readonly reader: Sqlite,
     private readonly dataDir: string,
     readonly boot: number,
     private readonly outbox: Outbox,
@@ -63,7 +67,10 @@ export class Store {
     const now = () => clock.now();
     const outbox = await Outbox.load(db, { boot, bound: options.maxOutbox ?? 100_000, now, uptimeMs: () => clock.monotonicMs() - startedMono });
     const monitor = new StoreHealthMonitor(now);
-    return new Store(db, dataDir, boot, outbox, new CommitQueue(db, outbox, monitor), monitor, now);
+    // WAL lets this connection read the last committed state while `db` writes and fsyncs.
+    const reader = await Sqlite.open(join(dataDir, 'halld.db'));
+    await reader.exec('PRAGMA busy_timeout=5000;');
+    return new Store(db, reader, dataDir, boot, outbox, new CommitQueue(db, outbox, monitor, options.onCommit), monitor, now);
   }
 
   /** Applies a role's migrations once each, in order; `owner` keys the role's own schema version. */
@@ -86,6 +93,15 @@ export class Store {
 
   all<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
     return this.db.all<T>(sql, params);
+  }
+
+  /**
+   * A read of committed rows that does not wait for a commit in progress (its own connection).
+   * It sees what was committed before it started, nothing still queued: callers that need
+   * their own pending writes keep them in memory (the dispatcher's recent acks and claims).
+   */
+  lookup<T extends Row = Row>(sql: string, params: Params = []): Promise<T | undefined> {
+    return this.reader.get<T>(sql, params);
   }
 
   onEvents(listener: (events: OutboxEvent[]) => void): () => void {
@@ -159,6 +175,7 @@ export class Store {
     this.closed = true;
     // The queue drains everything queued before this (a commit queued meanwhile joins it).
     await this.queue.drain();
+    await this.reader.close();
     await this.db.close();
   }
 }

@@ -69,7 +69,7 @@ function envelope(id: string, now: number, data: Record<string, unknown> = { n: 
 
 const incoming = { role: 'sys', name: 'work', hallWide: false, topic: TOPIC };
 
-for (const effect of ['none', 'state', 'hardware'] as const) {
+for (const effect of ['none', 'records', 'state', 'hardware'] as const) {
   t.test(`a burst of copies of one id runs once (effect ${effect}); the copies get the first ack with dup:true`, async (t) => {
     const store = await Store.open(await tempDir(t), { clock: systemClock });
     t.teardown(() => store.close());
