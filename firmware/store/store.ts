@@ -96,12 +96,13 @@ export class Store {
   }
 
   /**
-   * A read of committed rows that does not wait for a commit in progress (its own connection).
+   * A read of at most a few committed rows (by key) that does not wait for a commit in progress (its own connection).
    * It sees what was committed before it started, nothing still queued: callers that need
    * their own pending writes keep them in memory (the dispatcher's recent acks and claims).
    */
-  lookup<T extends Row = Row>(sql: string, params: Params = []): Promise<T | undefined> {
-    return this.reader.get<T>(sql, params);
+  async lookup<T extends Row = Row>(sql: string, params: Params = []): Promise<T | undefined> {
+    // all(), not get(): a kept statement left mid-way by get() would hold its read open.
+    return (await this.reader.all<T>(sql, params))[0];
   }
 
   onEvents(listener: (events: OutboxEvent[]) => void): () => void {
