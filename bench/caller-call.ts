@@ -85,7 +85,7 @@ export async function benchCallerCall(): Promise<void> {
     }
     const floor = median(rtt);
     report('caller call → frame in panel process', median(toFrame), 'ms', 'sys/ping round trip', floor, `median of ${toFrame.length}; acknowledged by the panel process`);
-    report('caller mode → ack (journaled)', median(stateRtt), 'ms', 'sys/ping round trip', floor, 'a state command: journal + commit, nothing shown');
+    report('caller mode → ack (journaled)', median(stateRtt), 'ms', 'sys/ping round trip', floor, 'a records command: one commit (journal row + record + ack), nothing shown');
     report('caller call → first sound started', median(toSound), 'ms', 'sys/ping round trip', floor, 'chime\'s first tone at the (sim) speaker');
   } finally {
     await runtime.stop('bench done');

@@ -8,8 +8,8 @@
 // wait for that claim. A claim that ends in an ack hands it to them with dup:true; a claim that
 // ran nothing (refused: expired, unsigned, bad data) lets each waiting copy be judged on its
 // own, so a forged copy that arrives first cannot speak for the real one.
-import type { Store, Statement, NewEvent, JournalRow } from '../store/store.js';
-import type { Ack, ErrorBody, ErrorCode } from '../../protocol/messages.js';
+import type { Store, Statement, NewEvent } from '../store/store.js';
+import type { Ack, ErrorCode } from '../../protocol/messages.js';
 import { CommandMessage } from '../../protocol/messages.js';
 import { validate, parseJsonObject, DEFAULT_INPUT_LIMITS, type InputLimits } from '../../protocol/validate.js';
 import { checkSecureTimes, verifyForTopic, type SecureTimeLimits } from '../../protocol/signing.js';
@@ -18,7 +18,7 @@ import type { Timers, TimerHandle } from '../../drivers/clock/timers.js';
 import type { TrustedClock } from './trusted-clock.js';
 import type { CommandContext, CommandSpec } from './command-types.js';
 import { DeviceError } from './device-error.js';
-import { DEFAULT_JOURNAL_LIMITS, PRUNE_EVERY, RecentAcks, storedAck, type JournalLimits } from './command-journal.js';
+import { CommandJournal, DEFAULT_JOURNAL_LIMITS, PRUNE_EVERY, RecentAcks, storedAck, type JournalLimits, unfinishedAck } from './command-journal.js';
 import { storageFault } from '../store/storage-fault.js';
 import type { Logger } from '../log.js';
 
@@ -69,8 +69,11 @@ export class CommandDispatcher {
   private journaled = 0;
   /** When each id arrived and what it asked for, until it is answered (for the answer's log line). */
   private readonly arrived = new Map<string, { command: string; at: number }>();
+  private readonly journal: CommandJournal;
 
-  constructor(private readonly o: DispatcherOptions) {}
+  constructor(private readonly o: DispatcherOptions) {
+    this.journal = new CommandJournal(o.store);
+  }
 
   register(role: string, name: string, spec: CommandSpec): void {
     const key = `${role}/${name}`;
@@ -98,7 +101,7 @@ export class CommandDispatcher {
   private async prune(): Promise<void> {
     const { maxAgeMs, maxRows } = this.journalLimits;
     try {
-      await this.o.store.journalPrune(maxAgeMs, maxRows);
+      await this.journal.prune(maxAgeMs, maxRows);
     } catch (err) {
       this.o.logger.warn({ err: (err as Error).message }, 'journal prune failed');
     }
@@ -116,17 +119,7 @@ export class CommandDispatcher {
    */
   async recoverUnfinished(): Promise<string[]> {
     await this.prune();
-    const rows = await this.o.store.journalUnfinished();
-    if (rows.length === 0) return [];
-    const acks: string[] = [];
-    const statements: Statement[] = [];
-    for (const row of rows) {
-      const ack = JSON.stringify({ v: 1, id: row.id, ok: false, error: unfinishedError(row.state, `${row.role}/${row.name}`) } satisfies Ack);
-      statements.push(this.o.store.journalFinishStatement(row.id, row.role, row.name, ack));
-      acks.push(ack);
-    }
-    await this.o.store.commit(statements);
-    return acks;
+    return this.journal.finishUnfinished();
   }
 
   /** Handles one command payload; never throws. */
@@ -195,14 +188,14 @@ export class CommandDispatcher {
 
   /** Runs the claimed command if nothing refuses it; returns its ack, or undefined when it was refused. */
   private async judgeAndRun(id: string, incoming: IncomingCommand, raw: Record<string, unknown>, envelope: CommandMessage): Promise<ClaimResult> {
-    const row = await this.o.store.journalGet(id);
+    const row = await this.journal.get(id);
     if (row?.ack) {
       this.answerDuplicate(id, row.ack);
       return row.ack;
     }
     if (row) {
       // Started before and never finished (its result could not be stored): never run it again.
-      const ack = JSON.stringify({ v: 1, id, ok: false, error: unfinishedError(row.state, `${row.role}/${row.name}`) } satisfies Ack);
+      const ack = unfinishedAck(row);
       this.answerDuplicate(id, ack);
       return ack;
     }
@@ -227,9 +220,10 @@ export class CommandDispatcher {
   private async execute(id: string, incoming: IncomingCommand, spec: CommandSpec, data: unknown): Promise<string> {
     const { role, name } = incoming;
     const store = this.o.store;
-    if (spec.effect !== 'none') {
+    // `none` and `records` leave nothing outside the one commit below: no journal row first.
+    if (spec.effect === 'state' || spec.effect === 'hardware') {
       try {
-        await store.journalBegin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
+        await this.journal.begin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
       } catch (err) {
         // Nothing ran. The answer lives in memory only (the disk refused it), so a repeat of
         // this id meanwhile gets the same answer with dup:true.
@@ -281,7 +275,7 @@ export class CommandDispatcher {
     const ackJson = JSON.stringify(ack);
     const kept = storedAck(ackJson, this.journalLimits.ackMaxBytes);
     this.recent.set(id, kept);
-    const finish = store.commit([store.journalFinishStatement(id, role, name, kept), ...statements], events);
+    const finish = store.commit([this.journal.finishStatement(id, role, name, kept), ...statements], events);
     finish.then(
       () => this.noteJournaled(),
       () => undefined,
@@ -341,13 +335,6 @@ export class CommandDispatcher {
     );
   }
 
-}
-
-/** The answer for a journal row that has no result: hardware may have moved (INDETERMINATE), or nothing ran. */
-function unfinishedError(state: JournalRow['state'], command: string): ErrorBody {
-  return state === 'actuating'
-    ? { code: 'INDETERMINATE', message: `${command} was interrupted while running (device restart or storage fault); its effect is unknown and it will not run again` }
-    : { code: 'INTERNAL', message: `${command} was interrupted before it ran (device restart or storage fault); nothing was done` };
 }
 
 function fail(code: ErrorCode, message: string, id = ''): Ack {

@@ -1,8 +1,99 @@
-// What the command journal keeps (docs/protocol.md "Limits"): answers, not echoed data. An ack's
+// The command journal: one row per command id (pruned by age and count), the exactly-once guard
+// (docs/protocol.md "Commands"). A row is `actuating` while hardware moves, `received` while a
+// command with effects outside its transaction runs, and `done` with the stored ack.
+//
+// What it keeps (docs/protocol.md "Limits"): answers, not echoed data. An ack's
 // `data` is kept only while the ack is small (a ping echoes whatever it was sent, and 60 x
 // 1 MB pings once grew the database by 175 MB); a larger one is kept as `{ok, dataOmitted}`,
 // so a repeated id still answers `dup:true` with the outcome, without the data. The journal
 // is pruned by age and count; the in-memory copy of recent answers is bounded in bytes.
+
+import type { Store, Statement } from '../store/store.js';
+import type { Row } from '../store/sqlite.js';
+import type { Ack, ErrorBody } from '../../protocol/messages.js';
+
+export interface JournalRow {
+  id: string;
+  role: string;
+  name: string;
+  state: 'received' | 'actuating' | 'done';
+  ack: string | null;
+}
+
+/** The journal's rows in the store: read directly, written through the store's commit queue. */
+export class CommandJournal {
+  constructor(private readonly store: Store) {}
+
+  /** The row of `id` as committed (what is still being committed, the dispatcher holds in memory). */
+  async get(id: string): Promise<JournalRow | undefined> {
+    const row = await this.store.lookup<Row>('SELECT id, role, name, state, ack FROM journal WHERE id = ?', [id]);
+    if (!row) return undefined;
+    return {
+      id: String(row['id']),
+      role: String(row['role']),
+      name: String(row['name']),
+      state: row['state'] as JournalRow['state'],
+      ack: row['ack'] === null ? null : String(row['ack']),
+    };
+  }
+
+  /** Records that a command is about to run, in a commit of its own (before its effect leaves the transaction). */
+  async begin(id: string, role: string, name: string, state: 'received' | 'actuating'): Promise<void> {
+    await this.store.commit([
+      {
+        sql: 'INSERT INTO journal (id, role, name, state, ack, received_at) VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state',
+        params: [id, role, name, state, this.store.now()],
+      },
+    ]);
+  }
+
+  /** The statement that records a command's final ack; callers add it to the unit that holds the command's effect. */
+  finishStatement(id: string, role: string, name: string, ack: string): Statement {
+    return {
+      sql: `INSERT INTO journal (id, role, name, state, ack, received_at) VALUES (?, ?, ?, 'done', ?, ?)
+            ON CONFLICT(id) DO UPDATE SET state = 'done', ack = excluded.ack`,
+      params: [id, role, name, ack, this.store.now()],
+    };
+  }
+
+  /** Rows a previous boot left unfinished; the caller turns them into INDETERMINATE / INTERNAL answers. */
+  async unfinished(): Promise<JournalRow[]> {
+    const rows = await this.store.all<Row>("SELECT id, role, name, state, ack FROM journal WHERE state != 'done'");
+    return rows.map((r) => ({ id: String(r['id']), role: String(r['role']), name: String(r['name']), state: r['state'] as JournalRow['state'], ack: null }));
+  }
+
+  /**
+   * Turns rows a previous boot left unfinished into final answers, in one commit: `actuating`
+   * rows become INDETERMINATE (hardware may have moved; never move it again), `received` rows
+   * INTERNAL (nothing ran; the server may retry with a new id). Returns the acks to publish.
+   */
+  async finishUnfinished(): Promise<string[]> {
+    const rows = await this.unfinished();
+    if (rows.length === 0) return [];
+    const acks = rows.map(unfinishedAck);
+    await this.store.commit(rows.map((row, i) => this.finishStatement(row.id, row.role, row.name, acks[i] as string)));
+    return acks;
+  }
+
+  /** Drops finished rows older than `olderThanMs`, then all but the newest `keepAtMost`. */
+  async prune(olderThanMs: number, keepAtMost: number): Promise<void> {
+    const cutoff = this.store.now() - olderThanMs;
+    await this.store.commit([
+      { sql: "DELETE FROM journal WHERE received_at < ? AND state = 'done'", params: [cutoff] },
+      { sql: "DELETE FROM journal WHERE state = 'done' AND id IN (SELECT id FROM journal ORDER BY received_at DESC LIMIT -1 OFFSET ?)", params: [keepAtMost] },
+    ]);
+  }
+}
+
+/** The answer for a row that has no result: hardware may have moved (INDETERMINATE), or nothing ran. */
+export function unfinishedAck(row: JournalRow): string {
+  const command = `${row.role}/${row.name}`;
+  const error: ErrorBody =
+    row.state === 'actuating'
+      ? { code: 'INDETERMINATE', message: `${command} was interrupted while running (device restart or storage fault); its effect is unknown and it will not run again` }
+      : { code: 'INTERNAL', message: `${command} was interrupted before it ran (device restart or storage fault); nothing was done` };
+  return JSON.stringify({ v: 1, id: row.id, ok: false, error } satisfies Ack);
+}
 
 export interface JournalLimits {
   /** A final ack longer than this (UTF-16 code units of its JSON) is stored without its data. */

@@ -7,12 +7,19 @@ import type { Statement } from '../store/store.js';
  * How a command touches the world, which decides how it is journaled:
  * - `none`: reads only (ping, diag); re-running it changes nothing, so it is not journaled
  *   before it runs (its ack still is, so a repeated id answers `dup:true`).
- * - `state`: changes records only; journaled as `received` before it runs, and its records
- *   are committed in the same transaction as its ack.
+ * - `records`: its only lasting effect is the rows and events it hands to `record()` and
+ *   `emit()` (and memory a restart rebuilds from them). Nothing leaves the transaction before it
+ *   commits, so it is not journaled before it runs: its journal row, records, events and ack are
+ *   ONE durable commit. A power cut before that commit leaves no trace; a retry of the id runs it
+ *   (once), a retry after it answers the stored ack with `dup:true`.
+ * - `state`: changes something outside that transaction too (starts an update, schedules a
+ *   restart); journaled as `received` in a commit of its own before it runs, so a restart in
+ *   between answers INTERNAL instead of running it again. Its records are committed in the same
+ *   transaction as its ack.
  * - `hardware`: moves something (a lock, a printer); journaled as `actuating` before it runs,
  *   so a restart in between answers INDETERMINATE instead of moving it again.
  */
-export type CommandEffect = 'none' | 'state' | 'hardware';
+export type CommandEffect = 'none' | 'records' | 'state' | 'hardware';
 
 export interface CommandContext {
   readonly id: string;

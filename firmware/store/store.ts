@@ -3,99 +3,49 @@
 // survive a power cut, not just a crash (WAL+NORMAL may roll a committed transaction back
 // after power loss).
 //
-// Writes are group-committed: every unit of work queued while a transaction is being written
-// joins the next transaction, so one fsync covers many units. Each unit runs inside its own
-// SAVEPOINT, so one failing unit is rolled back and rejected without taking its neighbours
-// down. A unit's events get their `seq` only after its statements succeeded, in commit order.
-import { statfs } from 'node:fs/promises';
+// This file opens the database and hands out its parts: the group commit (commit-queue.ts),
+// the outbox (outbox.ts), the disk's health (store-health.ts), the small tables (records.ts)
+// and schema versions (migrations.ts). The command journal's rows are kept by
+// firmware/link/command-journal.ts through commit(), get() and all().
 import { makePrivateDatabase, makePrivateDir } from '../data-dir/private.js';
 import { join } from 'node:path';
 import { Sqlite, type Params, type Row } from './sqlite.js';
 import { CORE_MIGRATIONS } from './schema.js';
-import { newId } from '../../protocol/ids.js';
-import { storageFault, type StoreHealth } from './storage-fault.js';
+import type { StoreHealth } from './storage-fault.js';
 import type { Clock } from '../../drivers/hal/types.js';
+import { applyMigrations } from './migrations.js';
+import { CommitQueue, type Statement } from './commit-queue.js';
+import { Outbox, type NewEvent, type OutboxEvent } from './outbox.js';
+import { StoreHealthMonitor, freeBytes, MIN_FREE_BYTES } from './store-health.js';
+import * as records from './records.js';
 
-export interface Statement {
-  sql: string;
-  params?: Params;
-}
-
-export interface NewEvent {
-  role: string;
-  name: string;
-  data: Record<string, unknown>;
-  /** Durable events (tickets, ratings, door events) are never dropped by the outbox bound. */
-  durable: boolean;
-}
-
-export interface OutboxEvent {
-  seq: number;
-  id: string;
-  role: string;
-  name: string;
-  durable: boolean;
-  boot: number;
-  up: number;
-  ts: number;
-  /** JSON text of the event's data. */
-  data: string;
-}
-
-export interface JournalRow {
-  id: string;
-  role: string;
-  name: string;
-  state: 'received' | 'actuating' | 'done';
-  ack: string | null;
-}
+export type { Statement } from './commit-queue.js';
+export type { NewEvent, OutboxEvent } from './outbox.js';
 
 export interface StoreOptions {
   /** Outbox bound; beyond it the oldest non-durable events are dropped. */
   maxOutbox?: number;
   /** Stamps rows and events (`now`) and measures uptime (`monotonicMs`): the runtime's injected clock. */
   clock: Clock;
+  /** Told after every transaction of the commit queue reaches the disk (one fsync each); tests count with it. */
+  onCommit?: () => void;
 }
-
-interface Unit {
-  statements: Statement[];
-  events: NewEvent[];
-  resolve: (events: OutboxEvent[]) => void;
-  reject: (err: unknown) => void;
-}
-
-const OUTBOX_INSERT_HEAD = 'INSERT INTO outbox (seq, id, role, name, durable, boot, up, ts, data) VALUES';
-const OUTBOX_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-/** Rows per INSERT: 9 parameters each, well under SQLite's 32,766-parameter limit. */
-const INSERT_CHUNK = 500;
 
 export class Store {
-  readonly boot: number;
-  private pending: Unit[] = [];
-  private committing = false;
-  /** The running flush, so close() can wait for it instead of polling. */
-  private flushing: Promise<void> = Promise.resolve();
-  private lastSeq: number;
-  private outboxCount: number;
-  private droppedCount: number;
-  private readonly listeners = new Set<(events: OutboxEvent[]) => void>();
   private closed = false;
-  private healthNow: StoreHealth = { ok: true };
-  private readonly healthListeners = new Set<(health: StoreHealth) => void>();
 
   private constructor(
     private readonly db: Sqlite,
+    /** A second connection for lookups on the command path, which must not queue behind a commit's fsync on `db`. */
+    private readonly reader: Sqlite,
     private readonly dataDir: string,
-    state: { boot: number; lastSeq: number; outboxCount: number; dropped: number },
-    private readonly maxOutbox: number,
-    private readonly now: () => number,
-    private readonly uptimeMs: () => number,
-  ) {
-    this.boot = state.boot;
-    this.lastSeq = state.lastSeq;
-    this.outboxCount = state.outboxCount;
-    this.droppedCount = state.dropped;
-  }
+    readonly boot: number,
+    private readonly outbox: Outbox,
+    private readonly queue: CommitQueue,
+    private readonly monitor: StoreHealthMonitor,
+    /** The time rows are stamped with (the runtime's clock). */
+    readonly now: () => number,
+  ) {}
 
   static async open(dataDir: string, options: StoreOptions): Promise<Store> {
     await makePrivateDir(dataDir);
@@ -110,21 +60,17 @@ export class Store {
     }
     await db.exec('CREATE TABLE IF NOT EXISTS migrations (owner TEXT PRIMARY KEY, applied INTEGER NOT NULL)');
     await applyMigrations(db, 'core', CORE_MIGRATIONS);
-    const meta = async (key: string) => Number((await db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))?.value ?? 0);
-    const boot = (await meta('boot')) + 1;
+    const boot = Number((await records.getMeta(db, 'boot')) ?? 0) + 1;
     await db.run("INSERT INTO meta (key, value) VALUES ('boot', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(boot)]);
-    const maxRow = await db.get<{ m: number | null; c: number }>('SELECT max(seq) AS m, count(*) AS c FROM outbox');
-    const lastSeq = Math.max(await meta('lastSeq'), Number(maxRow?.m ?? 0));
     const { clock } = options;
     const startedMono = clock.monotonicMs();
-    return new Store(
-      db,
-      dataDir,
-      { boot, lastSeq, outboxCount: Number(maxRow?.c ?? 0), dropped: await meta('dropped') },
-      options.maxOutbox ?? 100_000,
-      () => clock.now(),
-      () => clock.monotonicMs() - startedMono,
-    );
+    const now = () => clock.now();
+    const outbox = await Outbox.load(db, { boot, bound: options.maxOutbox ?? 100_000, now, uptimeMs: () => clock.monotonicMs() - startedMono });
+    const monitor = new StoreHealthMonitor(now);
+    // WAL lets this connection read the last committed state while `db` writes and fsyncs.
+    const reader = await Sqlite.open(join(dataDir, 'halld.db'));
+    await reader.exec('PRAGMA busy_timeout=5000;');
+    return new Store(db, reader, dataDir, boot, outbox, new CommitQueue(db, outbox, monitor, options.onCommit), monitor, now);
   }
 
   /** Applies a role's migrations once each, in order; `owner` keys the role's own schema version. */
@@ -138,10 +84,7 @@ export class Store {
    */
   commit(statements: Statement[], events: NewEvent[] = []): Promise<OutboxEvent[]> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ statements, events, resolve, reject });
-      if (!this.committing) void this.flush();
-    });
+    return this.queue.commit(statements, events);
   }
 
   get<T extends Row = Row>(sql: string, params: Params = []): Promise<T | undefined> {
@@ -152,19 +95,27 @@ export class Store {
     return this.db.all<T>(sql, params);
   }
 
+  /**
+   * A read of at most a few committed rows (by key) that does not wait for a commit in progress (its own connection).
+   * It sees what was committed before it started, nothing still queued: callers that need
+   * their own pending writes keep them in memory (the dispatcher's recent acks and claims).
+   */
+  async lookup<T extends Row = Row>(sql: string, params: Params = []): Promise<T | undefined> {
+    // all(), not get(): a kept statement left mid-way by get() would hold its read open.
+    return (await this.reader.all<T>(sql, params))[0];
+  }
+
   onEvents(listener: (events: OutboxEvent[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.queue.onEvents(listener);
   }
 
   /** ok, or the storage fault the last write hit (full, read-only, I/O); ok again after a write succeeds. */
   health(): StoreHealth {
-    return this.healthNow;
+    return this.monitor.health;
   }
 
   onHealthChange(listener: (health: StoreHealth) => void): () => void {
-    this.healthListeners.add(listener);
-    return () => this.healthListeners.delete(listener);
+    return this.monitor.onChange(listener);
   }
 
   /**
@@ -175,286 +126,57 @@ export class Store {
   async probeWrite(): Promise<StoreHealth> {
     const free = await freeBytes(this.dataDir);
     if (free !== undefined && free < MIN_FREE_BYTES) {
-      this.noteWrite(Object.assign(new Error(`${free} bytes free under ${this.dataDir}, below the ${MIN_FREE_BYTES} a commit may need`), { code: 'ENOSPC' }));
-      return this.healthNow;
+      this.monitor.noteWrite(Object.assign(new Error(`${free} bytes free under ${this.dataDir}, below the ${MIN_FREE_BYTES} a commit may need`), { code: 'ENOSPC' }));
+      return this.monitor.health;
     }
     await this.commit([this.setMetaStatement('probe', String(this.now()))]).catch(() => undefined);
-    return this.healthNow;
+    return this.monitor.health;
   }
 
-  private noteWrite(err: unknown): void {
-    const fault = err === undefined ? undefined : storageFault(err);
-    if (err !== undefined && !fault) return; // a unit's own failure (a constraint), not the disk's
-    const was = this.healthNow;
-    if (fault) {
-      if (!was.ok && was.reason === fault.reason) return;
-      this.healthNow = { ok: false, reason: fault.reason, code: fault.code, detail: (err as Error).message, since: this.now() };
-    } else {
-      if (was.ok) return;
-      this.healthNow = { ok: true };
-    }
-    for (const l of this.healthListeners) l(this.healthNow);
-  }
-
-  private flush(): Promise<void> {
-    this.flushing = this.flushBatches();
-    return this.flushing;
-  }
-
-  private async flushBatches(): Promise<void> {
-    this.committing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending;
-        this.pending = [];
-        await this.writeBatch(batch);
-      }
-    } finally {
-      this.committing = false;
-    }
-  }
-
-  private async writeBatch(batch: Unit[]): Promise<void> {
-    const results = new Map<Unit, OutboxEvent[]>();
-    const failed = new Map<Unit, unknown>();
-    const seqBefore = this.lastSeq;
-    const countBefore = this.outboxCount;
-    const droppedBefore = this.droppedCount;
-    try {
-      await this.db.run('BEGIN IMMEDIATE');
-      // Statements first, each unit in its own savepoint (only units that have statements:
-      // a savepoint costs two round trips to the SQLite thread).
-      for (const unit of batch) {
-        if (unit.statements.length === 0) continue;
-        await this.db.run('SAVEPOINT unit');
-        try {
-          for (const s of unit.statements) await this.db.run(s.sql, s.params ?? []);
-          await this.db.run('RELEASE unit');
-        } catch (err) {
-          // A full or failing disk fails the whole batch (SQLite may have rolled the
-          // transaction back already); only a unit's own error is rolled back alone.
-          if (storageFault(err)) throw err;
-          await this.db.run('ROLLBACK TO unit');
-          await this.db.run('RELEASE unit');
-          failed.set(unit, err);
-        }
-      }
-      // Then every surviving unit's events, seq in queue order, in multi-row INSERTs.
-      const rows: OutboxEvent[] = [];
-      for (const unit of batch) {
-        if (failed.has(unit)) continue;
-        const stored = unit.events.map((e) => this.eventRow(e));
-        rows.push(...stored);
-        results.set(unit, stored);
-      }
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const chunk = rows.slice(i, i + INSERT_CHUNK);
-        const params = chunk.flatMap((r) => [r.seq, r.id, r.role, r.name, r.durable ? 1 : 0, r.boot, r.up, r.ts, r.data]);
-        await this.db.run(`${OUTBOX_INSERT_HEAD} ${chunk.map(() => OUTBOX_ROW).join(',')}`, params);
-      }
-      this.outboxCount += rows.length;
-      if (this.lastSeq !== seqBefore) {
-        await this.db.run("INSERT INTO meta (key, value) VALUES ('lastSeq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
-          String(this.lastSeq),
-        ]);
-        await this.enforceBound();
-      }
-      await this.db.run('COMMIT');
-    } catch (err) {
-      this.lastSeq = seqBefore;
-      this.outboxCount = countBefore;
-      this.droppedCount = droppedBefore;
-      await this.db.run('ROLLBACK').catch(() => undefined);
-      this.noteWrite(err);
-      for (const unit of batch) unit.reject(err);
-      return;
-    }
-    if (batch.some((u) => u.statements.length > 0 || u.events.length > 0)) this.noteWrite(undefined);
-    const published: OutboxEvent[] = [];
-    for (const unit of batch) {
-      const err = failed.get(unit);
-      if (err !== undefined) unit.reject(err);
-      else {
-        const events = results.get(unit) ?? [];
-        published.push(...events);
-        unit.resolve(events);
-      }
-    }
-    if (published.length > 0) for (const l of this.listeners) l(published);
-  }
-
-  private eventRow(e: NewEvent): OutboxEvent {
-    return {
-      seq: ++this.lastSeq,
-      id: newId('e'),
-      role: e.role,
-      name: e.name,
-      durable: e.durable,
-      boot: this.boot,
-      up: Math.max(0, Math.round(this.uptimeMs())),
-      ts: this.now(),
-      data: JSON.stringify(e.data),
-    };
-  }
-
-  /** Drops the oldest non-durable events beyond the bound; durable ones are never dropped. */
-  private async enforceBound(): Promise<void> {
-    const excess = this.outboxCount - this.maxOutbox;
-    if (excess <= 0) return;
-    const { changes } = await this.db.run(
-      'DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE durable = 0 ORDER BY seq LIMIT ?)',
-      [excess],
-    );
-    if (changes === 0) return;
-    this.outboxCount -= changes;
-    this.droppedCount += changes;
-    await this.db.run("INSERT INTO meta (key, value) VALUES ('dropped', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
-      String(this.droppedCount),
-    ]);
-  }
-
-  // ---- outbox ----
+  // ---- outbox (outbox.ts) ----
 
   /** Events with seq > afterSeq, oldest first. */
-  async outboxAfter(afterSeq: number, limit: number): Promise<OutboxEvent[]> {
-    const rows = await this.db.all<Row>('SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit]);
-    return rows.map((r) => ({
-      seq: Number(r['seq']),
-      id: String(r['id']),
-      role: String(r['role']),
-      name: String(r['name']),
-      durable: Number(r['durable']) === 1,
-      boot: Number(r['boot']),
-      up: Number(r['up']),
-      ts: Number(r['ts']),
-      data: String(r['data']),
-    }));
+  outboxAfter(afterSeq: number, limit: number): Promise<OutboxEvent[]> {
+    return this.outbox.after(afterSeq, limit);
   }
 
   /** The server stored everything up to `seq`: forget it. */
-  async acknowledgeUpTo(seq: number): Promise<number> {
-    const { changes } = await this.db.run('DELETE FROM outbox WHERE seq <= ?', [seq]);
-    this.outboxCount = Math.max(0, this.outboxCount - changes);
-    return changes;
+  acknowledgeUpTo(seq: number): Promise<number> {
+    return this.outbox.acknowledgeUpTo(seq);
   }
 
   outboxStats(): { pending: number; lastSeq: number; dropped: number; bound: number } {
-    return { pending: this.outboxCount, lastSeq: this.lastSeq, dropped: this.droppedCount, bound: this.maxOutbox };
+    return this.outbox.stats();
   }
 
-  // ---- command journal ----
-
-  async journalGet(id: string): Promise<JournalRow | undefined> {
-    const row = await this.db.get<Row>('SELECT id, role, name, state, ack FROM journal WHERE id = ?', [id]);
-    if (!row) return undefined;
-    return {
-      id: String(row['id']),
-      role: String(row['role']),
-      name: String(row['name']),
-      state: row['state'] as JournalRow['state'],
-      ack: row['ack'] === null ? null : String(row['ack']),
-    };
-  }
-
-  journalBegin(id: string, role: string, name: string, state: 'received' | 'actuating'): Promise<OutboxEvent[]> {
-    return this.commit([
-      {
-        sql: 'INSERT INTO journal (id, role, name, state, ack, received_at) VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state',
-        params: [id, role, name, state, this.now()],
-      },
-    ]);
-  }
-
-  /** Statements that record a command's final ack; callers add them to the unit that holds the command's effect. */
-  journalFinishStatement(id: string, role: string, name: string, ack: string): Statement {
-    return {
-      sql: `INSERT INTO journal (id, role, name, state, ack, received_at) VALUES (?, ?, ?, 'done', ?, ?)
-            ON CONFLICT(id) DO UPDATE SET state = 'done', ack = excluded.ack`,
-      params: [id, role, name, ack, this.now()],
-    };
-  }
-
-  /** Rows a previous boot left unfinished; the caller turns them into INDETERMINATE / INTERNAL answers. */
-  async journalUnfinished(): Promise<JournalRow[]> {
-    const rows = await this.db.all<Row>("SELECT id, role, name, state, ack FROM journal WHERE state != 'done'");
-    return rows.map((r) => ({ id: String(r['id']), role: String(r['role']), name: String(r['name']), state: r['state'] as JournalRow['state'], ack: null }));
-  }
-
-  async journalPrune(olderThanMs: number, keepAtMost: number): Promise<number> {
-    const cutoff = this.now() - olderThanMs;
-    const byAge = await this.db.run("DELETE FROM journal WHERE received_at < ? AND state = 'done'", [cutoff]);
-    const byCount = await this.db.run(
-      "DELETE FROM journal WHERE state = 'done' AND id IN (SELECT id FROM journal ORDER BY received_at DESC LIMIT -1 OFFSET ?)",
-      [keepAtMost],
-    );
-    return byAge.changes + byCount.changes;
-  }
-
-  // ---- role state, meta, audit ----
+  // ---- role state, meta, audit (records.ts) ----
 
   saveStateStatement(role: string, data: Record<string, unknown>): Statement {
-    return {
-      sql: 'INSERT INTO role_state (role, data, ts) VALUES (?, ?, ?) ON CONFLICT(role) DO UPDATE SET data = excluded.data, ts = excluded.ts',
-      params: [role, JSON.stringify(data), this.now()],
-    };
+    return records.saveStateStatement(role, data, this.now());
   }
 
-  async loadState(role: string): Promise<Record<string, unknown> | undefined> {
-    const row = await this.db.get<{ data: string }>('SELECT data FROM role_state WHERE role = ?', [role]);
-    return row ? (JSON.parse(row.data) as Record<string, unknown>) : undefined;
+  loadState(role: string): Promise<Record<string, unknown> | undefined> {
+    return records.loadState(this.db, role);
   }
 
   setMetaStatement(key: string, value: string): Statement {
-    return { sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', params: [key, value] };
+    return records.setMetaStatement(key, value);
   }
 
-  async getMeta(key: string): Promise<string | undefined> {
-    return (await this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))?.value;
+  getMeta(key: string): Promise<string | undefined> {
+    return records.getMeta(this.db, key);
   }
 
   auditStatement(kind: string, detail: Record<string, unknown>): Statement {
-    return { sql: 'INSERT INTO audit (ts, kind, detail) VALUES (?, ?, ?)', params: [this.now(), kind, JSON.stringify(detail)] };
+    return records.auditStatement(kind, detail, this.now());
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // flush() drains everything queued before it ends (a commit queued meanwhile joins it).
-    await this.flushing.catch(() => undefined);
+    // The queue drains everything queued before this (a commit queued meanwhile joins it).
+    await this.queue.drain();
+    await this.reader.close();
     await this.db.close();
-  }
-}
-
-/** Below this much free space a commit (pages, WAL frames, their headers) may fail with SQLITE_FULL. */
-const MIN_FREE_BYTES = 64 * 1024;
-
-/** Bytes an unprivileged process may still write on the data dir's file system; undefined when it cannot be read. */
-async function freeBytes(dir: string): Promise<number | undefined> {
-  try {
-    const fs = await statfs(dir);
-    return fs.bavail * fs.bsize;
-  } catch {
-    return undefined;
-  }
-}
-
-async function applyMigrations(db: Sqlite, owner: string, migrations: string[]): Promise<void> {
-  const row = await db.get<{ applied: number }>('SELECT applied FROM migrations WHERE owner = ?', [owner]);
-  const applied = Number(row?.applied ?? 0);
-  if (applied > migrations.length) {
-    throw new Error(`database schema for "${owner}" is newer (${applied}) than this firmware knows (${migrations.length}); refusing to run an older firmware on it`);
-  }
-  if (applied === migrations.length) return;
-  await db.run('BEGIN IMMEDIATE');
-  try {
-    for (const sql of migrations.slice(applied)) await db.exec(sql);
-    await db.run('INSERT INTO migrations (owner, applied) VALUES (?, ?) ON CONFLICT(owner) DO UPDATE SET applied = excluded.applied', [
-      owner,
-      migrations.length,
-    ]);
-    await db.run('COMMIT');
-  } catch (err) {
-    await db.run('ROLLBACK').catch(() => undefined);
-    throw err;
   }
 }

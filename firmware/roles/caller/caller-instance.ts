@@ -187,7 +187,8 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
         },
       },
       mode: {
-        effect: 'state',
+        // Its one lasting effect is the record: one commit with its ack.
+        effect: 'records',
         run: async (data, cmd) => {
           cmd.record(store.set('mode', data.mode));
           board.setMode(data.mode);

@@ -64,7 +64,8 @@ export async function startEvaluator(ctx: RoleContext<EvaluatorContract>, initia
     busy: () => (desk.openCaseId !== undefined ? `a rating is open (case ${desk.openCaseId})` : undefined),
     commands: roleCommands(evaluatorContract, {
       request: {
-        effect: 'state',
+        // The case is opened by its record (and memory rebuilt from it): one commit with its ack.
+        effect: 'records',
         run: async (data, cmd) => {
           if (desk.isPaused) throw new DeviceError('BUSY', 'the evaluator is paused (暂停服务)', { reason: 'paused' });
           const outcome = await desk.request(data, { record: (s) => cmd.record(s), emit: (name, d) => cmd.emit(name, d) });

@@ -8,6 +8,7 @@ import { silentLogger } from '../../../firmware/log.js';
 import { TrustedClock } from '../../../firmware/link/trusted-clock.js';
 import type { CommandEffect, CommandSpec } from '../../../firmware/link/command-types.js';
 import { Store } from '../../../firmware/store/store.js';
+import { CommandJournal } from '../../../firmware/link/command-journal.js';
 import type { Ack } from '../../../protocol/messages.js';
 import { tempDir } from '../../../testkit/temp.js';
 import { fakeLinkTime, settle, until, type FakeLinkTime } from './fake-link-time.js';
@@ -68,7 +69,7 @@ function envelope(id: string, now: number, data: Record<string, unknown> = { n: 
 
 const incoming = { role: 'sys', name: 'work', hallWide: false, topic: TOPIC };
 
-for (const effect of ['none', 'state', 'hardware'] as const) {
+for (const effect of ['none', 'records', 'state', 'hardware'] as const) {
   t.test(`a burst of copies of one id runs once (effect ${effect}); the copies get the first ack with dup:true`, async (t) => {
     const store = await Store.open(await tempDir(t), { clock: systemClock });
     t.teardown(() => store.close());
@@ -207,8 +208,8 @@ t.test('an id journaled as started but never finished in this boot (its result c
   const r = rig(store);
   const work = counted('hardware');
   r.dispatcher.register('sys', 'work', work.spec);
-  await store.journalBegin('half-1', 'sys', 'work', 'actuating');
-  await store.journalBegin('half-2', 'sys', 'work', 'received');
+  await new CommandJournal(store).begin('half-1', 'sys', 'work', 'actuating');
+  await new CommandJournal(store).begin('half-2', 'sys', 'work', 'received');
   const now = r.time.clock.now();
   await r.dispatcher.handle(incoming, envelope('half-1', now));
   await r.dispatcher.handle(incoming, envelope('half-2', now));

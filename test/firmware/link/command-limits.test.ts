@@ -3,6 +3,7 @@
 import t from 'tap';
 import { tempDir } from '../../../testkit/temp.js';
 import { dispatcherRig, NOW } from './dispatcher-rig.js';
+import { CommandJournal } from '../../../firmware/link/command-journal.js';
 
 function nested(depth: number): unknown {
   let v: unknown = {};
@@ -76,14 +77,14 @@ t.test('the journal is pruned by age at start; unfinished rows are kept', async 
   const rig = await dispatcherRig(dir, {}, { clock: { now: () => now, monotonicMs: () => 0 } });
   for (let i = 0; i < 20; i++) await rig.send('note', `old-${i}`, { n: i });
   // A command that was moving hardware when the board lost power, as old as the finished rows.
-  await rig.store.journalBegin('cut-mid-open', 'sys', 'note', 'actuating');
+  await new CommandJournal(rig.store).begin('cut-mid-open', 'sys', 'note', 'actuating');
   await rig.store.close();
   now = NOW + 2 * 86_400_000;
   const next = await dispatcherRig(dir, { journal: { ackMaxBytes: 4096, maxRows: 50_000, maxAgeMs: 86_400_000 } }, { clock: { now: () => now, monotonicMs: () => 0 } });
   t.teardown(() => next.store.close());
   const rows = await next.store.all<{ id: string }>('SELECT id FROM journal');
   t.same(rows.map((r) => r.id), ['cut-mid-open'], 'finished rows older than maxAgeMs are gone; the unfinished one is kept');
-  t.match(await next.store.journalGet('cut-mid-open'), { state: 'done', ack: /INDETERMINATE/ }, 'and answered INDETERMINATE at start');
+  t.match(await new CommandJournal(next.store).get('cut-mid-open'), { state: 'done', ack: /INDETERMINATE/ }, 'and answered INDETERMINATE at start');
   await next.send('note', 'cut-mid-open', { n: 1 });
   t.same(next.ran, [], 'a repeat of its id never runs it again');
   t.match(next.acksFor('cut-mid-open'), [{ ok: false, dup: true, error: { code: 'INDETERMINATE' } }]);
@@ -93,7 +94,7 @@ t.test('pruning by count keeps unfinished rows however many finished ones are ne
   const dir = await tempDir(t);
   let now = NOW;
   const rig = await dispatcherRig(dir, {}, { clock: { now: () => now, monotonicMs: () => 0 } });
-  await rig.store.journalBegin('cut-mid-open', 'sys', 'note', 'actuating');
+  await new CommandJournal(rig.store).begin('cut-mid-open', 'sys', 'note', 'actuating');
   for (let i = 0; i < 20; i++) {
     now += 1000;
     await rig.send('note', `later-${i}`, { n: i });

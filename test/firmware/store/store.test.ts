@@ -78,23 +78,6 @@ t.test('outbox bound drops oldest telemetry only, never durable events', async (
   t.equal((await s.outboxAfter(0, 1000)).filter((r) => !r.durable).length, 0);
 });
 
-t.test('journal: unfinished rows survive a reopen', async (t) => {
-  const dir = await tempDir(t);
-  const a = await Store.open(dir, { clock: systemClock });
-  await a.journalBegin('c1', 'locker', 'open', 'actuating');
-  await a.journalBegin('c2', 'sys', 'restart', 'received');
-  await a.commit([a.journalFinishStatement('c3', 'sys', 'ping', '{"v":1,"id":"c3","ok":true}')]);
-  await a.close();
-  const b = await Store.open(dir, { clock: systemClock });
-  t.teardown(() => b.close());
-  const unfinished = (await b.journalUnfinished()).map((r) => [r.id, r.state]).sort();
-  t.same(unfinished, [
-    ['c1', 'actuating'],
-    ['c2', 'received'],
-  ]);
-  t.equal((await b.journalGet('c3'))?.ack, '{"v":1,"id":"c3","ok":true}');
-});
-
 t.test('migrations apply once and refuse a database from newer firmware', async (t) => {
   const dir = await tempDir(t);
   const a = await Store.open(dir, { clock: systemClock });

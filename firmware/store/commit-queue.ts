@@ -1,0 +1,134 @@
+// Group commit: every unit of work queued while a transaction is being written joins the next
+// transaction, so one fsync covers many units. Each unit runs inside its own SAVEPOINT, so one
+// failing unit is rolled back and rejected without taking its neighbours down. A unit's events
+// get their `seq` only after its statements succeeded, in commit order.
+import type { Sqlite, Params } from './sqlite.js';
+import type { NewEvent, Outbox, OutboxEvent } from './outbox.js';
+import type { StoreHealthMonitor } from './store-health.js';
+import { storageFault } from './storage-fault.js';
+
+export interface Statement {
+  sql: string;
+  params?: Params;
+}
+
+interface Unit {
+  statements: Statement[];
+  events: NewEvent[];
+  resolve: (events: OutboxEvent[]) => void;
+  reject: (err: unknown) => void;
+}
+
+export class CommitQueue {
+  private pending: Unit[] = [];
+  private committing = false;
+  /** The running flush, so drain() can wait for it instead of polling. */
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<(events: OutboxEvent[]) => void>();
+
+  constructor(
+    private readonly db: Sqlite,
+    private readonly outbox: Outbox,
+    private readonly health: StoreHealthMonitor,
+    /** Told after every durable commit (one fsync each): how tests count what a command costs. */
+    private readonly onCommit: () => void = () => undefined,
+  ) {}
+
+  commit(statements: Statement[], events: NewEvent[]): Promise<OutboxEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ statements, events, resolve, reject });
+      if (!this.committing) this.flushing = this.flushBatches();
+    });
+  }
+
+  /** Called with every committed unit's events, after the commit reached the disk. */
+  onEvents(listener: (events: OutboxEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once everything queued so far (and whatever joins it meanwhile) is written. */
+  drain(): Promise<void> {
+    return this.flushing.catch(() => undefined);
+  }
+
+  private async flushBatches(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        await this.writeBatch(batch);
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private async writeBatch(batch: Unit[]): Promise<void> {
+    const results = new Map<Unit, OutboxEvent[]>();
+    const failed = new Map<Unit, unknown>();
+    const before = this.outbox.counters();
+    try {
+      await this.db.run('BEGIN IMMEDIATE');
+      // Statements first, each unit in its own savepoint (only units that have statements:
+      // a savepoint costs two round trips to the SQLite thread). A unit alone in its batch
+      // needs none: its failure rolls the whole transaction back, which holds nothing else.
+      const alone = batch.length === 1 ? batch[0] : undefined;
+      if (alone && alone.statements.length > 0) {
+        try {
+          for (const s of alone.statements) await this.db.run(s.sql, s.params ?? []);
+        } catch (err) {
+          if (storageFault(err)) throw err;
+          await this.db.run('ROLLBACK');
+          alone.reject(err);
+          return;
+        }
+      }
+      for (const unit of alone ? [] : batch) {
+        if (unit.statements.length === 0) continue;
+        await this.db.run('SAVEPOINT unit');
+        try {
+          for (const s of unit.statements) await this.db.run(s.sql, s.params ?? []);
+          await this.db.run('RELEASE unit');
+        } catch (err) {
+          // A full or failing disk fails the whole batch (SQLite may have rolled the
+          // transaction back already); only a unit's own error is rolled back alone.
+          if (storageFault(err)) throw err;
+          await this.db.run('ROLLBACK TO unit');
+          await this.db.run('RELEASE unit');
+          failed.set(unit, err);
+        }
+      }
+      // Then every surviving unit's events, seq in queue order.
+      const rows: OutboxEvent[] = [];
+      for (const unit of batch) {
+        if (failed.has(unit)) continue;
+        const stored = unit.events.map((e) => this.outbox.stage(e));
+        rows.push(...stored);
+        results.set(unit, stored);
+      }
+      await this.outbox.write(rows, before.lastSeq);
+      await this.db.run('COMMIT');
+      this.onCommit();
+    } catch (err) {
+      this.outbox.restore(before);
+      await this.db.run('ROLLBACK').catch(() => undefined);
+      this.health.noteWrite(err);
+      for (const unit of batch) unit.reject(err);
+      return;
+    }
+    if (batch.some((u) => u.statements.length > 0 || u.events.length > 0)) this.health.noteWrite(undefined);
+    const published: OutboxEvent[] = [];
+    for (const unit of batch) {
+      const err = failed.get(unit);
+      if (err !== undefined) unit.reject(err);
+      else {
+        const events = results.get(unit) ?? [];
+        published.push(...events);
+        unit.resolve(events);
+      }
+    }
+    if (published.length > 0) for (const l of this.listeners) l(published);
+  }
+}
