@@ -136,8 +136,8 @@ export default tseslint.config(
   restrictWithTime(['firmware/roles/**/*.ts'], [
     { regex: folders(others('firmware', 'protocol', 'drivers')), message: 'a role sees the HAL interfaces, the link, the store and protocol/ only' },
     { regex: driversExcept(['hal/types', 'clock/timers']), message: 'a role sees HAL interfaces only (drivers/hal/types.js, drivers/clock/timers.js), never a concrete driver' },
-    // firmware/'s runtime.ts and cli.ts are files, config/ and hall/ folders; a role's own config.ts is a file, so the two cannot be confused.
-    { regex: '^(\\.\\./)+(runtime|cli)\\.js$|^(\\.\\./)+(config|hall)/', message: 'a role sees the link, the store, the log and its RoleContext, not the runtime, CLI, device config or demo hall around it' },
+    // firmware/'s runtime.ts and cli.ts are files, config/, hall/ and runtime/ (what runtime.ts delegates to) folders; a role's own config.ts is a file, so the two cannot be confused.
+    { regex: '^(\\.\\./)+(runtime|cli)\\.js$|^(\\.\\./)+(config|hall|runtime)/', message: 'a role sees the link, the store, the log and its RoleContext, not the runtime, CLI, device config or demo hall around it' },
   ]),
   restrict(['provisioning/**/*.ts'], [
     { regex: folders(others('protocol', 'boards', 'provisioning', 'release')), message: 'provisioning/ imports protocol/, boards/ and release/ (checking and installing a release) only' },

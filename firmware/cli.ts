@@ -11,6 +11,7 @@ import { Runtime, FIRMWARE_VERSION } from './runtime.js';
 import { createLogger, defaultLogFormat, LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.js';
 import { EXIT_CONFIG, EXIT_DATA_DIR, EXIT_INTERNAL, EXIT_LOCKED, EXIT_OK } from './exit-codes.js';
 import type { DeviceConfig } from './config/schema.js';
+import type { DaemonServices } from './control/daemon-services.js';
 import { globalTimers } from '../drivers/clock/timers.js';
 
 const ROLE_LIST = ROLE_MODULES.map((m) => m.role).join(', ');
@@ -55,8 +56,9 @@ async function run(opts: RunOptions): Promise<void> {
   const supervised = process.env['INVOCATION_ID'] !== undefined;
   let runtime: Runtime | undefined;
   let stopping = false;
-  const { startDaemonServices } = await import('./control/daemon-services.js');
-  const services = await startDaemonServices({ dataDir: config.dataDir, current: () => runtime, log, timers: globalTimers, env: process.env });
+  // The control socket, systemd's notifier and the sim control start after the first birth
+  // (docs/performance.md): loading and opening them before it only delayed the birth.
+  const daemon: { services?: DaemonServices } = {};
   const startOnce = async (): Promise<void> => {
     runtime = await Runtime.start(config, {
       log,
@@ -71,7 +73,7 @@ async function run(opts: RunOptions): Promise<void> {
         log.warn({ reason }, 'exiting for the supervisor to start the switched release');
         const old = runtime;
         runtime = undefined;
-        void (old?.stop(`update: ${reason}`) ?? Promise.resolve()).then(() => services.close()).finally(() => process.exit(EXIT_OK));
+        void (old?.stop(`update: ${reason}`) ?? Promise.resolve()).then(() => daemon.services?.close()).finally(() => process.exit(EXIT_OK));
         setTimeout(() => process.exit(EXIT_OK), 5_000).unref();
       },
       onRestartRequest: (reason) => {
@@ -85,13 +87,13 @@ async function run(opts: RunOptions): Promise<void> {
         });
       },
     });
-    services.runtimeStarted(runtime);
+    daemon.services?.runtimeStarted(runtime);
   };
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     void (runtime?.stop(`signal ${signal}`) ?? Promise.resolve())
-      .then(() => services.close())
+      .then(() => daemon.services?.close())
       .finally(() => process.exit(EXIT_OK));
     setTimeout(() => process.exit(EXIT_INTERNAL), 5_000).unref();
   };
@@ -99,6 +101,31 @@ async function run(opts: RunOptions): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('unhandledRejection', (err) => log.error({ err: err instanceof Error ? err.stack : String(err) }, 'unhandled rejection (device keeps running)'));
   await startOnce();
+  await afterFirstBirth(runtime, AFTER_BIRTH_WAIT_MS);
+  if (stopping) return;
+  const { startDaemonServices } = await import('./control/daemon-services.js');
+  daemon.services = await startDaemonServices({ dataDir: config.dataDir, current: () => runtime, log, timers: globalTimers, env: process.env });
+  if (runtime) daemon.services.runtimeStarted(runtime);
+}
+
+/**
+ * How long `run` waits for the first birth before it starts the daemon services anyway: a
+ * broker that is down at power-on must not keep the control socket and the watchdog away.
+ */
+const AFTER_BIRTH_WAIT_MS = 1_000;
+
+/** Resolves once the link is up (its birth is out) or after `ms`, whichever comes first. */
+function afterFirstBirth(runtime: Runtime | undefined, ms: number): Promise<void> {
+  if (!runtime || runtime.link.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      off();
+      globalTimers.clearTimeout(timer);
+      resolve();
+    };
+    const off = runtime.link.onConnectionChange((up) => up && done());
+    const timer = globalTimers.setTimeout(done, ms);
+  });
 }
 
 const HELP_AFTER = `

@@ -1,17 +1,12 @@
 // The lifecycle of one device: open the board (HAL), the store and the link, start the roles
 // in order, and stop them in reverse. Bad input and hardware faults never end the process;
 // only the entry point exits.
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Value } from '@sinclair/typebox/value';
-import type { TSchema } from '@sinclair/typebox';
 import { createHal } from '../assembly/create-hal.js';
-import type { Clock, Hal, SelfTestResult } from '../drivers/hal/types.js';
+import type { Clock, Hal } from '../drivers/hal/types.js';
 import { globalTimers, type Timers } from '../drivers/clock/timers.js';
 import type { WireContract } from '../protocol/contract.js';
 import { toPublicKey } from '../protocol/signing.js';
-import { validate, MAX_JSON_DEPTH } from '../protocol/validate.js';
+import { MAX_JSON_DEPTH } from '../protocol/validate.js';
 import type { Role } from '../protocol/topics.js';
 import type { DeviceConfig } from './config/schema.js';
 import { Store } from './store/store.js';
@@ -20,31 +15,21 @@ import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
 import { loadScreenToken } from './pages/screen-token.js';
 import { TrustedClock } from './link/trusted-clock.js';
 import { ROLE_MODULES } from './roles/index.js';
-import type { DiagnosticReport, ManualTestContext, RoleContext, RoleInstance, RoleModule, RuntimeServices } from './roles/role-module.js';
+import type { DiagnosticReport, ManualTestContext, RoleContext, RuntimeServices } from './roles/role-module.js';
+import type { SelfTestResult } from '../drivers/hal/types.js';
 import { createRoleLink } from './roles/role-link.js';
 import type { Logger } from './log.js';
-import { oneVerdictPerPart, partFaults, type PartFaults } from './self-test-verdicts.js';
+import type { PartFaults } from './self-test-verdicts.js';
 import { Updater } from './update/updater.js';
 import { updateSettings } from './update/update-settings.js';
+import { FIRMWARE_VERSION } from './firmware-version.js';
+import { runningRoles, sectionWithDefaults, type RunningRole } from './runtime/running-role.js';
+import { applyRoleConfig, loadAppliedConfig } from './runtime/config-apply.js';
+import { Diagnostics } from './runtime/diagnostics.js';
+import { identify } from './runtime/identify.js';
 
-/** The package version, found by walking up from this file (works from dist/ and from the bundle). */
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'halld' && pkg.version) return pkg.version;
-    }
-    dir = dirname(dir);
-  }
-  return '0.0.0-unknown';
-}
-
-export const FIRMWARE_VERSION: string = packageVersion();
-
-/** A manual test with nobody to answer its prompts ends this soon (sys/diag answers within 30 s). */
-export const UNATTENDED_MANUAL_TEST_MS = 25_000;
+export { FIRMWARE_VERSION } from './firmware-version.js';
+export { UNATTENDED_MANUAL_TEST_MS } from './runtime/diagnostics.js';
 
 export interface RuntimeOptions {
   log: Logger;
@@ -70,12 +55,6 @@ export interface RuntimeOptions {
   onUpdateRestart?: (reason: string) => void;
 }
 
-interface RunningRole {
-  module: RoleModule;
-  instance: RoleInstance;
-  config: unknown;
-}
-
 export class Runtime {
   private readonly roles = new Map<Role, RunningRole>();
   private configRev = 0;
@@ -88,6 +67,7 @@ export class Runtime {
   /** state/sys is one retained message: its parts (hardware, update) are merged here. */
   private readonly sysState: Record<string, unknown> = {};
   private updater: Updater | undefined;
+  private readonly diagnostics: Diagnostics;
 
   private constructor(
     readonly config: DeviceConfig,
@@ -100,6 +80,7 @@ export class Runtime {
     private readonly timers: Timers,
   ) {
     this.startedAt = hal.clock.monotonicMs();
+    this.diagnostics = new Diagnostics({ hal, store, link, clock, timers, log, roles: this.roles });
   }
 
   static async start(config: DeviceConfig, options: RuntimeOptions): Promise<Runtime> {
@@ -242,101 +223,21 @@ export class Runtime {
     }
   }
 
-  /** The retained desired config: `data.roles` sections replace this device's; all or nothing. */
+  /** The retained desired config: `data.roles` sections replace this device's; all or nothing (runtime/config-apply.ts). */
   async applyConfig(rev: number, data: Record<string, unknown>): Promise<ConfigVerdict> {
-    const roles = data['roles'];
-    if (typeof roles !== 'object' || roles === null || Array.isArray(roles)) return { ok: false, reasons: ['/data/roles: expected an object with one section per role'] };
-    const reasons: string[] = [];
-    const next = new Map<Role, unknown>();
-    for (const [name, raw] of Object.entries(roles as Record<string, unknown>)) {
-      const running = this.roles.get(name as Role);
-      if (!running) {
-        reasons.push(`/data/roles/${name}: this device does not run role ${name} (it runs ${[...this.roles.keys()].join(', ')})`);
-        continue;
-      }
-      const section = Value.Default(running.module.configSchema, structuredClone(raw));
-      const check = validate(running.module.configSchema, section);
-      if (!check.ok) {
-        reasons.push(...check.errors.map((e) => `/data/roles/${name}${e}`));
-        continue;
-      }
-      const refused = (await running.instance.checkConfig?.(section)) ?? [];
-      reasons.push(...refused.map((r) => `/data/roles/${name}: ${r}`));
-      next.set(name as Role, section);
-    }
-    if (reasons.length > 0) return { ok: false, reasons };
-    for (const [name] of next) if (!this.roles.get(name)?.instance.reconfigure) reasons.push(`/data/roles/${name}: role ${name} cannot be reconfigured while running`);
-    if (reasons.length > 0) return { ok: false, reasons };
-
-    const applied: Role[] = [];
-    try {
-      for (const [name, section] of next) {
-        const running = this.roles.get(name) as RunningRole;
-        await running.instance.reconfigure?.(section);
-        applied.push(name);
-      }
-    } catch (err) {
-      // Put back what was already changed, so the device runs one coherent config.
-      for (const name of applied.reverse()) {
-        const running = this.roles.get(name) as RunningRole;
-        await running.instance.reconfigure?.(running.config).catch(() => undefined);
-      }
-      return { ok: false, reasons: [`applying failed, previous config kept: ${(err as Error).message}`] };
-    }
-    const stored: Record<string, unknown> = {};
-    for (const [name, running] of this.roles) stored[name] = next.get(name) ?? running.config;
-    await this.store.commit([
-      this.store.setMetaStatement('config.rev', String(rev)),
-      this.store.setMetaStatement('config.roles', JSON.stringify(stored)),
-      this.store.auditStatement('config.applied', { rev }),
-    ]);
-    for (const [name, section] of next) (this.roles.get(name) as RunningRole).config = section;
-    this.configRev = rev;
-    this.log.info({ rev, roles: [...next.keys()] }, 'config applied');
-    return { ok: true };
+    const verdict = await applyRoleConfig(this.roles, this.store, this.log, rev, data);
+    if (verdict.ok) this.configRev = rev;
+    return verdict;
   }
 
-  async diagnose(include: readonly string[] = []): Promise<DiagnosticReport> {
-    const results: SelfTestResult[] = [];
-    results.push(...(await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }])));
-    results.push(await this.storeSelfTest());
-    for (const [role, running] of this.roles) {
-      const manual = Object.entries(running.instance.manualSelfTests ?? {}).filter(([name]) => include.includes(`${role}/${name}`));
-      for (const [name, test] of Object.entries(running.instance.selfTests ?? {})) {
-        try {
-          results.push({ ...(await test()), name: `${role}/${name}` });
-        } catch (err) {
-          results.push({ name: `${role}/${name}`, ok: false, detail: (err as Error).message });
-        }
-      }
-      for (const [name] of manual) results.push((await this.runManualTest(role, name)) ?? { name: `${role}/${name}`, ok: false, detail: 'no such test' });
-    }
-    const verdicts = oneVerdictPerPart(results);
-    return { ok: verdicts.every((r) => r.ok), ts: this.clock.bestGuess(), results: verdicts, link: this.link.stats() };
+  /** Every self-test, plus the manual ones named in `include` (runtime/diagnostics.ts). */
+  diagnose(include: readonly string[] = []): Promise<DiagnosticReport> {
+    return this.diagnostics.diagnose(include);
   }
 
-  /**
-   * Every part and role self-test run now (not the manual ones), its failures one line each:
-   * what `halld status` lists. A printer that ran out of paper after the start is here; the
-   * start's report (`hardware`, state/sys) only knows what could not be opened then.
-   */
-  async currentFaults(): Promise<PartFaults> {
-    const report = await this.diagnose();
-    return partFaults(report.results, report.ts);
-  }
-
-  /** Reads (quick_check) and writes (one probe row): a full or read-only disk fails it. */
-  private async storeSelfTest(): Promise<SelfTestResult> {
-    try {
-      const health = await this.store.probeWrite();
-      const row = await this.store.get<{ quick_check: string }>('PRAGMA quick_check');
-      const readable = row?.quick_check === 'ok';
-      const ok = readable && health.ok;
-      const detail = !health.ok ? `${health.reason}: ${health.detail}` : readable ? 'database ok' : `quick_check: ${row?.quick_check ?? '?'}`;
-      return { name: 'store', ok, detail, data: { ...this.store.outboxStats(), health } };
-    } catch (err) {
-      return { name: 'store', ok: false, detail: (err as Error).message };
-    }
+  /** What `halld status` lists: every self-test's failure now, one line each. */
+  currentFaults(): Promise<PartFaults> {
+    return this.diagnostics.currentFaults();
   }
 
   /**
@@ -345,77 +246,25 @@ export class Runtime {
    * that starts without its hardware says so without anyone asking `sys/diag`.
    */
   async reportHardware(): Promise<void> {
-    const results = await this.hal.selfTest().catch((err: unknown) => [{ name: 'hal', ok: false, detail: (err as Error).message }]);
+    const results = await this.diagnostics.hardwareResults();
     const faults = results.filter((r) => !r.ok).map((r) => ({ part: r.name, detail: r.detail ?? 'not ok' }));
     for (const f of faults) this.log.warn(f, `hardware: ${f.part}: ${f.detail}`);
     this.setSysState('hardware', { ok: faults.length === 0, faults, checkedAt: this.clock.bestGuess() });
   }
 
-  /**
-   * A technician's role action (`halld test-print`): one of the role's manual self-tests,
-   * run alone. Undefined when the role or the test does not exist on this device.
-   */
-  async runManualTest(role: string, name: string, ctx?: ManualTestContext): Promise<SelfTestResult | undefined> {
-    const test = this.roles.get(role as Role)?.instance.manualSelfTests?.[name];
-    if (!test) return undefined;
-    const { ctx: context, done } = ctx ? { ctx, done: () => undefined } : this.loggedTestContext(`${role}/${name}`);
-    try {
-      return { ...(await untilAborted(test(context), context.signal, this.timers)), name: `${role}/${name}` };
-    } catch (err) {
-      // A test that ends by throwing its abort reason reads the same as one cut off by the abort.
-      const message = (err as Error).message;
-      return { name: `${role}/${name}`, ok: false, detail: context.signal.aborted && !message.startsWith('aborted:') ? `aborted: ${message}` : message };
-    } finally {
-      done();
-    }
-  }
-
-  /**
-   * For a manual test run with nobody at the box to answer (`sys/diag` over MQTT, a role
-   * action): its prompts go to the log, and it gives up before the command's own deadline, so
-   * a test waiting for a button press never holds the buttons after the answer has gone.
-   */
-  private loggedTestContext(test: string): { ctx: ManualTestContext; done(): void } {
-    const abort = new AbortController();
-    const timer = this.timers.setTimeout(() => abort.abort(new Error(`nobody answered within ${UNATTENDED_MANUAL_TEST_MS / 1000} s (run it with \`halld diag --interactive\` at the box)`)), UNATTENDED_MANUAL_TEST_MS);
-    return { ctx: { prompt: (text) => this.log.info({ test }, text), signal: abort.signal }, done: () => this.timers.clearTimeout(timer) };
+  /** A technician's role action (`halld test-print`); undefined when the role or the test does not exist here. */
+  runManualTest(role: string, name: string, ctx?: ManualTestContext): Promise<SelfTestResult | undefined> {
+    return this.diagnostics.runManualTest(role, name, ctx);
   }
 
   /** `role/name` of every manual self-test this device has (for the error that names them). */
   manualTests(): string[] {
-    return [...this.roles].flatMap(([role, r]) => Object.keys(r.instance.manualSelfTests ?? {}).map((n) => `${role}/${n}`));
+    return this.diagnostics.manualTests();
   }
 
-  /** Blinks the identify LED and beeps, with what this device really has; `via` names only what was used. */
-  async identify(durationMs: number): Promise<{ via: string[] }> {
-    const via: string[] = [];
-    const parts = this.hal.describe();
-    const led = parts.outputs.find((n) => n === 'identify') ?? parts.outputs.find((n) => n.includes('led'));
-    if (led) {
-      const out = this.hal.output(led);
-      via.push(`output:${led}`);
-      let on = false;
-      const blink = this.timers.setInterval(() => {
-        on = !on;
-        void out.write(on).catch(() => undefined);
-      }, 250);
-      this.timers
-        .setTimeout(() => {
-          this.timers.clearInterval(blink);
-          void out.write(false).catch(() => undefined);
-        }, durationMs)
-        .unref();
-    }
-    // The HAL always has a speaker object (a silent one when io.speaker is not configured).
-    const speaker = this.config.io.speaker?.kind;
-    if (speaker !== undefined && speaker !== 'none') {
-      await this.hal.speaker().beep(200).then(
-        () => via.push('speaker'),
-        (err: unknown) => this.log.warn({ err: (err as Error).message }, 'identify: speaker failed'),
-      );
-    }
-    this.log.debug({ durationMs, via }, 'identify');
-    return { via };
+  /** Blinks the identify output and beeps, with what this device really has (runtime/identify.ts). */
+  identify(durationMs: number): Promise<{ via: string[] }> {
+    return identify({ hal: this.hal, timers: this.timers, speakerKind: this.config.io.speaker?.kind, log: this.log }, durationMs);
   }
 
   describe(): Record<string, unknown> {
@@ -446,59 +295,4 @@ export class Runtime {
     await this.hal.close().catch(() => undefined);
     this.log.info({ reason }, 'device stopped');
   }
-}
-
-/** How long a manual test gets after its abort to say where it stopped (which key was still missing). */
-const ABORT_GRACE_MS = 2000;
-
-/**
- * A manual test that does not watch its signal still ends the wait when the signal aborts:
- * the technician's Ctrl-C or the deadline never hangs the session on one test. One that does
- * watch it gets a moment to answer first, so its own result (what was still missing) is kept.
- */
-function untilAborted(test: Promise<SelfTestResult>, signal: AbortSignal, timers: Timers): Promise<SelfTestResult> {
-  const aborted = (): SelfTestResult => ({ name: '', ok: false, detail: `aborted: ${abortReason(signal)}` });
-  return new Promise((resolve, reject) => {
-    let grace: ReturnType<Timers['setTimeout']> | undefined;
-    const onAbort = () => {
-      grace = timers.setTimeout(() => resolve(aborted()), ABORT_GRACE_MS);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    const done = () => {
-      signal.removeEventListener('abort', onAbort);
-      if (grace !== undefined) timers.clearTimeout(grace);
-    };
-    test.then(
-      (r) => {
-        done();
-        resolve(r);
-      },
-      (err: unknown) => {
-        done();
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
-}
-
-function abortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'stopped';
-}
-
-function runningRoles(config: DeviceConfig): Role[] {
-  const configured = Object.keys(config.roles) as Role[];
-  return ['sys' as Role, ...configured.filter((r) => r !== 'sys')];
-}
-
-function sectionWithDefaults(schema: TSchema, raw: unknown): unknown {
-  return Value.Default(schema, structuredClone(raw ?? {}));
-}
-
-async function loadAppliedConfig(store: Store): Promise<{ rev: number; roles: Record<string, unknown> } | undefined> {
-  const rev = await store.getMeta('config.rev');
-  const roles = await store.getMeta('config.roles');
-  if (!rev || !roles) return undefined;
-  return { rev: Number(rev), roles: JSON.parse(roles) as Record<string, unknown> };
 }

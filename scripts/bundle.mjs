@@ -6,6 +6,8 @@
 // `npm run build` runs it after every tsc; it rebuilds only when a file it bundled last time
 // (or this script) is newer than the bundle, or with --force.
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const OUTPUTS = ['dist/halld.mjs', 'dist/panel-host-child.mjs'];
@@ -44,6 +46,20 @@ const external = [
   'rpi-led-matrix', 'aedes', 'node-thermal-printer', 'iconv-lite', 'pngjs', 'playwright-core',
 ];
 
+// The config file's schema check, generated here once instead of compiled at every start
+// (firmware/config/strict-check.ts says why; docs/performance.md by how much).
+const STRICT_CHECK = resolve('dist/firmware/config/strict-check.js');
+const precompiledConfigCheck = {
+  name: 'precompiled-config-check',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]firmware[\\/]config[\\/]strict-check\.js$/ }, async (args) => {
+      if (resolve(args.path) !== STRICT_CHECK) return undefined;
+      const { strictCheckModule } = await import(pathToFileURL(resolve('dist/firmware/config/strict-check-code.js')).href);
+      return { contents: strictCheckModule('./strict-schema.js'), loader: 'js', resolveDir: dirname(STRICT_CHECK) };
+    });
+  },
+};
+
 // Chunk names carry a content hash: clear the old ones so dist/ does not pile them up.
 await rm('dist/chunks', { recursive: true, force: true });
 
@@ -62,6 +78,7 @@ const result = await build({
   sourcemap: true,
   logLevel: 'warning',
   metafile: true,
+  plugins: [precompiledConfigCheck],
   // CommonJS packages inside the bundle (mqtt) call require(): give them one.
   banner: { js: "import { createRequire as __halldCreateRequire } from 'node:module';\nconst require = __halldCreateRequire(import.meta.url);" },
 });

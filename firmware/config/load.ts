@@ -4,8 +4,9 @@
 // to start with exactly the lines `config check` prints: never a stack trace for a mistake.
 import { dirname, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigSchema, type DeviceConfig } from './schema.js';
-import { closedSchema } from './closed-schema.js';
+import type { DeviceConfig } from './schema.js';
+import { StrictConfigSchema } from './strict-schema.js';
+import { strictConfigCheck } from './strict-check.js';
 import { readConfigText } from './config-text.js';
 import { describeJsonError } from './json-mistakes.js';
 import { longStringProblems } from './long-strings.js';
@@ -19,7 +20,7 @@ export type { ConfigProblem } from './schema-problems.js';
 export { warningLines, type ConfigWarning } from './config-warnings.js';
 
 /** The file's schema: the config schema with every object closed to unknown keys. */
-export const StrictConfigSchema = closedSchema(ConfigSchema);
+export { StrictConfigSchema } from './strict-schema.js';
 
 export class ConfigError extends Error {
   readonly code: 'CONFIG_INVALID' | 'DATA_DIR_UNUSABLE';
@@ -54,7 +55,7 @@ export function checkParsed(raw: unknown, base: string): { config?: DeviceConfig
   const value = Value.Default(StrictConfigSchema, structuredClone(migration.raw)) as DeviceConfig;
   const tooLong = longStringProblems(migration.raw);
   // A field too long to quote is said once, by its length.
-  const problems = [...tooLong, ...schemaProblems(StrictConfigSchema, value, migration.raw).filter((p) => !tooLong.some((l) => l.field === p.field))];
+  const problems = [...tooLong, ...schemaProblems(StrictConfigSchema, value, migration.raw, strictConfigCheck()).filter((p) => !tooLong.some((l) => l.field === p.field))];
   const clean = (prefix: string) => !problems.some((p) => p.field === prefix || p.field.startsWith(`${prefix}/`));
   if (clean('/dataDir') && typeof value.dataDir === 'string') value.dataDir = resolve(base, value.dataDir);
   if (clean('/broker')) {

@@ -23,11 +23,21 @@ type SchemaNode = TSchema & {
   pattern?: string;
 };
 
-const compiled = new WeakMap<TSchema, ReturnType<typeof TypeCompiler.Compile>>();
+/** What schemaProblems needs of a compiled schema: TypeBox's TypeCheck, or one generated at build time (strict-check.ts). */
+export interface SchemaCheck {
+  Check(value: unknown): boolean;
+  Errors(value: unknown): Iterable<ValueError>;
+}
 
-/** `original` is the value as written, before defaults were filled in (TypeBox's Default turns an array where an object belongs into an object). */
-export function schemaProblems(schema: TSchema, value: unknown, original: unknown = value): ConfigProblem[] {
-  let check = compiled.get(schema);
+const compiled = new WeakMap<TSchema, SchemaCheck>();
+
+/**
+ * `original` is the value as written, before defaults were filled in (TypeBox's Default turns
+ * an array where an object belongs into an object). `given` is `schema`'s check when the
+ * caller already has one compiled; otherwise it is compiled here once.
+ */
+export function schemaProblems(schema: TSchema, value: unknown, original: unknown = value, given?: SchemaCheck): ConfigProblem[] {
+  let check = given ?? compiled.get(schema);
   if (!check) {
     check = TypeCompiler.Compile(schema);
     compiled.set(schema, check);
