@@ -14,6 +14,7 @@ import { Store, type NewEvent } from '../../firmware/store/store.js';
 import { CORE_MIGRATIONS } from '../../firmware/store/schema.js';
 import { Sqlite } from '../../firmware/store/sqlite.js';
 import { appliedMigrations } from '../../firmware/store/db-copy.js';
+import { CommandJournal } from '../../firmware/link/command-journal.js';
 import { reportOutcomes } from '../../firmware/update/outcome-reporter.js';
 import { readSnapshotRecord, SNAPSHOT_FILE, writeSnapshotRecord, type StoreRestoreReport } from '../../firmware/update/snapshot-record.js';
 import { settleStoreAfterTrial, snapshotBeforeTrial } from '../../firmware/update/store-guard.js';
@@ -47,8 +48,8 @@ t.test('a tried release that migrated the store and was rolled back: the older r
   const old = await Store.open(b.dataDir, { clock: systemClock });
   await old.commit([], [event('before-1'), event('before-2'), event('before-3')]);
   await old.acknowledgeUpTo(2);
-  await old.journalBegin('cmd-before', 'locker', 'open', 'actuating');
-  await old.commit([old.journalFinishStatement('cmd-before', 'locker', 'open', '{"ok":true}')]);
+  await new CommandJournal(old).begin('cmd-before', 'locker', 'open', 'actuating');
+  await old.commit([new CommandJournal(old).finishStatement('cmd-before', 'locker', 'open', '{"ok":true}')]);
   const oldBoot = old.boot;
   await old.close();
 
@@ -61,8 +62,8 @@ t.test('a tried release that migrated the store and was rolled back: the older r
   await trial.migrate('core', [...CORE_MIGRATIONS, TRIAL_MIGRATION]);
   const trialEvents = await trial.commit([{ sql: "INSERT INTO trial_notes (note) VALUES ('written in the trial')" }], [event('trial-1'), event('trial-2'), event('trial-3')]);
   await trial.acknowledgeUpTo(trialEvents[0]!.seq);
-  await trial.journalBegin('cmd-trial', 'locker', 'open', 'actuating');
-  await trial.commit([trial.journalFinishStatement('cmd-trial', 'locker', 'open', '{"ok":true,"trial":true}')]);
+  await new CommandJournal(trial).begin('cmd-trial', 'locker', 'open', 'actuating');
+  await trial.commit([new CommandJournal(trial).finishStatement('cmd-trial', 'locker', 'open', '{"ok":true,"trial":true}')]);
   const trialBoot = trial.boot;
   const trialLastSeq = trial.outboxStats().lastSeq;
   await trial.close();
@@ -84,8 +85,8 @@ t.test('a tried release that migrated the store and was rolled back: the older r
   t.same(pending.map((e) => JSON.parse(e.data) as { tag: string }).map((d) => d.tag), ['trial-2', 'trial-3'], 'the trial\'s outbox: what the server acknowledged during the trial (up to trial-1) is not sent again');
   const [next] = await back.commit([], [event('after')]);
   t.equal(next?.seq, trialLastSeq + 1, 'seq goes on after the trial\'s: the server neither sees one twice nor misses one');
-  t.equal((await back.journalGet('cmd-trial'))?.state, 'done', 'a command the trial ran is answered from the journal, not run again');
-  t.equal((await back.journalGet('cmd-before'))?.state, 'done');
+  t.equal((await new CommandJournal(back).get('cmd-trial'))?.state, 'done', 'a command the trial ran is answered from the journal, not run again');
+  t.equal((await new CommandJournal(back).get('cmd-before'))?.state, 'done');
   t.same(await back.all("SELECT name FROM sqlite_master WHERE name = 'trial_notes'"), [], 'the older release\'s schema');
 
   const kept = await Sqlite.open(join(b.dataDir, 'halld-0.1.1-trial.db'), 'readonly');
