@@ -14,26 +14,15 @@ import {
   DEFAULT_PRINTER_TCP_PORT,
   DEFAULT_PRINTER_USB_PATH,
   DEFAULT_SCANNER_MAX_LENGTH,
-  I2cConfigSchema,
-  InputConfigSchema,
-  IoConfigSchema,
-  OutputConfigSchema,
   PART_NAME_PATTERN,
   PRINTER_TRANSPORTS,
-  PrinterConfigSchema,
-  ScannerConfigSchema,
-  SerialConfigSchema,
   SpeakerConfigSchema,
   FirmataConfigSchema,
-  IoMatrixConfigSchema,
-  DisplayConfigSchema,
   LockBoardConfigSchema,
   GpioLockBoardConfigSchema,
-  ExpanderConfigSchema,
-  IdCardReaderConfigSchema,
-  type IoConfig,
   type Pin,
 } from './io-schema.js';
+import { IoConfigSchema, PART_SECTIONS, PART_TYPES, type IoConfig, type PartType } from './part-types.js';
 import type { BoardDefinition, GpioBackendKind as BoardBackendKind } from '../boards/board-schema.js';
 import type { GpioBackendKind, I2cSpec, IdCardReaderSpec, InputSpec, LockBoardSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import { HalError } from '../drivers/hal/hal-error.js';
@@ -62,19 +51,6 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'idCardReaders' | 'matrices' | 'expanders' | 'displays'), TSchema]> = [
-  ['inputs', InputConfigSchema],
-  ['outputs', OutputConfigSchema],
-  ['serial', SerialConfigSchema],
-  ['i2c', I2cConfigSchema],
-  ['printers', PrinterConfigSchema],
-  ['scanners', ScannerConfigSchema],
-  ['lockBoards', LockBoardConfigSchema],
-  ['idCardReaders', IdCardReaderConfigSchema],
-  ['matrices', IoMatrixConfigSchema],
-  ['expanders', ExpanderConfigSchema],
-  ['displays', DisplayConfigSchema],
-];
 const NAME_RE = new RegExp(PART_NAME_PATTERN);
 const MAX_ISSUES = 20;
 
@@ -93,7 +69,8 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   if (isObject(value)) {
     defaultLockLineBaudRates(value);
     defaultIdCardReaderBaudRates(value);
-    for (const [section, schema] of SECTIONS) {
+    for (const section of PART_SECTIONS) {
+      const { entry: schema } = PART_TYPES[section] as PartType;
       const parts = value[section];
       if (!isObject(parts)) continue;
       for (const [name, part] of Object.entries(parts)) {
@@ -124,7 +101,7 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
     if (e.path.startsWith('/lockBoards/')) continue; // reported above
     const path = `io${e.path.replaceAll('/', '.')}`;
     const last = e.path.split('/').pop() ?? '';
-    if (e.message === 'Unexpected property' && !NAME_RE.test(last) && SECTIONS.some(([s]) => e.path === `/${s}/${last}`)) continue; // reported above
+    if (e.message === 'Unexpected property' && !NAME_RE.test(last) && PART_SECTIONS.some((s) => e.path === `/${s}/${last}`)) continue; // reported above
     const issue = `${path}: ${e.message}`;
     if (!issues.includes(issue)) issues.push(issue);
     if (issues.length >= MAX_ISSUES) break;
