@@ -5,7 +5,7 @@
 // One take at a time: the printer is one device and numbers must come out in order.
 import { newId } from '../../../protocol/ids.js';
 import type { TakeIdentity, TicketIssued, TicketPrinterContract, TicketTakeResponse } from '../../../protocol/ticket-printer.js';
-import { RequestError } from '../../link/device-link.js';
+import { DeviceError } from '../../link/device-error.js';
 import type { RoleContext } from '../role-module.js';
 import { isOpen, localMoment } from './business-day.js';
 import type { Category, TicketPrinterConfig } from './config.js';
@@ -186,16 +186,16 @@ export class TicketIssuer {
       };
       return { response: await ctx.link.request('ticket.take', data, config.takeTimeoutMs) };
     } catch (err) {
-      if (err instanceof RequestError && err.code === 'BAD_RESPONSE') {
+      if (err instanceof DeviceError && err.code === 'BAD_RESPONSE') {
         ctx.log.warn({ details: err.details }, 'server answered ticket.take with an invalid response; issuing offline');
         return {};
       }
-      if (err instanceof RequestError && (err.code === 'TIMEOUT' || err.code === 'OFFLINE')) {
+      if (err instanceof DeviceError && (err.code === 'TIMEOUT' || err.code === 'OFFLINE')) {
         ctx.log.warn({ takeId, reason: err.message }, 'server did not answer ticket.take; issuing offline');
         return {};
       }
-      const reason = err instanceof RequestError ? refusalReason(err.details) : undefined;
-      ctx.log.info({ takeId, code: (err as RequestError).code, reason }, 'server refused ticket.take');
+      const reason = err instanceof DeviceError ? refusalReason(err.details) : undefined;
+      ctx.log.info({ takeId, code: (err as DeviceError).code, reason }, 'server refused ticket.take');
       return { refused: reason ? refusal(reason) : refusal('busy', { zh: `无法取号：${(err as Error).message}`, en: `Cannot issue: ${(err as Error).message}` }) };
     }
   }
