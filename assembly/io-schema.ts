@@ -177,7 +177,9 @@ export const IoMatrixConfigSchema = Type.Partial(Type.Omit(MatrixConfigSchema, [
 export { LockBoardConfigSchema, GpioLockBoardConfigSchema, IdCardReaderConfigSchema };
 
 /** An io.lockBoards entry: an RS485 board ("8a80", "kerong-cu") or relays and door switches ("gpio"). */
-export const AnyLockBoardConfigSchema = Type.Union([LockBoardConfigSchema, GpioLockBoardConfigSchema]);
+export const AnyLockBoardConfigSchema = Type.Union([LockBoardConfigSchema, GpioLockBoardConfigSchema], {
+  description: 'a lock board: an RS485 board ({ "serial", "protocol", "address", "locks" }) or a "gpio" cabinet ({ "protocol": "gpio", "locks": [{ "relay", "sensor" }, ...] })',
+});
 export type AnyLockBoardConfig = Static<typeof AnyLockBoardConfigSchema>;
 
 export const DEFAULT_EXPANDER_POLL_MS = 20;

@@ -31,6 +31,7 @@ import { ExpanderPins } from './resolve-expanders.js';
 import { resolveGpioLockBoards } from './resolve-gpio-lock-boards.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
 import { lockBoardRangeProblems } from '../drivers/lock-board/config.js';
+import { SERIAL_LOCK_BOARD_PROTOCOLS } from '../drivers/lock-board/families.js';
 import { resolveDisplays } from './resolve-displays.js';
 import { defaultIdCardReaderBaudRates, resolveIdCardReaders } from './resolve-id-card-readers.js';
 
@@ -92,6 +93,12 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   // The protocol's own ranges come with them, so every mistake in a board shows in one round.
   if (isObject(value) && isObject(value.lockBoards)) {
     for (const [name, part] of Object.entries(value.lockBoards)) {
+      const protocol = isObject(part) ? part['protocol'] : undefined;
+      if (protocol !== undefined && protocol !== 'gpio' && !(SERIAL_LOCK_BOARD_PROTOCOLS as readonly unknown[]).includes(protocol)) {
+        // Not "Expected union value": which protocols there are, and what was written.
+        issues.push(`io.lockBoards.${name}.protocol: expected one of ${[...SERIAL_LOCK_BOARD_PROTOCOLS, 'gpio'].join(', ')}, found ${JSON.stringify(protocol)}`);
+        continue;
+      }
       const schemaIssues = [...Value.Errors(lockBoardSchema(part), part)].map((e) => `io.lockBoards.${name}${e.path.replaceAll('/', '.')}: ${e.message}`);
       const rangeIssues = isObject(part) ? lockBoardRangeProblems(name, part).filter((r) => !schemaIssues.some((i) => i.startsWith(r.slice(0, r.indexOf(':'))))) : [];
       issues.push(...schemaIssues, ...rangeIssues);
