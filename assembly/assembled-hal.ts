@@ -1,7 +1,9 @@
 // The Hal a role sees, put together from whichever parts the board and config chose (real
-// drivers or simulators). It looks parts up by name, opens serial ports, I2C devices,
-// printers and scanners on first use, turns every part's health into self-test results, and
-// closes everything once. The printer, scanner, lock-board and ID-card reader drivers are imported when first opened.
+// drivers or simulators). It looks parts up by name, opens each part on first use the way its
+// record in part-types.ts says (the printer, scanner, display, matrix and ID-card reader
+// drivers are imported then), turns every part's health into self-test results, and closes
+// everything once. Lock boards (boards on one line share a bus) and the backend's own lines,
+// serial ports and I2C devices are opened here.
 import {
   HalError,
   type Clock,
@@ -21,18 +23,16 @@ import {
   type Speaker,
   type TicketPrinter,
 } from '../drivers/hal/types.js';
-import type { DisplaySpec, GpioLockBoardSpec, I2cSpec, MatrixSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
+import type { GpioLockBoardSpec, I2cSpec, MatrixSpec, ResolvedIo, SerialSpec } from '../drivers/hal/part-specs.js';
 import type { GpioParts } from '../drivers/hal/backend.js';
 import type { PartHealth, SelfChecking } from '../drivers/hal/part-health.js';
-import type { SerialScanner } from '../drivers/scanner/serial-scanner.js';
 import { globalTimers, type Timers } from '../drivers/clock/timers.js';
-import { notConfigured } from '../drivers/hal/not-configured.js';
+import { notConfigured, type PartSection as HalSection } from '../drivers/hal/not-configured.js';
 import { LockBoardLines } from './lock-board-lines.js';
-import { IdCardReaders } from './id-card-readers.js';
-import { lockBoardResult, matrixResult } from './part-self-tests.js';
+import { lockBoardResult } from './part-self-tests.js';
+import { PART_SECTIONS, PART_TYPES, type OpenedPart, type PartContext, type PartSection, type ProbingI2cDevice } from './part-types.js';
 
-/** An I2cDevice that can also do a bare read to see if the chip answers. */
-export type ProbingI2cDevice = I2cDevice & { probe?(): Promise<number> };
+export type { ProbingI2cDevice } from './part-types.js';
 
 export interface HalAssembly {
   board: string;
@@ -56,19 +56,6 @@ function result(name: string, health: PartHealth): SelfTestResult {
   return { name, ok: health.ok, ...(health.detail ? { detail: health.detail } : {}), ...(health.data ? { data: health.data } : {}) };
 }
 
-function describeTransport(spec: PrinterTransportSpec, serial: ReadonlyMap<string, SerialSpec>): string {
-  switch (spec.kind) {
-    case 'serial': {
-      const path = serial.get(spec.serial)?.path;
-      return `serial ${spec.serial}${path ? ` (${path})` : ''}`;
-    }
-    case 'tcp':
-      return `tcp ${spec.host}:${spec.port}`;
-    case 'usb':
-      return `usb ${spec.path}`;
-  }
-}
-
 /** One open-on-first-use cache entry per name; a failed open is forgotten so the next call retries. */
 function cachedOpen<T>(cache: Map<string, Promise<T>>, name: string, open: () => Promise<T>): Promise<T> {
   const cached = cache.get(name);
@@ -81,6 +68,37 @@ function cachedOpen<T>(cache: Map<string, Promise<T>>, name: string, open: () =>
   return opening;
 }
 
+/** The parts of one record of part-types.ts: its specs by name and what has been opened. */
+class OpenedParts<Part extends { close(): Promise<void> }> {
+  readonly specs: Map<string, { name: string }>;
+  private readonly opened = new Map<string, Promise<Part>>();
+
+  constructor(
+    readonly section: HalSection,
+    private readonly type: OpenedPart<never, Part>,
+    io: ResolvedIo,
+    private readonly ctx: PartContext,
+  ) {
+    this.specs = new Map((type as unknown as OpenedPart<{ name: string }, Part>).specs(io).map((s) => [s.name, s]));
+  }
+
+  open(name: string): Promise<Part> {
+    const spec = this.specs.get(name);
+    if (!spec) return Promise.reject(notConfigured(this.section, name, this.specs.keys()));
+    return cachedOpen(this.opened, name, () => this.type.open(spec as never, this.ctx));
+  }
+
+  selfTest(): Promise<SelfTestResult>[] {
+    return [...this.specs.values()].map((spec) => this.type.selfTest(spec as never, () => this.open(spec.name), this.ctx));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.opened.values()].map(async (p) => (await p.catch(() => undefined))?.close().catch(() => undefined)));
+  }
+}
+
+type OpenedSection = { [S in PartSection]: (typeof PART_TYPES)[S]['opened'] extends undefined ? never : S }[PartSection];
+
 export class AssembledHal implements Hal {
   readonly board: string;
   readonly clock: Clock;
@@ -88,18 +106,11 @@ export class AssembledHal implements Hal {
   private readonly i2cSpecs: Map<string, I2cSpec>;
   private readonly links = new Map<string, Promise<SerialLink>>();
   private readonly devices = new Map<string, Promise<ProbingI2cDevice>>();
-  private readonly printerSpecs: Map<string, PrinterSpec>;
-  private readonly scannerSpecs: Map<string, ScannerSpec>;
-  private readonly printers = new Map<string, Promise<TicketPrinter>>();
-  private readonly scanners = new Map<string, Promise<SerialScanner>>();
+  /** Every part opened by its record in part-types.ts, in the registry's order. */
+  private readonly parts = new Map<OpenedSection, OpenedParts<{ close(): Promise<void> }>>();
   private readonly lockBoards: LockBoardLines;
-  private readonly idCardReaders: IdCardReaders;
   private readonly gpioLockSpecs: Map<string, GpioLockBoardSpec>;
   private readonly gpioLockBoards = new Map<string, Promise<LockBoard>>();
-  private readonly matrixSpecs: Map<string, MatrixSpec>;
-  private readonly matrices = new Map<string, Promise<LedMatrix>>();
-  private readonly displaySpecs: Map<string, DisplaySpec>;
-  private readonly displays = new Map<string, Promise<MonoDisplay>>();
   private readonly painters = new Map<string, Promise<PanelPainter>>();
   private closing: Promise<void> | undefined;
 
@@ -108,25 +119,36 @@ export class AssembledHal implements Hal {
     this.clock = assembly.clock;
     this.serialSpecs = new Map(assembly.io.serial.map((s) => [s.name, s]));
     this.i2cSpecs = new Map(assembly.io.i2c.map((s) => [s.name, s]));
-    this.printerSpecs = new Map(assembly.io.printers.map((s) => [s.name, s]));
-    this.scannerSpecs = new Map(assembly.io.scanners.map((s) => [s.name, s]));
-    this.matrixSpecs = new Map(assembly.io.matrices.map((s) => [s.name, s]));
     this.gpioLockSpecs = new Map((assembly.io.gpioLockBoards ?? []).map((s) => [s.name, s]));
-    this.displaySpecs = new Map(assembly.io.displays.map((s) => [s.name, s]));
-    this.lockBoards = new LockBoardLines({
-      specs: assembly.io.lockBoards,
-      openLink: (serial) => this.serial(serial),
-      clock: assembly.clock,
+    const listeners = {
       ...(assembly.timers ? { timers: assembly.timers } : {}),
       ...(assembly.onListenerError ? { onListenerError: assembly.onListenerError } : {}),
-    });
-    this.idCardReaders = new IdCardReaders({
-      specs: assembly.io.idCardReaders ?? [],
-      openLink: (serial) => this.serial(serial),
+    };
+    const ctx: PartContext = {
       clock: assembly.clock,
-      ...(assembly.timers ? { timers: assembly.timers } : {}),
-      ...(assembly.onListenerError ? { onListenerError: assembly.onListenerError } : {}),
-    });
+      ...listeners,
+      serial: (name) => this.serial(name),
+      i2c: (name) => this.i2cDevice(name),
+      openMatrix: (spec) => this.assembly.openMatrix(spec),
+      serialSpecs: this.serialSpecs,
+    };
+    for (const section of PART_SECTIONS) {
+      const type: OpenedPart<never, { close(): Promise<void> }> | undefined = PART_TYPES[section].opened;
+      if (type) this.parts.set(section as OpenedSection, new OpenedParts(section as OpenedSection, type, assembly.io, ctx));
+    }
+    this.lockBoards = new LockBoardLines({ specs: assembly.io.lockBoards, openLink: (serial) => this.serial(serial), clock: assembly.clock, ...listeners });
+  }
+
+  /** The part named `name` of a section opened through its record, typed by the caller's method. */
+  private async openPart<Part>(section: OpenedSection, name: string): Promise<Part> {
+    this.ensureOpen();
+    const parts = this.parts.get(section);
+    if (!parts) throw notConfigured(section, name, []);
+    return (await parts.open(name)) as Part;
+  }
+
+  private partNames(section: OpenedSection): string[] {
+    return [...(this.parts.get(section)?.specs.keys() ?? [])];
   }
 
   input(name: string): DigitalInput {
@@ -173,46 +195,13 @@ export class AssembledHal implements Hal {
     return cachedOpen(this.devices, name, () => this.assembly.openI2c(spec));
   }
 
-  /**
-   * Opens the printer on first use and returns the same one afterwards. Rejects when its
-   * serial port or usblp node cannot be opened (the next call tries again); a TCP printer
-   * connects on its first status query. A serial printer survives its port being replugged.
-   */
-  async printer(name: string): Promise<TicketPrinter> {
-    this.ensureOpen();
-    const spec = this.printerSpecs.get(name);
-    if (!spec) throw notConfigured('printers', name, this.printerSpecs.keys());
-    return cachedOpen(this.printers, name, async () => {
-      const { openTicketPrinter } = await import('./open-printer.js');
-      return openTicketPrinter(spec, { serial: (part) => this.serial(part), clock: this.clock });
-    });
+  /** Rejects when its serial port or usblp node cannot be opened (the next call tries again). */
+  printer(name: string): Promise<TicketPrinter> {
+    return this.openPart('printers', name);
   }
 
   scanner(name: string): Promise<Scanner> {
-    return this.serialScanner(name);
-  }
-
-  /**
-   * Opens the scanner on first use and returns the same one afterwards. Resolves even when
-   * its port cannot be opened now: the scanner retries until it can, and the self-test says why.
-   */
-  private async serialScanner(name: string): Promise<SerialScanner> {
-    this.ensureOpen();
-    const spec = this.scannerSpecs.get(name);
-    if (!spec) throw notConfigured('scanners', name, this.scannerSpecs.keys());
-    return cachedOpen(this.scanners, name, async () => {
-      const { SerialScanner } = await import('../drivers/scanner/serial-scanner.js');
-      return SerialScanner.open({
-        name,
-        openLink: () => this.serial(spec.serial),
-        clock: this.clock,
-        suffix: spec.suffix,
-        encoding: spec.encoding,
-        maxLength: spec.maxLength,
-        ...(this.assembly.timers ? { timers: this.assembly.timers } : {}),
-        ...(this.assembly.onListenerError ? { onListenerError: this.assembly.onListenerError } : {}),
-      });
-    });
+    return this.openPart('scanners', name);
   }
 
   /** Opens the board's line (and every board on it) on first use; the same board afterwards. */
@@ -225,9 +214,8 @@ export class AssembledHal implements Hal {
   }
 
   /** Opens the reader on first use and starts it looking for cards; the same reader afterwards. */
-  async idCardReader(name: string): Promise<IdCardReader> {
-    this.ensureOpen();
-    return this.idCardReaders.open(name);
+  idCardReader(name: string): Promise<IdCardReader> {
+    return this.openPart('idCardReaders', name);
   }
 
   private lockBoardNames(): string[] {
@@ -249,28 +237,19 @@ export class AssembledHal implements Hal {
     });
   }
 
-  async matrix(name: string): Promise<LedMatrix> {
-    this.ensureOpen();
-    const spec = this.matrixSpecs.get(name);
-    if (!spec) throw notConfigured('matrices', name, this.matrixSpecs.keys());
-    return cachedOpen(this.matrices, name, () => this.assembly.openMatrix(spec));
+  matrix(name: string): Promise<LedMatrix> {
+    return this.openPart('matrices', name);
   }
 
-  async display(name: string): Promise<MonoDisplay> {
-    this.ensureOpen();
-    const spec = this.displaySpecs.get(name);
-    if (!spec) throw notConfigured('displays', name, this.displaySpecs.keys());
-    return cachedOpen(this.displays, name, async () => {
-      const [{ openDisplay }, device] = await Promise.all([import('./open-display.js'), this.i2cDevice(spec.i2c)]);
-      return openDisplay(spec, device);
-    });
+  display(name: string): Promise<MonoDisplay> {
+    return this.openPart('displays', name);
   }
 
   /** The subset font loads on first use (a few ms); a character outside it loads the full font in the background. */
   async painter(name: string): Promise<PanelPainter> {
     this.ensureOpen();
-    const spec = this.matrixSpecs.get(name);
-    if (!spec) throw notConfigured('matrices', name, this.matrixSpecs.keys());
+    const spec = this.parts.get('matrices')?.specs.get(name) as MatrixSpec | undefined;
+    if (!spec) throw notConfigured('matrices', name, this.partNames('matrices'));
     return cachedOpen(this.painters, name, async () => {
       const { openPainter } = await import('../drivers/matrix/render/panel-painter.js');
       return openPainter(spec, this.clock);
@@ -284,7 +263,7 @@ export class AssembledHal implements Hal {
 
   describe(): HalParts {
     const lockBoards = this.lockBoardNames();
-    const idCardReaders = this.idCardReaders.names();
+    const idCardReaders = this.partNames('idCardReaders');
     const locksOf = (name: string): number => this.lockBoards.spec(name)?.locks ?? this.gpioLockSpecs.get(name)?.locks.length ?? 0;
     return {
       // Only where there are lock boards: the locker's config check reads it.
@@ -294,11 +273,11 @@ export class AssembledHal implements Hal {
       outputs: [...this.assembly.gpio.outputs.keys()],
       serial: [...this.serialSpecs.keys()],
       i2c: [...this.i2cSpecs.keys()],
-      printers: [...this.printerSpecs.keys()],
-      scanners: [...this.scannerSpecs.keys()],
+      printers: this.partNames('printers'),
+      scanners: this.partNames('scanners'),
       lockBoards,
-      matrices: [...this.matrixSpecs.keys()],
-      displays: [...this.displaySpecs.keys()],
+      matrices: this.partNames('matrices'),
+      displays: this.partNames('displays'),
     };
   }
 
@@ -329,40 +308,16 @@ export class AssembledHal implements Hal {
         return result(`i2c:${spec.name}`, { ok: false, detail: (err as Error).message, data });
       }
     });
-    // A printer that answers is reachable (ok); whether it can print now is in the detail.
-    const printers = [...this.printerSpecs.values()].map(async (spec) => {
-      const data: Record<string, unknown> = { transport: describeTransport(spec.transport, this.serialSpecs) };
-      try {
-        const status = await (await this.printer(spec.name)).status();
-        const detail = status.ready ? (status.paperLow ? 'ready, paper low' : 'ready') : `not ready: ${status.faults.join(', ') || 'error reported'}`;
-        return result(`printer:${spec.name}`, { ok: true, detail, data: { ...data, ready: status.ready, faults: status.faults } });
-      } catch (err) {
-        return result(`printer:${spec.name}`, { ok: false, detail: (err as Error).message, data });
+    results.push(...(await Promise.all(serial)), ...(await Promise.all(i2c)));
+    // The rest in the registry's order; boards on one line take turns on its bus, so asking them
+    // all at once is still one at a time on the wire.
+    for (const section of PART_SECTIONS) {
+      const parts = this.parts.get(section as OpenedSection);
+      if (parts) results.push(...(await Promise.all(parts.selfTest())));
+      else if (section === 'lockBoards') {
+        results.push(...(await Promise.all(this.lockBoardNames().map((name) => lockBoardResult(name, this.lockBoards.spec(name) ?? this.gpioLockSpecs.get(name), () => this.lockBoard(name))))));
       }
-    });
-    const scanners = [...this.scannerSpecs.values()].map(async (spec) => {
-      const data = { serial: spec.serial };
-      try {
-        const health = (await this.serialScanner(spec.name)).health();
-        return result(`scanner:${spec.name}`, { ...health, data: { ...data, ...health.data } });
-      } catch (err) {
-        return result(`scanner:${spec.name}`, { ok: false, detail: (err as Error).message, data });
-      }
-    });
-    // Boards on one line take turns on its bus; asking them all at once is still one at a time on the wire.
-    const lockBoards = this.lockBoardNames().map((name) => lockBoardResult(name, this.lockBoards.spec(name) ?? this.gpioLockSpecs.get(name), () => this.lockBoard(name)));
-    const matrices = [...this.matrixSpecs.values()].map((spec) => matrixResult(spec, () => this.matrix(spec.name)));
-    const displays = [...this.displaySpecs.values()].map(async (spec) => (await import('./open-display.js')).displayResult(spec, () => this.display(spec.name)));
-    results.push(
-      ...(await Promise.all(serial)),
-      ...(await Promise.all(i2c)),
-      ...(await Promise.all(printers)),
-      ...(await Promise.all(scanners)),
-      ...(await Promise.all(lockBoards)),
-      ...(await this.idCardReaders.selfTest()),
-      ...(await Promise.all(matrices)),
-      ...(await Promise.all(displays)),
-    );
+    }
     const speaker = this.assembly.speaker;
     if (speaker.check) {
       try {
@@ -384,13 +339,10 @@ export class AssembledHal implements Hal {
       const part = await p.catch(() => undefined);
       await part?.close().catch(() => undefined);
     };
-    // Printers first: close() lets a ticket being sent finish before the port goes.
-    const users: Promise<{ close(): Promise<void> }>[] = [...this.printers.values(), ...this.scanners.values()];
-    await Promise.all(users.map(settled));
-    await Promise.all(this.matrices.size > 0 ? [...this.matrices.values()].map(settled) : []);
-    await Promise.all([...this.displays.values()].map(settled)); // before their I2C devices
+    // The parts over links and I2C devices first (a printer lets a ticket being sent finish
+    // before the port goes; a display before its I2C device).
+    for (const parts of this.parts.values()) await parts.close();
     await this.lockBoards.close(); // before the links: a request on the wire finishes first
-    await this.idCardReaders.close();
     await Promise.all([...this.gpioLockBoards.values()].map(settled)); // before the lines: a pulse under way releases its relay
     await Promise.all([...this.links.values()].map(settled));
     await Promise.all([...this.devices.values()].map(settled));

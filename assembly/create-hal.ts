@@ -19,7 +19,7 @@ import { parseIoConfig, resolveIo } from './resolve-io.js';
 import { AssembledHal, type ProbingI2cDevice } from './assembled-hal.js';
 import { warnListenerError } from '../drivers/listener-error.js';
 import { defaultRegistry, type BackendRegistry } from './registry.js';
-import type { SimHal } from '../simulators/hal/sim-controls.js';
+import type { SimHal } from '../simulators/hal/sim-board-controls.js';
 
 /** Injection points for tests and unusual installs; each defaults to the real thing. */
 export type HalDeps = DriverDeps;
@@ -136,4 +136,4 @@ export async function createSimHal(options: Omit<CreateHalOptions, 'backendOverr
   return hal as SimHal; // backend "sim" always attaches its controls as `sim` (simulators/hal/sim-hal.ts)
 }
 
-export { isSimHal, type SimHal, type SimControls } from '../simulators/hal/sim-controls.js';
+export { isSimHal, type SimHal, type SimControls } from '../simulators/hal/sim-board-controls.js';

@@ -1,6 +1,6 @@
-// The HAL's part of the device config (`io`) as TypeBox schemas: one source for the
-// TypeScript types, the defaults, validation and the JSON Schema files. IoConfigSchema is
-// merged into the full device config. The board definition's schema is boards/board-schema.ts.
+// The schemas of the HAL's part of the device config (`io`), one per kind of entry: one source
+// for the TypeScript types, the defaults, validation and the JSON Schema files. The io section
+// itself (IoConfigSchema) is composed from the part-type registry, assembly/part-types.ts. The board definition's schema is boards/board-schema.ts.
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_FIRMATA_BAUD_RATE } from '../boards/board-schema.js';
 import { PART_NAME_PATTERN } from '../drivers/hal/part-specs.js';
@@ -11,8 +11,6 @@ import { IdCardReaderConfigSchema } from '../drivers/id-card-reader/config.js';
 
 export { DEFAULT_FIRMATA_BAUD_RATE, type GpioBackendKind } from '../boards/board-schema.js';
 export { PART_NAME_PATTERN } from '../drivers/hal/part-specs.js';
-
-const PartName = Type.String({ pattern: PART_NAME_PATTERN, description: '1-32 characters of a-z 0-9 -' });
 
 export const DEFAULT_DEBOUNCE_MS = 30;
 export const DEFAULT_BAUD_RATE = 9600;
@@ -179,7 +177,9 @@ export const IoMatrixConfigSchema = Type.Partial(Type.Omit(MatrixConfigSchema, [
 export { LockBoardConfigSchema, GpioLockBoardConfigSchema, IdCardReaderConfigSchema };
 
 /** An io.lockBoards entry: an RS485 board ("8a80", "kerong-cu") or relays and door switches ("gpio"). */
-export const AnyLockBoardConfigSchema = Type.Union([LockBoardConfigSchema, GpioLockBoardConfigSchema]);
+export const AnyLockBoardConfigSchema = Type.Union([LockBoardConfigSchema, GpioLockBoardConfigSchema], {
+  description: 'a lock board: an RS485 board ({ "serial", "protocol", "address", "locks" }) or a "gpio" cabinet ({ "protocol": "gpio", "locks": [{ "relay", "sensor" }, ...] })',
+});
 export type AnyLockBoardConfig = Static<typeof AnyLockBoardConfigSchema>;
 
 export const DEFAULT_EXPANDER_POLL_MS = 20;
@@ -215,44 +215,6 @@ export const DisplayConfigSchema = Type.Object(
   { additionalProperties: false, description: 'a small monochrome OLED (SSD1306, 128x64 or 128x32) on an I2C part' },
 );
 
-export const IoConfigSchema = Type.Object(
-  {
-    inputs: Type.Optional(Type.Record(PartName, InputConfigSchema, { default: {}, additionalProperties: false, description: 'debounced digital inputs: buttons, keys, door sensors' })),
-    outputs: Type.Optional(Type.Record(PartName, OutputConfigSchema, { default: {}, additionalProperties: false, description: 'digital outputs: LEDs, relays, buzzers' })),
-    serial: Type.Optional(Type.Record(PartName, SerialConfigSchema, { default: {}, additionalProperties: false, description: 'serial ports: printer, lock board, scanner' })),
-    i2c: Type.Optional(Type.Record(PartName, I2cConfigSchema, { default: {}, additionalProperties: false, description: 'I2C devices by bus and address' })),
-    printers: Type.Optional(Type.Record(PartName, PrinterConfigSchema, { default: {}, additionalProperties: false, description: 'ticket printers (ESC/POS or Star Line Mode) over a serial part, TCP or /dev/usb/lp' })),
-    scanners: Type.Optional(Type.Record(PartName, ScannerConfigSchema, { default: {}, additionalProperties: false, description: 'barcode/QR scanners on serial parts' })),
-    lockBoards: Type.Optional(
-      Type.Record(PartName, AnyLockBoardConfigSchema, {
-        default: {},
-        additionalProperties: false,
-        description:
-          'lock-control boards by the name roles use: RS485 boards (boards on one line name the same io.serial part and differ by address) or "gpio" cabinets of relays and door switches on io.outputs / io.inputs lines',
-      }),
-    ),
-    idCardReaders: Type.Optional(
-      Type.Record(PartName, IdCardReaderConfigSchema, {
-        default: {},
-        additionalProperties: false,
-        description: 'second-generation ID-card readers (GA 467 SAM modules) by the name roles use, each on its own io.serial part',
-      }),
-    ),
-    expanders: Type.Optional(
-      Type.Record(PartName, ExpanderConfigSchema, { default: {}, additionalProperties: false, description: 'MCP23017 I/O expanders; their pins are named "<expander>:A0".."<expander>:B7" in io.inputs and io.outputs' }),
-    ),
-    matrices: Type.Optional(Type.Record(PartName, IoMatrixConfigSchema, { default: {}, additionalProperties: false, description: 'HUB75 LED panels by the name roles use' })),
-    displays: Type.Optional(
-      Type.Record(PartName, DisplayConfigSchema, { default: {}, additionalProperties: false, description: 'small OLED displays (SSD1306) by the name roles use, each on an io.i2c part' }),
-    ),
-    speaker: Type.Optional(SpeakerConfigSchema),
-    firmata: Type.Optional(FirmataConfigSchema),
-  },
-  { default: {}, additionalProperties: false, description: "the board's named parts" },
-);
-
-/** The `io` section as written in a config file (defaults may still be missing). */
-export type IoConfig = Static<typeof IoConfigSchema>;
 export type InputConfig = Static<typeof InputConfigSchema>;
 export type OutputConfig = Static<typeof OutputConfigSchema>;
 export type SerialConfig = Static<typeof SerialConfigSchema>;

@@ -1,7 +1,8 @@
 // io.displays resolved against io.i2c: defaults applied, and the checks a schema cannot make
 // (the I2C part must exist, and one chip drives one display).
 import type { DisplaySpec } from '../drivers/hal/part-specs.js';
-import { DEFAULT_DISPLAY_CONTRAST, type IoConfig } from './io-schema.js';
+import { DEFAULT_DISPLAY_CONTRAST } from './io-schema.js';
+import type { IoConfig } from './part-types.js';
 
 export function resolveDisplays(io: IoConfig, issues: string[]): DisplaySpec[] {
   const configured = Object.keys(io.i2c ?? {});

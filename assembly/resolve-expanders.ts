@@ -2,7 +2,8 @@
 // cross-checked: an expander a pin names must exist, a pin is A0-A7 or B0-B7 and used once,
 // an MCP23017 answers only at 0x20-0x27 and one address holds one chip per bus, the chip has
 // pull-ups but no pull-downs, and its interrupt line is a board GPIO input.
-import { DEFAULT_DEBOUNCE_MS, DEFAULT_EXPANDER_POLL_MS, type InputConfig, type IoConfig, type OutputConfig } from './io-schema.js';
+import { DEFAULT_DEBOUNCE_MS, DEFAULT_EXPANDER_POLL_MS, type InputConfig, type OutputConfig } from './io-schema.js';
+import type { IoConfig } from './part-types.js';
 import type { ExpanderSpec, InputSpec } from '../drivers/hal/part-specs.js';
 import type { BoardDefinition } from '../boards/board-schema.js';
 

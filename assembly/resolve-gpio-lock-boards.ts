@@ -5,7 +5,7 @@
 // so a relay line with `initial: true` would release its door at every start.
 import { DEFAULT_SENSOR_OPEN_LEVEL, DEFAULT_UNLOCK_PULSE_MS } from '../drivers/lock-board/gpio-lock-board.js';
 import type { GpioLockBoardSpec, InputSpec, OutputSpec } from '../drivers/hal/part-specs.js';
-import type { IoConfig } from './io-schema.js';
+import type { IoConfig } from './part-types.js';
 
 const listed = (names: string[]): string => names.join(', ') || 'none';
 

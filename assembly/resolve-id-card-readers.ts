@@ -3,7 +3,7 @@
 // that carries a reader and sets no baud rate runs at the modules' 115200.
 import { DEFAULT_POLL_MS, DEFAULT_READ_ATTEMPTS, DEFAULT_REPLY_TIMEOUT_MS, ID_CARD_READER_BAUD_RATE } from '../drivers/id-card-reader/config.js';
 import type { IdCardReaderSpec } from '../drivers/hal/part-specs.js';
-import type { IoConfig } from './io-schema.js';
+import type { IoConfig } from './part-types.js';
 import type { SerialClaim } from './resolve-lock-boards.js';
 
 function isObject(v: unknown): v is Record<string, unknown> {

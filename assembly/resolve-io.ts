@@ -14,26 +14,15 @@ import {
   DEFAULT_PRINTER_TCP_PORT,
   DEFAULT_PRINTER_USB_PATH,
   DEFAULT_SCANNER_MAX_LENGTH,
-  I2cConfigSchema,
-  InputConfigSchema,
-  IoConfigSchema,
-  OutputConfigSchema,
   PART_NAME_PATTERN,
   PRINTER_TRANSPORTS,
-  PrinterConfigSchema,
-  ScannerConfigSchema,
-  SerialConfigSchema,
   SpeakerConfigSchema,
   FirmataConfigSchema,
-  IoMatrixConfigSchema,
-  DisplayConfigSchema,
   LockBoardConfigSchema,
   GpioLockBoardConfigSchema,
-  ExpanderConfigSchema,
-  IdCardReaderConfigSchema,
-  type IoConfig,
   type Pin,
 } from './io-schema.js';
+import { IoConfigSchema, PART_SECTIONS, PART_TYPES, type IoConfig, type PartType } from './part-types.js';
 import type { BoardDefinition, GpioBackendKind as BoardBackendKind } from '../boards/board-schema.js';
 import type { GpioBackendKind, I2cSpec, IdCardReaderSpec, InputSpec, LockBoardSpec, OutputSpec, PrinterSpec, PrinterTransportSpec, ResolvedIo, ScannerSpec, SerialSpec } from '../drivers/hal/part-specs.js';
 import { HalError } from '../drivers/hal/hal-error.js';
@@ -42,6 +31,7 @@ import { ExpanderPins } from './resolve-expanders.js';
 import { resolveGpioLockBoards } from './resolve-gpio-lock-boards.js';
 import { defaultLockLineBaudRates, resolveLockBoards, resolveMatrices } from './resolve-lock-boards.js';
 import { lockBoardRangeProblems } from '../drivers/lock-board/config.js';
+import { SERIAL_LOCK_BOARD_PROTOCOLS } from '../drivers/lock-board/families.js';
 import { resolveDisplays } from './resolve-displays.js';
 import { defaultIdCardReaderBaudRates, resolveIdCardReaders } from './resolve-id-card-readers.js';
 
@@ -62,19 +52,6 @@ export class IoConfigError extends HalError {
   }
 }
 
-const SECTIONS: ReadonlyArray<[keyof IoConfig & ('inputs' | 'outputs' | 'serial' | 'i2c' | 'printers' | 'scanners' | 'lockBoards' | 'idCardReaders' | 'matrices' | 'expanders' | 'displays'), TSchema]> = [
-  ['inputs', InputConfigSchema],
-  ['outputs', OutputConfigSchema],
-  ['serial', SerialConfigSchema],
-  ['i2c', I2cConfigSchema],
-  ['printers', PrinterConfigSchema],
-  ['scanners', ScannerConfigSchema],
-  ['lockBoards', LockBoardConfigSchema],
-  ['idCardReaders', IdCardReaderConfigSchema],
-  ['matrices', IoMatrixConfigSchema],
-  ['expanders', ExpanderConfigSchema],
-  ['displays', DisplayConfigSchema],
-];
 const NAME_RE = new RegExp(PART_NAME_PATTERN);
 const MAX_ISSUES = 20;
 
@@ -93,7 +70,8 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   if (isObject(value)) {
     defaultLockLineBaudRates(value);
     defaultIdCardReaderBaudRates(value);
-    for (const [section, schema] of SECTIONS) {
+    for (const section of PART_SECTIONS) {
+      const { entry: schema } = PART_TYPES[section] as PartType;
       const parts = value[section];
       if (!isObject(parts)) continue;
       for (const [name, part] of Object.entries(parts)) {
@@ -115,6 +93,12 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
   // The protocol's own ranges come with them, so every mistake in a board shows in one round.
   if (isObject(value) && isObject(value.lockBoards)) {
     for (const [name, part] of Object.entries(value.lockBoards)) {
+      const protocol = isObject(part) ? part['protocol'] : undefined;
+      if (protocol !== undefined && protocol !== 'gpio' && !(SERIAL_LOCK_BOARD_PROTOCOLS as readonly unknown[]).includes(protocol)) {
+        // Not "Expected union value": which protocols there are, and what was written.
+        issues.push(`io.lockBoards.${name}.protocol: expected one of ${[...SERIAL_LOCK_BOARD_PROTOCOLS, 'gpio'].join(', ')}, found ${JSON.stringify(protocol)}`);
+        continue;
+      }
       const schemaIssues = [...Value.Errors(lockBoardSchema(part), part)].map((e) => `io.lockBoards.${name}${e.path.replaceAll('/', '.')}: ${e.message}`);
       const rangeIssues = isObject(part) ? lockBoardRangeProblems(name, part).filter((r) => !schemaIssues.some((i) => i.startsWith(r.slice(0, r.indexOf(':'))))) : [];
       issues.push(...schemaIssues, ...rangeIssues);
@@ -124,7 +108,7 @@ export function parseIoConfig(raw: unknown = {}): IoConfig {
     if (e.path.startsWith('/lockBoards/')) continue; // reported above
     const path = `io${e.path.replaceAll('/', '.')}`;
     const last = e.path.split('/').pop() ?? '';
-    if (e.message === 'Unexpected property' && !NAME_RE.test(last) && SECTIONS.some(([s]) => e.path === `/${s}/${last}`)) continue; // reported above
+    if (e.message === 'Unexpected property' && !NAME_RE.test(last) && PART_SECTIONS.some((s) => e.path === `/${s}/${last}`)) continue; // reported above
     const issue = `${path}: ${e.message}`;
     if (!issues.includes(issue)) issues.push(issue);
     if (issues.length >= MAX_ISSUES) break;

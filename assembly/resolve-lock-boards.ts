@@ -4,7 +4,7 @@
 // printer, scanner or Firmata board may sit on that line.
 import { DEFAULT_BAUD_RATE_BY_PROTOCOL, resolveLockBoardSettings } from '../drivers/lock-board/config.js';
 import type { LockBoardSpec, MatrixSpec } from '../drivers/hal/part-specs.js';
-import type { IoConfig } from './io-schema.js';
+import type { IoConfig } from './part-types.js';
 
 /** Claims a serial part for `part` (reports a missing or taken part); false when it cannot have it. */
 export type SerialClaim = (part: string, serialName: string) => boolean;

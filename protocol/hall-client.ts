@@ -1,6 +1,6 @@
 // The central server's side of docs/protocol.md as a typed client (also used by the simulators,
 // the demo and the tests): command a device and await its ack, receive events in seq order
-// exactly once (de-duplicated, gaps waited for) and acknowledge them with evt-ack, follow
+// exactly once and acknowledge them with evt-ack (ordered-delivery.ts), follow
 // device status while ignoring stale wills, answer device requests, push retained configs
 // and the time beacon, and sign (docs/protocol.md "Signed messages": `to` = the exact topic) secure
 // commands and, whenever it holds the key, every config and time beacon.
@@ -13,10 +13,13 @@ import { Ack, EventMessage, RequestMessage, Status, StateMessage, type ErrorCode
 import { parseJsonObject, validate } from './validate.js';
 import { signEnvelope, toPrivateKey } from './signing.js';
 import { newId } from './ids.js';
+import { OrderedDelivery, type CursorStore, type DeviceEvent } from './ordered-delivery.js';
 import { contractOf, requestContract, SECURE_COMMANDS, type AnyRequestData, type AnyRequestName, type AnyRequestResult, type CommandKey, type CommandKeyData, type ContractEventData, type ContractEventName, type ContractRole } from './contracts.js';
 
 // mqtt's ESM entry is its browser-oriented bundle; the CommonJS build loads ~3x faster.
 const mqtt = createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
+
+export type { CursorStore, DeviceEvent } from './ordered-delivery.js';
 
 export interface HallClientOptions {
   url: string;
@@ -40,18 +43,6 @@ export interface HallClientOptions {
   events?: boolean;
   /** The server's clock for command ts/exp and time beacons (default Date.now); a hall on simulated time passes its own. */
   now?: () => number;
-}
-
-export interface CursorStore {
-  get(device: string): number | undefined;
-  set(device: string, seq: number): void;
-}
-
-export interface DeviceEvent {
-  device: string;
-  role: Role;
-  name: string;
-  message: EventMessage;
 }
 
 export interface DeviceStatus {
@@ -90,16 +81,6 @@ export class RequestFailure extends Error {
   }
 }
 
-interface DeviceCursor {
-  last: number | undefined;
-  buffer: Map<number, DeviceEvent>;
-  chain: Promise<void>;
-  ackTimer: NodeJS.Timeout | undefined;
-  acked: number;
-}
-
-const BUFFER_LIMIT = 50_000;
-
 export class HallClient {
   private client: MqttClient | undefined;
   private readonly pending = new Map<string, { resolve: (a: Ack) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
@@ -109,39 +90,51 @@ export class HallClient {
   private readonly ackHandlers = new Set<(device: string, ack: Ack) => void>();
   private readonly requestHandlers = new Map<string, RequestHandler>();
   private readonly statuses = new Map<string, Status>();
-  private readonly cursors = new Map<string, DeviceCursor>();
-  private readonly cursorStore: CursorStore;
+  private readonly events: OrderedDelivery;
   private readonly signingKey: KeyObject | undefined;
   private readonly secure: Set<string>;
   private readonly now: () => number;
   private readonly counters = { events: 0, duplicates: 0, buffered: 0, staleStatus: 0, badMessages: 0, invalidEvents: 0 };
 
-  constructor(private readonly o: HallClientOptions) {
-    const memory = new Map<string, number>();
-    this.cursorStore = o.cursors ?? { get: (d) => memory.get(d), set: (d, s) => void memory.set(d, s) };
-    this.signingKey = o.signingKey ? toPrivateKey(o.signingKey) : undefined;
-    this.secure = new Set([...SECURE_COMMANDS, ...(o.secureCommands ?? [])]);
-    this.now = o.now ?? Date.now;
+  constructor(private readonly options: HallClientOptions) {
+    this.events = new OrderedDelivery({
+      ...(options.cursors ? { cursors: options.cursors } : {}),
+      ...(options.ackDelayMs !== undefined ? { ackDelayMs: options.ackDelayMs } : {}),
+      counters: this.counters,
+      deliver: async (e) => {
+        for (const h of this.eventHandlers) {
+          try {
+            await h(e);
+          } catch {
+            // A failing handler must not stall the stream; the event counts as stored.
+          }
+        }
+      },
+      sendAck: (device, upTo) => void this.client?.publish(topics.eventAck(this.address(device)), JSON.stringify({ v: 1, upTo }), { qos: 1 }),
+    });
+    this.signingKey = options.signingKey ? toPrivateKey(options.signingKey) : undefined;
+    this.secure = new Set([...SECURE_COMMANDS, ...(options.secureCommands ?? [])]);
+    this.now = options.now ?? Date.now;
   }
 
   async connect(): Promise<void> {
     // Handlers go on before CONNECT: a persistent session delivers queued messages right
     // after CONNACK, before connectAsync() would have returned.
-    const client = mqtt.connect(this.o.url, {
-      clientId: this.o.clientId ?? `hall-server-${this.o.hall}-${newId()}`,
-      clean: this.o.clientId === undefined,
+    const client = mqtt.connect(this.options.url, {
+      clientId: this.options.clientId ?? `hall-server-${this.options.hall}-${newId()}`,
+      clean: this.options.clientId === undefined,
       protocolVersion: 4,
       reconnectPeriod: 500,
-      ...(this.o.username !== undefined ? { username: this.o.username } : {}),
-      ...(this.o.password !== undefined ? { password: this.o.password } : {}),
+      ...(this.options.username !== undefined ? { username: this.options.username } : {}),
+      ...(this.options.password !== undefined ? { password: this.options.password } : {}),
     });
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('connect', () => {
       (client.stream as unknown as Partial<Socket>).setNoDelay?.(true);
-      const base = `halld/v1/${this.o.hall}/+`;
+      const base = `halld/v1/${this.options.hall}/+`;
       const subs = [`${base}/status`, `${base}/ack`, `${base}/req/+`, `${base}/state/+`];
-      if (this.o.events !== false) subs.push(`${base}/evt/+/+`);
+      if (this.options.events !== false) subs.push(`${base}/evt/+/+`);
       client.subscribe(subs, { qos: 1 });
     });
     await new Promise<void>((resolve, reject) => {
@@ -151,11 +144,11 @@ export class HallClient {
   }
 
   get hall(): string {
-    return this.o.hall;
+    return this.options.hall;
   }
 
   address(device: string): DeviceAddress {
-    return { hall: this.o.hall, device };
+    return { hall: this.options.hall, device };
   }
 
   /**
@@ -199,7 +192,7 @@ export class HallClient {
   async hallCommand<K extends CommandKey>(command: K, data: CommandKeyData<K>, options: CommandOptions = {}): Promise<string> {
     const [role, name] = splitCommand(command);
     const id = options.id ?? newId('c');
-    const topic = topics.hallCommand(this.o.hall, role, name);
+    const topic = topics.hallCommand(this.options.hall, role, name);
     await this.mqtt().publishAsync(topic, this.buildCommand(command, topic, data, id, options, options.timeoutMs ?? 10_000), { qos: 1 });
     return id;
   }
@@ -281,7 +274,7 @@ export class HallClient {
   }
 
   lastSeq(device: string): number | undefined {
-    return this.cursors.get(device)?.last ?? this.cursorStore.get(device);
+    return this.events.lastSeq(device);
   }
 
   stats(): Record<string, number> {
@@ -296,7 +289,7 @@ export class HallClient {
 
   /** The hall's time beacon (never retained: a stored beacon is a stale time); signed when this client has the key. */
   async publishTime(ts = this.now()): Promise<void> {
-    const topic = topics.time(this.o.hall);
+    const topic = topics.time(this.options.hall);
     await this.mqtt().publishAsync(topic, this.signedFor(topic, { v: 1, ts }), { qos: 1 });
   }
 
@@ -306,7 +299,7 @@ export class HallClient {
       p.reject(new Error('HallClient closed'));
     }
     this.pending.clear();
-    for (const c of this.cursors.values()) if (c.ackTimer) clearTimeout(c.ackTimer);
+    this.events.close();
     await this.client?.endAsync();
     this.client = undefined;
   }
@@ -318,7 +311,7 @@ export class HallClient {
 
   private onMessage(topic: string, payload: Buffer): void {
     const t = parseTopic(topic);
-    if (!t || t.hall !== this.o.hall) return;
+    if (!t || t.hall !== this.options.hall) return;
     if (payload.length === 0) return; // a cleared retained message
     const parsed = parseJsonObject(payload);
     if (!parsed.ok) {
@@ -334,7 +327,7 @@ export class HallClient {
       }
       case 'event': {
         const e = validate(EventMessage, parsed.value);
-        if (e.ok) this.onEventMessage({ device: t.device, role: t.role, name: t.name, message: e.value });
+        if (e.ok) this.events.receive({ device: t.device, role: t.role, name: t.name, message: e.value });
         else this.counters.badMessages += 1;
         return;
       }
@@ -384,69 +377,6 @@ export class HallClient {
     }
     this.statuses.set(device, status);
     for (const h of this.statusHandlers) h({ device, status });
-  }
-
-  private cursor(device: string): DeviceCursor {
-    let c = this.cursors.get(device);
-    if (!c) {
-      c = { last: this.cursorStore.get(device), buffer: new Map(), chain: Promise.resolve(), ackTimer: undefined, acked: 0 };
-      this.cursors.set(device, c);
-    }
-    return c;
-  }
-
-  private onEventMessage(e: DeviceEvent): void {
-    const c = this.cursor(e.device);
-    c.chain = c.chain.then(() => this.place(c, e)).catch(() => undefined);
-  }
-
-  /** Delivers in seq order: waits for `prev` unless it is already delivered (or was dropped on purpose). */
-  private async place(c: DeviceCursor, e: DeviceEvent): Promise<void> {
-    const { seq, prev } = e.message;
-    if (c.last !== undefined && seq <= c.last) {
-      this.counters.duplicates += 1;
-      this.scheduleAck(e.device, c, true);
-      return;
-    }
-    if (c.last !== undefined && prev > c.last) {
-      if (c.buffer.size < BUFFER_LIMIT) c.buffer.set(seq, e);
-      this.counters.buffered += 1;
-      return;
-    }
-    await this.deliver(c, e);
-    for (;;) {
-      const next = [...c.buffer.values()].filter((b) => b.message.prev <= (c.last ?? 0)).sort((a, b) => a.message.seq - b.message.seq)[0];
-      if (!next) break;
-      c.buffer.delete(next.message.seq);
-      if (next.message.seq > (c.last ?? 0)) await this.deliver(c, next);
-    }
-    for (const s of c.buffer.keys()) if (s <= (c.last ?? 0)) c.buffer.delete(s);
-  }
-
-  private async deliver(c: DeviceCursor, e: DeviceEvent): Promise<void> {
-    for (const h of this.eventHandlers) {
-      try {
-        await h(e);
-      } catch {
-        // A failing handler must not stall the stream; the event counts as stored.
-      }
-    }
-    c.last = e.message.seq;
-    this.cursorStore.set(e.device, e.message.seq);
-    this.counters.events += 1;
-    this.scheduleAck(e.device, c, false);
-  }
-
-  private scheduleAck(device: string, c: DeviceCursor, force: boolean): void {
-    if (c.ackTimer) return;
-    const send = () => {
-      c.ackTimer = undefined;
-      const upTo = c.last ?? 0;
-      if (!force && upTo <= c.acked) return;
-      c.acked = upTo;
-      this.client?.publish(topics.eventAck(this.address(device)), JSON.stringify({ v: 1, upTo }), { qos: 1 });
-    };
-    c.ackTimer = setTimeout(send, this.o.ackDelayMs ?? 20);
   }
 
   private async answer(device: string, name: string, id: string, data: Record<string, unknown>): Promise<void> {

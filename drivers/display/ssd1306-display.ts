@@ -48,11 +48,11 @@ export class Ssd1306Display implements MonoDisplay {
   private pending: { data: Uint8Array; waiters: Waiter[] } | undefined;
   private readonly transfers = { blocks: 0, bytes: 0 };
 
-  private constructor(private readonly o: Ssd1306Options) {
-    this.name = o.name;
-    this.height = o.height;
-    this.pages = o.height / 8;
-    this.contrast = clampByte(o.contrast);
+  private constructor(private readonly options: Ssd1306Options) {
+    this.name = options.name;
+    this.height = options.height;
+    this.pages = options.height / 8;
+    this.contrast = clampByte(options.contrast);
   }
 
   /** Initialises the chip and clears it; rejects HalError IO when it does not answer. */
@@ -96,7 +96,7 @@ export class Ssd1306Display implements MonoDisplay {
   }
 
   async text(lines: readonly MonoTextLine[]): Promise<{ drawn: number }> {
-    const face = this.o.face;
+    const face = this.options.face;
     const hadFull = face.hasFullFont();
     let out = renderMonoText(face, this.width, this.height, lines);
     // A character outside the subset started the full font's load: draw again once it is in.
@@ -121,7 +121,7 @@ export class Ssd1306Display implements MonoDisplay {
   probe(): Promise<void> {
     // An SMBus read-byte writes a bare control byte, then reads the status register (§8.1.5.2).
     return this.enqueue(async () => {
-      await this.io(() => this.o.device.readByte(CONTROL_COMMANDS));
+      await this.io(() => this.options.device.readByte(CONTROL_COMMANDS));
     });
   }
 
@@ -135,7 +135,7 @@ export class Ssd1306Display implements MonoDisplay {
     this.closed = true;
     await this.queue.catch(() => undefined);
     // Dark glass on the way out; a chip that is gone already is not an error here.
-    if (this.initialized) await this.o.device.writeBlock(CONTROL_COMMANDS, Uint8Array.of(CMD.DISPLAY_OFF)).catch(() => undefined);
+    if (this.initialized) await this.options.device.writeBlock(CONTROL_COMMANDS, Uint8Array.of(CMD.DISPLAY_OFF)).catch(() => undefined);
   }
 
   private enqueue(op: () => Promise<void>): Promise<void> {
@@ -157,7 +157,7 @@ export class Ssd1306Display implements MonoDisplay {
   }
 
   private async init(): Promise<void> {
-    await this.commands(initSequence({ height: this.height, contrast: this.contrast, rotate: this.o.rotate }));
+    await this.commands(initSequence({ height: this.height, contrast: this.contrast, rotate: this.options.rotate }));
     this.ram = undefined;
     this.initialized = true;
   }
@@ -197,7 +197,7 @@ export class Ssd1306Display implements MonoDisplay {
   }
 
   private async block(control: number, bytes: Uint8Array): Promise<void> {
-    await this.io(() => this.o.device.writeBlock(control, bytes));
+    await this.io(() => this.options.device.writeBlock(control, bytes));
     this.transfers.blocks++;
     this.transfers.bytes += bytes.length + 1;
   }

@@ -55,10 +55,10 @@ export class GpioLockBoard implements LockBoard {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly o: GpioLockBoardOptions) {
-    this.name = o.name;
-    this.locks = o.locks.length;
-    this.healthState = new BoardHealth(`lock board ${o.name}`, o.clock, o.onListenerError);
+  constructor(private readonly options: GpioLockBoardOptions) {
+    this.name = options.name;
+    this.locks = options.locks.length;
+    this.healthState = new BoardHealth(`lock board ${options.name}`, options.clock, options.onListenerError);
   }
 
   open(lock: number): Promise<LockBoardResult<UnlockAck>> {
@@ -115,8 +115,8 @@ export class GpioLockBoard implements LockBoard {
       if (maybe) await this.release(relay, lock);
       return this.fail('IO', `lock ${lock}: relay ${relay.name} could not be energised: ${message(err)}`, maybe, true, err);
     }
-    const atMs = this.o.clock.monotonicMs();
-    await this.sleep(this.o.pulseMs);
+    const atMs = this.options.clock.monotonicMs();
+    await this.sleep(this.options.pulseMs);
     if (!(await this.release(relay, lock))) return { ok: true, value: { lock, atMs }, attempts: 1 }; // pulsed; the fault is in health()
     this.healthState.good();
     return { ok: true, value: { lock, atMs }, attempts: 1 };
@@ -143,11 +143,11 @@ export class GpioLockBoard implements LockBoard {
     const health = sensor.health?.();
     if (health && !health.ok) return { code: 'IO', detail: `lock ${lock}: door switch ${sensor.name}: ${health.detail ?? 'line not available'}` };
     const level = sensor.isActive() !== sensorActiveLow ? 1 : 0;
-    return { lock, open: level === this.o.sensorOpenLevel };
+    return { lock, open: level === this.options.sensorOpenLevel };
   }
 
   private lockAt(lock: number): GpioLock {
-    const found = this.o.locks[lock - 1];
+    const found = this.options.locks[lock - 1];
     if (!found) throw new RangeError(`lock ${lock} checked by refuse()`); // unreachable: refuse() ran first
     return found;
   }
@@ -164,6 +164,6 @@ export class GpioLockBoard implements LockBoard {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.o.timers.setTimeout(resolve, ms));
+    return new Promise((resolve) => this.options.timers.setTimeout(resolve, ms));
   }
 }

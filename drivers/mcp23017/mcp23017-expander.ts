@@ -59,19 +59,19 @@ export class Mcp23017Expander {
   private offInterrupt: (() => void) | undefined;
   private closed = false;
 
-  constructor(private readonly o: Mcp23017Options) {
-    const where = (spec: InputSpec | OutputSpec) => () => ({ expander: o.name, pin: pinName(spec.line), address: o.device.address, bus: o.device.bus });
+  constructor(private readonly options: Mcp23017Options) {
+    const where = (spec: InputSpec | OutputSpec) => () => ({ expander: options.name, pin: pinName(spec.line), address: options.device.address, bus: options.device.bus });
     let inputs = 0;
     let pullUps = 0;
-    for (const spec of o.inputs) {
-      const input = new DebouncedInput(spec, o.ctx, { data: where(spec) });
+    for (const spec of options.inputs) {
+      const input = new DebouncedInput(spec, options.ctx, { data: where(spec) });
       this.debounced.push(input);
       this.inputs.set(spec.name, input);
       inputs |= 1 << spec.line;
       if (spec.pull === 'up') pullUps |= 1 << spec.line;
     }
     let outputs = 0;
-    for (const spec of o.outputs) {
+    for (const spec of options.outputs) {
       outputs |= 1 << spec.line;
       if (levelFor(spec.initial, spec.activeLow) === 1) this.shadow |= 1 << spec.line;
       const driver = { write: (level: Level) => this.writePin(spec.line, level), close: async () => undefined, fault: () => this.fault, data: where(spec) };
@@ -85,15 +85,15 @@ export class Mcp23017Expander {
   /** Sets the chip up and starts reading. Never rejects: a chip that does not answer leaves its pins faulty until it does. */
   start(): Promise<void> {
     const first = this.refresh('poll');
-    this.timer = this.o.ctx.timers.setInterval(() => void this.refresh('poll'), this.o.pollMs);
-    this.offInterrupt = this.o.interrupt?.input.onChange((active) => {
+    this.timer = this.options.ctx.timers.setInterval(() => void this.refresh('poll'), this.options.pollMs);
+    this.offInterrupt = this.options.interrupt?.input.onChange((active) => {
       if (active) void this.refresh('interrupt');
     });
     return first;
   }
 
   health(): PartHealth {
-    const data = { address: this.o.device.address, bus: this.o.device.bus, olat: this.shadow };
+    const data = { address: this.options.device.address, bus: this.options.device.bus, olat: this.shadow };
     if (this.closed) return { ok: false, detail: 'closed', data };
     return this.fault ? { ok: false, detail: this.fault, data } : { ok: true, data };
   }
@@ -101,10 +101,10 @@ export class Mcp23017Expander {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.o.ctx.timers.clearInterval(this.timer);
+    this.options.ctx.timers.clearInterval(this.timer);
     this.offInterrupt?.();
     await this.queue;
-    await this.o.device.close().catch(() => undefined);
+    await this.options.device.close().catch(() => undefined);
   }
 
   /** Reads the pins now (one read at a time; a request during a read runs right after it). */
@@ -135,19 +135,19 @@ export class Mcp23017Expander {
     let flagged = 0;
     let captured = 0;
     if (reason === 'interrupt' && this.inputMask !== 0) {
-      const [intfA = 0, intfB = 0, capA = 0, capB = 0] = await this.o.device.readBlock(REG.INTFA, 4);
+      const [intfA = 0, intfB = 0, capA = 0, capB = 0] = await this.options.device.readBlock(REG.INTFA, 4);
       flagged = (intfA | (intfB << 8)) & this.inputMask;
       captured = capA | (capB << 8);
     }
-    const [a = 0, b = 0] = await this.o.device.readBlock(REG.GPIOA, 2);
+    const [a = 0, b = 0] = await this.options.device.readBlock(REG.GPIOA, 2);
     this.healthy();
     this.feed(a | (b << 8), flagged, captured);
   }
 
   /** Order matters: the latch before the direction, so an output starts at its initial level. */
   private async init(): Promise<void> {
-    const d = this.o.device;
-    const intActiveHigh = this.o.interrupt ? !this.o.interrupt.activeLow : false;
+    const d = this.options.device;
+    const intActiveHigh = this.options.interrupt ? !this.options.interrupt.activeLow : false;
     await d.writeByte(REG.IOCON, IOCON.MIRROR | (intActiveHigh ? IOCON.INTPOL : 0));
     await d.writeBlock(REG.OLATA, Uint8Array.from(portBytes(this.shadow)));
     await d.writeBlock(REG.IPOLA, Uint8Array.from([0, 0])); // active-low is the debouncer's job
@@ -159,7 +159,7 @@ export class Mcp23017Expander {
   }
 
   private async configIntact(): Promise<boolean> {
-    const [a = 0, b = 0] = await this.o.device.readBlock(REG.IODIRA, 2);
+    const [a = 0, b = 0] = await this.options.device.readBlock(REG.IODIRA, 2);
     return (a | (b << 8)) === (~this.outputMask & 0xffff);
   }
 
@@ -182,16 +182,16 @@ export class Mcp23017Expander {
 
   private writePin(pin: number, level: Level): Promise<void> {
     return this.enqueue(async () => {
-      if (this.closed) throw new HalError('CLOSED', `expander ${this.o.name} is closed`);
+      if (this.closed) throw new HalError('CLOSED', `expander ${this.options.name} is closed`);
       try {
         if (this.needsInit) await this.init();
         const next = level === 1 ? this.shadow | (1 << pin) : this.shadow & ~(1 << pin);
         const port = pin < 8 ? 0 : 1;
-        await this.o.device.writeByte(REG.OLATA + port, (next >> (8 * port)) & 0xff);
+        await this.options.device.writeByte(REG.OLATA + port, (next >> (8 * port)) & 0xff);
         this.shadow = next;
       } catch (err) {
         this.markFault(err);
-        throw err instanceof HalError ? err : new HalError('IO', `expander ${this.o.name} pin ${pinName(pin)}: ${(err as Error).message}`, { cause: err });
+        throw err instanceof HalError ? err : new HalError('IO', `expander ${this.options.name} pin ${pinName(pin)}: ${(err as Error).message}`, { cause: err });
       }
       this.healthy();
     });
@@ -207,7 +207,7 @@ export class Mcp23017Expander {
   }
 
   private markFault(err: unknown): void {
-    const detail = `expander ${this.o.name} (I2C bus ${this.o.device.bus}, 0x${this.o.device.address.toString(16)}) does not answer: ${err instanceof Error ? err.message : String(err)}`;
+    const detail = `expander ${this.options.name} (I2C bus ${this.options.device.bus}, 0x${this.options.device.address.toString(16)}) does not answer: ${err instanceof Error ? err.message : String(err)}`;
     this.needsInit = true; // it may have lost power: set it up again when it answers
     this.fault = detail;
     for (const input of this.debounced) input.markFault(detail);

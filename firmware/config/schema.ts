@@ -3,7 +3,7 @@
 // (`halld config schema`). Role sections come from each role's manifest.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ROLE_MODULES } from '../roles/index.js';
-import { IoConfigSchema } from './io-schema.js';
+import { IoConfigSchema } from './io-section.js';
 import { CONFIG_VERSION } from './migrations.js';
 
 const NAME_PATTERN = '^[a-z0-9-]{1,32}$';

@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime.js';
 import { serviceNotifierFromEnv, type ServiceNotifier } from '../systemd/service-notifier.js';
 import { systemdNotifyBinary } from '../systemd/sd-notify.js';
 import { flushCompileCache } from '../systemd/compile-cache.js';
-import { isSimHal, startSimControl, type SimControlHandle } from '../../assembly/sim-control.js';
+import { isSimHal, serveSimControls, type SimControlHandle } from '../../assembly/serve-sim-controls.js';
 import { controlHandler } from './control-handlers.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 
@@ -72,7 +72,7 @@ export async function startDaemonServices(o: { dataDir: string; current: () => R
         cacheTimer ??= o.timers.setTimeout(flushCacheOnce, READY_WITHOUT_BROKER_MS);
       }
       if (!sim && o.env['HALLD_SIM_CONTROL'] === '1' && isSimHal(rt.hal)) {
-        sim = startSimControl(o.dataDir, () => o.current()?.hal).catch((err: unknown) => {
+        sim = serveSimControls(o.dataDir, () => o.current()?.hal).catch((err: unknown) => {
           o.log.warn({ err: (err as Error).message }, 'sim control socket not started: tests cannot press this sim board\'s buttons');
           return undefined;
         });

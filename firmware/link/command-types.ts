@@ -44,13 +44,6 @@ export interface CommandSpec<S extends TSchema = TSchema> {
   run(data: Static<S>, ctx: CommandContext): Promise<Record<string, unknown> | void>;
 }
 
-/**
- * What a handler throws to answer with a specific code: the link's one error type.
- * @deprecated The one name is DeviceError (./device-error.js). Kept only while the locker and
- * ticket-printer roles, changed on other branches at the same time, still import it; remove after those merges.
- */
-export { DeviceError as CommandError } from './device-error.js';
-
 /** Lets a role declare a command with its data type inferred from the schema. */
 export function command<S extends TSchema>(spec: CommandSpec<S>): CommandSpec<S> {
   return spec;

@@ -31,13 +31,6 @@ import { ConfigGate } from './config-gate.js';
 import { PendingRequests } from './pending-requests.js';
 import type { Logger } from '../log.js';
 
-/** What `request()` rejects with: the link's one error type (code TIMEOUT, OFFLINE, or the server's). */
-/**
- * @deprecated The one name is DeviceError (./device-error.js). Kept only while the ticket-printer
- * role, changed on another branch at the same time, still imports it; remove after that merge.
- */
-export { DeviceError as RequestError } from './device-error.js';
-
 export type ConfigVerdict = { ok: true } | { ok: false; reasons: string[] };
 
 export interface DeviceLinkOptions {

@@ -34,7 +34,7 @@ export class EventHub {
   private readonly screenStreams = new Set<ServerResponse>();
   private closing = false;
 
-  constructor(private readonly o: EventHubOptions) {}
+  constructor(private readonly options: EventHubOptions) {}
 
   get size(): number {
     return this.streams.size + this.screenStreams.size;
@@ -43,11 +43,11 @@ export class EventHub {
   /** Turns the response into an event stream; throws a PageRequestError when full or closing. */
   open(req: IncomingMessage, res: ServerResponse, subscribe: Subscribe, screen = false): void {
     if (this.closing) throw new PageRequestError(503, 'the page server is shutting down');
-    const { maxStreams, retryMs, timers, log } = this.o;
+    const { maxStreams, retryMs, timers, log } = this.options;
     const pool = screen ? this.screenStreams : this.streams;
     if (screen) {
       for (const oldest of this.screenStreams) {
-        if (this.screenStreams.size < this.o.maxScreenStreams) break;
+        if (this.screenStreams.size < this.options.maxScreenStreams) break;
         this.screenStreams.delete(oldest);
         oldest.end();
       }
@@ -72,7 +72,7 @@ export class EventHub {
     };
     const keepAlive = timers.setInterval(() => {
       if (!res.writableEnded) res.write(': keep-alive\n\n');
-    }, this.o.keepAliveMs);
+    }, this.options.keepAliveMs);
     let unsubscribe = () => {};
     let cleaned = false;
     const cleanup = () => {

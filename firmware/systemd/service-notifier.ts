@@ -27,18 +27,18 @@ export class ServiceNotifier {
     return this.inFlight;
   }
 
-  constructor(private readonly o: ServiceNotifierOptions) {}
+  constructor(private readonly options: ServiceNotifierOptions) {}
 
   /** The watchdog period systemd asks for, halved; undefined when there is no watchdog. */
   get pingEveryMs(): number | undefined {
-    const usec = this.o.watchdogUsec;
+    const usec = this.options.watchdogUsec;
     return usec !== undefined && Number.isFinite(usec) && usec > 0 ? Math.max(1, Math.floor(usec / 2000)) : undefined;
   }
 
   startWatchdog(): void {
     const every = this.pingEveryMs;
     if (every === undefined || this.interval) return;
-    this.interval = this.o.timers.setInterval(() => this.ping(), every);
+    this.interval = this.options.timers.setInterval(() => this.ping(), every);
   }
 
   private ping(): void {
@@ -61,13 +61,13 @@ export class ServiceNotifier {
   }
 
   stopping(): void {
-    if (this.interval) this.o.timers.clearInterval(this.interval);
+    if (this.interval) this.options.timers.clearInterval(this.interval);
     this.interval = undefined;
     void this.send('STOPPING=1');
   }
 
   private send(...assignments: string[]): Promise<void> {
-    const sent = this.chain.then(() => this.o.notifier.notify(...assignments)).catch((err: unknown) => this.o.onError?.(err as Error));
+    const sent = this.chain.then(() => this.options.notifier.notify(...assignments)).catch((err: unknown) => this.options.onError?.(err as Error));
     this.chain = sent;
     return sent;
   }

@@ -6,7 +6,7 @@
 
 export type PlainCommand = { op: 'text'; bytes: Buffer } | { op: 'lf' } | { op: 'cr' };
 
-/** Commands ESC/POS and Star Line Mode both have, with one meaning (applied by modal-printer.ts). */
+/** Commands ESC/POS and Star Line Mode both have, with one meaning (applied by virtual-printer-modes.ts). */
 export type SharedPrintCommand =
   | PlainCommand
   | { op: 'init' }

@@ -5,8 +5,8 @@ export type { PrintedItem, PrintedTicket, TextItem, QrItem, FeedItem, CutItem, P
 export { NO_FAULTS } from './model.js';
 export { EscPosParser, type EscPosCommand } from './parser.js';
 export { realTimeStatusByte, transmitStatusByte, isOffline } from './status-replies.js';
-export { createMemoryLinkPair, type MemoryLinkPair } from './memory-link.js';
-export { attachToSerialPortMock } from './serial-mock.js';
+export { createMemoryLinkPair, type MemoryLinkPair } from './sim-serial-cable.js';
+export { attachToSerialPortMock } from './virtual-printer-serialport-mock.js';
 export { asVirtualSerialDevice } from './virtual-serial-device.js';
 export { renderTicketText, type TextRenderOptions } from './render-text.js';
 export { renderTicketPng, type PngRenderOptions } from './render-png.js';

@@ -2,14 +2,14 @@
 // the paper, and answers status queries the way a printer does. Command set: Epson ESC/POS
 // Command Reference + Chinese-model FS commands (SP91/HPRT manuals); see docs/hardware.md, "ESC/POS ticket printers".
 // The paper, the faults and the offline rule (bytes received offline are dropped, never
-// printed later) are shared with the Star simulator: paper-printer.ts. DLE EOT is real-time
+// printed later) are shared with the Star simulator: virtual-printer-paper.ts. DLE EOT is real-time
 // and answered while offline (unless `noReply`).
 import { EscPosParser, type EscPosCommand } from './parser.js';
 import type { Align } from './model.js';
 import { realTimeStatusByte, transmitStatusByte } from './status-replies.js';
-import { ModalPrinter, QR_LEVELS, type OwnCommand } from './modal-printer.js';
+import { ModalPrinter, QR_LEVELS, type OwnCommand } from './virtual-printer-modes.js';
 
-export type { ByteLinkEnd } from './paper-printer.js';
+export type { ByteLinkEnd } from './virtual-printer-paper.js';
 
 export interface VirtualPrinterOptions {
   /** Chinese mode after power-on and ESC @: on for SP91/HCC-style printers, off for HPRT (default off, so a driver that forgets FS & is caught). */

@@ -12,7 +12,7 @@
 import { createServer, connect, type Server } from 'node:net';
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SimControls } from './sim-controls.js';
+import type { SimControls } from './sim-board-controls.js';
 import type { SimCardFields } from '../id-card-reader/sim-card.js';
 
 export const SIM_SOCKET_FILE = 'halld-sim.sock';

@@ -15,9 +15,9 @@ import type { BackendRequest, BoardParts } from '../../drivers/hal/backend.js';
 import type { ResolvedIo, ScannerSuffix } from '../../drivers/hal/part-specs.js';
 import { notConfigured } from '../../drivers/hal/not-configured.js';
 import { HalError } from '../../drivers/hal/types.js';
-import type { SimControls } from './sim-controls.js';
+import type { SimControls } from './sim-board-controls.js';
 
-export { isSimHal, type SimControls, type SimHal } from './sim-controls.js';
+export { isSimHal, type SimControls, type SimHal } from './sim-board-controls.js';
 import { SimGpioBackend } from '../gpio/sim-gpio-backend.js';
 import { VirtualSerialBus } from '../serial/virtual-serial-bus.js';
 import { SimI2cBus } from '../i2c/sim-i2c-bus.js';

@@ -14,16 +14,16 @@ export class EvaluatorCases {
 
   constructor(
     private readonly client: HallClient,
-    private readonly o: EvaluatorCasesOptions,
+    private readonly options: EvaluatorCasesOptions,
   ) {
     this.offs.push(
       client.onStatus(({ device, status }) => {
-        const staff = o.windows[device];
+        const staff = options.windows[device];
         if (!staff || !status.online) return;
         void client
           .command(device, 'evaluator/staff', staff)
-          .then((ack) => o.say(`${device}: staff ${staff.name} (${staff.number}) at ${staff.window}: ${ack.ok ? 'ok' : ack.error.message}`))
-          .catch((err: unknown) => o.say(`${device}: staff not sent: ${(err as Error).message}`));
+          .then((ack) => options.say(`${device}: staff ${staff.name} (${staff.number}) at ${staff.window}: ${ack.ok ? 'ok' : ack.error.message}`))
+          .catch((err: unknown) => options.say(`${device}: staff not sent: ${(err as Error).message}`));
       }),
     );
   }

@@ -54,24 +54,24 @@ export class HallDirector {
   private readonly pending = new Set<TimerHandle>();
   private stopped = false;
 
-  constructor(private readonly o: HallDirectorOptions) {
+  constructor(private readonly options: HallDirectorOptions) {
     this.offs.push(
-      o.client.onEventOf('ticket-printer', 'ticket.issued', (data) => {
+      options.client.onEventOf('ticket-printer', 'ticket.issued', (data) => {
         if (data.reissue === true || this.story.has(data.number)) return;
-        const t: StoryTicket = { number: data.number, category: data.category, matter: o.matters[data.category] ?? data.category, priority: data.priority, takenAt: o.now() };
+        const t: StoryTicket = { number: data.number, category: data.category, matter: options.matters[data.category] ?? data.category, priority: data.priority, takenAt: options.now() };
         this.story.set(t.number, t);
         this.waiting.push(t);
-        o.say(`${t.number} taken: ${t.matter}${t.priority ? ' (绿色通道)' : ''}, ${this.waiting.length} waiting`);
+        options.say(`${t.number} taken: ${t.matter}${t.priority ? ' (绿色通道)' : ''}, ${this.waiting.length} waiting`);
         this.callNext();
       }),
-      o.client.onEventOf('evaluator', 'rating.submitted', (data, e) => {
-        const w = o.windows.find((x) => x.evaluator === e.device);
-        o.say(`${data.ticket ?? data.caseId} rated at window ${w?.window ?? '?'}: ${data.level} ${data.levelName}${data.items.length ? ` [${data.items.join(', ')}]` : ''} (matter ${data.matterCode ?? '-'})`);
+      options.client.onEventOf('evaluator', 'rating.submitted', (data, e) => {
+        const w = options.windows.find((x) => x.evaluator === e.device);
+        options.say(`${data.ticket ?? data.caseId} rated at window ${w?.window ?? '?'}: ${data.level} ${data.levelName}${data.items.length ? ` [${data.items.join(', ')}]` : ''} (matter ${data.matterCode ?? '-'})`);
         if (w && this.busy.get(w.window)?.number === data.ticket) this.free(w);
       }),
-      o.client.onEventOf('evaluator', 'rating.expired', (data, e) => {
-        const w = o.windows.find((x) => x.evaluator === e.device);
-        o.say(`${data.caseId}: no rating at window ${w?.window ?? '?'} (expired)`);
+      options.client.onEventOf('evaluator', 'rating.expired', (data, e) => {
+        const w = options.windows.find((x) => x.evaluator === e.device);
+        options.say(`${data.caseId}: no rating at window ${w?.window ?? '?'} (expired)`);
         if (w) this.free(w);
       }),
     );
@@ -85,7 +85,7 @@ export class HallDirector {
   stop(): void {
     this.stopped = true;
     for (const off of this.offs.splice(0)) off();
-    for (const h of this.pending) this.o.timers.clearTimeout(h);
+    for (const h of this.pending) this.options.timers.clearTimeout(h);
   }
 
   private free(w: DirectorWindow): void {
@@ -101,39 +101,39 @@ export class HallDirector {
 
   private callNext(): void {
     if (this.stopped) return;
-    for (const w of this.o.windows) {
+    for (const w of this.options.windows) {
       if (this.busy.has(w.window)) continue;
       const t = this.nextFor(w);
       if (!t) continue;
       this.waiting.splice(this.waiting.indexOf(t), 1);
       this.busy.set(w.window, t);
-      this.o.desk.called(t.number);
-      Object.assign(t, { window: w.window, calledAt: this.o.now(), waitingAfterCall: this.waiting.length });
-      this.o.say(`${t.number} called to window ${w.window}${t.priority ? ' (绿色通道)' : ''}, ${this.waiting.length} waiting`);
-      this.o.client
-        .command(this.o.caller, 'caller/call', { ticket: t.number, window: w.window, priority: t.priority }, { timeoutMs: 5_000 })
-        .then((ack) => this.o.say(`${t.number}: caller ${ack.ok ? `announces "${String(ack.data?.['text'])}"` : ack.error.message}`))
-        .catch((err: unknown) => this.o.say(`${t.number}: call not sent: ${(err as Error).message}`));
-      const served = this.o.timers.setTimeout(() => {
+      this.options.desk.called(t.number);
+      Object.assign(t, { window: w.window, calledAt: this.options.now(), waitingAfterCall: this.waiting.length });
+      this.options.say(`${t.number} called to window ${w.window}${t.priority ? ' (绿色通道)' : ''}, ${this.waiting.length} waiting`);
+      this.options.client
+        .command(this.options.caller, 'caller/call', { ticket: t.number, window: w.window, priority: t.priority }, { timeoutMs: 5_000 })
+        .then((ack) => this.options.say(`${t.number}: caller ${ack.ok ? `announces "${String(ack.data?.['text'])}"` : ack.error.message}`))
+        .catch((err: unknown) => this.options.say(`${t.number}: call not sent: ${(err as Error).message}`));
+      const served = this.options.timers.setTimeout(() => {
         this.pending.delete(served);
         this.requestRating(w, t);
-      }, this.o.serveMs);
+      }, this.options.serveMs);
       this.pending.add(served);
     }
   }
 
   private requestRating(w: DirectorWindow, t: StoryTicket): void {
     if (this.stopped) return;
-    t.ratingRequestedAt = this.o.now();
+    t.ratingRequestedAt = this.options.now();
     const caseId = `case-${t.number}-${t.ratingRequestedAt.toString(36)}`;
-    this.o.client
-      .command(w.evaluator, 'evaluator/request', { caseId, matterCode: t.category, matterName: t.matter, ticket: t.number, staffId: w.staff.number, window: w.staff.window, contentVersion: this.o.contentVersion })
+    this.options.client
+      .command(w.evaluator, 'evaluator/request', { caseId, matterCode: t.category, matterName: t.matter, ticket: t.number, staffId: w.staff.number, window: w.staff.window, contentVersion: this.options.contentVersion })
       .then((ack) => {
-        this.o.say(`${t.number} served at window ${w.window}; rating of ${t.matter} requested: ${ack.ok ? 'ok' : ack.error.message}`);
+        this.options.say(`${t.number} served at window ${w.window}; rating of ${t.matter} requested: ${ack.ok ? 'ok' : ack.error.message}`);
         if (!ack.ok) this.free(w);
       })
       .catch((err: unknown) => {
-        this.o.say(`${t.number}: rating request failed: ${(err as Error).message}`);
+        this.options.say(`${t.number}: rating request failed: ${(err as Error).message}`);
         this.free(w);
       });
   }

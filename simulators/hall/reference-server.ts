@@ -24,14 +24,14 @@ export class ReferenceServer {
   private beacon: NodeJS.Timeout | undefined;
   private readonly say: (line: string) => void;
 
-  constructor(private readonly o: ReferenceServerOptions) {
-    this.say = o.say ?? (() => undefined);
+  constructor(private readonly options: ReferenceServerOptions) {
+    this.say = options.say ?? (() => undefined);
     this.client = new HallClient({
-      url: o.url,
-      hall: o.hall,
-      clientId: `hall-server-${o.hall}`,
-      ...(o.signingKeyPem ? { signingKey: o.signingKeyPem } : {}),
-      ...(o.now ? { now: o.now } : {}),
+      url: options.url,
+      hall: options.hall,
+      clientId: `hall-server-${options.hall}`,
+      ...(options.signingKeyPem ? { signingKey: options.signingKeyPem } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
     this.client.onStatus(({ device, status }) => {
       this.devices.set(device, status);
@@ -41,7 +41,7 @@ export class ReferenceServer {
           : `${device}: offline (boot ${status.boot}, connection ${status.conn}${status.reason ? `, ${status.reason}` : ''})`,
       );
     });
-    this.desk = new TicketDesk(o.desk);
+    this.desk = new TicketDesk(options.desk);
     this.client.onRequest('ticket.take', async (device, data) => {
       const answer = await this.desk.take(device, data);
       this.say(`${device}: ticket.take ${String(data['category'])} → ${answer.number} (${answer.waiting} waiting)`);
@@ -62,7 +62,7 @@ export class ReferenceServer {
   async start(): Promise<void> {
     await this.client.connect();
     await this.client.publishTime();
-    this.beacon = setInterval(() => void this.client.publishTime().catch(() => undefined), this.o.timeBeaconMs ?? 10_000);
+    this.beacon = setInterval(() => void this.client.publishTime().catch(() => undefined), this.options.timeBeaconMs ?? 10_000);
     this.beacon.unref();
   }
 

@@ -45,7 +45,7 @@ export class TicketDesk {
   /** Set to answer nothing at all (the kiosk must time out and issue offline). */
   silent = false;
 
-  constructor(private readonly o: TicketDeskOptions = {}) {}
+  constructor(private readonly options: TicketDeskOptions = {}) {}
 
   /** A kiosk's ticket.voided: the number allocated for that takeId is void (by takeId, so a repeat changes nothing). */
   voidTake(device: string, takeId: string): void {
@@ -63,7 +63,7 @@ export class TicketDesk {
     const check = validate(IdentityScannedRequest, raw);
     if (!check.ok) throw new RequestFailure('BAD_REQUEST', `identity.scanned: ${check.errors.join('; ')}`);
     this.eIdScans.push({ device, qr: check.value.qr });
-    const ref = this.o.eIds?.[check.value.qr];
+    const ref = this.options.eIds?.[check.value.qr];
     return ref ? { verified: true, ref } : { verified: false, reason: 'not a valid e-ID' };
   }
 
@@ -72,21 +72,21 @@ export class TicketDesk {
     if (!check.ok) throw new RequestFailure('BAD_REQUEST', `ticket.take: ${check.errors.join('; ')}`);
     const req = check.value;
     if (this.silent) return new Promise(() => undefined);
-    if (this.o.delayMs) await new Promise((r) => setTimeout(r, this.o.delayMs));
+    if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
     const seen = this.byTake.get(req.takeId);
     if (seen) return seen;
     let category = req.category;
     if (req.appointment !== undefined) {
-      const booked = this.o.appointments?.[req.appointment];
+      const booked = this.options.appointments?.[req.appointment];
       if (!booked) throw new RequestFailure('BUSY', `no appointment ${req.appointment}`, { reason: 'appointment-not-found' });
       category = booked;
     }
     if (this.paused.has(category)) throw new RequestFailure('BUSY', `${category} is paused`, { reason: 'paused' });
     const n = (this.counters.get(category) ?? 0) + 1;
-    const quota = this.o.quota?.[category];
+    const quota = this.options.quota?.[category];
     if (quota !== undefined && n > quota) throw new RequestFailure('BUSY', `${category}: all ${quota} numbers of today are taken`, { reason: 'exhausted' });
     this.counters.set(category, n);
-    const number = `${this.o.prefixes?.[category] ?? 'Z'}${String(n).padStart(3, '0')}`;
+    const number = `${this.options.prefixes?.[category] ?? 'Z'}${String(n).padStart(3, '0')}`;
     // Waiting ahead of the new ticket: its category's numbers not yet called (nor voided).
     const waiting = this.issued.filter((t) => t.category === category && !this.calledNumbers.has(t.number) && !this.voided.includes(t.number)).length;
     this.issued.push({ device, takeId: req.takeId, number, category, priority: req.priority, ...(req.identity ? { identity: req.identity } : {}), ...(req.phone ? { phone: req.phone } : {}) });
@@ -94,7 +94,7 @@ export class TicketDesk {
       number,
       waiting,
       ...(category !== req.category ? { category } : {}),
-      ...(this.o.qrUrl ? { qrUrl: this.o.qrUrl.replace('{number}', number).replace('{device}', device) } : {}),
+      ...(this.options.qrUrl ? { qrUrl: this.options.qrUrl.replace('{number}', number).replace('{device}', device) } : {}),
     };
     this.byTake.set(req.takeId, response);
     return response;

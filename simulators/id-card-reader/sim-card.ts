@@ -3,28 +3,21 @@
 // photo. Written from docs/hardware.md, apart from the driver's parser. Every card here is
 // made up; DEFAULT_SIM_CARD's number is the worked example of GB 11643-1999.
 import { createHash } from 'node:crypto';
+import type { IdCardFields } from '../../drivers/hal/id-card.js';
 
-export interface SimCardFields {
-  name: string;
-  /** GB/T 2261.1: '1' male, '2' female, '0' unknown, '9' not stated. */
-  sex: string;
-  /** GB 3304, two digits. */
-  nation: string;
-  /** YYYYMMDD. */
-  birthDate: string;
-  address: string;
-  /** 18 characters; not checked here, so a test can put a misread on the card. */
-  number: string;
-  issuer: string;
-  validFrom: string;
-  /** YYYYMMDD or 长期. */
-  validUntil: string;
-}
+/**
+ * A card's fields as the card stores them, keyed like the HAL's IdCardFields (drivers/hal/id-card.ts)
+ * so the two cannot drift apart, but each the raw text of its field: `sex` the GB/T 2261.1 code
+ * ('1' male, '2' female, '0' unknown, '9' not stated), `nationCode` the two GB 3304 digits,
+ * dates YYYYMMDD, `validUntil` YYYYMMDD or 长期, `number` 18 characters and not checked here,
+ * so a test can put a misread on the card. Decoding them is the driver's job, not the simulator's.
+ */
+export type SimCardFields = Record<keyof IdCardFields, string>;
 
 export const DEFAULT_SIM_CARD: SimCardFields = {
   name: '张三',
   sex: '1',
-  nation: '01',
+  nationCode: '01',
   birthDate: '19491231',
   address: '北京市西城区某某街道一号',
   number: '11010519491231002X',
@@ -37,7 +30,7 @@ export const DEFAULT_SIM_CARD: SimCardFields = {
 const WIDTHS: ReadonlyArray<[keyof SimCardFields, number]> = [
   ['name', 30],
   ['sex', 2],
-  ['nation', 4],
+  ['nationCode', 4],
   ['birthDate', 16],
   ['address', 70],
   ['number', 36],

@@ -28,14 +28,14 @@ export class SimRelayCabinet {
   private readonly jammed = new Set<number>();
   private readonly off: Array<() => void> = [];
 
-  constructor(private readonly o: SimRelayCabinetOptions) {
-    this.locks = o.locks.length;
-    this.doors = o.locks.map(() => false);
-    this.items = o.locks.map(() => false);
-    o.locks.forEach(({ relay }, i) => {
+  constructor(private readonly options: SimRelayCabinetOptions) {
+    this.locks = options.locks.length;
+    this.doors = options.locks.map(() => false);
+    this.items = options.locks.map(() => false);
+    options.locks.forEach(({ relay }, i) => {
       let energised = false;
       this.off.push(
-        o.lines.onRelay(relay, (on) => {
+        options.lines.onRelay(relay, (on) => {
           if (on && !energised) this.pulse(i + 1);
           energised = on;
         }),
@@ -85,11 +85,11 @@ export class SimRelayCabinet {
   }
 
   private show(lock: number, initial = false): void {
-    const sensor = this.o.locks[lock - 1]?.sensor;
+    const sensor = this.options.locks[lock - 1]?.sensor;
     if (sensor === undefined) return;
     const open = this.doors[lock - 1] ?? false;
-    const closedLevel: Level = this.o.sensorOpenLevel === 1 ? 0 : 1;
-    this.o.lines.setSwitch(sensor, open ? this.o.sensorOpenLevel : closedLevel, initial);
+    const closedLevel: Level = this.options.sensorOpenLevel === 1 ? 0 : 1;
+    this.options.lines.setSwitch(sensor, open ? this.options.sensorOpenLevel : closedLevel, initial);
   }
 
   private index(lock: number): number {

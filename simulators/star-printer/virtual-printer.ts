@@ -3,12 +3,12 @@
 // its tickets) and answers ESC ACK SOH / ENQ / EOT from injected faults. Command set: see
 // parser.ts and drivers/printer/star/README.md.
 //
-// The paper, the faults and the offline rule are the ESC/POS simulator's (paper-printer.ts):
+// The paper, the faults and the offline rule are the ESC/POS simulator's (virtual-printer-paper.ts):
 // while offline every non-real-time byte is dropped and counted, and the half-built line is
 // discarded when the fault starts, so a test can show nothing was printed. Status requests are
 // real-time and answered offline too (unless `noReply`).
 import type { Align, FeedItem } from '../escpos-printer/model.js';
-import { ModalPrinter, QR_LEVELS, type OwnCommand } from '../escpos-printer/modal-printer.js';
+import { ModalPrinter, QR_LEVELS, type OwnCommand } from '../escpos-printer/virtual-printer-modes.js';
 import { StarLineParser, type StarCommand } from './parser.js';
 import { asbReply, enqReply, eotReply } from './status-replies.js';
 

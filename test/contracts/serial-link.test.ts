@@ -5,7 +5,7 @@ import t from 'tap';
 import { SerialPortMock } from 'serialport';
 import { openSerialLink } from './hal-imports.js';
 import { VirtualSerialBus, echoDevice } from '../../simulators/serial/virtual-serial-bus.js';
-import { createMemoryLinkPair } from '../../simulators/escpos-printer/memory-link.js';
+import { createMemoryLinkPair } from '../../simulators/escpos-printer/sim-serial-cable.js';
 import { serialLinkContract } from './serial-link.js';
 import { hardwarePart } from './hardware-part.js';
 

@@ -6,7 +6,7 @@ import type { Test } from 'tap';
 import sinon from 'sinon';
 import { HalError, PrinterNotReadyError, TemplateError, validateTemplate, type PrinterStatus, type SerialLink, type TicketFields, type TicketPrinter, type TicketTemplate } from './hal-imports.js';
 import type { PrinterFaults, QrItem, TextItem } from '../../simulators/escpos-printer/index.js';
-import type { VirtualPaperPrinter } from '../../simulators/escpos-printer/paper-printer.js';
+import type { VirtualPaperPrinter } from '../../simulators/escpos-printer/virtual-printer-paper.js';
 import { renderTicketText } from '../../simulators/escpos-printer/index.js';
 
 export const SAMPLE_FIELDS: TicketFields = {

@@ -7,7 +7,7 @@ import { ScanFramer } from '../../drivers/scanner/scan-framer.js';
 import { RECONNECT_INTERVAL_MS, SerialScanner, type SerialScannerOptions } from '../../drivers/scanner/serial-scanner.js';
 import { createSimHal } from '../../assembly/create-hal.js';
 import type { ScannerSuffix } from '../../assembly/io-schema.js';
-import { createMemoryLinkPair } from '../../simulators/escpos-printer/memory-link.js';
+import { createMemoryLinkPair } from '../../simulators/escpos-printer/sim-serial-cable.js';
 import { ManualClock } from '../../simulators/clock/manual-clock.js';
 import { VirtualScanner } from '../../simulators/scanner/virtual-scanner.js';
 import { VirtualSerialBus } from '../../simulators/serial/virtual-serial-bus.js';

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { globalTimers } from '../../drivers/clock/timers.js';
 import { startPageServer } from '../../firmware/pages/page-server.js';
 import { findPackageDir } from '../../firmware/pages/static-files.js';
-import { PUBLIC_DIR_IN_PACKAGE as KIOSK_DIR } from '../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
+import { PUBLIC_DIR_IN_PACKAGE as KIOSK_DIR } from '../../firmware/roles/ticket-printer/kiosk/kiosk-page-plugin.js';
 import { PUBLIC_DIR_IN_PACKAGE as EVALUATOR_DIR } from '../../firmware/roles/evaluator/page/evaluator-page.js';
 import { PUBLIC_DIR_IN_PACKAGE as LOCKER_DIR, type LockerView } from '../../firmware/roles/locker/page/locker-page.js';
 import { PUBLIC_DIR_IN_PACKAGE as CALLER_DIR, type CallerView } from '../../firmware/roles/caller/page/caller-page.js';

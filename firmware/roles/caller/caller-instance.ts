@@ -1,4 +1,4 @@
-// The running caller: its commands around one CallerBoard (what is shown), the panels that
+// The running caller: its commands around one CallerDisplayModel (what is shown), the panels that
 // paint it, the announcement queue and the keypad. A new config restarts panels, keypad and
 // voice pack; the board (current call, notice, mode) carries over.
 import { callerContract, type Announced, type CallerContract } from '../../../protocol/caller.js';
@@ -6,7 +6,7 @@ import { DeviceError } from '../../link/device-error.js';
 import { roleCommands, type RoleContext, type RoleInstance } from '../role-module.js';
 import { announcementText } from './announcement-text.js';
 import { Announcer, type AnnouncementJob } from './announcer.js';
-import { CallerBoard } from './caller-board.js';
+import { CallerDisplayModel } from './caller-display-model.js';
 import { manualTests, panelsSelfTest, speakerSelfTest } from './caller-diagnostics.js';
 import { CallerKeypad } from './caller-keypad.js';
 import { CallerPanels } from './caller-panels.js';
@@ -30,7 +30,7 @@ interface Front {
 
 export interface CallerInternals {
   announcer: Announcer;
-  board: CallerBoard;
+  board: CallerDisplayModel;
   front(): Front;
 }
 
@@ -53,7 +53,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
   const store = new CallerStore(ctx.store);
   const settings = await store.load({ mode: initial.silent ? 'silent' : 'voice', current: null, history: [], notice: null, paused: false, brightness: null });
   let config = initial;
-  const board = new CallerBoard(settings, ctx.clock, ctx.timers, config.lastN);
+  const board = new CallerDisplayModel(settings, ctx.clock, ctx.timers, config.lastN);
   // The page's view revision: counted before anyone else hears of a change.
   let rev = 0;
   board.onChange(() => (rev += 1));

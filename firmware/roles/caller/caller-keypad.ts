@@ -3,7 +3,7 @@
 // acknowledges it for a moment ("下一位"); what follows (a call) is the server's decision.
 import { CALLER_KEYS, type CallerContract, type CallerKey } from '../../../protocol/caller.js';
 import type { RoleContext } from '../role-module.js';
-import type { CallerBoard } from './caller-board.js';
+import type { CallerDisplayModel } from './caller-display-model.js';
 import type { CallerConfig } from './config.js';
 
 export const KEY_LABELS: Record<CallerConfig['lang'], Record<CallerKey, string>> = {
@@ -18,7 +18,7 @@ export class CallerKeypad {
   constructor(
     private readonly ctx: RoleContext<CallerContract>,
     private readonly config: CallerConfig,
-    private readonly board: CallerBoard,
+    private readonly board: CallerDisplayModel,
   ) {}
 
   start(): void {

@@ -7,7 +7,7 @@ import type { IntervalHandle } from '../../../drivers/clock/timers.js';
 import type { LedMatrix, LedMatrixHealth, PanelPainter, PanelState } from '../../../drivers/hal/types.js';
 import type { CallerContract } from '../../../protocol/caller.js';
 import type { RoleContext } from '../role-module.js';
-import type { CallerBoard } from './caller-board.js';
+import type { CallerDisplayModel } from './caller-display-model.js';
 import type { CallerConfig } from './config.js';
 import { hallClock } from '../hall-time.js';
 
@@ -61,7 +61,7 @@ export class CallerPanels {
   constructor(
     private readonly ctx: RoleContext<CallerContract>,
     private config: CallerConfig,
-    private readonly board: CallerBoard,
+    private readonly board: CallerDisplayModel,
     /** A panel went down or came back (the retained state shows it). */
     private readonly onStatus: () => void = () => undefined,
   ) {}

@@ -1,7 +1,7 @@
 // The running locker: its commands around one Cabinet, the pickup desk (codes, drop-off), the
 // overdue timers, the touch page and the scanner, and its self-tests.
 import { lockerContract, type LockerContract, type OpenCommand } from '../../../protocol/locker.js';
-import { CommandError } from '../../link/command-types.js';
+import { DeviceError } from '../../link/device-error.js';
 import { roleCommands, type RoleCommandContext, type RoleContext, type RoleInstance } from '../role-module.js';
 import { Cabinet, type UnlockOutcome } from './cabinet.js';
 import type { LockerConfig } from './config.js';
@@ -17,9 +17,9 @@ import { depositIdentityProblem, depositIdentityStatement } from './identity-dep
 /** The dispatcher's deadline for `open`: longer than any openConfirmMs (30 s max) plus the bus. */
 const OPEN_TIMEOUT_MS = 40_000;
 
-function failure(out: Exclude<UnlockOutcome, { ok: true }>): CommandError {
+function failure(out: Exclude<UnlockOutcome, { ok: true }>): DeviceError {
   const code = out.code === 'RATE_LIMITED' || out.code === 'BUSY' ? 'BUSY' : 'HARDWARE';
-  return new CommandError(code, out.message, { reason: out.code.toLowerCase() });
+  return new DeviceError(code, out.message, { reason: out.code.toLowerCase() });
 }
 
 export async function startLocker(ctx: RoleContext<LockerContract>, initial: LockerConfig): Promise<RoleInstance<LockerConfig, LockerContract>> {
@@ -43,13 +43,13 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
 
   const doorOf = (door: number) => {
     const d = cabinet.door(door);
-    if (!d) throw new CommandError('NOT_FOUND', `no door ${door} in this cabinet (doors: ${[...cabinet.doors.keys()].join(', ')})`);
+    if (!d) throw new DeviceError('NOT_FOUND', `no door ${door} in this cabinet (doors: ${[...cabinet.doors.keys()].join(', ')})`);
     return d;
   };
 
   /** A door number means one cabinet's door: sent hall-wide it would open that door in every cabinet. */
   const oneCabinet = (cmd: RoleCommandContext<LockerContract>) => {
-    if (cmd.hallWide) throw new CommandError('BAD_REQUEST', `locker/${cmd.name} names a door and must be sent to one cabinet, not hall-wide`);
+    if (cmd.hallWide) throw new DeviceError('BAD_REQUEST', `locker/${cmd.name} names a door and must be sent to one cabinet, not hall-wide`);
   };
 
   const open = async (data: OpenCommand, cmd: RoleCommandContext<LockerContract>) => {
@@ -58,7 +58,7 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
     if (data.depositId !== undefined) {
       const dep = await records.depositState(data.depositId);
       if (dep?.state !== 'active' || dep.door !== data.door)
-        throw new CommandError('NOT_FOUND', `deposit ${data.depositId} is not an active deposit in door ${data.door}${dep ? ` (it is ${dep.state} in door ${dep.door})` : ''}`);
+        throw new DeviceError('NOT_FOUND', `deposit ${data.depositId} is not an active deposit in door ${data.door}${dep ? ` (it is ${dep.state} in door ${dep.door})` : ''}`);
     }
     const out = await cabinet.unlock(d, { by: 'command', commandId: cmd.id, reason: data.reason, ...(data.depositId !== undefined ? { depositId: data.depositId } : {}) });
     if (!out.ok) throw failure(out);
@@ -91,17 +91,17 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
         run: async (data, cmd) => {
           oneCabinet(cmd);
           const d = doorOf(data.door);
-          if (data.codeHash.length !== data.scrypt.keylen * 2) throw new CommandError('BAD_REQUEST', `codeHash has ${data.codeHash.length / 2} bytes, scrypt.keylen says ${data.scrypt.keylen}`);
+          if (data.codeHash.length !== data.scrypt.keylen * 2) throw new DeviceError('BAD_REQUEST', `codeHash has ${data.codeHash.length / 2} bytes, scrypt.keylen says ${data.scrypt.keylen}`);
           // Before the door and id checks: those and the record below then run with no await between them and a concurrent deposit.
           const unusable = await scryptProblem(data.scrypt, cabinet.config.scryptBudgetMs);
-          if (unusable !== undefined) throw new CommandError('BAD_REQUEST', unusable);
+          if (unusable !== undefined) throw new DeviceError('BAD_REQUEST', unusable);
           // A card is checked like a code: its scrypt parameters are judged the same way.
           const identityProblem = data.identity && (data.kind !== 'certificate' ? 'identity: only a certificate deposit is bound to a citizen' : (depositIdentityProblem(data.identity, MAX_SCRYPT_BYTES) ?? (await scryptProblem(data.identity.scrypt, cabinet.config.scryptBudgetMs))));
-          if (identityProblem) throw new CommandError('BAD_REQUEST', identityProblem);
+          if (identityProblem) throw new DeviceError('BAD_REQUEST', identityProblem);
           const known = await records.depositState(data.depositId);
-          if (known) throw new CommandError('BAD_REQUEST', `deposit ${data.depositId} already exists (${known.state}, door ${known.door})`);
-          if (d.depositId !== undefined) throw new CommandError('BUSY', `door ${d.door} already holds deposit ${d.depositId}`);
-          if (d.dropOff !== undefined) throw new CommandError('BUSY', `door ${d.door} is open for a drop-off`);
+          if (known) throw new DeviceError('BAD_REQUEST', `deposit ${data.depositId} already exists (${known.state}, door ${known.door})`);
+          if (d.depositId !== undefined) throw new DeviceError('BUSY', `door ${d.door} already holds deposit ${d.depositId}`);
+          if (d.dropOff !== undefined) throw new DeviceError('BUSY', `door ${d.door} is open for a drop-off`);
           if (data.identity) cmd.record(depositIdentityStatement(data.depositId, data.identity));
           cmd.record(
             records.depositStatement(
@@ -121,7 +121,7 @@ export async function startLocker(ctx: RoleContext<LockerContract>, initial: Loc
         effect: 'state',
         run: async (data, cmd) => {
           const dep = await records.depositState(data.depositId);
-          if (dep?.state !== 'active') throw new CommandError('NOT_FOUND', `deposit ${data.depositId} is not active${dep ? ` (${dep.state})` : ''}`);
+          if (dep?.state !== 'active') throw new DeviceError('NOT_FOUND', `deposit ${data.depositId} is not active${dep ? ` (${dep.state})` : ''}`);
           cmd.record(records.endStatement(data.depositId, 'revoked'));
           cmd.record(records.auditStatement({ who: 'server', what: 'revoked', door: dep.door, commandId: cmd.id, detail: { depositId: data.depositId } }));
           const d = cabinet.door(dep.door);

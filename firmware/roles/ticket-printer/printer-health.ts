@@ -36,7 +36,7 @@ export class PrinterHealth {
   private printer: TicketPrinter | undefined;
   private stopped = false;
 
-  constructor(private readonly o: PrinterHealthOptions) {}
+  constructor(private readonly options: PrinterHealthOptions) {}
 
   get state(): PrinterHealthState {
     return this.current;
@@ -52,18 +52,18 @@ export class PrinterHealth {
 
   async start(): Promise<void> {
     await this.check();
-    this.timer = this.o.timers.setInterval(() => void this.check().catch(() => undefined), this.o.pollMs);
+    this.timer = this.options.timers.setInterval(() => void this.check().catch(() => undefined), this.options.pollMs);
     this.timer.unref();
   }
 
   stop(): void {
     this.stopped = true;
-    this.o.timers.clearInterval(this.timer);
+    this.options.timers.clearInterval(this.timer);
   }
 
   /** The printer, opened on first use (and again after it failed to open). */
   async open(): Promise<TicketPrinter> {
-    this.printer ??= await this.o.hal.printer(this.o.printerName);
+    this.printer ??= await this.options.hal.printer(this.options.printerName);
     return this.printer;
   }
 
@@ -82,7 +82,7 @@ export class PrinterHealth {
     let next: PrinterHealthState;
     try {
       const printer = await this.open().catch((err: unknown) => {
-        throw new Error(`cannot open printer "${this.o.printerName}": ${(err as Error).message}`);
+        throw new Error(`cannot open printer "${this.options.printerName}": ${(err as Error).message}`);
       });
       next = fromStatus(await printer.status());
     } catch (err) {
@@ -99,9 +99,9 @@ export class PrinterHealth {
     const cleared = before.faults.filter((f) => !next.faults.includes(f));
     if (before === UNKNOWN && next.faults.length === 0) return;
     if (added.length > 0 || cleared.length > 0 || before === UNKNOWN) {
-      if (added.length > 0) this.o.log.warn({ faults: next.faults, detail: next.detail }, 'printer fault');
-      else if (next.faults.length === 0) this.o.log.info({ cleared }, 'printer ok');
-      this.o.onFaultsChanged(next, added, cleared);
+      if (added.length > 0) this.options.log.warn({ faults: next.faults, detail: next.detail }, 'printer fault');
+      else if (next.faults.length === 0) this.options.log.info({ cleared }, 'printer ok');
+      this.options.onFaultsChanged(next, added, cleared);
     }
   }
 }

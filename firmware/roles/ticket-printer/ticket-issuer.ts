@@ -1,20 +1,22 @@
 // Issuing one ticket: check the category (paused, hours, quota) and the printer, ask the
 // server for the number, fall back to the kiosk's own offline range when the server is
-// unreachable or too slow, commit the number with its `ticket.issued` event, then print.
+// unreachable or too slow, commit the number with its `ticket.issued` event, then print
+// (ticket-printing.ts). What a refused take says: take-refusals.ts.
 // One take at a time: the printer is one device and numbers must come out in order.
 import { newId } from '../../../protocol/ids.js';
 import type { TakeIdentity, TicketIssued, TicketPrinterContract, TicketTakeResponse } from '../../../protocol/ticket-printer.js';
-import { PrinterNotReadyError, type TicketFields, type TicketPrinter } from '../../../drivers/hal/types.js';
-import { RequestError } from '../../link/device-link.js';
+import { DeviceError } from '../../link/device-error.js';
 import type { RoleContext } from '../role-module.js';
 import { isOpen, localMoment } from './business-day.js';
 import type { Category, TicketPrinterConfig } from './config.js';
-import type { IssuedTicket, TakeRefusal, TakeResult } from './kiosk/kiosk-types.js';
+import type { IssuedTicket, TakeResult } from './kiosk/kiosk-types.js';
 import type { PrinterHealth } from './printer-health.js';
 import type { LedgerTicket, TicketLedger } from './ticket-ledger.js';
 import type { NumberVoider } from './number-voider.js';
 import { storageFault } from '../../store/storage-fault.js';
 import { ticketQrUrl } from './ticket-qr.js';
+import { refusal, refusalReason } from './take-refusals.js';
+import { TicketPrinting } from './ticket-printing.js';
 
 export interface TakeRequest {
   category: string;
@@ -24,22 +26,6 @@ export interface TakeRequest {
   identity?: TakeIdentity;
   /** Mobile number for SMS reminders: sent to the server, never recorded. */
   phone?: string;
-}
-
-const REFUSALS: Record<TakeRefusal, { zh: string; en: string }> = {
-  'unknown-category': { zh: '没有这个业务类别', en: 'No such service category' },
-  paused: { zh: '该业务暂停服务，请咨询服务台', en: 'This service is paused, please ask at the information desk' },
-  closed: { zh: '该业务当前不在服务时间', en: 'This service is closed now' },
-  exhausted: { zh: '今日号已取完', en: 'All numbers for today have been taken' },
-  printer: { zh: '打印机故障，请到服务台取号', en: 'The printer is not working, please ask at the information desk' },
-  storage: { zh: '设备存储故障，暂停取号，请到服务台取号', en: 'This kiosk cannot record tickets now (storage full), please ask at the information desk' },
-  busy: { zh: '系统繁忙，请稍后再试', en: 'Busy, please try again' },
-  'appointment-not-found': { zh: '未找到该预约，请到服务台咨询', en: 'Appointment not found, please ask at the information desk' },
-  'no-priority': { zh: '该业务没有绿色通道', en: 'This service has no priority channel' },
-};
-
-export function refusal(reason: TakeRefusal, message = REFUSALS[reason]): TakeResult {
-  return { ok: false, reason, message };
 }
 
 export interface IssuerDeps {
@@ -58,14 +44,19 @@ export class TicketIssuer {
   private queue: Promise<unknown> = Promise.resolve();
   /** Last `waiting` the server told us per category, plus offline tickets since: the offline estimate. */
   private readonly waiting = new Map<string, number>();
-  private lastTicket: LedgerTicket | undefined;
+  private readonly printer: TicketPrinting;
+
+  constructor(private readonly d: IssuerDeps) {
+    this.printer = new TicketPrinting(d);
+  }
+
   /** Tickets on their way through the printer now (an update waits for them). */
-  private printingNow = 0;
-
-  constructor(private readonly d: IssuerDeps) {}
-
   get printing(): number {
-    return this.printingNow;
+    return this.printer.printing;
+  }
+
+  async lastPrinted(): Promise<LedgerTicket | undefined> {
+    return this.printer.lastPrinted();
   }
 
   /** Takes run one after another; each resolves with the ticket or why not. */
@@ -174,7 +165,7 @@ export class TicketIssuer {
       return refusal('busy');
     }
     this.d.ledger.committed(ticket, offlineCounter);
-    const printed = await this.print(ticket);
+    const printed = await this.printer.print(ticket);
     this.d.changed();
     if (!printed) return refusal('printer');
     return { ok: true, ticket: this.issued(ticket, served) };
@@ -195,16 +186,16 @@ export class TicketIssuer {
       };
       return { response: await ctx.link.request('ticket.take', data, config.takeTimeoutMs) };
     } catch (err) {
-      if (err instanceof RequestError && err.code === 'BAD_RESPONSE') {
+      if (err instanceof DeviceError && err.code === 'BAD_RESPONSE') {
         ctx.log.warn({ details: err.details }, 'server answered ticket.take with an invalid response; issuing offline');
         return {};
       }
-      if (err instanceof RequestError && (err.code === 'TIMEOUT' || err.code === 'OFFLINE')) {
+      if (err instanceof DeviceError && (err.code === 'TIMEOUT' || err.code === 'OFFLINE')) {
         ctx.log.warn({ takeId, reason: err.message }, 'server did not answer ticket.take; issuing offline');
         return {};
       }
-      const reason = err instanceof RequestError ? refusalReason(err.details) : undefined;
-      ctx.log.info({ takeId, code: (err as RequestError).code, reason }, 'server refused ticket.take');
+      const reason = err instanceof DeviceError ? refusalReason(err.details) : undefined;
+      ctx.log.info({ takeId, code: (err as DeviceError).code, reason }, 'server refused ticket.take');
       return { refused: reason ? refusal(reason) : refusal('busy', { zh: `无法取号：${(err as Error).message}`, en: `Cannot issue: ${(err as Error).message}` }) };
     }
   }
@@ -216,58 +207,11 @@ export class TicketIssuer {
     return known;
   }
 
-  /** Prints a ledger ticket; false (and `ticket.unprinted`) when the printer refused it. */
-  async print(ticket: LedgerTicket): Promise<boolean> {
-    const { ctx } = this.d;
-    let printer: TicketPrinter;
-    this.printingNow += 1;
-    try {
-      printer = await this.d.health.open();
-      await printer.print({ fields: this.fields(ticket), ...(this.d.config.template ? { template: this.d.config.template } : {}) });
-    } catch (err) {
-      const message = (err as Error).message;
-      this.d.health.noteFailure(err instanceof PrinterNotReadyError ? err.status : undefined, message);
-      ctx.log.error({ number: ticket.number, err: message }, 'ticket issued but not printed');
-      await ctx.link
-        .emit('ticket.unprinted', { ticketId: ticket.ticketId, number: ticket.number, reason: message }, { statements: [this.d.ledger.markPrinted(ticket.ticketId, -1)] })
-        .catch((e: unknown) => ctx.log.error({ err: (e as Error).message }, 'could not record an unprinted ticket'));
-      return false;
-    } finally {
-      this.printingNow -= 1;
-    }
-    await ctx.store.commit([this.d.ledger.markPrinted(ticket.ticketId, 1)]).catch(() => undefined);
-    this.lastTicket = ticket;
-    ctx.log.info({ number: ticket.number, category: ticket.category, offline: ticket.offline }, 'ticket printed');
-    return true;
-  }
-
   /** Runs after the queue: re-issue (过时补号) or reprint, for the `print` command. */
   reprint(ticket: LedgerTicket): Promise<boolean> {
-    const run = this.queue.then(() => this.print(ticket));
+    const run = this.queue.then(() => this.printer.print(ticket));
     this.queue = run.catch(() => undefined);
     return run;
-  }
-
-  async lastPrinted(): Promise<LedgerTicket | undefined> {
-    return this.lastTicket ?? (await this.d.ledger.lastPrinted());
-  }
-
-  fields(t: LedgerTicket): TicketFields {
-    const category = this.d.config.categories.find((c) => c.id === t.category);
-    return {
-      number: t.number,
-      category: category?.name ?? t.category,
-      ...(category?.nameEn ? { categoryEn: category.nameEn } : {}),
-      waiting: t.waiting,
-      ...(t.window ? { window: t.window } : {}),
-      issuedAtMs: t.issuedAt,
-      timeZone: this.d.config.timeZone ?? this.d.ctx.timeZone,
-      ...(t.qrUrl ? { qrUrl: t.qrUrl } : {}),
-      offline: t.offline,
-      priority: t.priority,
-      hallName: this.d.config.hallName,
-      extra: { appointment: t.appointment ?? '' },
-    };
   }
 
   private issued(t: LedgerTicket, c: Category): IssuedTicket {
@@ -290,9 +234,4 @@ export function issuedEvent(t: LedgerTicket): TicketIssued {
     day: t.day,
     issuedAt: t.issuedAt,
   };
-}
-
-function refusalReason(details: unknown): TakeRefusal | undefined {
-  const reason = typeof details === 'object' && details !== null ? (details as { reason?: unknown }).reason : undefined;
-  return reason === 'exhausted' || reason === 'closed' || reason === 'paused' || reason === 'appointment-not-found' ? reason : undefined;
 }

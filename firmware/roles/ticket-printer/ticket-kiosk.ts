@@ -7,7 +7,7 @@ import type { RoleContext } from '../role-module.js';
 import type { TicketPrinterConfig } from './config.js';
 import { KioskModel } from './kiosk-model.js';
 import { KioskIdentity } from './kiosk-identity.js';
-import { startKioskServer, type KioskServer } from './kiosk/kiosk-server.js';
+import { startKioskServer, type KioskServer } from './kiosk/kiosk-page-plugin.js';
 import { PrinterHealth, type PrinterHealthState } from './printer-health.js';
 import { TicketIssuer } from './ticket-issuer.js';
 import type { TicketLedger } from './ticket-ledger.js';

@@ -2,7 +2,7 @@
 // TicketKiosk. Loaded only when a device has the role (ticket-printer-role.ts is the manifest).
 import { ticketPrinterContract, type TicketPrinterContract } from '../../../protocol/ticket-printer.js';
 import { newId } from '../../../protocol/ids.js';
-import { CommandError } from '../../link/command-types.js';
+import { DeviceError } from '../../link/device-error.js';
 import { roleCommands, type PartNames, type RoleContext, type RoleInstance } from '../role-module.js';
 import type { TicketPrinterConfig } from './config.js';
 import { TicketKiosk } from './ticket-kiosk.js';
@@ -28,7 +28,7 @@ export async function startTicketPrinter(
 
   const category = (id: string) => {
     const c = kiosk.config.categories.find((x) => x.id === id);
-    if (!c) throw new CommandError('NOT_FOUND', `no category "${id}" (have ${kiosk.config.categories.map((x) => x.id).join(', ')})`);
+    if (!c) throw new DeviceError('NOT_FOUND', `no category "${id}" (have ${kiosk.config.categories.map((x) => x.id).join(', ')})`);
     return c;
   };
 
@@ -42,7 +42,7 @@ export async function startTicketPrinter(
           let ticket: LedgerTicket;
           if (data.mode === 'reprint') {
             const last = await kiosk.issuer.lastPrinted();
-            if (!last) throw new CommandError('NOT_FOUND', 'this kiosk has printed no ticket to reprint');
+            if (!last) throw new DeviceError('NOT_FOUND', 'this kiosk has printed no ticket to reprint');
             ticket = last;
           } else {
             const c = category(data.category);
@@ -64,10 +64,10 @@ export async function startTicketPrinter(
             };
           }
           const health = await kiosk.health.check();
-          if (!health.ready) throw new CommandError('HARDWARE', `printer not ready: ${health.detail}`, { faults: health.faults });
+          if (!health.ready) throw new DeviceError('HARDWARE', `printer not ready: ${health.detail}`, { faults: health.faults });
           if (ticket.reissue && data.mode === 'reissue') await ctx.link.emit('ticket.issued', issuedEvent(ticket), { statements: [ledger.insertStatement(ticket)] });
           const printed = await kiosk.issuer.reprint(ticket);
-          if (!printed) throw new CommandError('HARDWARE', `printer refused the ticket: ${kiosk.health.state.detail}`, { faults: kiosk.health.state.faults });
+          if (!printed) throw new DeviceError('HARDWARE', `printer refused the ticket: ${kiosk.health.state.detail}`, { faults: kiosk.health.state.faults });
           return { number: ticket.number, mode: data.mode };
         },
       },
@@ -97,7 +97,7 @@ export async function startTicketPrinter(
         run: async () => {
           const printer = await kiosk.health.open();
           await printer.testPrint().catch((err: unknown) => {
-            throw new CommandError('HARDWARE', (err as Error).message);
+            throw new DeviceError('HARDWARE', (err as Error).message);
           });
           return { printed: true };
         },

@@ -5,7 +5,7 @@ import t from 'tap';
 import { Value } from '@sinclair/typebox/value';
 import { LockBoardConfigSchema, LockBoardsConfigSchema, resolveLockBoardSettings } from '../../../drivers/lock-board/config.js';
 import { lockBoardsOnLink } from '../../../drivers/lock-board/open-lock-boards.js';
-import { createMemoryLinkPair } from '../../../simulators/escpos-printer/memory-link.js';
+import { createMemoryLinkPair } from '../../../simulators/escpos-printer/sim-serial-cable.js';
 import { systemClock } from '../../../drivers/clock/system-clock.js';
 import { lockRig } from './rig.js';
 

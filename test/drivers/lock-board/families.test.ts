@@ -3,6 +3,9 @@
 // entry does not compile; this checks what the compiler cannot: both name the same families,
 // the io schema accepts exactly those (and "gpio"), and each entry is self-consistent.
 import t from 'tap';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Value } from '@sinclair/typebox/value';
 import { LOCK_BOARD_FAMILIES, SERIAL_LOCK_BOARD_PROTOCOLS } from '../../../drivers/lock-board/families.js';
 import { DEFAULT_BAUD_RATE_BY_PROTOCOL, LockBoardConfigSchema, lockBoardRangeProblems } from '../../../drivers/lock-board/config.js';
@@ -35,5 +38,22 @@ t.test("each family's example board fits its own limits, and one past them is na
     t.ok(family.baudRate > 0 && family.maxLocks >= locks && family.maxAddress >= address);
     if (family.maxLocks < 255) t.match(lockBoardRangeProblems('cab', { protocol, address, locks: family.maxLocks + 1 }), [/io\.lockBoards\.cab\.locks: a .* board has at most/]);
     if (family.maxAddress < 255) t.match(lockBoardRangeProblems('cab', { protocol, address: family.maxAddress + 1, locks }), [/io\.lockBoards\.cab\.address: a .* board id is 0-/]);
+  }
+});
+
+t.test('each family has its docs/hardware.md section and its README line', async (t) => {
+  const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+  const hardware = readFileSync(join(REPO, 'docs/hardware.md'), 'utf8').split(/\n(?=## )/);
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const lockBoardsLine = readme.slice(readme.indexOf('- **`lockBoards`**'), readme.indexOf('\n- ', readme.indexOf('- **`lockBoards`**')));
+  for (const protocol of SERIAL_LOCK_BOARD_PROTOCOLS) {
+    const codec = `drivers/lock-board/frame-${protocol}.ts`;
+    const sim = `simulators/lock-board/sim-${protocol}.ts`;
+    t.ok(existsSync(join(REPO, codec)) && existsSync(join(REPO, sim)), `${codec} and ${sim}`);
+    t.ok(
+      hardware.some((s) => s.startsWith('## Lock boards: ') && s.includes(`\`${codec}\``) && s.includes(`\`${sim}\``)),
+      `docs/hardware.md has a "## Lock boards: …" section naming ${codec} and ${sim}`,
+    );
+    t.ok(lockBoardsLine.includes(`\`${protocol}\``), `README's io.lockBoards bullet names \`${protocol}\``);
   }
 });

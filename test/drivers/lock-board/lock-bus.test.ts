@@ -7,7 +7,7 @@ import { create8a80Codec } from '../../../drivers/lock-board/frame-8a80.js';
 import type { Exchange } from '../../../drivers/lock-board/codec.js';
 import { globalTimers } from '../../../drivers/clock/timers.js';
 import { systemClock } from '../../../drivers/clock/system-clock.js';
-import { createMemoryLinkPair } from '../../../simulators/escpos-printer/memory-link.js';
+import { createMemoryLinkPair } from '../../../simulators/escpos-printer/sim-serial-cable.js';
 import { useFakeTime, settle, type Teardown } from '../fake-time.js';
 
 const codec = create8a80Codec({ address: 1, locks: 24, polarity: 'set-is-open', statusByteOrder: 'ch1-last' });

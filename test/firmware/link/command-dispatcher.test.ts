@@ -40,6 +40,13 @@ function rig(store: Store, time = fakeLinkTime()): Rig {
   return { dispatcher, acks, errors, time };
 }
 
+/** A store in `dir` (a fresh temp dir by default), closed when the test ends, and a dispatcher on it. */
+async function storeRig(t: { teardown(fn: () => unknown): void }, dir?: string): Promise<Rig & { store: Store }> {
+  const store = await Store.open(dir ?? (await tempDir(t)), { clock: systemClock });
+  t.teardown(() => store.close());
+  return { ...rig(store), store };
+}
+
 /** A promise the test opens when it wants; lets copies of one command really overlap. */
 function gate(): { wait: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -71,9 +78,8 @@ const incoming = { role: 'sys', name: 'work', hallWide: false, topic: TOPIC };
 
 for (const effect of ['none', 'records', 'state', 'hardware'] as const) {
   t.test(`a burst of copies of one id runs once (effect ${effect}); the copies get the first ack with dup:true`, async (t) => {
-    const store = await Store.open(await tempDir(t), { clock: systemClock });
-    t.teardown(() => store.close());
-    const r = rig(store);
+    const r = await storeRig(t);
+    const { store } = r;
     const hold = gate();
     const work = counted(effect, hold.wait);
     r.dispatcher.register('sys', 'work', work.spec);
@@ -108,9 +114,7 @@ t.test('a repeat after a restart answers the journaled ack, even past its expiry
   const now = r1.time.clock.now();
   await r1.dispatcher.handle(incoming, envelope('restart-1', now));
   await s1.close();
-  const s2 = await Store.open(dir, { clock: systemClock });
-  t.teardown(() => s2.close());
-  const r2 = rig(s2);
+  const r2 = await storeRig(t, dir);
   const w2 = counted('state');
   r2.dispatcher.register('sys', 'work', w2.spec);
   await r2.time.tick(60_000);
@@ -131,9 +135,7 @@ t.test('an id a previous boot left actuating answers INDETERMINATE and never run
   void r1.dispatcher.handle(incoming, envelope('door-1', now));
   await until(() => w1.runs() === 1);
   await s1.close(); // the power goes: no result is ever recorded
-  const s2 = await Store.open(dir, { clock: systemClock });
-  t.teardown(() => s2.close());
-  const r2 = rig(s2);
+  const r2 = await storeRig(t, dir);
   const w2 = counted('hardware');
   r2.dispatcher.register('sys', 'work', w2.spec);
   const recovered = (await r2.dispatcher.recoverUnfinished()).map((j) => JSON.parse(j) as Ack);
@@ -144,9 +146,7 @@ t.test('an id a previous boot left actuating answers INDETERMINATE and never run
 });
 
 t.test('a handler that never finishes is answered on fake time: TIMEOUT, or INDETERMINATE for hardware', async (t) => {
-  const store = await Store.open(await tempDir(t), { clock: systemClock });
-  t.teardown(() => store.close());
-  const r = rig(store);
+  const r = await storeRig(t);
   const never = gate();
   const work = counted('state', never.wait);
   const move = counted('hardware', never.wait);
@@ -166,9 +166,7 @@ t.test('a handler that never finishes is answered on fake time: TIMEOUT, or INDE
 });
 
 t.test('a refused copy does not speak for a later good copy of the same id', async (t) => {
-  const store = await Store.open(await tempDir(t), { clock: systemClock });
-  t.teardown(() => store.close());
-  const r = rig(store);
+  const r = await storeRig(t);
   const work = counted('state');
   r.dispatcher.register('sys', 'work', work.spec);
   const now = r.time.clock.now();
@@ -181,9 +179,7 @@ t.test('a refused copy does not speak for a later good copy of the same id', asy
 });
 
 t.test('a thrown DeviceError keeps its code; OFFLINE from a request goes out as INTERNAL', async (t) => {
-  const store = await Store.open(await tempDir(t), { clock: systemClock });
-  t.teardown(() => store.close());
-  const r = rig(store);
+  const r = await storeRig(t);
   const { DeviceError } = await import('../../../firmware/link/device-error.js');
   r.dispatcher.register('sys', 'work', {
     schema: Type.Object({}, { additionalProperties: true }),
@@ -203,9 +199,8 @@ t.test('a thrown DeviceError keeps its code; OFFLINE from a request goes out as 
 });
 
 t.test('an id journaled as started but never finished in this boot (its result could not be stored) never runs again', async (t) => {
-  const store = await Store.open(await tempDir(t), { clock: systemClock });
-  t.teardown(() => store.close());
-  const r = rig(store);
+  const r = await storeRig(t);
+  const { store } = r;
   const work = counted('hardware');
   r.dispatcher.register('sys', 'work', work.spec);
   await new CommandJournal(store).begin('half-1', 'sys', 'work', 'actuating');
@@ -221,9 +216,8 @@ t.test('an id journaled as started but never finished in this boot (its result c
 });
 
 t.test('expiry: a command past its exp is refused EXPIRED and never runs; at exp it still runs; without trusted time nothing runs', async (t) => {
-  const store = await Store.open(await tempDir(t), { clock: systemClock });
-  t.teardown(() => store.close());
-  const r = rig(store);
+  const r = await storeRig(t);
+  const { store } = r;
   const work = counted('state');
   r.dispatcher.register('sys', 'work', work.spec);
   const now = r.time.clock.now();

@@ -1,19 +1,15 @@
 // A whole caller in one process for the role tests: embedded broker, the reference server, and
 // a `caller` device on the sim board with a window panel (128x16), a hall panel (128x32) and a
 // five-key keypad on sim GPIO.
-import { join } from 'node:path';
-import { startAedesBroker } from '../../../simulators/hall/aedes-broker.js';
-import { ReferenceServer } from '../../../simulators/hall/reference-server.js';
-import { parseConfig } from '../../../firmware/config/load.js';
+import type { ReferenceServer } from '../../../simulators/hall/reference-server.js';
 import { Runtime } from '../../../firmware/runtime.js';
-import { silentLogger } from '../../../firmware/log.js';
 import { isSimHal, type SimHal } from '../../../simulators/hal/sim-hal.js';
 import type { DeviceEvent } from '../../../protocol/hall-client.js';
 import type { Hal } from '../../../drivers/hal/types.js';
 import type { Ack } from '../../../protocol/messages.js';
 import type { DeviceTime } from '../../../testkit/device-time.js';
-import { tempDir } from '../../../testkit/temp.js';
 import { waitFor } from '../../../testkit/wait.js';
+import { roleRuntimeOptions, startRoleHall } from '../../../testkit/role-hall.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -49,23 +45,14 @@ export async function callerFixture(
     board?: { id: string; hal: () => Promise<Hal> };
   } = {},
 ): Promise<CallerFixture> {
-  const dir = await tempDir(t, 'halld-caller-');
-  const broker = await startAedesBroker({ port: 0 });
-  t.teardown(() => broker.close());
-  const server = new ReferenceServer({ url: broker.url, hall: 'test-hall' });
-  await server.start();
-  t.teardown(() => server.stop());
+  const hall = await startRoleHall(t, { prefix: 'halld-caller-' });
+  const { server } = hall;
   let latest: Record<string, unknown> | undefined;
   server.client.onState((device, role, state) => {
     if (device === DEVICE && role === 'caller') latest = state.data;
   });
-  const dataDir = join(dir, 'data');
-  const config = parseConfig({
-    hall: 'test-hall',
-    device: DEVICE,
+  const config = hall.config(DEVICE, {
     board: options.board?.id ?? 'sim',
-    dataDir,
-    broker: { url: broker.url, reconnectMinMs: 100 },
     io: options.io ?? IO,
     roles: {
       sys: {},
@@ -78,10 +65,11 @@ export async function callerFixture(
       },
     },
   });
+  const { dataDir } = config;
   const fixture = { server, dataDir } as CallerFixture;
   const boot = async () => {
     const hal = options.board ? await options.board.hal() : undefined;
-    const runtime = await Runtime.start(config, { log: silentLogger(), ...(hal ? { hal } : {}), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
+    const runtime = await Runtime.start(config, roleRuntimeOptions({ ...(hal ? { hal } : {}), time: options.time }));
     fixture.runtime = runtime;
     if (isSimHal(runtime.hal)) fixture.hal = runtime.hal;
     else if (!options.board) throw new Error('expected the sim board');

@@ -1,11 +1,7 @@
 // A whole evaluator in one process for the role tests: embedded broker, the reference server,
 // and an `evaluator` device on the sim board with five level buttons and their LEDs.
-import { join } from 'node:path';
-import { startAedesBroker, type EmbeddedBroker } from '../../../simulators/hall/aedes-broker.js';
-import { ReferenceServer } from '../../../simulators/hall/reference-server.js';
-import { parseConfig } from '../../../firmware/config/load.js';
+import type { ReferenceServer } from '../../../simulators/hall/reference-server.js';
 import { Runtime } from '../../../firmware/runtime.js';
-import { silentLogger } from '../../../firmware/log.js';
 import { isSimHal, type SimHal } from '../../../simulators/hal/sim-hal.js';
 import type { Hal } from '../../../drivers/hal/types.js';
 import type { DeviceEvent } from '../../../protocol/hall-client.js';
@@ -13,8 +9,8 @@ import type { Ack } from '../../../protocol/messages.js';
 import type { RequestCommand, StaffCommand } from '../../../protocol/evaluator.js';
 import type { RateResult, EvaluatorView } from '../../../firmware/roles/evaluator/page/evaluator-view.js';
 import type { DeviceTime } from '../../../testkit/device-time.js';
-import { tempDir } from '../../../testkit/temp.js';
 import { startPageDevice } from '../../../testkit/page-device.js';
+import { roleRuntimeOptions, startRoleHall } from '../../../testkit/role-hall.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -90,20 +86,10 @@ export async function evaluatorFixture(
     board?: { id: string; io: Record<string, unknown>; hal: () => Promise<Hal> };
   } = {},
 ): Promise<EvaluatorFixture> {
-  const dir = await tempDir(t, 'halld-eval-');
-  let broker: EmbeddedBroker | undefined = await startAedesBroker({ port: 0 });
-  const port = broker.port;
-  const url = broker.url;
-  t.teardown(() => broker?.close());
-  const server = new ReferenceServer({ url, hall: 'test-hall' });
-  await server.start();
-  t.teardown(() => server.stop());
-  const config = parseConfig({
-    hall: 'test-hall',
-    device: DEVICE,
+  const hall = await startRoleHall(t, { prefix: 'halld-eval-' });
+  const { server } = hall;
+  const config = hall.config(DEVICE, {
     board: options.board?.id ?? 'sim',
-    dataDir: join(dir, 'data'),
-    broker: { url, reconnectMinMs: 100 },
     io: options.board?.io ?? { ...IO, ...options.io },
     roles: {
       sys: {},
@@ -122,7 +108,7 @@ export async function evaluatorFixture(
   const fixture = {} as EvaluatorFixture;
   const start = async () => {
     const hal = options.board ? await options.board.hal() : undefined;
-    return Runtime.start(config, { log: silentLogger(), ...(hal ? { hal } : {}), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
+    return Runtime.start(config, roleRuntimeOptions({ ...(hal ? { hal } : {}), time: options.time }));
   };
   const onReady = (runtime: Runtime, pageUrl: string) => {
     fixture.runtime = runtime;
@@ -132,13 +118,8 @@ export async function evaluatorFixture(
   };
   Object.assign(fixture, {
     server,
-    brokerDown: async () => {
-      await broker?.close();
-      broker = undefined;
-    },
-    brokerUp: async () => {
-      broker = await startAedesBroker({ port });
-    },
+    brokerDown: () => hall.brokerDown(),
+    brokerUp: async () => void (await hall.brokerUp()),
     command: (name: string, data: Record<string, unknown>) => server.client.commandUnchecked(DEVICE, `evaluator/${name}`, data),
     rate: async (caseId: string, level: number, items: string[] = []) => {
       const res = await fetch(new URL('api/rate', fixture.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ caseId, level, items }) });

@@ -2,12 +2,8 @@
 // the hall's signing key, and a `locker` device on the sim board whose 8a80 lock board is the
 // byte-level simulator on the virtual serial line (the real driver talks to it). Device time is
 // fake: `run()` moves it on in 1 ms steps while I/O settles, `tick()` jumps.
-import { join } from 'node:path';
-import { startAedesBroker, type EmbeddedBroker } from '../../../simulators/hall/aedes-broker.js';
-import { ReferenceServer } from '../../../simulators/hall/reference-server.js';
-import { parseConfig } from '../../../firmware/config/load.js';
+import type { ReferenceServer } from '../../../simulators/hall/reference-server.js';
 import { Runtime } from '../../../firmware/runtime.js';
-import { silentLogger } from '../../../firmware/log.js';
 import { isSimHal } from '../../../simulators/hal/sim-hal.js';
 import { generateSigningKeys, signEnvelope } from '../../../protocol/signing.js';
 import { topics } from '../../../protocol/topics.js';
@@ -17,8 +13,8 @@ import type { Ack } from '../../../protocol/messages.js';
 import type { VirtualLockBoard } from '../../../simulators/lock-board/virtual-lock-board.js';
 import type { VirtualLockBus } from '../../../simulators/lock-board/virtual-lock-bus.js';
 import { deviceTime, type DeviceTime } from '../../../testkit/device-time.js';
-import { tempDir } from '../../../testkit/temp.js';
 import { startPageDevice } from '../../../testkit/page-device.js';
+import { roleRuntimeOptions, startRoleHall } from '../../../testkit/role-hall.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -91,21 +87,11 @@ export const KERONG_IO = {
 };
 
 export async function lockerFixture(t: Teardown, options: { role?: Record<string, unknown>; io?: Record<string, unknown>; security?: Record<string, unknown> } = {}): Promise<LockerFixture> {
-  const dir = await tempDir(t, 'halld-locker-');
   const time = deviceTime(t);
   const keys = generateSigningKeys();
-  let broker: EmbeddedBroker | undefined = await startAedesBroker({ port: 0 });
-  const port = broker.port;
-  t.teardown(() => broker?.close());
-  const server = new ReferenceServer({ url: broker.url, hall: HALL, signingKeyPem: keys.privateKeyPem });
-  await server.start();
-  t.teardown(() => server.stop());
-  const config = parseConfig({
-    hall: HALL,
-    device: DEVICE,
-    board: 'sim',
-    dataDir: join(dir, 'data'),
-    broker: { url: broker.url, reconnectMinMs: 100 },
+  const hall = await startRoleHall(t, { prefix: 'halld-locker-', hall: HALL, server: { signingKeyPem: keys.privateKeyPem } });
+  const { server } = hall;
+  const config = hall.config(DEVICE, {
     // The link reconnects and resends on real time (the network side does not run on device
     // time): a short resend, so a test that runs device time far ahead does not outrun it.
     outbox: { resendMs: 200 },
@@ -133,7 +119,7 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
   };
 
   const fixture = { server, time, run } as LockerFixture;
-  const start = () => run(Runtime.start(config, { log: silentLogger(), timers: time.timers, clock: time.clock }));
+  const start = () => run(Runtime.start(config, roleRuntimeOptions({ time })));
   const device = await startPageDevice(t, {
     client: server.client,
     device: DEVICE,
@@ -167,12 +153,9 @@ export async function lockerFixture(t: Teardown, options: { role?: Record<string
     },
     publish: (name: string, payload: string) => server.client.publishRawCommand(DEVICE, `locker/${name}`, payload),
     acks: (id: string) => acks.filter((a) => a.device === DEVICE && a.ack.id === id).map((a) => a.ack),
-    brokerDown: async () => {
-      await broker?.close();
-      broker = undefined;
-    },
+    brokerDown: () => hall.brokerDown(),
     brokerUp: async () => {
-      broker = await startAedesBroker({ port });
+      const broker = await hall.brokerUp();
       // Both reconnect on real time and the device may win: events it publishes before the
       // server subscribes again reach nobody and come back with the link's resend (short here).
       // Returning only once the server listens again keeps that to the events of that moment.

@@ -1,20 +1,17 @@
 // A whole kiosk in one process for the role tests: embedded broker, the reference server
 // with its ticket desk, and a `ticket-printer` device on the sim board whose printer is the
 // byte-level ESC/POS simulator on a virtual serial port.
-import { join } from 'node:path';
-import { startAedesBroker, type EmbeddedBroker } from '../../../simulators/hall/aedes-broker.js';
-import { ReferenceServer } from '../../../simulators/hall/reference-server.js';
+import type { EmbeddedBroker } from '../../../simulators/hall/aedes-broker.js';
+import type { ReferenceServer } from '../../../simulators/hall/reference-server.js';
 import type { TicketDeskOptions } from '../../../simulators/hall/ticket-desk.js';
-import { parseConfig } from '../../../firmware/config/load.js';
 import { Runtime } from '../../../firmware/runtime.js';
-import { silentLogger } from '../../../firmware/log.js';
 import { isSimHal, type SimHal } from '../../../simulators/hal/sim-hal.js';
 import type { VirtualEscPosPrinter } from '../../../simulators/escpos-printer/index.js';
 import type { DeviceEvent } from '../../../protocol/hall-client.js';
 import type { TakeResult, KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
 import type { DeviceTime } from '../../../testkit/device-time.js';
-import { tempDir } from '../../../testkit/temp.js';
 import { startPageDevice } from '../../../testkit/page-device.js';
+import { roleRuntimeOptions, startRoleHall } from '../../../testkit/role-hall.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -60,18 +57,15 @@ export async function kioskFixture(
     io?: { serial?: Record<string, unknown>; idCardReaders?: Record<string, unknown> };
   } = {},
 ): Promise<KioskFixture> {
-  const dir = await tempDir(t, 'halld-kiosk-');
-  const broker = await startAedesBroker({ port: 0 });
-  t.teardown(() => broker.close());
-  const server = new ReferenceServer({ url: broker.url, hall: 'test-hall', desk: { prefixes: { social: 'A', tax: 'B', night: 'C' }, ...options.desk }, ...(options.timeBeaconMs !== undefined ? { timeBeaconMs: options.timeBeaconMs } : {}) });
-  await server.start();
-  t.teardown(() => server.stop());
-  const config = parseConfig({
-    hall: 'test-hall',
-    device: 'kiosk-1',
-    board: 'sim',
-    dataDir: options.dataDir ?? join(dir, 'data'),
-    broker: { url: broker.url, reconnectMinMs: 100 },
+  const hall = await startRoleHall(t, {
+    prefix: 'halld-kiosk-',
+    server: { desk: { prefixes: { social: 'A', tax: 'B', night: 'C' }, ...options.desk }, ...(options.timeBeaconMs !== undefined ? { timeBeaconMs: options.timeBeaconMs } : {}) },
+  });
+  const { server } = hall;
+  const broker = hall.broker();
+  if (!broker) throw new Error('the broker was just started');
+  const config = hall.config('kiosk-1', {
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     io: { ...IO, ...options.io, serial: { ...IO.serial, ...options.io?.serial } },
     roles: {
       sys: {},
@@ -96,7 +90,7 @@ export async function kioskFixture(
   });
 
   const fixture = {} as KioskFixture;
-  const start = () => Runtime.start(config, { log: silentLogger(), ...(options.time ? { timers: options.time.timers, clock: options.time.clock } : {}) });
+  const start = () => Runtime.start(config, roleRuntimeOptions({ time: options.time }));
   const onReady = (runtime: Runtime, pageUrl: string) => {
     if (!isSimHal(runtime.hal)) throw new Error('expected the sim board');
     fixture.runtime = runtime;

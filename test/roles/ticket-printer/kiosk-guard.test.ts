@@ -2,7 +2,7 @@
 // localhost:<port>, and only same-origin ones. A web page elsewhere (DNS rebinding, a sandboxed
 // iframe with Origin: null, a cross-site form or script) must not take a ticket or read the view.
 import t from 'tap';
-import { startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
+import { startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-page-plugin.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
 import { globalTimers } from '../../../drivers/clock/timers.js';
 import { raw, rawSocket, refusedStream } from '../../../testkit/page-http.js';

@@ -3,7 +3,7 @@
 // event stream is closed, and event streams are capped (the newest is refused with 503).
 // Time is driven by short configured limits, never by sleeping; no test asserts a duration.
 import t from 'tap';
-import { startKioskServer, type KioskServer, type KioskServerOptions } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
+import { startKioskServer, type KioskServer, type KioskServerOptions } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-page-plugin.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
 import { globalTimers } from '../../../drivers/clock/timers.js';
 import { openEvents, raw, rawSocket, refusedStream } from '../../../testkit/page-http.js';

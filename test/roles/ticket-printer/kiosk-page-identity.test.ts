@@ -5,7 +5,7 @@
 // page's visible text), contrast and sizes measured in the browser.
 import t from 'tap';
 import type { Browser } from 'playwright-core';
-import { startKioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
+import { startKioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-page-plugin.js';
 import type { KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
 import { globalTimers } from '../../../drivers/clock/timers.js';

@@ -5,7 +5,7 @@ import t from 'tap';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
+import { startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-page-plugin.js';
 import type { KioskView } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-types.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
 import { globalTimers } from '../../../drivers/clock/timers.js';

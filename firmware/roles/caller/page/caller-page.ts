@@ -1,5 +1,5 @@
 // The hall TV page: the hall layout (current call, last N calls, notice) as HTML for a Chromium
-// kiosk on the hall TV's HDMI, a plug-in of the shared page server fed by the same CallerBoard
+// kiosk on the hall TV's HDMI, a plug-in of the shared page server fed by the same CallerDisplayModel
 // as the LED panels.
 //
 //   GET /api/view     CallerView as JSON
@@ -10,7 +10,7 @@ import type { Logger } from '../../../log.js';
 import { PageServerError } from '../../../pages/page-errors.js';
 import { startPageServer, type PageServer } from '../../../pages/page-server.js';
 import { findPackageDir } from '../../../pages/static-files.js';
-import type { CallerBoard } from '../caller-board.js';
+import type { CallerDisplayModel } from '../caller-display-model.js';
 import type { CallRecord } from '../caller-store.js';
 
 export const PUBLIC_DIR_IN_PACKAGE = 'firmware/roles/caller/page/public';
@@ -51,13 +51,13 @@ export interface CallerViewContext {
   now: number;
 }
 
-export function callerView(board: CallerBoard, c: CallerViewContext): CallerView {
+export function callerView(board: CallerDisplayModel, c: CallerViewContext): CallerView {
   const v = board.view();
   const call = (r: CallRecord) => ({ ticket: r.ticket, window: r.window, priority: r.priority });
   return { rev: c.rev, lang: c.lang, window: c.window, current: v.current ? call(v.current) : null, last: v.history.map(call), next: v.next.map(call), notice: v.notice?.text ?? null, paused: v.paused, mode: v.mode, hallName: c.hallName, timeZone: c.timeZone, now: c.now };
 }
 
-export async function startCallerPage(options: { board: CallerBoard; view: () => CallerView; timers: Timers; host: string; port: number; log: Logger; publicDir?: string; screenToken?: string }): Promise<PageServer> {
+export async function startCallerPage(options: { board: CallerDisplayModel; view: () => CallerView; timers: Timers; host: string; port: number; log: Logger; publicDir?: string; screenToken?: string }): Promise<PageServer> {
   const publicDir = options.publicDir ?? findPackageDir(PUBLIC_DIR_IN_PACKAGE, fileURLToPath(import.meta.url));
   if (publicDir === null) throw new PageServerError('NO_PUBLIC_DIR', `caller page not found: no ${PUBLIC_DIR_IN_PACKAGE}/index.html in the halld package`);
   return startPageServer({

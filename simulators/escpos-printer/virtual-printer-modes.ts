@@ -2,9 +2,9 @@
 // (alignment, magnification, bold, underline, Chinese/multi-byte mode), the QR symbol being set
 // up, and the commands ESC/POS and Star Line Mode share with one meaning (text, LF, CR, bold,
 // underline, feed n lines, an unknown command). Real-time requests are answered while offline;
-// everything else is dropped while offline (paper-printer.ts) or applied.
+// everything else is dropped while offline (virtual-printer-paper.ts) or applied.
 import { SHARED_OPS, type SharedPrintCommand } from './command-stream.js';
-import { VirtualPaperPrinter, type LineStyle, type QrLevel } from './paper-printer.js';
+import { VirtualPaperPrinter, type LineStyle, type QrLevel } from './virtual-printer-paper.js';
 
 /** The command-set specific part of a command union. */
 export type OwnCommand<C> = Exclude<C, { op: SharedPrintCommand['op'] }>;

@@ -5,7 +5,7 @@ import t from 'tap';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findPublicDir, KioskServerError, MAX_BODY_BYTES, startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-server.js';
+import { findPublicDir, KioskServerError, MAX_BODY_BYTES, startKioskServer, type KioskServer } from '../../../firmware/roles/ticket-printer/kiosk/kiosk-page-plugin.js';
 import { FakeKioskBackend } from './fake-kiosk-backend.js';
 import { globalTimers } from '../../../drivers/clock/timers.js';
 import { waitFor } from '../../../testkit/wait.js';

@@ -9,7 +9,7 @@ import type { CallerMode } from '../../../protocol/caller.js';
 import type { TrustedClock } from '../../link/trusted-clock.js';
 import type { CallRecord, CallerSettings, NoticeRecord } from './caller-store.js';
 
-export interface BoardView {
+export interface DisplayView {
   current: (CallRecord & { sinceMs: number }) | null;
   history: CallRecord[];
   /** Calls waiting for their announcement, in the order they will be announced. */
@@ -21,11 +21,11 @@ export interface BoardView {
   feedback: string | null;
 }
 
-export class CallerBoard {
-  private current: BoardView['current'];
+export class CallerDisplayModel {
+  private current: DisplayView['current'];
   private history: CallRecord[];
   private next: CallRecord[] = [];
-  private notice: BoardView['notice'];
+  private notice: DisplayView['notice'];
   private paused: boolean;
   private mode: CallerMode;
   private feedback: string | null = null;
@@ -48,7 +48,7 @@ export class CallerBoard {
     if (settings.notice) this.setNotice(settings.notice);
   }
 
-  view(): BoardView {
+  view(): DisplayView {
     return { current: this.current, history: this.history, next: this.next, notice: this.notice, paused: this.paused, mode: this.mode, feedback: this.feedback };
   }
 

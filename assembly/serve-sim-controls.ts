@@ -2,7 +2,7 @@
 // presses the board's simulated buttons (simulators/hal/sim-control-socket.ts). Loaded only
 // when the board is simulated.
 import type { Hal } from '../drivers/hal/types.js';
-import { isSimHal } from '../simulators/hal/sim-controls.js';
+import { isSimHal } from '../simulators/hal/sim-board-controls.js';
 
 export interface SimControlHandle {
   readonly path: string;
@@ -10,7 +10,7 @@ export interface SimControlHandle {
 }
 
 /** Serves the inputs of whichever HAL `current` returns, while it is a sim board. */
-export async function startSimControl(dataDir: string, current: () => Hal | undefined): Promise<SimControlHandle> {
+export async function serveSimControls(dataDir: string, current: () => Hal | undefined): Promise<SimControlHandle> {
   const { startSimControlSocket } = await import('../simulators/hal/sim-control-socket.js');
   return startSimControlSocket(dataDir, () => {
     const hal = current();
