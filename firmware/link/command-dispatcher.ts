@@ -71,8 +71,8 @@ export class CommandDispatcher {
   private readonly arrived = new Map<string, { command: string; at: number }>();
   private readonly journal: CommandJournal;
 
-  constructor(private readonly o: DispatcherOptions) {
-    this.journal = new CommandJournal(o.store);
+  constructor(private readonly options: DispatcherOptions) {
+    this.journal = new CommandJournal(options.store);
   }
 
   register(role: string, name: string, spec: CommandSpec): void {
@@ -94,7 +94,7 @@ export class CommandDispatcher {
   }
 
   private get journalLimits(): JournalLimits {
-    return this.o.journal ?? DEFAULT_JOURNAL_LIMITS;
+    return this.options.journal ?? DEFAULT_JOURNAL_LIMITS;
   }
 
   /** Drops finished journal rows by age and count; failures are logged (the next prune retries). */
@@ -103,7 +103,7 @@ export class CommandDispatcher {
     try {
       await this.journal.prune(maxAgeMs, maxRows);
     } catch (err) {
-      this.o.logger.warn({ err: (err as Error).message }, 'journal prune failed');
+      this.options.logger.warn({ err: (err as Error).message }, 'journal prune failed');
     }
   }
 
@@ -127,28 +127,28 @@ export class CommandDispatcher {
     try {
       await this.dispatch(incoming, payload);
     } catch (err) {
-      this.o.logger.warn({ err: (err as Error).message, role: incoming.role, name: incoming.name }, 'command handling failed');
+      this.options.logger.warn({ err: (err as Error).message, role: incoming.role, name: incoming.name }, 'command handling failed');
     }
   }
 
   private async dispatch(incoming: IncomingCommand, payload: Buffer): Promise<void> {
     const { role, name } = incoming;
-    const parsed = parseJsonObject(payload, this.o.limits ?? DEFAULT_INPUT_LIMITS);
+    const parsed = parseJsonObject(payload, this.options.limits ?? DEFAULT_INPUT_LIMITS);
     if (!parsed.ok) {
       if (parsed.id !== undefined && ID_RE.test(parsed.id)) {
         this.reply(parsed.id, fail('BAD_REQUEST', parsed.error));
         return;
       }
-      this.o.protocolError({ topic: `cmd/${role}/${name}`, reason: parsed.error });
+      this.options.protocolError({ topic: `cmd/${role}/${name}`, reason: parsed.error });
       return;
     }
     const raw = parsed.value;
     const id = typeof raw['id'] === 'string' && ID_RE.test(raw['id']) ? raw['id'] : undefined;
     if (id === undefined) {
-      this.o.protocolError({ topic: `cmd/${role}/${name}`, reason: 'command has no readable id (1-64 of A-Z a-z 0-9 _ . : -)' });
+      this.options.protocolError({ topic: `cmd/${role}/${name}`, reason: 'command has no readable id (1-64 of A-Z a-z 0-9 _ . : -)' });
       return;
     }
-    this.arrived.set(id, { command: `${role}/${name}`, at: this.o.clock.monotonicMs() });
+    this.arrived.set(id, { command: `${role}/${name}`, at: this.options.clock.monotonicMs() });
     if (this.arrived.size > MAX_ARRIVALS_LOGGED) this.arrived.delete(this.arrived.keys().next().value as string);
     if (raw['v'] !== 1) {
       this.reply(id, fail('BAD_REQUEST', `unsupported protocol version ${JSON.stringify(raw['v'])}; this device speaks v 1`));
@@ -202,14 +202,14 @@ export class CommandDispatcher {
     const key = `${incoming.role}/${incoming.name}`;
     const spec = this.commands.get(key);
     if (!spec) return this.refuse(id, 'UNKNOWN_COMMAND', `this device has no command ${key}; it answers: ${this.list().join(', ')}`);
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     if (now === undefined) return this.refuse(id, 'EXPIRED', 'the device has no trusted time yet (no time beacon received) and cannot check the expiry; refused');
     if (now > envelope.exp) return this.refuse(id, 'EXPIRED', `command expired ${now - envelope.exp} ms ago (exp ${envelope.exp}, device time ${now})`);
-    if (spec.secure === true || this.o.extraSecure.has(key)) {
-      if (!this.o.serverPublicKey) return this.refuse(id, 'UNAUTHORIZED', `${key} needs a signature, and this device has no server public key configured`);
-      const signature = verifyForTopic(raw, this.o.serverPublicKey, incoming.topic);
+    if (spec.secure === true || this.options.extraSecure.has(key)) {
+      if (!this.options.serverPublicKey) return this.refuse(id, 'UNAUTHORIZED', `${key} needs a signature, and this device has no server public key configured`);
+      const signature = verifyForTopic(raw, this.options.serverPublicKey, incoming.topic);
       if (!signature.ok) return this.refuse(id, 'UNAUTHORIZED', `${key}: ${signature.reason}`);
-      const times = checkSecureTimes(envelope.ts, envelope.exp, now, this.o.security);
+      const times = checkSecureTimes(envelope.ts, envelope.exp, now, this.options.security);
       if (!times.ok) return this.refuse(id, 'UNAUTHORIZED', `${key}: ${times.reason}`);
     }
     const data = validate(spec.schema, envelope.data);
@@ -219,7 +219,7 @@ export class CommandDispatcher {
 
   private async execute(id: string, incoming: IncomingCommand, spec: CommandSpec, data: unknown): Promise<string> {
     const { role, name } = incoming;
-    const store = this.o.store;
+    const store = this.options.store;
     // `none` and `records` leave nothing outside the one commit below: no journal row first.
     if (spec.effect === 'state' || spec.effect === 'hardware') {
       try {
@@ -227,7 +227,7 @@ export class CommandDispatcher {
       } catch (err) {
         // Nothing ran. The answer lives in memory only (the disk refused it), so a repeat of
         // this id meanwhile gets the same answer with dup:true.
-        this.o.logger.warn({ id, err: (err as Error).message }, 'could not journal command; not run');
+        this.options.logger.warn({ id, err: (err as Error).message }, 'could not journal command; not run');
         const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, `${role}/${name} was not run`), id));
         this.recent.set(id, failed);
         this.answer(failed);
@@ -252,7 +252,7 @@ export class CommandDispatcher {
       const result = await Promise.race([
         spec.run(data as never, ctx),
         new Promise<never>((_, reject) => {
-          timer = this.o.timers.setTimeout(
+          timer = this.options.timers.setTimeout(
             () => reject(new DeviceError(spec.effect === 'hardware' ? 'INDETERMINATE' : 'TIMEOUT', `${role}/${name} did not finish within ${timeoutMs} ms`)),
             timeoutMs,
           );
@@ -265,11 +265,11 @@ export class CommandDispatcher {
       if (err instanceof DeviceError) {
         ack = { v: 1, id, ok: false, error: err.toErrorBody() };
       } else {
-        this.o.logger.warn({ role, name, err: (err as Error).stack ?? String(err) }, 'command handler threw');
+        this.options.logger.warn({ role, name, err: (err as Error).stack ?? String(err) }, 'command handler threw');
         ack = { v: 1, id, ok: false, error: { code: spec.effect === 'hardware' ? 'HARDWARE' : 'INTERNAL', message: (err as Error).message || String(err) } };
       }
     } finally {
-      this.o.timers.clearTimeout(timer);
+      this.options.timers.clearTimeout(timer);
     }
     this.executed += 1;
     const ackJson = JSON.stringify(ack);
@@ -283,13 +283,13 @@ export class CommandDispatcher {
     if (spec.effect === 'none') {
       // Nothing durable depends on a read-only command: answer at once, journal behind.
       this.answer(ackJson);
-      finish.catch((err: unknown) => this.o.logger.warn({ id, err: (err as Error).message }, 'journal write failed'));
+      finish.catch((err: unknown) => this.options.logger.warn({ id, err: (err as Error).message }, 'journal write failed'));
       return ackJson;
     }
     try {
       await finish;
     } catch (err) {
-      this.o.logger.warn({ id, err: (err as Error).message }, 'could not record command result');
+      this.options.logger.warn({ id, err: (err as Error).message }, 'could not record command result');
       const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, 'the result could not be stored'), id));
       this.recent.set(id, failed);
       this.answer(failed);
@@ -317,8 +317,8 @@ export class CommandDispatcher {
 
   /** Publishes an ack and logs it: the one place every answer passes. */
   private answer(ackJson: string): void {
-    this.o.publishAck(ackJson);
-    const log = this.o.logger;
+    this.options.publishAck(ackJson);
+    const log = this.options.logger;
     if (!log.isLevelEnabled('warn')) {
       this.arrived.clear();
       return;
@@ -327,7 +327,7 @@ export class CommandDispatcher {
     const arrived = this.arrived.get(ack.id);
     this.arrived.delete(ack.id);
     const code = ack.ok ? 'ok' : ack.error.code;
-    const ms = arrived ? Math.round(this.o.clock.monotonicMs() - arrived.at) : undefined;
+    const ms = arrived ? Math.round(this.options.clock.monotonicMs() - arrived.at) : undefined;
     const command = arrived?.command ?? 'command';
     log[ack.ok ? 'info' : 'warn'](
       { id: ack.id, cmd: command, code, ...(ms !== undefined ? { ms } : {}), ...(ack.dup === true ? { dup: true } : {}), ...(ack.ok ? {} : { reason: ack.error.message }) },

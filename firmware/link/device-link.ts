@@ -75,27 +75,27 @@ export class DeviceLink {
   private readonly configGate: ConfigGate;
   private readonly counters = { retainedIgnored: 0, unexpectedResponses: 0 };
 
-  constructor(private readonly o: DeviceLinkOptions) {
-    this.root = o.address;
-    this.configGate = new ConfigGate(o.store, o.serverPublicKey);
-    this.pending = new PendingRequests(o.timers);
-    const log = (msg: string, extra?: Record<string, unknown>) => o.log.warn(extra ?? {}, msg);
+  constructor(private readonly options: DeviceLinkOptions) {
+    this.root = options.address;
+    this.configGate = new ConfigGate(options.store, options.serverPublicKey);
+    this.pending = new PendingRequests(options.timers);
+    const log = (msg: string, extra?: Record<string, unknown>) => options.log.warn(extra ?? {}, msg);
     this.dispatcher = new CommandDispatcher({
-      store: o.store,
-      clock: o.clock,
-      timers: o.timers,
+      store: options.store,
+      clock: options.clock,
+      timers: options.timers,
       publishAck: (json) => this.publishQuiet(topics.ack(this.root), json),
       protocolError: (data) => void this.emit('sys', 'protocol.error', data, { durable: false }).catch(() => undefined),
-      serverPublicKey: o.serverPublicKey,
-      extraSecure: o.extraSecure,
-      security: o.security,
-      ...(o.inputLimits ? { limits: o.inputLimits } : {}),
-      ...(o.journalLimits ? { journal: o.journalLimits } : {}),
-      logger: o.log.child({ mod: 'cmd' }),
+      serverPublicKey: options.serverPublicKey,
+      extraSecure: options.extraSecure,
+      security: options.security,
+      ...(options.inputLimits ? { limits: options.inputLimits } : {}),
+      ...(options.journalLimits ? { journal: options.journalLimits } : {}),
+      logger: options.log.child({ mod: 'cmd' }),
     });
     // A full or read-only disk (and its end) shows in the retained status at once.
-    o.store.onHealthChange(() => this.republishBirth());
-    this.publisher = new OutboxPublisher(o.store, (event, prev, replay) => this.publishEvent(event, prev, replay), o.publisher, log, o.timers);
+    options.store.onHealthChange(() => this.republishBirth());
+    this.publisher = new OutboxPublisher(options.store, (event, prev, replay) => this.publishEvent(event, prev, replay), options.publisher, log, options.timers);
     const handlers: ConnectionHandlers = {
       willFor: (attempt) => ({ topic: topics.status(this.root), payload: JSON.stringify(this.offlineStatus(attempt, 'connection lost')) }),
       onConnect: (attempt) => this.onConnect(attempt),
@@ -103,7 +103,7 @@ export class DeviceLink {
       onMessage: (topic, payload, retained) => this.onMessage(topic, payload, retained),
       subscriptions: () => this.subscriptions(),
     };
-    this.connection = o.connect ? o.connect(handlers) : new MqttConnection(o.address.device, o.broker, handlers, log, o.timers, () => o.clock.bestGuess());
+    this.connection = options.connect ? options.connect(handlers) : new MqttConnection(options.address.device, options.broker, handlers, log, options.timers, () => options.clock.bestGuess());
   }
 
   get connected(): boolean {
@@ -132,14 +132,14 @@ export class DeviceLink {
 
   /** Durable before visible: the event is in SQLite (with `statements`) before anyone can see it. */
   emit(role: Role, name: string, data: Record<string, unknown>, options: { durable?: boolean; statements?: Statement[] } = {}): Promise<OutboxEvent> {
-    return this.o.store
+    return this.options.store
       .commit(options.statements ?? [], [{ role, name, data, durable: options.durable ?? true }])
       .then((events) => events[0] as OutboxEvent);
   }
 
   /** Publishes the role's retained state now (if connected) and on every reconnect. */
   setState(role: Role, data: Record<string, unknown>): void {
-    const entry = { ts: this.o.clock.bestGuess(), data };
+    const entry = { ts: this.options.clock.bestGuess(), data };
     this.states.set(role, entry);
     if (this.connected) this.publishQuiet(topics.state(this.root, role), JSON.stringify({ v: 1, ...entry }), true);
   }
@@ -149,7 +149,7 @@ export class DeviceLink {
     if (!this.connected) return Promise.reject(new DeviceError('OFFLINE', 'not connected to the broker'));
     const id = newId('r');
     const answered = this.pending.wait(id, name, timeoutMs);
-    const payload = JSON.stringify({ v: 1, id, ts: this.o.clock.bestGuess(), data });
+    const payload = JSON.stringify({ v: 1, id, ts: this.options.clock.bestGuess(), data });
     void this.connection.publish(topics.request(this.root, name), payload).catch((err: unknown) => {
       this.pending.fail(id, new DeviceError('OFFLINE', `request not sent: ${(err as Error).message}`, undefined, { cause: err }));
     });
@@ -184,19 +184,19 @@ export class DeviceLink {
     return {
       connected: this.connected,
       conn: this.conn,
-      outbox: this.o.store.outboxStats(),
+      outbox: this.options.store.outboxStats(),
       publisher: this.publisher.stats(),
       commands: this.dispatcher.stats(),
       pendingRequests: this.pending.size,
       ...this.counters,
-      clock: this.o.clock.describe(),
+      clock: this.options.clock.describe(),
     };
   }
 
   async stop(reason = 'stopped'): Promise<void> {
     this.publisher.stop();
     this.pending.failAll(new DeviceError('OFFLINE', 'device stopping'));
-    const offline: StatusOffline = { ...this.offlineStatus(this.conn || 1, reason), ts: this.o.clock.bestGuess() };
+    const offline: StatusOffline = { ...this.offlineStatus(this.conn || 1, reason), ts: this.options.clock.bestGuess() };
     await this.connection.stop({ topic: topics.status(this.root), payload: JSON.stringify(offline) });
   }
 
@@ -209,7 +209,7 @@ export class DeviceLink {
   private subscriptions(): string[] {
     const root = topics.status(this.root).replace(/\/status$/, '');
     const subs = [`${root}/cmd/+/+`, topics.response(this.root), topics.eventAck(this.root), topics.config(this.root), topics.time(this.root.hall)];
-    for (const role of this.o.roles) subs.push(`halld/v1/${this.root.hall}/all/cmd/${role}/+`);
+    for (const role of this.options.roles) subs.push(`halld/v1/${this.root.hall}/all/cmd/${role}/+`);
     return subs;
   }
 
@@ -217,19 +217,19 @@ export class DeviceLink {
     return {
       v: 1,
       online: true,
-      boot: this.o.store.boot,
+      boot: this.options.store.boot,
       conn: this.conn,
-      fw: this.o.fw,
-      roles: [...this.o.roles],
-      board: this.o.board,
-      configRev: this.o.configRev(),
-      ts: this.o.clock.bestGuess(),
-      store: storeStatus(this.o.store.health()),
+      fw: this.options.fw,
+      roles: [...this.options.roles],
+      board: this.options.board,
+      configRev: this.options.configRev(),
+      ts: this.options.clock.bestGuess(),
+      store: storeStatus(this.options.store.health()),
     };
   }
 
   private offlineStatus(conn: number, reason: string): StatusOffline {
-    return { v: 1, online: false, boot: this.o.store.boot, conn, reason };
+    return { v: 1, online: false, boot: this.options.store.boot, conn, reason };
   }
 
   private onConnect(attempt: number): void {
@@ -238,7 +238,7 @@ export class DeviceLink {
     for (const [role, entry] of this.states) this.publishQuiet(topics.state(this.root, role), JSON.stringify({ v: 1, ...entry }), true);
     for (const ack of this.recoveredAcks) this.publishQuiet(topics.ack(this.root), ack);
     this.recoveredAcks = [];
-    this.o.log.info({ conn: attempt, outbox: this.o.store.outboxStats().pending }, 'connected');
+    this.options.log.info({ conn: attempt, outbox: this.options.store.outboxStats().pending }, 'connected');
     this.publisher.onConnect();
     for (const l of this.connectListeners) l(true);
   }
@@ -246,7 +246,7 @@ export class DeviceLink {
   private onDisconnect(reason: string): void {
     this.publisher.onDisconnect();
     this.pending.failAll(new DeviceError('OFFLINE', `connection lost before the answer: ${reason}`));
-    this.o.log.warn({ reason }, 'disconnected');
+    this.options.log.warn({ reason }, 'disconnected');
     for (const l of this.connectListeners) l(false);
   }
 
@@ -256,7 +256,7 @@ export class DeviceLink {
     if (retained && NEVER_RETAINED.has(t.kind)) {
       // Someone published it retained: it would fire again on every reconnect. Not a command.
       this.counters.retainedIgnored += 1;
-      if (payload.length > 0) this.o.log.warn({ topic }, 'retained copy ignored');
+      if (payload.length > 0) this.options.log.warn({ topic }, 'retained copy ignored');
       return;
     }
     switch (t.kind) {
@@ -274,7 +274,7 @@ export class DeviceLink {
         return;
       case 'config':
         // One failing config must not wedge the queue for every later one.
-        this.configQueue = this.configQueue.then(() => this.onConfig(topic, payload)).catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'config handling failed'));
+        this.configQueue = this.configQueue.then(() => this.onConfig(topic, payload)).catch((err: unknown) => this.options.log.error({ err: (err as Error).message }, 'config handling failed'));
         return;
       case 'time':
         this.onTime(topic, payload);
@@ -285,36 +285,36 @@ export class DeviceLink {
   }
 
   private onResponse(payload: Buffer): void {
-    const msg = readMessage(ResponseMessage, payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
+    const msg = readMessage(ResponseMessage, payload, this.options.inputLimits ?? DEFAULT_INPUT_LIMITS);
     if (!msg.ok) return this.protocolError('res', msg.reasons.join('; '));
     // Late (after the timeout), a duplicate, or forged: only a waiting request takes an answer.
     if (!this.pending.answer(msg.value)) this.counters.unexpectedResponses += 1;
   }
 
   private onEventAck(payload: Buffer): void {
-    const msg = readMessage(EventAckMessage, payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
+    const msg = readMessage(EventAckMessage, payload, this.options.inputLimits ?? DEFAULT_INPUT_LIMITS);
     if (!msg.ok) return this.protocolError('evt-ack', msg.reasons.join('; '));
     void this.publisher
       .onAck(msg.value.upTo)
       .then((verdict) => {
         if (verdict.ok) return;
-        this.o.log.warn({ upTo: msg.value.upTo }, verdict.reason);
+        this.options.log.warn({ upTo: msg.value.upTo }, verdict.reason);
         this.protocolError('evt-ack', verdict.reason);
       })
-      .catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'evt-ack handling failed'));
+      .catch((err: unknown) => this.options.log.error({ err: (err as Error).message }, 'evt-ack handling failed'));
   }
 
   private async onConfig(topic: string, payload: Buffer): Promise<void> {
     if (payload.length === 0) return; // retained config cleared
-    const msg = readMessage(ConfigMessage, payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
+    const msg = readMessage(ConfigMessage, payload, this.options.inputLimits ?? DEFAULT_INPUT_LIMITS);
     if (!msg.ok) {
       await this.emit('sys', 'config.rejected', { rev: null, reasons: msg.reasons }).catch(() => undefined);
       return;
     }
     const { rev, data } = msg.value;
-    const appliedRev = this.o.configRev();
+    const appliedRev = this.options.configRev();
     const reject = async (reasons: string[]) => {
-      this.o.log.warn({ rev, appliedRev, reasons }, 'config rejected');
+      this.options.log.warn({ rev, appliedRev, reasons }, 'config rejected');
       await this.emit('sys', 'config.rejected', { rev, appliedRev, reasons });
     };
     const judged = this.configGate.judge(topic, msg.raw, rev, data, appliedRev);
@@ -324,7 +324,7 @@ export class DeviceLink {
       case 'reject':
         return reject(judged.reasons);
       case 'apply': {
-        const verdict = await this.o.applyConfig(rev, data);
+        const verdict = await this.options.applyConfig(rev, data);
         if (!verdict.ok) return reject(verdict.reasons);
         judged.commit();
         await this.emit('sys', 'config.applied', { rev }, { statements: [judged.applied] });
@@ -335,13 +335,13 @@ export class DeviceLink {
   }
 
   private onTime(topic: string, payload: Buffer): void {
-    const msg = readMessage(TimeBeacon, payload, this.o.inputLimits ?? DEFAULT_INPUT_LIMITS);
+    const msg = readMessage(TimeBeacon, payload, this.options.inputLimits ?? DEFAULT_INPUT_LIMITS);
     if (!msg.ok) return this.protocolError('time', `bad time beacon: ${msg.reasons.join('; ')}`);
-    if (this.o.serverPublicKey) {
-      const signature = verifyForTopic(msg.raw, this.o.serverPublicKey, topic);
+    if (this.options.serverPublicKey) {
+      const signature = verifyForTopic(msg.raw, this.options.serverPublicKey, topic);
       if (!signature.ok) return this.protocolError('time', `time beacon refused: ${signature.reason}`);
     }
-    this.o.clock.beacon(msg.value.ts);
+    this.options.clock.beacon(msg.value.ts);
   }
 
   private protocolError(topic: string, reason: string): void {
@@ -356,7 +356,7 @@ export class DeviceLink {
   }
 
   private publishQuiet(topic: string, payload: string, retain = false): void {
-    this.connection.publish(topic, payload, { retain }).catch((err: unknown) => this.o.log.debug({ topic, err: (err as Error).message }, 'publish failed'));
+    this.connection.publish(topic, payload, { retain }).catch((err: unknown) => this.options.log.debug({ topic, err: (err as Error).message }, 'publish failed'));
   }
 }
 
