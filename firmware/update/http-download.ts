@@ -73,6 +73,10 @@ async function oneAttempt(o: DownloadOptions): Promise<void> {
         pendingBytes += buf.length;
         if (pendingBytes >= FLUSH_BYTES) await flush();
       }
+    } catch (err) {
+      // A broken connection: keep what did arrive, so the next attempt's Range starts there.
+      if (!(err instanceof UpdateFailure)) await flush();
+      throw err;
     } finally {
       o.timers.clearTimeout(timer);
     }
