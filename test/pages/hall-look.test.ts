@@ -28,6 +28,7 @@ const EVALUATOR: EvaluatorView = {
   screen: 'rating',
   online: true,
   idleMs: 60_000,
+  thanksMs: 3000,
   pausedReason: null,
   staff: { name: '李晓梅', number: 'GZ-0107', window: '7号窗口', matters: ['社会保障卡申领'], guide: [] },
   case: { caseId: 'case-1', matterName: '社会保障卡申领', ticket: 'A023', staffId: 'GZ-0107', window: '7号窗口' },
