@@ -42,7 +42,7 @@ const EVALUATOR: EvaluatorView = {
     { level: 1, name: '非常不满意', nameEn: 'Very dissatisfied', needsItem: true, items: [{ id: 'attitude', name: '服务态度', nameEn: 'Attitude' }] },
   ],
 };
-const LOCKER: LockerView = { free: { S: 1, M: 2, L: 0, XL: 1 }, lockedOutUntil: null, lockoutLeftMs: null, offline: true, lastDropOff: null, openDropOff: null, keypad: null };
+const LOCKER: LockerView = { free: { S: 1, M: 2, L: 0, XL: 1 }, lockedOutUntil: null, lockoutLeftMs: null, offline: true, lastDropOff: null, openDropOff: null, keypad: null, pickup: null };
 const call = (ticket: string, window: string) => ({ ticket, window, priority: false });
 /** The caller's view as the TV page gets it. */
 const CALLER: CallerView = {
