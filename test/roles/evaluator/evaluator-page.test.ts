@@ -102,7 +102,13 @@ if (browser) {
     const stale = await e.view();
     t.equal(stale.screen, 'rating');
     const { page, tid, errors } = await openTouchPage(t, browser, { viewport: TEN_INCH });
-    await page.route('**/api/events', (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: `event: view\ndata: ${JSON.stringify(stale)}\n\n` }));
+    let served = false;
+    await page.route('**/api/events', (route) => {
+      // Its reconnects find no server: the page hears nothing after the stale view.
+      if (served) return route.abort();
+      served = true;
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', body: `event: view\ndata: ${JSON.stringify(stale)}\n\n` });
+    });
     await page.goto(e.url);
     await tid('screen-rating').waitFor();
     // Rated elsewhere (a second screen; the level buttons take the same path) with 满意 (4).
