@@ -44,12 +44,13 @@ const others = (...allowed) => OURS.filter((f) => !allowed.includes(f));
 const FIRMWARE_IMPORTS = [
   { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'release')), message: 'firmware/ never imports simulators/ (only the demo hall in firmware/hall/ does)' },
   { regex: '^(\\.\\./)+release/build/', message: 'release/build/ is the release builder of a checkout; a board never runs it' },
-  { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
+  { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+', 'os/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal), the clocks and the operating-system helpers (drivers/os), never a concrete driver: assembly/ wires drivers in' },
 ];
 
-// Driver-independent helpers a simulator may run: the HAL interfaces, the clocks, and the
+// Driver-independent helpers a simulator may run: the HAL interfaces, the clocks, the
+// operating-system helpers (drivers/os: a private unix socket), and the
 // GPIO debounce / line logic the real backends share (so the sim board debounces like a Pi).
-const SIMULATOR_DRIVER_HELPERS = ['hal/.+', 'clock/.+', 'gpio/gpio-backend', 'gpio/debounced-input', 'gpio/line-output'];
+const SIMULATOR_DRIVER_HELPERS = ['hal/.+', 'clock/.+', 'os/.+', 'gpio/gpio-backend', 'gpio/debounced-input', 'gpio/line-output'];
 // Time is injected (docs/architecture.md, "Layers"): firmware gets its Clock and Timers
 // from whoever constructs it, so tests drive time instead of sleeping. Only the entry point
 // (firmware/cli.ts) picks the real ones. Kept as its own block, last, so it merges cleanly.
@@ -120,7 +121,7 @@ export default tseslint.config(
   restrict(['firmware/**/*.ts'], [
     { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'simulators', 'release')), message: 'firmware/ imports protocol/, the HAL interfaces, boards/, assembly/ and release/ (installing a release)' },
     { regex: '^(\\.\\./)+release/build/', message: 'release/build/ is the release builder of a checkout; a board never runs it' },
-    { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal) and the clocks, never a concrete driver: assembly/ wires drivers in' },
+    { regex: driversExcept(['hal/[^/]+', 'clock/[^/]+', 'os/[^/]+']), message: 'firmware/ sees the HAL interfaces (drivers/hal), the clocks and the operating-system helpers (drivers/os), never a concrete driver: assembly/ wires drivers in' },
   ]),
   // The demo hall composes the runtime with simulators (firmware/hall/), so only the rest of
   // firmware/ is kept off simulators/. The entry points (the CLI and the demo hall) choose the

@@ -5,8 +5,8 @@
 // being handled, an interactive diag included, has no such limit), and at most maxConnections
 // are open (one more is answered BUSY at once): idle connections cannot pile up.
 import { createServer, type Server, type Socket } from 'node:net';
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import type { Timers } from '../../drivers/clock/timers.js';
+import { listenPrivate } from '../../drivers/os/private-socket.js';
 import { ControlError, MAX_REQUEST_BYTES, parseRequest, socketPath, type ControlPrompt, type ControlRequest, type ControlResponse } from './control-protocol.js';
 
 /** One connection as a handler sees it: lines to send before the answer, and whether the client is still there. */
@@ -37,14 +37,6 @@ export interface ControlServerOptions {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_CONNECTIONS = 16;
-
-function removeStale(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
 
 function answer(socket: Socket, response: ControlResponse): void {
   if (socket.writable) socket.end(`${JSON.stringify(response)}\n`);
@@ -108,7 +100,6 @@ const MAX_SOCKET_PATH_BYTES = 107;
 export async function startControlServer(o: ControlServerOptions): Promise<ControlServer> {
   const path = socketPath(o.dataDir);
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) throw new ControlError('PATH_TOO_LONG', `${path} is longer than a unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes); use a shorter dataDir`);
-  removeStale(path);
   const requestTimeoutMs = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const open = new Set<Socket>();
@@ -125,30 +116,5 @@ export async function startControlServer(o: ControlServerOptions): Promise<Contr
     serve(socket, o.handle, o.timers, requestTimeoutMs);
   });
   server.on('error', (err) => o.onError?.(err));
-  const previous = process.umask(0o177);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } finally {
-    process.umask(previous);
-  }
-  try {
-    chmodSync(path, 0o600); // the umask already did it; says so for file systems that ignore it
-  } catch (err) {
-    server.close();
-    throw err;
-  }
-  return {
-    path,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        removeStale(path);
-      }),
-  };
+  return listenPrivate(server, path);
 }

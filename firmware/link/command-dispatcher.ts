@@ -58,6 +58,12 @@ export interface IncomingCommand {
 /** How a claim ended: the ack every copy gets, or nothing (refused before it ran: judge each copy). */
 type ClaimResult = string | undefined;
 
+/** A command's place in the start order: wait for `previous`, call `started` once under way. */
+interface StartTurn {
+  readonly previous: Promise<void>;
+  readonly started: () => void;
+}
+
 export class CommandDispatcher {
   private readonly commands = new Map<string, CommandSpec>();
   /** Recent acks by id (bounded by count and bytes), so duplicates of fast commands need no disk read. */
@@ -70,6 +76,7 @@ export class CommandDispatcher {
   /** When each id arrived and what it asked for, until it is answered (for the answer's log line). */
   private readonly arrived = new Map<string, { command: string; at: number }>();
   private readonly journal: CommandJournal;
+  private lastStart: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DispatcherOptions) {
     this.journal = new CommandJournal(options.store);
@@ -177,18 +184,35 @@ export class CommandDispatcher {
     // Claim the id now, synchronously: every later copy waits for this one.
     let settle!: (result: ClaimResult) => void;
     this.claims.set(id, new Promise<ClaimResult>((resolve) => (settle = resolve)));
+    // And take a place in the start order, also synchronously (see StartTurn).
+    const turn = this.takeTurn();
     let result: ClaimResult;
     try {
-      result = await this.judgeAndRun(id, incoming, raw, envelope.value);
+      result = await this.judgeAndRun(id, incoming, raw, envelope.value, turn);
     } finally {
+      turn.started();
       this.claims.delete(id);
       settle(result);
     }
   }
 
+  /**
+   * Distinct commands start in the order they arrived: three calls sent at once are announced in
+   * that order. Their journal lookups run on their own connection and may answer in any order,
+   * so each command waits, after its lookup, until the one before it has started (its effect
+   * queued or its refusal sent); only the start is ordered, the commands still overlap.
+   */
+  private takeTurn(): StartTurn {
+    const previous = this.lastStart;
+    let started!: () => void;
+    this.lastStart = new Promise<void>((resolve) => (started = resolve));
+    return { previous, started };
+  }
+
   /** Runs the claimed command if nothing refuses it; returns its ack, or undefined when it was refused. */
-  private async judgeAndRun(id: string, incoming: IncomingCommand, raw: Record<string, unknown>, envelope: CommandMessage): Promise<ClaimResult> {
+  private async judgeAndRun(id: string, incoming: IncomingCommand, raw: Record<string, unknown>, envelope: CommandMessage, turn: StartTurn): Promise<ClaimResult> {
     const row = await this.journal.get(id);
+    await turn.previous;
     if (row?.ack) {
       this.answerDuplicate(id, row.ack);
       return row.ack;
@@ -214,16 +238,19 @@ export class CommandDispatcher {
     }
     const data = validate(spec.schema, envelope.data);
     if (!data.ok) return this.refuse(id, 'BAD_REQUEST', `bad data for ${key}: ${data.errors.join('; ')}`);
-    return this.execute(id, incoming, spec, data.value);
+    return this.execute(id, incoming, spec, data.value, turn);
   }
 
-  private async execute(id: string, incoming: IncomingCommand, spec: CommandSpec, data: unknown): Promise<string> {
+  private async execute(id: string, incoming: IncomingCommand, spec: CommandSpec, data: unknown, turn: StartTurn): Promise<string> {
     const { role, name } = incoming;
     const store = this.options.store;
     // `none` and `records` leave nothing outside the one commit below: no journal row first.
     if (spec.effect === 'state' || spec.effect === 'hardware') {
       try {
-        await this.journal.begin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
+        // Queued before the next command may start: journal commits finish in queue order.
+        const begun = this.journal.begin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
+        turn.started();
+        await begun;
       } catch (err) {
         // Nothing ran. The answer lives in memory only (the disk refused it), so a repeat of
         // this id meanwhile gets the same answer with dup:true.
@@ -249,8 +276,10 @@ export class CommandDispatcher {
     const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     let timer: TimerHandle | undefined;
     try {
+      const running = spec.run(data as never, ctx);
+      turn.started();
       const result = await Promise.race([
-        spec.run(data as never, ctx),
+        running,
         new Promise<never>((_, reject) => {
           timer = this.options.timers.setTimeout(
             () => reject(new DeviceError(spec.effect === 'hardware' ? 'INDETERMINATE' : 'TIMEOUT', `${role}/${name} did not finish within ${timeoutMs} ms`)),

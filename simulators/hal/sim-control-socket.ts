@@ -10,8 +10,8 @@
 // ({"op":"scan","scanner":"scan","code":"…"}, answered once its bytes are on the port). Everything else of a child device's sim
 // board a test can already reach (a network printer served from the test, the broker).
 import { createServer, connect, type Server } from 'node:net';
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { listenPrivate } from '../../drivers/os/private-socket.js';
 import type { SimControls } from './sim-board-controls.js';
 import type { SimCardFields } from '../id-card-reader/sim-card.js';
 
@@ -32,14 +32,6 @@ export interface SimControlSocket {
 
 export function simSocketPath(dataDir: string): string {
   return join(dataDir, SIM_SOCKET_FILE);
-}
-
-function removeStale(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
 }
 
 type Answer = { ok: true } | { ok: false; error: string };
@@ -97,7 +89,6 @@ function performOnReader(r: Record<string, unknown>, controls: SimControls): Ans
 /** Serves the controls of whichever sim board is current (the device may restart in-process). */
 export async function startSimControlSocket(dataDir: string, controls: () => SimControls | undefined): Promise<SimControlSocket> {
   const path = simSocketPath(dataDir);
-  removeStale(path);
   const server: Server = createServer((socket) => {
     let text = '';
     socket.setEncoding('utf8');
@@ -111,27 +102,7 @@ export async function startSimControlSocket(dataDir: string, controls: () => Sim
       }
     });
   });
-  const previous = process.umask(0o177);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } finally {
-    process.umask(previous);
-  }
-  chmodSync(path, 0o600);
-  return {
-    path,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        removeStale(path);
-      }),
-  };
+  return listenPrivate(server, path);
 }
 
 /** The test's side: one request on its own connection; rejects with the device's error. */

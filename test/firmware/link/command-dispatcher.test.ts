@@ -248,3 +248,38 @@ t.test('expiry: a command past its exp is refused EXPIRED and never runs; at exp
   t.match(r.acks.at(-1), { id: 'no-time', ok: false, error: { code: 'EXPIRED', message: /no trusted time/ } });
   t.equal(work.runs(), 1, 'still one run');
 });
+
+// Commands start in the order they arrived even when their journal lookups come back in
+// another order (the lookup runs on its own connection): three calls queued at once are
+// announced A, B, C, never B, C, A.
+for (const effect of ['none', 'records', 'state', 'hardware'] as const) {
+  t.test(`distinct commands start in arrival order when the first lookup answers last (effect ${effect})`, async (t) => {
+    const r = await storeRig(t);
+    const started: number[] = [];
+    r.dispatcher.register('sys', 'work', {
+      schema: Type.Object({ n: Type.Integer() }),
+      effect,
+      run: (data) => {
+        started.push((data as { n: number }).n);
+        return Promise.resolve({});
+      },
+    });
+    const realLookup = r.store.lookup.bind(r.store);
+    const slow = gate();
+    let lookups = 0;
+    (r.store as { lookup: Store['lookup'] }).lookup = async (sql, params) => {
+      const mine = ++lookups;
+      const row = await realLookup(sql, params);
+      if (mine === 1) await slow.wait;
+      return row as never;
+    };
+    const now = r.time.clock.now();
+    const handled = [1, 2, 3].map((n) => r.dispatcher.handle(incoming, envelope(`order-${effect}-${n}`, now, { n })));
+    await until(() => lookups === 3);
+    await settle();
+    slow.open();
+    await Promise.all(handled);
+    t.same(started, [1, 2, 3]);
+    t.equal(r.acks.filter((a) => a.ok).length, 3, 'each answered');
+  });
+}
