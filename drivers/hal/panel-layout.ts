@@ -29,6 +29,8 @@ export interface WindowPanelState {
   readonly notice?: NoticeState;
   /** A short acknowledgement of a keypad press ("下一位"), drawn centred on the bottom line instead of the notice. */
   readonly feedback?: string;
+  /** The hall's time, HH:MM: shown on a line nothing else uses (no call, notice or feedback). */
+  readonly clock?: string;
 }
 
 export interface HallPanelState {
@@ -37,6 +39,8 @@ export interface HallPanelState {
   /** Newest first; only as many as fit (or `limit`) are drawn. */
   readonly calls: readonly CallEntry[];
   readonly limit?: number;
+  /** The hall's time, HH:MM: shown while there are no calls. */
+  readonly clock?: string;
 }
 
 export interface NoticePanelState {

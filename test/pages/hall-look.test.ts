@@ -28,6 +28,7 @@ const EVALUATOR: EvaluatorView = {
   screen: 'rating',
   online: true,
   idleMs: 60_000,
+  thanksMs: 3000,
   pausedReason: null,
   staff: { name: '李晓梅', number: 'GZ-0107', window: '7号窗口', matters: ['社会保障卡申领'], guide: [] },
   case: { caseId: 'case-1', matterName: '社会保障卡申领', ticket: 'A023', staffId: 'GZ-0107', window: '7号窗口' },
@@ -41,7 +42,7 @@ const EVALUATOR: EvaluatorView = {
     { level: 1, name: '非常不满意', nameEn: 'Very dissatisfied', needsItem: true, items: [{ id: 'attitude', name: '服务态度', nameEn: 'Attitude' }] },
   ],
 };
-const LOCKER: LockerView = { free: { S: 1, M: 2, L: 0, XL: 1 }, lockedOutUntil: null, lockoutLeftMs: null, offline: true, lastDropOff: null, openDropOff: null, keypad: null };
+const LOCKER: LockerView = { free: { S: 1, M: 2, L: 0, XL: 1 }, lockedOutUntil: null, lockoutLeftMs: null, offline: true, lastDropOff: null, openDropOff: null, keypad: null, pickup: null };
 const call = (ticket: string, window: string) => ({ ticket, window, priority: false });
 /** The caller's view as the TV page gets it. */
 const CALLER: CallerView = {

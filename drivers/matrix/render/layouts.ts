@@ -21,6 +21,8 @@ export function drawHallPanel(fb: Framebuffer, face: FontFace, s: HallPanelState
   const rowHeight = face.lineHeight;
   const fit = Math.floor(fb.height / rowHeight);
   const calls = s.calls.slice(0, Math.min(fit, s.limit ?? fit));
+  // No call yet: the hall's time on the first row, so the panel is not dark.
+  if (calls.length === 0 && s.clock !== undefined && fit > 0) drawAlignedLine(fb, { x: 0, y: 0, w: fb.width, h: rowHeight }, { face }, [{ text: s.clock, color: COLORS.text }], 'center');
   calls.forEach((call, i) => {
     const zone: Rect = { x: 0, y: i * rowHeight, w: fb.width, h: rowHeight };
     const bg = i === 0 ? COLORS.highlight : undefined;

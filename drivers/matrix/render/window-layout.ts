@@ -1,6 +1,6 @@
 // The window panel, laid out by its height. A panel with room for two lines of the font (its ink
 // height, so nothing is cut) shows the call on top and the window, a notice or a key's feedback
-// below. A shorter one — a single 16-row module with the 12 px font — shows one line: the call
+// below (idle: the hall's time). A shorter one — a single 16-row module with the 12 px font — shows one line: the call
 // when it fits, else `请B022号` held for a moment and then `到5号窗口` scrolling through, so the
 // number a person waits for is read first and whole.
 import type { Framebuffer, Rect } from './framebuffer.js';
@@ -55,13 +55,16 @@ function windowLines(face: FontFace, s: WindowPanelState, w: number, h: number):
     if (s.paused) return [fitting(face, w, [...label(s.lang, s.window), { text: ` ${pausedText}`, color: COLORS.paused }], 0)];
     if (s.current) return [callLine(face, w, s.lang, s.current, true)];
     if (s.notice) return [fitting(face, w, [{ text: s.notice.text, color: COLORS.notice }], s.notice.sinceMs)];
-    return [fitting(face, w, label(s.lang, s.window), 0)];
+    // Idle: the window and the hall's time when both fit, else the window alone.
+    const withClock = s.clock !== undefined ? [...label(s.lang, s.window), { text: ` ${s.clock}`, color: COLORS.text }] : [];
+    return [withClock.length > 0 && width(face, withClock) <= w ? { kind: 'still', runs: withClock } : fitting(face, w, label(s.lang, s.window), 0)];
   }
   if (s.paused) return [fitting(face, w, label(s.lang, s.window), 0), fitting(face, w, [{ text: pausedText, color: COLORS.paused }], 0)];
   const top = s.current ? callLine(face, w, s.lang, s.current, false) : fitting(face, w, label(s.lang, s.window), 0);
   if (s.feedback !== undefined) return [top, { kind: 'still', runs: [{ text: s.feedback, color: COLORS.text }] }];
   if (s.notice) return [top, fitting(face, w, [{ text: s.notice.text, color: COLORS.notice }], s.notice.sinceMs)];
-  return s.current ? [top, fitting(face, w, label(s.lang, s.window), 0)] : [top];
+  if (s.current) return [top, fitting(face, w, label(s.lang, s.window), 0)];
+  return s.clock !== undefined ? [top, fitting(face, w, [{ text: s.clock, color: COLORS.text }], 0)] : [top];
 }
 
 function drawLine(fb: Framebuffer, face: FontFace, zone: Rect, line: Line, nowMs: number): void {

@@ -22,6 +22,8 @@ export interface AnnouncementJob {
   /** The call's own voice switch (cmd `call` voice:false). */
   voice: boolean;
   recall: boolean;
+  /** Set on the technician's speaker test: told when it has played (or why not); no call, no `announced`. */
+  test?: (error?: Error) => void;
 }
 
 export interface AnnouncerDeps {
@@ -71,9 +73,23 @@ export class Announcer {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * The technician's speaker test: the chime, then `text` once, exactly as a call is heard (the
+   * voice pack's clips or the speaker's own voice, the configured voice and loudness), whatever
+   * the mode and the voice switches. It waits its turn like a call: it never talks over one.
+   */
+  speakerTest(text: string): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('the caller is stopping'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ticket: '', window: '', text, voice: true, recall: false, test: (err) => (err ? reject(err) : resolve()) });
+      if (!this.running) void this.drain();
+    });
+  }
+
   /** Drops what is waiting; the announcement playing ends after its current sound. */
   stop(): void {
     this.stopped = true;
+    for (const job of this.queue) job.test?.(new Error('the caller stopped before the speaker test played'));
     this.queue.length = 0;
     this.deps.timers.clearTimeout(this.gapTimer);
     this.wakeGap?.();
@@ -83,6 +99,10 @@ export class Announcer {
     this.running = true;
     try {
       for (let job = this.queue.shift(); job && !this.stopped; job = this.queue.shift()) {
+        if (job.test) {
+          await this.playTest(job.text, job.test);
+          continue;
+        }
         const result = await this.announce(job);
         try {
           this.deps.onDone(result);
@@ -113,10 +133,7 @@ export class Announcer {
       return { ...base, played: 'silent' };
     }
     const played = speak ? 'voice' : 'chime';
-    if (this.lastSoundEndMs !== undefined) {
-      const wait = this.lastSoundEndMs + voice.gapMs - this.deps.clock.monotonicMs();
-      if (wait > 0) await this.pause(wait);
-    }
+    await this.gap(voice);
     this.started(job);
     try {
       if (voice.chime) await this.chime();
@@ -133,6 +150,27 @@ export class Announcer {
     } finally {
       this.lastSoundEndMs = this.deps.clock.monotonicMs();
     }
+  }
+
+  private async playTest(text: string, done: (error?: Error) => void): Promise<void> {
+    const voice = this.deps.voice();
+    await this.gap(voice);
+    try {
+      await this.chime();
+      await this.speak(text, voice);
+      done();
+    } catch (err) {
+      done(err as Error);
+    } finally {
+      this.lastSoundEndMs = this.deps.clock.monotonicMs();
+    }
+  }
+
+  /** `gapMs` of silence after the last sound. */
+  private async gap(voice: CallerConfig['voice']): Promise<void> {
+    if (this.lastSoundEndMs === undefined) return;
+    const wait = this.lastSoundEndMs + voice.gapMs - this.deps.clock.monotonicMs();
+    if (wait > 0) await this.pause(wait);
   }
 
   private async chime(): Promise<void> {

@@ -1,12 +1,15 @@
 // The caller's self-tests: panels reachable and the speaker present (automatic), and the
 // technician's manual ones: a colour-bar test pattern on every panel, a speaker test that plays
-// whatever the mode, and a key test that asks for each key in turn and waits for it.
+// a sample call through the announcer (chime and voice as a call is heard) whatever the mode,
+// and a key test that asks for each key in turn and waits for it.
 import type { SelfTestResult } from '../../../drivers/hal/types.js';
 import { abortableDelay } from '../../../drivers/clock/timers.js';
 import type { CallerKey, CallerContract } from '../../../protocol/caller.js';
 import type { ManualTestContext, RoleContext } from '../role-module.js';
 import type { CallerKeypad } from './caller-keypad.js';
 import type { CallerPanels } from './caller-panels.js';
+import { announcementText } from './announcement-text.js';
+import { DEFAULT_TEMPLATE } from './config.js';
 
 const BARS = [
   [255, 255, 255],
@@ -38,8 +41,21 @@ function aborted(ctx: ManualTestContext): Promise<never> {
   });
 }
 
-/** What the speaker test says (every phrase the caller speaks is checked against espeak-ng's phonemes). */
-export const SPEAKER_TEST_PHRASE = '叫号测试';
+/**
+ * What the speaker test says: a sample call read with the hall's template, so it is heard as a
+ * real call is (a voice pack has the clips for it). Every phrase the caller speaks is checked
+ * against espeak-ng's phonemes.
+ */
+export function speakerTestPhrase(template: string): string {
+  return announcementText(template, 'A001', '1');
+}
+export const SPEAKER_TEST_PHRASE = speakerTestPhrase(DEFAULT_TEMPLATE);
+
+/** The voice path the speaker test goes through: the announcer's queue and the hall's template. */
+export interface SpeakerTestVoice {
+  template(): string;
+  speakerTest(text: string): Promise<void>;
+}
 
 export function panelsSelfTest(panels: CallerPanels): SelfTestResult {
   const status = panels.status();
@@ -59,7 +75,7 @@ export async function speakerSelfTest(ctx: RoleContext<CallerContract>): Promise
 }
 
 /** `panels` and `keypad` are asked for at each run: a new config replaces them. */
-export function manualTests(ctx: RoleContext<CallerContract>, current: () => { panels: CallerPanels; keypad: CallerKeypad }, patternMs: number): Record<string, (m: ManualTestContext) => Promise<SelfTestResult>> {
+export function manualTests(ctx: RoleContext<CallerContract>, current: () => { panels: CallerPanels; keypad: CallerKeypad }, patternMs: number, voice: SpeakerTestVoice): Record<string, (m: ManualTestContext) => Promise<SelfTestResult>> {
   return {
     'test-pattern': async (m) => {
       const { panels } = current();
@@ -73,13 +89,11 @@ export function manualTests(ctx: RoleContext<CallerContract>, current: () => { p
       return { name: 'test-pattern', ok: shown.length > 0, detail: shown.length > 0 ? `shown on ${shown.join(', ')}` : 'no panel configured' };
     },
     'speaker-test': async (m) => {
-      m.prompt(`listen: a chime, then ${SPEAKER_TEST_PHRASE}`);
-      const speaker = ctx.hal.speaker();
+      const phrase = speakerTestPhrase(voice.template());
+      m.prompt(`listen: the chime, then ${phrase} in the hall's voice`);
       try {
-        await speaker.beep(280, 659);
-        await speaker.beep(420, 523);
-        await speaker.say(SPEAKER_TEST_PHRASE, { lang: 'zh-CN' });
-        return { name: 'speaker-test', ok: true, detail: 'played (the technician judges the sound)' };
+        await voice.speakerTest(phrase);
+        return { name: 'speaker-test', ok: true, detail: 'played as a call is (the technician judges the sound)' };
       } catch (err) {
         return { name: 'speaker-test', ok: false, detail: (err as Error).message };
       }

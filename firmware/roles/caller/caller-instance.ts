@@ -228,7 +228,7 @@ export async function startCaller(ctx: RoleContext<CallerContract>, initial: Cal
         detail: front.voicePack ? `${front.voicePack.words} clips from ${front.voicePack.dir}${front.voicePack.problems.length > 0 ? `; left out: ${front.voicePack.problems.join('; ')}` : ''}` : (front.voicePackError ?? 'no voice pack configured: text-to-speech'),
       }),
     },
-    manualSelfTests: manualTests(ctx, () => front, TEST_PATTERN_MS),
+    manualSelfTests: manualTests(ctx, () => front, TEST_PATTERN_MS, { template: () => config.template, speakerTest: (text) => announcer.speakerTest(text) }),
     async checkConfig(next) {
       return callerSectionProblems(next, ctx.hal.describe());
     },

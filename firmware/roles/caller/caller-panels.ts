@@ -31,6 +31,8 @@ export interface PanelStatus {
 }
 
 const SCHEDULE_CHECK_MS = 60_000;
+/** How often the idle clock looks at the time: a minute's turn shows within a second. */
+const CLOCK_CHECK_MS = 1000;
 
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
@@ -53,6 +55,9 @@ export class CallerPanels {
   readonly unopened: { name: string; kind: PanelKind; error: string }[] = [];
   private animation: IntervalHandle | undefined;
   private schedule: IntervalHandle | undefined;
+  private clockTimer: IntervalHandle | undefined;
+  /** HH:MM in the hall's time zone, as last painted. */
+  private clockShown = '';
   private override: number | null = null;
   private offBoard: (() => void) | undefined;
   /** Frames handed to the panels (bench and tests). */
@@ -91,6 +96,14 @@ export class CallerPanels {
     this.offBoard = this.board.onChange(() => this.paint());
     this.applyBrightness();
     this.schedule = this.ctx.timers.setInterval(() => this.applyBrightness(), SCHEDULE_CHECK_MS);
+    // The idle lines' clock: repainted when the hall's minute turns.
+    this.clockShown = this.hallTime();
+    this.clockTimer = this.ctx.timers.setInterval(() => {
+      const now = this.hallTime();
+      if (now === this.clockShown) return;
+      this.clockShown = now;
+      this.paint();
+    }, CLOCK_CHECK_MS);
     this.paint();
   }
 
@@ -138,6 +151,7 @@ export class CallerPanels {
     this.offBoard?.();
     this.ctx.timers.clearInterval(this.animation);
     this.ctx.timers.clearInterval(this.schedule);
+    this.ctx.timers.clearInterval(this.clockTimer);
     this.animation = undefined;
     for (const p of this.panels.splice(0)) p.off();
   }
@@ -145,6 +159,7 @@ export class CallerPanels {
   private stateFor(kind: PanelKind): PanelState | undefined {
     const v = this.board.view();
     const lang = this.config.lang;
+    const clock = this.hallTime();
     const notice = v.notice ? { text: v.notice.text, sinceMs: v.notice.sinceMs } : undefined;
     switch (kind) {
       case 'window':
@@ -156,12 +171,17 @@ export class CallerPanels {
           ...(v.current ? { current: { number: v.current.ticket, window: v.current.window, priority: v.current.priority, sinceMs: v.current.sinceMs } } : {}),
           ...(notice ? { notice } : {}),
           ...(v.feedback !== null ? { feedback: v.feedback } : {}),
+          clock,
         };
       case 'hall':
-        return { kind: 'hall', lang, calls: v.history.map((c) => ({ number: c.ticket, window: c.window, priority: c.priority })), limit: this.config.lastN };
+        return { kind: 'hall', lang, calls: v.history.map((c) => ({ number: c.ticket, window: c.window, priority: c.priority })), limit: this.config.lastN, clock };
       case 'notice':
-        return notice ? { kind: 'notice', notice } : { kind: 'hall', lang, calls: [] };
+        return notice ? { kind: 'notice', notice } : { kind: 'hall', lang, calls: [], clock };
     }
+  }
+
+  private hallTime(): string {
+    return hallClock(this.ctx.clock.bestGuess(), this.ctx.timeZone).hhmm;
   }
 
   private applyBrightness(): void {

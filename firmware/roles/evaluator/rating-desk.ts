@@ -94,7 +94,14 @@ export class RatingDesk {
     if (this.submitting) return refuse('busy');
     if (!open || open.request.caseId !== caseId) {
       const stored = await this.records.rating(caseId);
-      return stored ? { ok: true, rating: stored, already: true } : refuse('no-case');
+      if (!stored) return refuse('no-case');
+      // A late tap (a second screen, a page that missed the news): the citizen sees what was
+      // stored, unless the window has moved on to another case or paused.
+      if (!this.open && !this.paused) {
+        this.cases.emit({ open: false, level: stored.level });
+        this.showThanks(stored.level);
+      }
+      return { ok: true, rating: stored, already: true };
     }
     if (this.paused) return refuse('paused');
     const offered = this.content.levels[String(level) as '1'].map((i) => i.id);
@@ -123,13 +130,24 @@ export class RatingDesk {
       await this.ctx.link.emit('rating.submitted', event, { statements: [this.records.ratingStatement(event), this.records.closeStatement(caseId, 'rated')] });
     } catch (err) {
       const stored = await this.records.rating(caseId).catch(() => undefined);
-      if (stored) return { ok: true, rating: stored, already: true };
+      if (stored) {
+        // Rated beside this desk: the case is over, with the stored level.
+        this.closeCase(stored.level);
+        this.showThanks(stored.level);
+        return { ok: true, rating: stored, already: true };
+      }
       this.ctx.log.error({ err: (err as Error).message, caseId }, 'rating not recorded');
       return refuse('storage');
     } finally {
       this.submitting = false;
     }
     this.closeCase(level);
+    this.showThanks(level);
+    return { ok: true, rating: event, already: false };
+  }
+
+  /** The thank-you screen for `level`, then back to the staff card after thankYouMs. */
+  private showThanks(level: RatingLevel): void {
     this.thanks = { level };
     this.ctx.timers.clearTimeout(this.thanksTimer);
     this.thanksTimer = this.ctx.timers.setTimeout(() => {
@@ -138,7 +156,6 @@ export class RatingDesk {
       this.changed();
     }, this.config.thankYouMs);
     this.changed();
-    return { ok: true, rating: event, already: false };
   }
 
   setStaff(staff: StaffCommand): void {
@@ -164,6 +181,7 @@ export class RatingDesk {
       screen,
       online: this.ctx.link.connected,
       idleMs: this.config.page.idleMs,
+      thanksMs: this.config.thankYouMs,
       pausedReason: this.paused?.reason ?? null,
       staff: this.staff ? this.staffForPage(this.staff) : null,
       case: open

@@ -17,7 +17,7 @@ import type { LockerConfig } from './config.js';
 import { delay } from './delay.js';
 import { doorModel, occupied, type DoorModel } from './door-model.js';
 import type { AuditEntry, LockerStore } from './locker-store.js';
-import type { CodeResult } from './code-result.js';
+import type { CodeResult, PickupShown } from './code-result.js';
 import { UnconfirmedUnlocks, type UnconfirmedUnlock } from './unconfirmed-unlocks.js';
 
 export type UnlockOutcome =
@@ -58,6 +58,9 @@ export class Cabinet {
   pageUrl: string | null = null;
   /** The keypad's entry (a count, never the digits) and its last result; null without a keypad. */
   keypad: { typed: number; last: CodeResult | null } | null = null;
+  /** The last pickup tried at the cabinet (not on the page, which gets its own answer). */
+  lastPickup: PickupShown | null = null;
+  private pickupSeq = 0;
 
   constructor(
     private readonly ctx: RoleContext<LockerContract>,
@@ -148,6 +151,13 @@ export class Cabinet {
       page: this.pageUrl,
       keypad: this.keypad ? { typed: this.keypad.typed } : null,
     };
+  }
+
+  /** A pickup tried at the cabinet came to `result`: its page shows it. */
+  showPickup(via: PickupShown['via'], result: PickupShown['result']): void {
+    this.pickupSeq += 1;
+    this.lastPickup = { seq: this.pickupSeq, via, result };
+    this.changed();
   }
 
   /** Emits an event with its audit row (and any other statements) in one transaction. */

@@ -22,7 +22,10 @@ export async function startLockerFront(ctx: RoleContext<LockerContract>, config:
       const scanner = await ctx.hal.scanner(config.scanner);
       offScan = scanner.onScan((code) => {
         desk.enterCode(code, 'scan').then(
-          (r) => ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'pickup code scanned'),
+          (r) => {
+            ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'pickup code scanned');
+            cabinet.showPickup('scan', r);
+          },
           (err: unknown) => ctx.log.error({ err: (err as Error).message }, 'scanned code failed'),
         );
       });
@@ -36,9 +39,15 @@ export async function startLockerFront(ctx: RoleContext<LockerContract>, config:
       const reader = await ctx.hal.idCardReader(config.idCardReader);
       offCard = reader.onCard((event) => {
         // Only the number is used, to hash it; the card and its read are dropped here and never logged.
-        if (event.kind !== 'read') return void ctx.log.info({ reader: config.idCardReader, code: event.code }, 'ID card not readable at the cabinet');
+        if (event.kind !== 'read') {
+          ctx.log.info({ reader: config.idCardReader, code: event.code }, 'ID card not readable at the cabinet');
+          return cabinet.showPickup('id-card', { ok: false, reason: 'card-unreadable' });
+        }
         desk.enterCard(event.card.number).then(
-          (r) => ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'ID card pickup'),
+          (r) => {
+            ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'ID card pickup');
+            cabinet.showPickup('id-card', r);
+          },
           (err: unknown) => ctx.log.error({ err: (err as Error).message }, 'ID card pickup failed'),
         );
       });

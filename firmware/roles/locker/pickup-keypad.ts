@@ -75,7 +75,7 @@ export class PickupKeypad {
         this.ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'pickup code typed on the keypad');
         if (this.stopped || !this.cabinet.keypad) return;
         this.cabinet.keypad.last = r;
-        this.cabinet.changed();
+        this.cabinet.showPickup('keypad', r);
       },
       (err: unknown) => this.ctx.log.error({ err: (err as Error).message }, 'keypad code failed'),
     );

@@ -51,6 +51,13 @@ function cases(): Case[] {
   for (const c of CALLS.filter((_, i) => i % 7 === 0)) out.push({ name: `call ${c.number} (en)`, state: { kind: 'window', lang: 'en', window: c.window, paused: false, current: { ...c, sinceMs: 0 } }, read: `No.${c.number}towindow${c.window}` });
   for (const c of CALLS) out.push({ name: `window ${c.window} paused`, state: { kind: 'window', lang: 'zh', window: c.window, paused: true }, read: `${c.window}号窗口暂停服务` });
   for (const c of CALLS.filter((_, i) => i % 11 === 0)) out.push({ name: `window ${c.window} idle`, state: { kind: 'window', lang: 'zh', window: c.window, paused: false }, read: `${c.window}号窗口` });
+  // Idle with the hall's time: the label must be whole; the time, where drawn, too (a cut digit counts as a cut glyph).
+  for (const [i, c] of CALLS.filter((_, i) => i % 11 === 0).entries()) {
+    const clock = CLOCKS[i % CLOCKS.length] ?? '00:00';
+    out.push({ name: `window ${c.window} idle at ${clock}`, state: { kind: 'window', lang: 'zh', window: c.window, paused: false, clock }, read: `${c.window}号窗口` });
+    out.push({ name: `window ${c.window} idle at ${clock} (en)`, state: { kind: 'window', lang: 'en', window: c.window, paused: false, clock }, read: `Window${c.window}` });
+  }
+  for (const clock of CLOCKS) out.push({ name: `empty hall at ${clock}`, state: { kind: 'hall', lang: 'zh', calls: [], clock }, read: clock });
   for (const f of FEEDBACK) out.push({ name: `feedback ${f}`, state: { kind: 'window', lang: 'zh', window: '5', paused: false, feedback: f }, read: f });
   for (const n of NOTICES) {
     out.push({ name: `window notice ${n.slice(0, 6)}`, state: { kind: 'window', lang: 'zh', window: '12', paused: false, notice: { text: n, sinceMs: 0 } }, read: n });
@@ -66,12 +73,15 @@ function cases(): Case[] {
   return out;
 }
 
+/** Idle clocks: every digit in every position. */
+const CLOCKS = ['00:00', '09:07', '12:34', '18:59', '23:56', '20:48'];
+
 function allText(s: PanelState): string {
   switch (s.kind) {
     case 'window':
-      return `${s.current ? callText(s.current) : ''}${s.window}号窗口暂停服务${s.notice?.text ?? ''}${s.feedback ?? ''}No.towindowClosedWindow${s.current?.number ?? ''}${s.current?.window ?? ''}`;
+      return `${s.current ? callText(s.current) : ''}${s.window}号窗口暂停服务${s.notice?.text ?? ''}${s.feedback ?? ''}No.towindowClosedWindow${s.current?.number ?? ''}${s.current?.window ?? ''}${s.clock ?? ''}`;
     case 'hall':
-      return s.calls.map((c) => `${c.number}${c.window}号窗口Window`).join('');
+      return s.calls.map((c) => `${c.number}${c.window}号窗口Window`).join('') + (s.clock ?? '');
     case 'notice':
       return s.notice.text;
   }

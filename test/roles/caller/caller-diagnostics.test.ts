@@ -6,6 +6,12 @@ import { callerFixture, DEVICE, IO } from './caller-fixture.js';
 import { createSimHal } from '../../../assembly/create-hal.js';
 import { HalError } from '../../../drivers/hal/types.js';
 import { waitFor } from '../../../testkit/wait.js';
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodePcmWav } from '../../../drivers/hal/types.js';
+import { tempDir } from '../../../testkit/temp.js';
+import type { SpeakerEvent } from '../../../simulators/speaker/sim-speaker.js';
 import { colourBars } from '../../../firmware/roles/caller/caller-diagnostics.js';
 import { deviceTime } from '../../../testkit/device-time.js';
 
@@ -64,13 +70,46 @@ t.test('test pattern: colour bars on every panel, then the picture comes back', 
   t.same(Buffer.from(f.hal.sim.matrix('win').lastFrame()!.data), before, 'the call is back');
 });
 
-t.test('speaker test plays the chime and a phrase even in silent mode', async (t) => {
-  const f = await callerFixture(t);
+/** A sound as the listener gets it: a WAV by its bytes, speech by its text and voice, a tone by itself. */
+function heard(e: SpeakerEvent): unknown {
+  if (e.kind === 'play') return { kind: 'play', wav: createHash('sha256').update(e.wav).digest('hex') };
+  if (e.kind === 'say') return { kind: 'say', text: e.text, lang: e.lang, rate: e.rate };
+  return { kind: e.kind };
+}
+
+/** A real call of A001 at window 1 (heard once), then the speaker test in silent mode: what each played. */
+async function callThenSpeakerTest(t: Parameters<typeof callerFixture>[0], role: Record<string, unknown>) {
+  const f = await callerFixture(t, { role });
+  await f.command('call', { ticket: 'A001', window: '1' });
+  await waitFor('announced', () => f.events('announced')[0]);
+  const call = f.hal.sim.speakerEvents().map(heard);
   await f.command('mode', { mode: 'silent' });
   const prompts: string[] = [];
-  t.match(await f.runtime.runManualTest('caller', 'speaker-test', { prompt: (text) => prompts.push(text), signal: new AbortController().signal }), { ok: true });
-  t.same(prompts, ['listen: a chime, then 叫号测试']);
-  t.same(f.hal.sim.speakerEvents().map((e) => (e.kind === 'say' ? e.text : e.kind)), ['beep', 'beep', '叫号测试']);
+  const result = await f.runtime.runManualTest('caller', 'speaker-test', { prompt: (text) => prompts.push(text), signal: new AbortController().signal });
+  const test = f.hal.sim.speakerEvents().slice(call.length).map(heard);
+  return { f, call, test, prompts, result };
+}
+
+t.test('speaker test: a sample call heard exactly as a real call is (chime, then the speaker\'s Mandarin voice), even in silent mode', async (t) => {
+  const { call, test, prompts, result } = await callThenSpeakerTest(t, { voice: { repeat: 1, lang: 'zh-CN', rate: 0.9 } });
+  t.match(result, { ok: true });
+  t.same(prompts, ["listen: the chime, then 请A 零零一号到一号窗口办理 in the hall's voice"]);
+  t.match(call, [{ kind: 'play' }, { kind: 'say', text: '请A 零零一号到一号窗口办理', lang: 'zh-CN', rate: 0.9 }], 'the call: the chime WAV, then the configured voice');
+  t.same(test, call, 'the speaker test played the same chime bytes and the same speech with the same voice');
+  t.notOk(test.some((e) => (e as { kind: string }).kind === 'beep'), 'no raw tones');
+});
+
+t.test('speaker test with a voice pack: the pack\'s chime clip and its joined clips, as a call', async (t) => {
+  const dir = await tempDir(t, 'halld-pack-');
+  const tone = (hz: number) => encodePcmWav({ sampleRateHz: 16_000, channels: 1, samples: new Int16Array(1600).map((_, i) => Math.round(6000 * Math.sin((2 * Math.PI * hz * i) / 16_000))) });
+  const words = ['请', '号', '到', '窗口', '办理', '零', '一', 'A', '_chime'];
+  for (const [i, word] of words.entries()) await writeFile(join(dir, `${word}.wav`), tone(300 + i * 40));
+  const { f, call, test, result } = await callThenSpeakerTest(t, { voice: { voicePack: dir, repeat: 1 } });
+  t.match(result, { ok: true });
+  t.equal(call.length, 2, 'the call: two WAVs (the chime clip, the joined words)');
+  t.ok(call.every((e) => (e as { kind: string }).kind === 'play'), 'nothing spoken by the TTS');
+  t.same(test, call, 'the speaker test played the same two WAVs, byte for byte');
+  t.same(f.hal.sim.spoken(), [], 'the TTS was not used');
 });
 
 t.test('a panel that cannot be opened leaves the rest working and fails the panels self-test', async (t) => {

@@ -18,12 +18,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBdfFile } from '../../../drivers/matrix/render/font-face.js';
 import { cutCharacters } from '../../../testkit/whole-glyphs.js';
+import { hallClock } from '../../../firmware/roles/hall-time.js';
+
+/** The fixture hall's time zone (the default every clock of the hall uses). */
+const HALL_ZONE = 'Asia/Shanghai';
 
 t.setTimeout(120_000);
 
 async function drawn(width: number, height: number, state: PanelState): Promise<Buffer> {
   const face = await loadBuiltinFace('wqy-12', { fallbackPath: false });
   return Buffer.from(new PanelRenderer({ width, height, face, clock: { now: () => 0, monotonicMs: () => 0 } }).render(state).data);
+}
+
+/** Does the panel show this idle state with the hall's time as of `epochMs` (or the second before: a minute may turn in between)? */
+async function showsIdle(f: Parameters<typeof lastFrame>[0], panel: string, width: number, height: number, state: Exclude<PanelState, { kind: 'notice' }>, epochMs: number): Promise<boolean> {
+  const shown = lastFrame(f, panel);
+  const clocks = [...new Set([hallClock(epochMs - 1000, HALL_ZONE).hhmm, hallClock(epochMs, HALL_ZONE).hhmm])];
+  const frames = await Promise.all(clocks.map((clock) => drawn(width, height, { ...state, clock })));
+  return frames.some((frame) => frame.equals(shown));
 }
 
 const wqy = await loadBdfFile(join(dirname(fileURLToPath(import.meta.url)), '../../../../fonts/wqy-12.bdf'));
@@ -119,7 +131,7 @@ t.test('a hall-wide notice reaches the caller on all/cmd and scrolls; untilMs ta
   t.notSame(lastFrame(f, 'win'), before, 'the long notice scrolls (repainted on the timers)');
   time.tick(60_000);
   await waitFor('notice gone from the state', () => (f.state()?.['notice'] === null ? true : undefined));
-  t.same(lastFrame(f, 'win'), await drawn(128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false }), 'panel back to the window label');
+  t.ok(await showsIdle(f, 'win', 128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false }, time.clock.now()), 'panel back to the window label and the hall\'s time');
 });
 
 t.test('a notice ending in the past is refused; clear takes down what it names', async (t) => {
@@ -127,10 +139,10 @@ t.test('a notice ending in the past is refused; clear takes down what it names',
   t.match(await f.command('notice', { text: 'old', untilMs: Date.now() - 60_000 }), { ok: false, error: { code: 'BAD_REQUEST' } }, 'an end in the past');
   await f.command('call', { ticket: 'A1', window: '5' });
   t.match(await f.command('clear', { what: 'history' }), { ok: true });
-  t.same(lastFrame(f, 'hall'), await drawn(128, 32, { kind: 'hall', lang: 'zh', calls: [], limit: 5 }), 'the hall list is empty');
+  t.ok(await showsIdle(f, 'hall', 128, 32, { kind: 'hall', lang: 'zh', calls: [], limit: 5 }, Date.now()), 'the hall list is empty: only the hall\'s time');
   t.same(lastFrame(f, 'win'), await drawn(128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false, current: { number: 'A1', window: '5', priority: false, sinceMs: 0 } }), 'the current call stays');
   t.match(await f.command('clear', {}), { ok: true, data: { cleared: 'all' } });
-  t.same(lastFrame(f, 'win'), await drawn(128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false }));
+  t.ok(await showsIdle(f, 'win', 128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false }, Date.now()), 'the window panel idle: its label and the hall\'s time');
 });
 
 t.test('brightness: a level holds, auto returns to the schedule', async (t) => {
@@ -157,7 +169,7 @@ t.test('keypad: each press is one key event with the window, and the panel ackno
   t.same(keys.map((e) => e.message.data), [{ key: 'next', window: '5' }, { key: 'no-show', window: '5' }]);
   t.same(lastFrame(f, 'win'), await drawn(128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false, feedback: '过号' }), 'feedback on the panel');
   time.tick(1500);
-  t.same(lastFrame(f, 'win'), await drawn(128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false }), 'and gone after feedbackMs');
+  t.ok(await showsIdle(f, 'win', 128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false }, time.clock.now()), 'and gone after feedbackMs');
   // Barrier: a later press must arrive after anything the bounces could have sent.
   f.hal.sim.press('key-recall');
   time.tick(50);
@@ -192,4 +204,22 @@ t.test('with a voice pack the announcement is the joined clips played as one WAV
   await waitFor('second announced', () => f.events('announced')[1]);
   t.same(f.hal.sim.spoken(), ['请B 一号到五号窗口办理'], 'B and 一 have no clip: the text goes to the speaker\'s voice');
   t.match(f.state(), { voicePack: { dir, words: 10 } });
+});
+
+t.test('idle panels show the hall\'s time (HH:MM in the hall\'s zone), every glyph whole; it turns with the minute and gives way to a call', async (t) => {
+  // 09:07:30 in Shanghai (the hall's zone) is 01:07 UTC: the panels must read 09:07.
+  const time = deviceTime(t, Date.UTC(2026, 0, 5, 1, 7, 30));
+  const f = await callerFixture(t, { time });
+  await waitFor('panels painted', () => f.hal.sim.matrix('win').lastFrame() && f.hal.sim.matrix('hall').lastFrame());
+  t.same(shownWhole(f, 'win', '5号窗口09:07'), [], 'the 16-row window panel: its window and the time, whole');
+  t.same(shownWhole(f, 'hall', '09:07'), [], 'the hall panel: the time, whole');
+  t.same([...shownWhole(f, 'win', '1'), ...shownWhole(f, 'hall', '1')], ['1', '1'], 'not the UTC time (01:07)');
+  time.tick(31_000);
+  await waitFor('09:08 on the window panel', () => shownWhole(f, 'win', '09:08').length === 0 || undefined);
+  t.same(shownWhole(f, 'hall', '09:08'), [], 'the hall panel turned too');
+  await f.command('call', { ticket: 'A023', window: '5' });
+  await waitFor('the call on the window panel', () => shownWhole(f, 'win', '请A023号到5号窗口').length === 0 || undefined);
+  const call = { number: 'A023', window: '5', priority: false };
+  t.same(lastFrame(f, 'win'), await drawn(128, 16, { kind: 'window', lang: 'zh', window: '5', paused: false, current: { ...call, sinceMs: 0 } }), 'the call has the one-line window panel (no clock)');
+  t.same(lastFrame(f, 'hall'), await drawn(128, 32, { kind: 'hall', lang: 'zh', calls: [call], limit: 5 }), 'and the hall panel\'s rows are calls now (no clock)');
 });

@@ -85,6 +85,7 @@ t.test('a rating already stored for the open case: the store refuses a second on
   t.equal((await e.view()).case?.caseId, 'case-u', 'the desk still has the case open');
 
   t.match(await e.rate('case-u', 5, ['fast']), { ok: true, already: true, rating: { ratingId: 'r-stored', level: 2 } }, 'answered with the stored rating');
+  t.match(await e.view(), { screen: 'thanks', case: null, thanks: { level: 2, name: '不满意' } }, 'the case is over: the thank-you shows the stored level, not the tapped one');
   t.equal(await ratingRows(store, 'case-u'), 1, 'one rating row for the case');
   await settled(e, 'case-u-barrier');
   t.equal(e.events('rating.submitted').length, 0, 'no rating.submitted from the second try (its event was in the refused transaction)');

@@ -93,6 +93,41 @@ if (browser) {
     t.same(errors, []);
   });
 
+  t.test('a tap on a case rated meanwhile (the page missed the news): the stored level thanks, then the card; one rating', async (t) => {
+    const e = await evaluatorFixture(t);
+    await e.command('staff', STAFF as unknown as Record<string, unknown>);
+    await e.command('request', caseRequest('case-late'));
+    // The page's event stream delivers the rating screen and then nothing more: the news of the
+    // rating below never reaches it (a dropped connection, a reload from a stale cache).
+    const stale = await e.view();
+    t.equal(stale.screen, 'rating');
+    const { page, tid, errors } = await openTouchPage(t, browser, { viewport: TEN_INCH });
+    let served = false;
+    await page.route('**/api/events', (route) => {
+      // Its reconnects find no server: the page hears nothing after the stale view.
+      if (served) return route.abort();
+      served = true;
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', body: `event: view\ndata: ${JSON.stringify(stale)}\n\n` });
+    });
+    await page.goto(e.url);
+    await tid('screen-rating').waitFor();
+    // Rated elsewhere (a second screen; the level buttons take the same path) with 满意 (4).
+    t.match(await e.rate('case-late', 4), { ok: true, already: false });
+    await tid('level-5').click();
+    await tid('submit').click();
+    await tid('screen-thanks').waitFor();
+    t.equal(await tid('thanks-level').textContent(), '您的评价：满意', 'the stored level (满意), not the tapped one (非常满意)');
+    await tid('screen-idle').waitFor({ timeout: 15_000 });
+    t.equal(await tid('staff-name').textContent(), '李晓梅', 'back to the staff card');
+    const store = e.runtime.store;
+    t.equal((await store.get<{ n: number }>('SELECT COUNT(*) AS n FROM ev_rating WHERE case_id = ?', ['case-late']))?.n, 1, 'one rating row for the case');
+    await e.command('request', caseRequest('case-late-barrier'));
+    await e.command('cancel', { caseId: 'case-late-barrier' });
+    await waitFor('barrier', () => e.events('rating.cancelled')[0]);
+    t.same(e.events('rating.submitted').map((ev) => ev.message.data['level']), [4], 'one rating.submitted, the first one');
+    t.same(errors, []);
+  });
+
   t.test('English switch and large text', async (t) => {
     const e = await evaluatorFixture(t);
     await e.command('request', caseRequest('case-en'));

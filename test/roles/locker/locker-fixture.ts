@@ -7,7 +7,8 @@ import { Runtime } from '../../../firmware/runtime.js';
 import { isSimHal } from '../../../simulators/hal/sim-hal.js';
 import { generateSigningKeys, signEnvelope } from '../../../protocol/signing.js';
 import { topics } from '../../../protocol/topics.js';
-import { hashPickupCode } from '../../../protocol/locker-code.js';
+import { hashPickupCode, scryptHex } from '../../../protocol/locker-code.js';
+import { randomBytes } from 'node:crypto';
 import type { DeviceEvent } from '../../../protocol/hall-client.js';
 import type { Ack } from '../../../protocol/messages.js';
 import type { VirtualLockBoard } from '../../../simulators/lock-board/virtual-lock-board.js';
@@ -37,6 +38,24 @@ export const KEYPAD_IO = {
   ...IO,
   inputs: Object.fromEntries([...KEYPAD.digits, KEYPAD.clear, KEYPAD.enter].map((k, i) => [k, { pin: `GPIO${4 + i}`, debounceMs: 20 }])),
 };
+
+/** The sim board with an ID-card reader (the GA 467 module simulator) named `desk`. */
+export const ID_READER_IO = { ...IO, serial: { ...IO.serial, idr: { path: '/dev/ttyUSB1', baudRate: 115200 } }, idCardReaders: { desk: { serial: 'idr', pollMs: 100 } } };
+
+/** A deposit's `identity`: the salted hash of `number`, made with scrypt here, not with the device's code. */
+export async function boundTo(number: string): Promise<{ identity: { hash: string; salt: string; scrypt: typeof TEST_SCRYPT } }> {
+  const salt = randomBytes(16).toString('hex');
+  return { identity: { hash: await scryptHex(number, salt, TEST_SCRYPT), salt, scrypt: TEST_SCRYPT } };
+}
+
+/** Lifts whatever card lies on the `desk` reader and lays one with this number. */
+export function layCard(e: LockerFixture, number: string): void {
+  const hal = e.runtime.hal;
+  if (!isSimHal(hal)) throw new Error('expected the sim board');
+  const reader = hal.sim.idCardReader('desk');
+  reader.removeCard();
+  reader.placeCard({ number });
+}
 
 export const DOORS = [
   { door: 1, board: 'cab-a', lock: 1, size: 'S' },

@@ -4,32 +4,15 @@
 // the door, online and with the hall network down; other cards count as wrong tries and share
 // the codes' lockout; the hash goes with the deposit.
 import t from 'tap';
-import { randomBytes } from 'node:crypto';
-import { isSimHal } from '../../../simulators/hal/sim-hal.js';
-import { scryptHex } from '../../../protocol/locker-code.js';
 import { DEFAULT_SIM_CARD } from '../../../simulators/id-card-reader/sim-card.js';
-import { IO, lockerFixture, TEST_SCRYPT, type LockerFixture } from './locker-fixture.js';
+import { boundTo, ID_READER_IO, layCard as lay, lockerFixture, TEST_SCRYPT, type LockerFixture } from './locker-fixture.js';
 
 t.setTimeout(180_000);
 
-const READER_IO = { ...IO, serial: { ...IO.serial, idr: { path: '/dev/ttyUSB1', baudRate: 115200 } }, idCardReaders: { desk: { serial: 'idr', pollMs: 100 } } };
 const OTHER = '110101199003070038'; // a well-formed number (GB 11643 check character 8) of someone else
 
-async function boundTo(number: string): Promise<{ identity: { hash: string; salt: string; scrypt: typeof TEST_SCRYPT } }> {
-  const salt = randomBytes(16).toString('hex');
-  return { identity: { hash: await scryptHex(number, salt, TEST_SCRYPT), salt, scrypt: TEST_SCRYPT } };
-}
-
-function lay(e: LockerFixture, number: string): void {
-  const hal = e.runtime.hal;
-  if (!isSimHal(hal)) throw new Error('expected the sim board');
-  const reader = hal.sim.idCardReader('desk');
-  reader.removeCard();
-  reader.placeCard({ number });
-}
-
 async function cabinet(t: Parameters<typeof lockerFixture>[0]): Promise<LockerFixture> {
-  return lockerFixture(t, { io: READER_IO, role: { idCardReader: 'desk' } });
+  return lockerFixture(t, { io: ID_READER_IO, role: { idCardReader: 'desk' } });
 }
 
 t.test('online: the citizen\'s card opens the door of the deposit bound to them', async (t) => {

@@ -21,7 +21,8 @@ if (browser) {
 
     for (const digit of '4281') await page.locator('.keys button', { hasText: new RegExp(`^${digit}$`) }).click();
     await tid('code-submit').click();
-    await e.run(page.locator('[data-testid="message"]:has-text("3 号柜门已打开")').waitFor());
+    await e.run(tid('door-opened').waitFor());
+    t.equal(await tid('door-number').textContent(), '3', 'door 3, large');
     t.ok(e.board.isOpen(3), 'the door opened');
     t.equal(await tid('code-input').inputValue(), '', 'the code is cleared');
 
@@ -58,7 +59,8 @@ if (browser) {
     t.notOk((await page.content()).includes('515'), 'the digits are not on the page');
     key('key-0');
     key('key-enter');
-    await e.run(page.locator('[data-testid="message"]:has-text("2 号柜门已打开")').waitFor());
+    await e.run(tid('door-opened').waitFor());
+    t.equal(await tid('door-number').textContent(), '2');
     t.ok(e.board.isOpen(2), 'the door opened');
     t.equal(await tid('keypad-entry').isHidden(), true, 'the entry is empty again');
     t.same(errors, []);

@@ -12,6 +12,8 @@ export interface EvaluatorView {
   online: boolean;
   /** An untouched item list returns to the five levels after this long. */
   idleMs: number;
+  /** How long the thank-you screen stays (a page showing one on its own, after an `already` answer, keeps it this long). */
+  thanksMs: number;
   pausedReason: string | null;
   staff: StaffCommand | null;
   case: { caseId: string; matterName: string | null; ticket: string | null; staffId: string; window: string } | null;

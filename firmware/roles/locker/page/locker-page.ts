@@ -15,6 +15,7 @@ import { findPackageDir } from '../../../pages/static-files.js';
 import type { RoleContext } from '../../role-module.js';
 import type { Cabinet } from '../cabinet.js';
 import type { CodeResult, PickupDesk } from '../pickup-desk.js';
+import type { PickupShown } from '../code-result.js';
 
 export const PUBLIC_DIR_IN_PACKAGE = 'firmware/roles/locker/page/public';
 
@@ -34,6 +35,8 @@ export interface LockerView {
   openDropOff: { door: number } | null;
   /** The physical keypad: what it has typed, masked, and the result of its last code; null without one. */
   keypad: { typed: string; last: CodeResult | null } | null;
+  /** The last pickup tried at the cabinet (keypad, scanner, ID card): its door or why not. */
+  pickup: PickupShown | null;
 }
 
 function view(ctx: RoleContext<LockerContract>, cabinet: Cabinet, desk: PickupDesk): LockerView {
@@ -48,6 +51,7 @@ function view(ctx: RoleContext<LockerContract>, cabinet: Cabinet, desk: PickupDe
     lastDropOff: desk.lastDropOff ?? null,
     openDropOff: open ? { door: open.door } : null,
     keypad: cabinet.keypad ? { typed: '•'.repeat(cabinet.keypad.typed), last: cabinet.keypad.last } : null,
+    pickup: cabinet.lastPickup,
   };
 }
 

@@ -22,7 +22,9 @@ const T = {
   },
 };
 
-const state = { view: null, lang: 'zh', large: false, level: null, items: new Set(), guidePage: 0, idleTimer: 0, toastTimer: 0, sending: false };
+// `answered`: a tap answered `already` (rated meanwhile: a button, another screen, a news this
+// page missed). The page shows the stored level itself, since its own view may be stale.
+const state = { view: null, lang: 'zh', large: false, level: null, items: new Set(), guidePage: 0, idleTimer: 0, toastTimer: 0, sending: false, answered: null, answeredTimer: 0 };
 const $ = (id) => document.getElementById(id);
 const t = (key) => T[state.lang][key];
 
@@ -203,6 +205,7 @@ async function submit(caseId, level) {
       hideToast();
       state.level = null;
       state.items.clear();
+      if (body.already) showAnswered(caseId, body.rating.level);
     }
   } catch (err) {
     toast(String(err));
@@ -210,6 +213,37 @@ async function submit(caseId, level) {
     state.sending = false;
     render();
   }
+}
+
+function showAnswered(caseId, level) {
+  state.answered = { caseId, level };
+  window.clearTimeout(state.answeredTimer);
+  state.answeredTimer = window.setTimeout(() => {
+    state.answered = null;
+    void refresh();
+  }, state.view?.thanksMs ?? 3000);
+}
+
+/** The role's view now: after a thank-you shown from an answer, the stream may have missed news. */
+async function refresh() {
+  try {
+    const res = await fetch('/api/view');
+    if (res.ok) applyView(await res.json());
+  } catch {
+    // The stream's next view will do.
+  }
+  render();
+}
+
+/** The answered thank-you stays unless the window moved on (another case, paused). */
+function answeredLevel(v) {
+  const a = state.answered;
+  if (!a || v.screen === 'paused' || (v.screen === 'rating' && v.case && v.case.caseId !== a.caseId)) return null;
+  return v.levels.find((l) => l.level === a.level) ?? null;
+}
+
+function thanksScreen(level) {
+  return el('section', { class: 'screen thanks', testid: 'screen-thanks' }, el('h2', { class: 'big' }, t('thanks')), el('p', { class: 'sub', testid: 'thanks-level' }, t('thanksSub') + nameOf(level)));
 }
 
 function render() {
@@ -227,8 +261,10 @@ function render() {
     state.items.clear();
   }
   let screen;
-  if (v.screen === 'paused') screen = el('section', { class: 'screen paused', testid: 'screen-paused' }, el('h2', { class: 'big' }, t('paused')), el('p', { class: 'sub' }, v.pausedReason || t('pausedSub')));
-  else if (v.screen === 'thanks') screen = el('section', { class: 'screen thanks', testid: 'screen-thanks' }, el('h2', { class: 'big' }, t('thanks')), el('p', { class: 'sub', testid: 'thanks-level' }, t('thanksSub') + nameOf(v.thanks)));
+  const answered = answeredLevel(v);
+  if (answered) screen = thanksScreen(answered);
+  else if (v.screen === 'paused') screen = el('section', { class: 'screen paused', testid: 'screen-paused' }, el('h2', { class: 'big' }, t('paused')), el('p', { class: 'sub' }, v.pausedReason || t('pausedSub')));
+  else if (v.screen === 'thanks') screen = thanksScreen(v.thanks);
   else if (v.screen === 'rating' && v.case) screen = ratingScreen(v);
   else screen = staffCard(v);
   $('main').replaceChildren(screen);
@@ -243,16 +279,19 @@ $('large').addEventListener('click', () => {
   render();
 });
 
+function applyView(view) {
+  if (state.view && view.rev < state.view.rev && view.screen === state.view.screen) return;
+  if (state.view?.case?.caseId !== view.case?.caseId) {
+    state.level = null;
+    state.items.clear();
+  }
+  state.view = view;
+}
+
 function connect() {
   const es = new EventSource('/api/events');
   es.addEventListener('view', (e) => {
-    const view = JSON.parse(e.data);
-    if (state.view && view.rev < state.view.rev && view.screen === state.view.screen) return;
-    if (state.view?.case?.caseId !== view.case?.caseId) {
-      state.level = null;
-      state.items.clear();
-    }
-    state.view = view;
+    applyView(JSON.parse(e.data));
     render();
   });
   es.addEventListener('error', () => {

@@ -2,22 +2,41 @@
 // The cabinet's touch page: a code pad for pickups and size buttons for drop-offs. It renders
 // the LockerView the role pushes over /api/events and posts the code (POST /api/code) or the
 // size (POST /api/drop-off); the role checks the code, opens the door and says what happened.
-// A code typed on the cabinet's physical keypad arrives in the view: masked, then its result.
+// A code typed on the cabinet's physical keypad arrives in the view masked; the result of a
+// pickup tried at the cabinet (keypad, QR scanner, ID card) arrives in the view as well. The
+// door that opened shows large; a refusal says why.
 // A lockout stays on screen with the time left until it ends, counted down from the view's
 // lockoutLeftMs on the page's own clock (a reload gets a fresh view and goes on counting).
 
 const SIZE_NAMES = { S: '小门 S', M: '中门 M', L: '大门 L', XL: '特大门 XL' };
 const REASONS = {
-  'wrong-code': (r) => `取件码错误，还可尝试 ${r.remaining} 次 · Wrong code`,
+  'wrong-code': (r) => `取件码错误，还可尝试 ${r.remaining} 次 · Wrong code, ${r.remaining} tries left`,
   'locked-out': () => '错误次数过多，请稍后再试 · Locked out',
   'not-opened': (r) => `柜门 ${r.door ?? ''} 未能打开，请联系工作人员 · Door did not open`,
   unavailable: () => '柜门暂不可用，请联系工作人员 · Unavailable',
   'no-free-door': () => '该尺寸暂无空闲柜门 · No free door of this size',
+  'card-unreadable': () => '身份证未能读取，请重新放置 · The ID card could not be read, place it again',
 };
-const state = { view: null, viewAt: 0, busy: false, shownReceipt: undefined, shownKeypadResult: undefined };
+// An ID card is not a code: "wrong code" would send the citizen looking for an SMS.
+const CARD_REASONS = {
+  'wrong-code': (r) => `此身份证没有待取的材料，还可尝试 ${r.remaining} 次 · Nothing to pick up for this ID card, ${r.remaining} tries left`,
+};
+const state = { view: null, viewAt: 0, busy: false, shownReceipt: undefined, shownPickup: undefined };
 const $ = (id) => document.getElementById(id);
 
+const OPENED_MS = 20_000;
+
+/** The door that opened, large, until the next result or OPENED_MS. */
+function showOpened(door) {
+  $('message').hidden = true;
+  $('door-number').textContent = String(door);
+  $('opened').hidden = false;
+  window.clearTimeout(showOpened.timer);
+  showOpened.timer = window.setTimeout(() => ($('opened').hidden = true), OPENED_MS);
+}
+
 function say(text, ok = false) {
+  $('opened').hidden = true;
   const box = $('message');
   box.textContent = text;
   box.className = ok ? 'toast ok' : 'toast';
@@ -83,6 +102,7 @@ function render() {
   renderLockout(left);
   for (const b of document.querySelectorAll('#code-form button, .keys button')) b.disabled = locked || state.busy;
   keypadEntry(v, locked);
+  cabinetPickup(v);
   const sizes = $('sizes');
   sizes.replaceChildren(
     ...Object.entries(v.free).map(([size, n]) => {
@@ -108,24 +128,31 @@ function render() {
   }
 }
 
-function showResult(r) {
-  if (r.ok) say(`请取件：${r.door} 号柜门已打开 · Door ${r.door} is open`, true);
+function showResult(r, via = 'code') {
+  if (r.ok) showOpened(r.door);
   // The lockout has its own box with the time left; a short message would only repeat it.
-  else if (r.reason === 'locked-out') $('message').hidden = true;
-  else say((REASONS[r.reason] ?? (() => r.error ?? '出错了'))(r));
+  else if (r.reason === 'locked-out') {
+    $('message').hidden = true;
+    $('opened').hidden = true;
+  } else say(((via === 'id-card' ? CARD_REASONS[r.reason] : undefined) ?? REASONS[r.reason] ?? (() => r.error ?? '出错了'))(r));
 }
 
-// The physical keypad's entry (already masked by the role) and each new result, once.
+// The physical keypad's entry (already masked by the role).
 function keypadEntry(v, locked) {
   const entry = $('keypad-entry');
   const k = v.keypad;
   entry.hidden = !k || locked || k.typed === '';
   if (k) entry.textContent = `按键输入 · Keypad: ${k.typed}`;
-  const last = k?.last ? JSON.stringify(k.last) : null;
-  if (state.shownKeypadResult === undefined) state.shownKeypadResult = last;
-  else if (last !== null && last !== state.shownKeypadResult) {
-    state.shownKeypadResult = last;
-    showResult(k.last);
+}
+
+// Each new result of a pickup tried at the cabinet (keypad, scanner, ID card), once; not one
+// that was there before this page loaded.
+function cabinetPickup(v) {
+  const seq = v.pickup?.seq ?? null;
+  if (state.shownPickup === undefined) state.shownPickup = seq;
+  else if (seq !== null && seq !== state.shownPickup) {
+    state.shownPickup = seq;
+    showResult(v.pickup.result, v.pickup.via);
   }
 }
 
