@@ -3,9 +3,9 @@
 // said it would migrate, whether the copy was taken, and after a rollback what was restored
 // and what the trial wrote that the restored store does not hold. The rolled-back event
 // carries that report; the record goes once it was reported or the tried release committed.
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDurably } from '../../release/update/durable-file.js';
+import { readIfPresent, writeDurably } from '../../release/update/durable-file.js';
 
 export const SNAPSHOT_RECORD = 'store-snapshot.json';
 /** The copy, in the data dir (private, and the same file system, so the restore is a rename). */
@@ -47,13 +47,8 @@ export interface StoreSnapshotRecord {
 }
 
 export async function readSnapshotRecord(root: string): Promise<StoreSnapshotRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(root, SNAPSHOT_RECORD), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await readIfPresent(join(root, SNAPSHOT_RECORD));
+  if (text === undefined) return undefined;
   const value = JSON.parse(text) as Partial<StoreSnapshotRecord>;
   if (value.format !== 1 || typeof value.attemptId !== 'string' || typeof value.dataDir !== 'string') throw new Error(`${join(root, SNAPSHOT_RECORD)}: not a store snapshot record`);
   return value as StoreSnapshotRecord;

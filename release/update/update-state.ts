@@ -4,9 +4,8 @@
 // renamed over the old one and the folder fsynced, so a power cut leaves the old record or the
 // new one. The boot guard (boot-guard.ts) and the running halld both read and write it; the
 // boot counter in it is what survives a crash loop or a power cut.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDurably } from './durable-file.js';
+import { readIfPresent, writeDurably } from './durable-file.js';
 
 export const STATE_FILE = 'update-state.json';
 
@@ -64,13 +63,8 @@ export const EMPTY_STATE: UpdateState = { format: 1, outcomes: [] };
 const MAX_OUTCOMES = 20;
 
 export async function readUpdateState(root: string): Promise<UpdateState> {
-  let text: string;
-  try {
-    text = await readFile(join(root, STATE_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_STATE;
-    throw err;
-  }
+  const text = await readIfPresent(join(root, STATE_FILE));
+  if (text === undefined) return EMPTY_STATE;
   try {
     const value = JSON.parse(text) as Partial<UpdateState>;
     if (value.format !== 1 || !Array.isArray(value.outcomes)) throw new Error('not an update state');

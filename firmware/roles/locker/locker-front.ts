@@ -5,6 +5,7 @@ import type { LockerContract } from '../../../protocol/locker.js';
 import type { PageServer } from '../../pages/page-server.js';
 import type { RoleContext } from '../role-module.js';
 import type { Cabinet } from './cabinet.js';
+import type { PickupShown } from './code-result.js';
 import type { LockerConfig } from './config.js';
 import { startLockerPage } from './page/locker-page.js';
 import type { PickupDesk } from './pickup-desk.js';
@@ -16,18 +17,22 @@ export interface LockerFront {
 }
 
 export async function startLockerFront(ctx: RoleContext<LockerContract>, config: LockerConfig, cabinet: Cabinet, desk: PickupDesk): Promise<LockerFront> {
+  /** A scanned code's or a card's pickup: logged (door or reason, nothing of the card) and shown on the page. */
+  const settlePickup = (via: PickupShown['via'], attempt: Promise<PickupShown['result']>, done: string, failed: string): void => {
+    attempt.then(
+      (r) => {
+        ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, done);
+        cabinet.showPickup(via, r);
+      },
+      (err: unknown) => ctx.log.error({ err: (err as Error).message }, failed),
+    );
+  };
   let offScan: (() => void) | undefined;
   if (config.scanner !== undefined) {
     try {
       const scanner = await ctx.hal.scanner(config.scanner);
       offScan = scanner.onScan((code) => {
-        desk.enterCode(code, 'scan').then(
-          (r) => {
-            ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'pickup code scanned');
-            cabinet.showPickup('scan', r);
-          },
-          (err: unknown) => ctx.log.error({ err: (err as Error).message }, 'scanned code failed'),
-        );
+        settlePickup('scan', desk.enterCode(code, 'scan'), 'pickup code scanned', 'scanned code failed');
       });
     } catch (err) {
       ctx.log.error({ err: (err as Error).message, scanner: config.scanner }, 'locker scanner not opened; codes can still be typed');
@@ -43,13 +48,7 @@ export async function startLockerFront(ctx: RoleContext<LockerContract>, config:
           ctx.log.info({ reader: config.idCardReader, code: event.code }, 'ID card not readable at the cabinet');
           return cabinet.showPickup('id-card', { ok: false, reason: 'card-unreadable' });
         }
-        desk.enterCard(event.card.number).then(
-          (r) => {
-            ctx.log.info({ ok: r.ok, ...(r.ok ? { door: r.door } : { reason: r.reason }) }, 'ID card pickup');
-            cabinet.showPickup('id-card', r);
-          },
-          (err: unknown) => ctx.log.error({ err: (err as Error).message }, 'ID card pickup failed'),
-        );
+        settlePickup('id-card', desk.enterCard(event.card.number), 'ID card pickup', 'ID card pickup failed');
       });
     } catch (err) {
       ctx.log.error({ err: (err as Error).message, reader: config.idCardReader }, 'locker ID-card reader not opened; codes still work');
