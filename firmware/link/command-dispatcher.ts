@@ -19,6 +19,8 @@ import type { TrustedClock } from './trusted-clock.js';
 import type { CommandContext, CommandSpec } from './command-types.js';
 import { DeviceError } from './device-error.js';
 import { CommandJournal, DEFAULT_JOURNAL_LIMITS, PRUNE_EVERY, RecentAcks, storedAck, type JournalLimits, unfinishedAck } from './command-journal.js';
+import { JournalIds } from './journal-ids.js';
+import { JournalBehind } from './journal-behind.js';
 import { storageFault } from '../store/storage-fault.js';
 import type { Logger } from '../log.js';
 
@@ -76,10 +78,34 @@ export class CommandDispatcher {
   /** When each id arrived and what it asked for, until it is answered (for the answer's log line). */
   private readonly arrived = new Map<string, { command: string; at: number }>();
   private readonly journal: CommandJournal;
+  /** Which ids the journal may hold: only those are read from it before a command runs. */
+  private readonly journalIds: JournalIds;
+  /** Read-only commands' rows, written behind their answers in batches. */
+  private readonly behind: JournalBehind;
+  private idsLoading: Promise<void> = Promise.resolve();
   private lastStart: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DispatcherOptions) {
     this.journal = new CommandJournal(options.store);
+    this.journalIds = new JournalIds((after, limit) => this.journal.ids(after, limit), this.journalLimits.maxRows);
+    this.behind = new JournalBehind({
+      store: options.store,
+      timers: options.timers,
+      written: (rows) => {
+        for (let i = 0; i < rows; i++) this.noteJournaled();
+      },
+      failed: (err, rows) => options.logger.warn({ rows, err: (err as Error).message }, 'journal write failed'),
+    });
+  }
+
+  /** Writes the journal rows still waiting (before the store closes); later rows are written at once. */
+  stop(): Promise<void> {
+    return this.behind.stop();
+  }
+
+  /** Settles once the earlier boots' ids are known (tests wait for it; commands never do). */
+  journalIdsLoaded(): Promise<void> {
+    return this.idsLoading;
   }
 
   register(role: string, name: string, spec: CommandSpec): void {
@@ -126,7 +152,10 @@ export class CommandDispatcher {
    */
   async recoverUnfinished(): Promise<string[]> {
     await this.prune();
-    return this.journal.finishUnfinished();
+    const acks = await this.journal.finishUnfinished();
+    // In the background: until it is done, every command reads the journal as before.
+    this.idsLoading = this.journalIds.rebuild().catch((err: unknown) => this.options.logger.warn({ err: (err as Error).message }, 'journal ids not read; every command reads the journal'));
+    return acks;
   }
 
   /** Handles one command payload; never throws. */
@@ -211,7 +240,7 @@ export class CommandDispatcher {
 
   /** Runs the claimed command if nothing refuses it; returns its ack, or undefined when it was refused. */
   private async judgeAndRun(id: string, incoming: IncomingCommand, raw: Record<string, unknown>, envelope: CommandMessage, turn: StartTurn): Promise<ClaimResult> {
-    const row = await this.journal.get(id);
+    const row = this.journalIds.mayHave(id) ? await this.journal.get(id) : undefined;
     await turn.previous;
     if (row?.ack) {
       this.answerDuplicate(id, row.ack);
@@ -249,6 +278,7 @@ export class CommandDispatcher {
       try {
         // Queued before the next command may start: journal commits finish in queue order.
         const begun = this.journal.begin(id, role, name, spec.effect === 'hardware' ? 'actuating' : 'received');
+        this.journalIds.queued(id, begun);
         turn.started();
         await begun;
       } catch (err) {
@@ -304,13 +334,20 @@ export class CommandDispatcher {
     const ackJson = JSON.stringify(ack);
     const kept = storedAck(ackJson, this.journalLimits.ackMaxBytes);
     this.recent.set(id, kept);
+    if (spec.effect === 'none' && statements.length === 0 && events.length === 0) {
+      // Nothing durable depends on a read-only command: answer at once, journal behind.
+      this.journalIds.queued(id, this.behind.add({ id, role, name, ack: kept }));
+      this.answer(ackJson);
+      return ackJson;
+    }
     const finish = store.commit([this.journal.finishStatement(id, role, name, kept), ...statements], events);
+    this.journalIds.queued(id, finish);
     finish.then(
       () => this.noteJournaled(),
       () => undefined,
     );
     if (spec.effect === 'none') {
-      // Nothing durable depends on a read-only command: answer at once, journal behind.
+      // A read-only command that handed over an event: answered at once all the same.
       this.answer(ackJson);
       finish.catch((err: unknown) => this.options.logger.warn({ id, err: (err as Error).message }, 'journal write failed'));
       return ackJson;

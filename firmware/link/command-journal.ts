@@ -49,11 +49,13 @@ export class CommandJournal {
 
   /** The statement that records a command's final ack; callers add it to the unit that holds the command's effect. */
   finishStatement(id: string, role: string, name: string, ack: string): Statement {
-    return {
-      sql: `INSERT INTO journal (id, role, name, state, ack, received_at) VALUES (?, ?, ?, 'done', ?, ?)
-            ON CONFLICT(id) DO UPDATE SET state = 'done', ack = excluded.ack`,
-      params: [id, role, name, ack, this.store.now()],
-    };
+    return finishRowsStatement([{ id, role, name, ack }], this.store.now());
+  }
+
+  /** Up to `limit` ids in id order after `after` ('' for the first): how the dispatcher learns which ids the journal holds. */
+  async ids(after: string, limit: number): Promise<string[]> {
+    const rows = await this.store.all<Row>('SELECT id FROM journal WHERE id > ? ORDER BY id LIMIT ?', [after, limit]);
+    return rows.map((r) => String(r['id']));
   }
 
   /** Rows a previous boot left unfinished; the caller turns them into INDETERMINATE / INTERNAL answers. */
@@ -83,6 +85,23 @@ export class CommandJournal {
       { sql: "DELETE FROM journal WHERE state = 'done' AND id IN (SELECT id FROM journal ORDER BY received_at DESC LIMIT -1 OFFSET ?)", params: [keepAtMost] },
     ]);
   }
+}
+
+/** A command's final answer, as a journal row. */
+export interface FinishedRow {
+  id: string;
+  role: string;
+  name: string;
+  ack: string;
+}
+
+/** One statement that records the final acks of `rows` (at most 100: five parameters each, under SQLite's 999). */
+export function finishRowsStatement(rows: FinishedRow[], now: number): Statement {
+  return {
+    sql: `INSERT INTO journal (id, role, name, state, ack, received_at) VALUES ${rows.map(() => "(?, ?, ?, 'done', ?, ?)").join(', ')}
+          ON CONFLICT(id) DO UPDATE SET state = 'done', ack = excluded.ack`,
+    params: rows.flatMap((r) => [r.id, r.role, r.name, r.ack, now]),
+  };
 }
 
 /** The answer for a row that has no result: hardware may have moved (INDETERMINATE), or nothing ran. */

@@ -195,6 +195,7 @@ export class DeviceLink {
 
   async stop(reason = 'stopped'): Promise<void> {
     this.publisher.stop();
+    await this.dispatcher.stop();
     this.pending.failAll(new DeviceError('OFFLINE', 'device stopping'));
     const offline: StatusOffline = { ...this.offlineStatus(this.conn || 1, reason), ts: this.options.clock.bestGuess() };
     await this.connection.stop({ topic: topics.status(this.root), payload: JSON.stringify(offline) });
