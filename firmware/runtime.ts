@@ -14,7 +14,7 @@ import { probeWhileFaulted } from './store/recovery-probe.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
 import { loadScreenToken } from './pages/screen-token.js';
 import { TrustedClock } from './link/trusted-clock.js';
-import { ROLE_MODULES } from './roles/index.js';
+import { isRoleName, loadRoleModule } from './roles/load-role.js';
 import type { DiagnosticReport, ManualTestContext, RoleContext, RuntimeServices } from './roles/role-module.js';
 import type { SelfTestResult } from '../drivers/hal/types.js';
 import { createRoleLink } from './roles/role-link.js';
@@ -212,8 +212,8 @@ export class Runtime {
 
   private async startRoles(names: Role[], remoteSections: Record<string, unknown>): Promise<void> {
     for (const name of names) {
-      const module = ROLE_MODULES.find((m) => m.role === name);
-      if (!module) throw new Error(`no role module named ${name}`);
+      if (!isRoleName(name)) throw new Error(`no role module named ${name}`);
+      const module = await loadRoleModule(name);
       const fileSection = (this.config.roles as Record<string, unknown>)[name] ?? {};
       const section = sectionWithDefaults(module.configSchema, remoteSections[name] ?? fileSection);
       if (module.migrations) await this.store.migrate(name, module.migrations);
