@@ -14,7 +14,7 @@ import { createHal } from '../assembly/create-hal.js';
 import { FakeGpiod, piHeaderChip } from '../simulators/gpiod/fake-gpiod.js';
 import { SimSpeaker } from '../simulators/speaker/sim-speaker.js';
 import type { LedMatrix } from '../drivers/hal/types.js';
-import { parseConfig } from '../firmware/config/load.js';
+import { parseConfig } from '../firmware/config/parse-config.js';
 import { Runtime } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';
 import { until } from '../testkit/wait.js';

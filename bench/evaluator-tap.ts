@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { startAedesBroker } from '../simulators/hall/aedes-broker.js';
 import { ReferenceServer } from '../simulators/hall/reference-server.js';
-import { parseConfig } from '../firmware/config/load.js';
+import { parseConfig } from '../firmware/config/parse-config.js';
 import { Runtime } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';
 import { waitFor } from '../testkit/wait.js';

@@ -8,7 +8,7 @@ import sqlite3 from 'sqlite3';
 import { Store } from '../firmware/store/store.js';
 import { benchBroker } from './broker.js';
 import { report, median } from './stats.js';
-import { parseConfig } from '../firmware/config/load.js';
+import { parseConfig } from '../firmware/config/parse-config.js';
 import { Runtime } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';
 import { HallClient } from '../protocol/hall-client.js';

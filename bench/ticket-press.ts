@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAedesBroker } from '../simulators/hall/aedes-broker.js';
 import { ReferenceServer } from '../simulators/hall/reference-server.js';
-import { parseConfig } from '../firmware/config/load.js';
+import { parseConfig } from '../firmware/config/parse-config.js';
 import { Runtime } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';
 import { isSimHal } from '../simulators/hal/sim-hal.js';

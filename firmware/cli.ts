@@ -5,8 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { checkConfigFile, problemLines, warningLines, ConfigError, type ConfigWarning } from './config/load.js';
-import { exportedConfigSchema } from './config/export-schema.js';
-import { ROLE_MODULES } from './roles/index.js';
+import { ROLE_NAMES } from './roles/load-role.js';
 import { Runtime, FIRMWARE_VERSION } from './runtime.js';
 import { createLogger, defaultLogFormat, LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.js';
 import { EXIT_CONFIG, EXIT_DATA_DIR, EXIT_INTERNAL, EXIT_LOCKED, EXIT_OK } from './exit-codes.js';
@@ -14,7 +13,7 @@ import type { DeviceConfig } from './config/schema.js';
 import type { DaemonServices } from './control/daemon-services.js';
 import { globalTimers } from '../drivers/clock/timers.js';
 
-const ROLE_LIST = ROLE_MODULES.map((m) => m.role).join(', ');
+const ROLE_LIST = ROLE_NAMES.join(', ');
 
 function fail(message: string, code = EXIT_CONFIG): never {
   process.stderr.write(`halld: ${message}\n`);
@@ -187,7 +186,9 @@ async function main(argv: string[]): Promise<void> {
   config
     .command('schema')
     .description(`print the config file's JSON Schema (2020-12; roles: ${ROLE_LIST})`)
-    .action(() => {
+    .action(async () => {
+      // Every role's manifest: only this command needs them all at once.
+      const { exportedConfigSchema } = await import('./config/export-schema.js');
       process.stdout.write(`${JSON.stringify(exportedConfigSchema(), null, 2)}\n`);
     });
 
@@ -209,6 +210,25 @@ async function main(argv: string[]): Promise<void> {
   // The technician's commands set an exit status instead of exiting (only this file exits).
   let exitCode: number | undefined;
   const setExit = (code: number) => void (exitCode = code);
+  // `halld run` is every start of a board: it does not load the technician's commands (their
+  // modules cost each start ~10 ms before the birth, docs/performance.md). `run`'s own help and
+  // option errors do not name its siblings, so nothing it prints changes.
+  if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'run') await addTechnicianCommands(program, setExit);
+
+  try {
+    await program.parseAsync(argv);
+    if (exitCode !== undefined) process.exit(exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_CONFIG);
+    if (err instanceof ConfigError) fail(err.message, err.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_DATA_DIR);
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') fail(`port already in use (${e.message}); pick another with --port`);
+    process.stderr.write(`halld: internal error: ${e.stack ?? String(err)}\n`);
+    process.exit(EXIT_INTERNAL);
+  }
+}
+
+async function addTechnicianCommands(program: Command, setExit: (code: number) => void): Promise<void> {
   const { addLocalCommands } = await import('./commands/local-commands.js');
   const { addRemoteCommands } = await import('./commands/remote-commands.js');
   const { addBoardsCommand } = await import('./commands/boards-command.js');
@@ -222,18 +242,6 @@ async function main(argv: string[]): Promise<void> {
   addReleaseCommands(program, processOutput, setExit);
   addUpdateCommands(program, processOutput, setExit, () => Date.now());
   addRolloutCommand(program, processOutput, setExit);
-
-  try {
-    await program.parseAsync(argv);
-    if (exitCode !== undefined) process.exit(exitCode);
-  } catch (err) {
-    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_CONFIG);
-    if (err instanceof ConfigError) fail(err.message, err.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_DATA_DIR);
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') fail(`port already in use (${e.message}); pick another with --port`);
-    process.stderr.write(`halld: internal error: ${e.stack ?? String(err)}\n`);
-    process.exit(EXIT_INTERNAL);
-  }
 }
 
 void main(process.argv);

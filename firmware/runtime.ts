@@ -4,6 +4,7 @@
 import { createHal } from '../assembly/create-hal.js';
 import type { Clock, Hal } from '../drivers/hal/types.js';
 import { globalTimers, type Timers } from '../drivers/clock/timers.js';
+import { systemClock } from '../drivers/clock/system-clock.js';
 import type { WireContract } from '../protocol/contract.js';
 import { toPublicKey } from '../protocol/signing.js';
 import { MAX_JSON_DEPTH } from '../protocol/validate.js';
@@ -14,7 +15,7 @@ import { probeWhileFaulted } from './store/recovery-probe.js';
 import { DeviceLink, type ConfigVerdict } from './link/device-link.js';
 import { loadScreenToken } from './pages/screen-token.js';
 import { TrustedClock } from './link/trusted-clock.js';
-import { ROLE_MODULES } from './roles/index.js';
+import { isRoleName, loadRoleModule } from './roles/load-role.js';
 import type { DiagnosticReport, ManualTestContext, RoleContext, RuntimeServices } from './roles/role-module.js';
 import type { SelfTestResult } from '../drivers/hal/types.js';
 import { createRoleLink } from './roles/role-link.js';
@@ -55,6 +56,25 @@ export interface RuntimeOptions {
   onUpdateRestart?: (reason: string) => void;
 }
 
+/**
+ * The board's HAL and the SQLite store, opened at once: neither needs the other but the clock
+ * (the board's, which the HAL is built with), and the store mostly waits for SQLite's thread
+ * pool while the HAL mostly runs (docs/performance.md, "Start and memory"). Whichever fails,
+ * the other is closed (a HAL the caller passed stays open, it is the caller's) and the HAL's
+ * error wins, as when they were opened one after the other.
+ */
+async function openHalAndStore(config: DeviceConfig, options: RuntimeOptions, timers: Timers): Promise<{ hal: Hal; store: Store }> {
+  const clock = options.hal?.clock ?? options.clock ?? systemClock;
+  const [hal, store] = await Promise.allSettled([
+    options.hal ?? createHal({ board: config.board, io: config.io, timers, clock }),
+    Store.open(config.dataDir, { maxOutbox: config.outbox.max, clock }),
+  ]);
+  if (hal.status === 'fulfilled' && store.status === 'fulfilled') return { hal: hal.value, store: store.value };
+  if (store.status === 'fulfilled') await store.value.close().catch(() => undefined);
+  if (hal.status === 'fulfilled' && !options.hal) await hal.value.close().catch(() => undefined);
+  throw hal.status === 'rejected' ? hal.reason : (store as PromiseRejectedResult).reason;
+}
+
 export class Runtime {
   private readonly roles = new Map<Role, RunningRole>();
   private configRev = 0;
@@ -86,8 +106,7 @@ export class Runtime {
   static async start(config: DeviceConfig, options: RuntimeOptions): Promise<Runtime> {
     const log = options.log.child({ hall: config.hall, device: config.device });
     const timers = options.timers ?? globalTimers;
-    const hal = options.hal ?? (await createHal({ board: config.board, io: config.io, timers, ...(options.clock ? { clock: options.clock } : {}) }));
-    const store = await Store.open(config.dataDir, { maxOutbox: config.outbox.max, clock: hal.clock });
+    const { hal, store } = await openHalAndStore(config, options, timers);
     try {
       const clock = new TrustedClock(config.clock.source, hal.clock);
       const roleNames = runningRoles(config);
@@ -212,8 +231,8 @@ export class Runtime {
 
   private async startRoles(names: Role[], remoteSections: Record<string, unknown>): Promise<void> {
     for (const name of names) {
-      const module = ROLE_MODULES.find((m) => m.role === name);
-      if (!module) throw new Error(`no role module named ${name}`);
+      if (!isRoleName(name)) throw new Error(`no role module named ${name}`);
+      const module = await loadRoleModule(name);
       const fileSection = (this.config.roles as Record<string, unknown>)[name] ?? {};
       const section = sectionWithDefaults(module.configSchema, remoteSections[name] ?? fileSection);
       if (module.migrations) await this.store.migrate(name, module.migrations);

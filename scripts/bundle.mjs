@@ -55,7 +55,7 @@ const precompiledConfigCheck = {
     b.onLoad({ filter: /[\\/]firmware[\\/]config[\\/]strict-check\.js$/ }, async (args) => {
       if (resolve(args.path) !== STRICT_CHECK) return undefined;
       const { strictCheckModule } = await import(pathToFileURL(resolve('dist/firmware/config/strict-check-code.js')).href);
-      return { contents: strictCheckModule('./strict-schema.js'), loader: 'js', resolveDir: dirname(STRICT_CHECK) };
+      return { contents: strictCheckModule('./file-schema.js'), loader: 'js', resolveDir: dirname(STRICT_CHECK) };
     });
   },
 };

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { startAedesBroker, type EmbeddedBroker } from '../simulators/hall/aedes-broker.js';
 import { ReferenceServer, type ReferenceServerOptions } from '../simulators/hall/reference-server.js';
-import { parseConfig } from '../firmware/config/load.js';
+import { parseConfig } from '../firmware/config/parse-config.js';
 import type { DeviceConfig } from '../firmware/config/schema.js';
 import type { RuntimeOptions } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';

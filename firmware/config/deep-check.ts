@@ -5,7 +5,7 @@
 import { HalError } from '../../drivers/hal/types.js';
 import type { DeviceConfig } from './schema.js';
 import type { ConfigProblem } from './schema-problems.js';
-import { ROLE_MODULES } from '../roles/index.js';
+import { loadRoleModules } from '../roles/load-role.js';
 import type { PartNames } from '../roles/role-module.js';
 import { pagePortProblems } from './page-ports.js';
 
@@ -47,7 +47,9 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
     throw err;
   }
   const problems: ConfigProblem[] = [];
-  for (const module of ROLE_MODULES) {
+  // Only the manifests of the roles the config names (roles/load-role.ts).
+  const modules = await loadRoleModules(Object.keys(config.roles));
+  for (const module of modules) {
     const section = (config.roles as Record<string, unknown>)[module.role];
     if (section === undefined || !module.sectionProblems) continue;
     for (const p of module.sectionProblems(section, parts)) {
@@ -57,6 +59,6 @@ export async function deepConfigProblems(config: DeviceConfig): Promise<ConfigPr
       problems.push({ field: `/roles/${module.role}${pointer}`, message: pointer ? p.slice(at + 2) : p, kind: 'config' });
     }
   }
-  problems.push(...pagePortProblems(config));
+  problems.push(...pagePortProblems(config, modules));
   return problems;
 }

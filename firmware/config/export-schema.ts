@@ -3,7 +3,7 @@
 // halld; this turns a copy into a JSON Schema 2020-12 document that says what the file
 // accepts: fields with defaults are optional, unknown keys are refused (as the loader
 // refuses them), tuples use prefixItems, enumerations are `enum`.
-import { StrictConfigSchema } from './load.js';
+import { StrictConfigSchema } from './strict-schema.js';
 
 export const CONFIG_SCHEMA_ID = 'https://halld.dev/schema/device-config.json';
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';

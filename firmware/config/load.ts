@@ -5,8 +5,11 @@
 import { dirname, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import type { DeviceConfig } from './schema.js';
-import { StrictConfigSchema } from './strict-schema.js';
+import { StrictFileSchema } from './file-schema.js';
 import { strictConfigCheck } from './strict-check.js';
+import { roleSectionProblems, withRoleDefaults } from './role-sections.js';
+import { loadRoleModules } from '../roles/load-role.js';
+import type { RoleModule } from '../roles/role-module.js';
 import { readConfigText } from './config-text.js';
 import { describeJsonError } from './json-mistakes.js';
 import { longStringProblems } from './long-strings.js';
@@ -18,9 +21,6 @@ import { dataDirProblem } from '../data-dir/usable.js';
 
 export type { ConfigProblem } from './schema-problems.js';
 export { warningLines, type ConfigWarning } from './config-warnings.js';
-
-/** The file's schema: the config schema with every object closed to unknown keys. */
-export { StrictConfigSchema } from './strict-schema.js';
 
 export class ConfigError extends Error {
   readonly code: 'CONFIG_INVALID' | 'DATA_DIR_UNUSABLE';
@@ -45,17 +45,24 @@ export function problemLines(file: string, problems: readonly ConfigProblem[]): 
   return problems.map((p) => (p.field === '' ? `${file}: ${p.message}` : `${file}: field ${p.field}: ${p.message}`));
 }
 
-/** Shape, defaults, paths resolved against `base` (the config file's folder), values. No I/O but TLS files. */
-export function checkParsed(raw: unknown, base: string): { config?: DeviceConfig; problems: ConfigProblem[]; migrated: string[]; partial?: DeviceConfig } {
+/**
+ * Shape, defaults, paths resolved against `base` (the config file's folder), values. No I/O but
+ * TLS files. `roles` holds the manifests of (at least) `sys` and every role the file names
+ * (rolesToLoad); the file's other sections are checked without any manifest (file-schema.ts).
+ */
+export function checkParsed(raw: unknown, base: string, roles: readonly RoleModule[]): { config?: DeviceConfig; problems: ConfigProblem[]; migrated: string[]; partial?: DeviceConfig } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { problems: [{ field: '', message: `expected a JSON object ({...}), found ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw)}`, kind: 'config' }], migrated: [] };
   }
   const migration = migrateConfig(raw as Record<string, unknown>);
   if (!migration.ok) return { problems: [{ field: '/version', message: migration.message, kind: 'config' }], migrated: [] };
-  const value = Value.Default(StrictConfigSchema, structuredClone(migration.raw)) as DeviceConfig;
+  const value = withRoleDefaults(Value.Default(StrictFileSchema, structuredClone(migration.raw)) as DeviceConfig, roles);
   const tooLong = longStringProblems(migration.raw);
+  const fileProblems = schemaProblems(StrictFileSchema, value, migration.raw, strictConfigCheck());
+  // `roles` comes last in the file's schema, so its sections' problems come last, as before.
+  const shape = [...fileProblems, ...(fileProblems.some((p) => p.field === '/roles') ? [] : roleSectionProblems(value, migration.raw, roles))];
   // A field too long to quote is said once, by its length.
-  const problems = [...tooLong, ...schemaProblems(StrictConfigSchema, value, migration.raw, strictConfigCheck()).filter((p) => !tooLong.some((l) => l.field === p.field))];
+  const problems = [...tooLong, ...shape.filter((p) => !tooLong.some((l) => l.field === p.field))];
   const clean = (prefix: string) => !problems.some((p) => p.field === prefix || p.field.startsWith(`${prefix}/`));
   if (clean('/dataDir') && typeof value.dataDir === 'string') value.dataDir = resolve(base, value.dataDir);
   if (clean('/broker')) {
@@ -72,12 +79,10 @@ export function checkParsed(raw: unknown, base: string): { config?: DeviceConfig
   return problems.length === 0 ? { config: value, problems, migrated: migration.applied } : { problems, migrated: migration.applied, partial: value };
 }
 
-/** Validates a parsed config (tests, the demo), fills defaults, resolves relative paths against `file`'s folder. */
-export function parseConfig(raw: unknown, file = 'config'): DeviceConfig {
-  const base = file === 'config' ? process.cwd() : dirname(resolve(file));
-  const result = checkParsed(raw, base);
-  if (!result.config) throw new ConfigError(problemLines(file, result.problems), result.problems);
-  return result.config;
+/** The roles whose manifests checkParsed needs for `raw`: sys (every device has it) and those its `roles` names. */
+export function rolesToLoad(raw: unknown): string[] {
+  const roles = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['roles'] : undefined;
+  return ['sys', ...(typeof roles === 'object' && roles !== null && !Array.isArray(roles) ? Object.keys(roles) : [])];
 }
 
 /** Every check `run` makes before it opens the board or the broker, all problems at once. */
@@ -92,7 +97,7 @@ export async function checkConfigFile(file: string): Promise<ConfigCheck> {
   } catch (err) {
     return fileProblem(`not valid JSON: ${describeJsonError(text, err as Error)}`);
   }
-  const result = checkParsed(raw, dirname(resolve(file)));
+  const result = checkParsed(raw, dirname(resolve(file)), await loadRoleModules(rolesToLoad(raw)));
   const problems = [...result.problems];
   const value = result.config ?? result.partial;
   const clean = (prefix: string) => !problems.some((p) => p.field === prefix || p.field.startsWith(`${prefix}/`));

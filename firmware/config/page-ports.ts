@@ -4,8 +4,7 @@
 import { Value } from '@sinclair/typebox/value';
 import type { DeviceConfig } from './schema.js';
 import type { ConfigProblem } from './schema-problems.js';
-import { ROLE_MODULES } from '../roles/index.js';
-import type { PageListen } from '../roles/role-module.js';
+import type { PageListen, RoleModule } from '../roles/role-module.js';
 
 const ANY_ADDRESS = new Set(['0.0.0.0', '::', '']);
 
@@ -13,9 +12,10 @@ function sameAddress(a: string, b: string): boolean {
   return a === b || ANY_ADDRESS.has(a) || ANY_ADDRESS.has(b);
 }
 
-export function pagePortProblems(config: DeviceConfig): ConfigProblem[] {
+/** `modules`: the manifests of (at least) the roles the config names. */
+export function pagePortProblems(config: DeviceConfig, modules: readonly RoleModule[]): ConfigProblem[] {
   const pages: (PageListen & { field: string })[] = [];
-  for (const module of ROLE_MODULES) {
+  for (const module of modules) {
     const section = (config.roles as Record<string, unknown>)[module.role];
     if (section === undefined || !module.pages) continue;
     for (const page of module.pages(Value.Default(module.configSchema, structuredClone(section)))) {

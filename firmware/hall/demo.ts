@@ -11,7 +11,7 @@ import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
 import { ReferenceServer } from '../../simulators/hall/reference-server.js';
 import { HallDirector } from '../../simulators/hall/hall-director.js';
 import { EvaluatorCases } from '../../simulators/hall/evaluator-cases.js';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse-config.js';
 import { Runtime } from '../runtime.js';
 import { createLogger } from '../log.js';
 import { ROLE_MODULES } from '../roles/index.js';

@@ -1,7 +1,7 @@
 // A mistake in a lock board's entry reads as one sentence about lock boards, whichever way the
 // config arrives: through the device config check, or straight into createHal's io parser.
 import t from 'tap';
-import { parseConfig } from '../../firmware/config/load.js';
+import { parseConfig } from '../../firmware/config/parse-config.js';
 import { parseIoConfig, IoConfigError } from '../../assembly/resolve-io.js';
 
 const serial = { rs485: { path: '/dev/ttyUSB0' } };

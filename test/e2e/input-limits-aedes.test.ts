@@ -4,7 +4,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { parseConfig } from '../../firmware/config/load.js';
+import { parseConfig } from '../../firmware/config/parse-config.js';
 import { Runtime } from '../../firmware/runtime.js';
 import { silentLogger } from '../../firmware/log.js';
 import { topics } from '../../protocol/topics.js';

@@ -4,6 +4,7 @@
 import t from 'tap';
 import { migrateConfig, CONFIG_VERSION, type ConfigMigration } from '../../firmware/config/migrations.js';
 import { checkParsed } from '../../firmware/config/load.js';
+import { ROLE_MODULES } from '../../firmware/roles/index.js';
 
 // A made-up version 0 that called the data directory "data" and the hall "site".
 const fakeV0: ConfigMigration = {
@@ -18,7 +19,7 @@ t.test('a v0 file is migrated to v1 and then passes the v1 checks', async (t) =>
   t.same(result, { ok: true, raw: { version: 1, hall: 'hall-1', device: 'kiosk-1', dataDir: './data' }, applied: ['0 -> 1: site -> hall, data -> dataDir'] });
   t.same(v0, { version: 0, site: 'hall-1', device: 'kiosk-1', data: './data' }, 'the input is not changed');
   if (!result.ok) return;
-  const checked = checkParsed(result.raw, '/tmp');
+  const checked = checkParsed(result.raw, '/tmp', ROLE_MODULES);
   t.same(checked.problems, [], 'the migrated file is a valid v1 config');
   t.equal(checked.config?.version, 1);
 });

@@ -1,6 +1,6 @@
-// The config schema's check that the bundle carries generated at build time
-// (firmware/config/strict-check-code.ts) judges every config exactly as the check TypeBox
-// compiles at run time: the same verdict and the same errors, over the whole config corpus
+// The config file schema's check (StrictFileSchema: every section but the roles' own) that the
+// bundle carries generated at build time (firmware/config/strict-check-code.ts) judges every
+// config exactly as the check TypeBox compiles at run time: the same verdict and the same errors, over the whole config corpus
 // (right and wrong files), the example configs and their defaulted forms.
 import t from 'tap';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
-import { StrictConfigSchema } from '../../firmware/config/strict-schema.js';
+import { StrictFileSchema } from '../../firmware/config/file-schema.js';
 import { strictCheckModule } from '../../firmware/config/strict-check-code.js';
 import type { SchemaCheck } from '../../firmware/config/schema-problems.js';
 
@@ -33,15 +33,15 @@ t.test('the generated check agrees with TypeBox compiling the schema at run time
   const dir = await mkdtemp(join(DIST, '.strict-check-test-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'strict-check.mjs');
-  await writeFile(file, strictCheckModule(pathToFileURL(join(DIST, 'firmware/config/strict-schema.js')).href));
+  await writeFile(file, strictCheckModule(pathToFileURL(join(DIST, 'firmware/config/file-schema.js')).href));
   const generated = ((await import(pathToFileURL(file).href)) as { strictConfigCheck(): SchemaCheck }).strictConfigCheck();
-  const compiled = TypeCompiler.Compile(StrictConfigSchema);
+  const compiled = TypeCompiler.Compile(StrictFileSchema);
 
   const configs = [...(await jsonFiles(join(ROOT, 'test/firmware/config-corpus'))), ...(await jsonFiles(join(ROOT, 'provisioning/examples')))];
   t.ok(configs.length > 60, `${configs.length} configs`);
   let passing = 0;
   for (const [name, raw] of configs) {
-    for (const [how, value] of [['as written', raw], ['defaulted', Value.Default(StrictConfigSchema, structuredClone(raw))]] as const) {
+    for (const [how, value] of [['as written', raw], ['defaulted', Value.Default(StrictFileSchema, structuredClone(raw))]] as const) {
       const verdict = compiled.Check(value);
       if (verdict) passing++;
       t.equal(generated.Check(value), verdict, `${name} ${how}: same verdict`);

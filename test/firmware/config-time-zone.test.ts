@@ -3,11 +3,12 @@
 // spelling the formatter accepts is still accepted, and a zone ICU does not know is refused.
 import t from 'tap';
 import { checkParsed } from '../../firmware/config/load.js';
+import { ROLE_MODULES } from '../../firmware/roles/index.js';
 
 const base = { hall: 'h1', device: 'd1', board: 'sim', dataDir: '/tmp/unused', roles: { sys: {} } };
 
 function zoneProblems(timeZone: string): string[] {
-  return checkParsed({ ...base, timeZone }, '/tmp').problems.filter((p) => p.field === '/timeZone').map((p) => p.message);
+  return checkParsed({ ...base, timeZone }, '/tmp', ROLE_MODULES).problems.filter((p) => p.field === '/timeZone').map((p) => p.message);
 }
 
 t.test('canonical zones, aliases and other spellings Intl accepts pass', async (t) => {

@@ -5,7 +5,7 @@ import t from 'tap';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { parseConfig } from '../../firmware/config/load.js';
+import { parseConfig } from '../../firmware/config/parse-config.js';
 import { Runtime } from '../../firmware/runtime.js';
 import { silentLogger } from '../../firmware/log.js';
 import { hostChecks, type DiagRow } from '../../firmware/control/host-checks.js';

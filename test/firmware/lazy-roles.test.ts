@@ -1,6 +1,7 @@
 // A device loads the code of the roles it runs, not of the others: each role's implementation
-// is its own chunk of the bundle (the manifest's start() imports it), so a `sys`-only board
-// never reads the caller's, evaluator's, locker's or ticket printer's code, nor their drivers.
+// is its own chunk of the bundle (the manifest's start() imports it), and so is each role's
+// manifest (config schema, contract, migrations; firmware/roles/load-role.ts), so a `sys`-only
+// board never reads the caller's, evaluator's, locker's or ticket printer's code, nor their drivers.
 // Checked on the bundle a board runs, in a child process, by a module hook that lists every
 // module the process loaded until its birth.
 import t from 'tap';
@@ -13,7 +14,7 @@ import { CLI } from '../../testkit/device-process.js';
 import { testServer } from '../../testkit/hall-server.js';
 import { tempDir } from '../../testkit/temp.js';
 
-const ROLE_CHUNKS = ['caller-instance', 'evaluator-instance', 'locker-instance', 'ticket-printer-instance'];
+const ROLE_CHUNKS = ['caller-instance', 'evaluator-instance', 'locker-instance', 'ticket-printer-instance', 'caller-role', 'evaluator-role', 'locker-role', 'ticket-printer-role'];
 
 t.test('a sys-only device loads no other role\'s chunk', async (t) => {
   const dir = await tempDir(t);
@@ -40,4 +41,12 @@ t.test('a sys-only device loads no other role\'s chunk', async (t) => {
   t.ok(loaded.includes(basename(CLI)), 'the hook saw the bundle load');
   t.ok(loaded.some((f) => /^chunk-.*\.mjs$/.test(f)), 'and its shared chunks');
   for (const role of ROLE_CHUNKS) t.notOk(loaded.some((f) => f.startsWith(`${role}-`)), `${role} was not loaded`);
+});
+
+t.test('the lazy manifests are the registry: same roles, same order as ROLE_MODULES', async (t) => {
+  const { ROLE_MODULES } = await import('../../firmware/roles/index.js');
+  const { ROLE_NAMES, loadRoleModule } = await import('../../firmware/roles/load-role.js');
+  // The order is the `roles` section's property order: it orders the config check's problems.
+  t.same([...ROLE_NAMES], ROLE_MODULES.map((m) => m.role), 'ROLE_NAMES lists ROLE_MODULES in order');
+  for (const role of ROLE_NAMES) t.equal(await loadRoleModule(role), ROLE_MODULES.find((m) => m.role === role), `${role}: the same manifest object`);
 });

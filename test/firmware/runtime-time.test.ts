@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
 import { isSimHal } from '../../simulators/hal/sim-hal.js';
-import { parseConfig } from '../../firmware/config/load.js';
+import { parseConfig } from '../../firmware/config/parse-config.js';
 import { Runtime } from '../../firmware/runtime.js';
 import { silentLogger } from '../../firmware/log.js';
 import { HallClient } from '../../protocol/hall-client.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { parseConfig } from '../../firmware/config/load.js';
+import { parseConfig } from '../../firmware/config/parse-config.js';
 import { Runtime } from '../../firmware/runtime.js';
 import { silentLogger } from '../../firmware/log.js';
 import { deviceRoot } from '../../protocol/topics.js';
