@@ -132,7 +132,7 @@ export class RatingDesk {
       const stored = await this.records.rating(caseId).catch(() => undefined);
       if (stored) {
         // Rated beside this desk: the case is over, with the stored level.
-        this.closeCase(stored.level);
+        this.closeCase(stored.level, false);
         this.showThanks(stored.level);
         return { ok: true, rating: stored, already: true };
       }
@@ -141,7 +141,8 @@ export class RatingDesk {
     } finally {
       this.submitting = false;
     }
-    this.closeCase(level);
+    // One view and one retained state for the close and the thank-you (showThanks tells both).
+    this.closeCase(level, false);
     this.showThanks(level);
     return { ok: true, rating: event, already: false };
   }
@@ -216,8 +217,9 @@ export class RatingDesk {
 
   changed(): void {
     this.rev += 1;
-    this.views.emit(this.view());
-    this.ctx.link.setState({ ...this.stateExtras(), screen: this.view().screen, case: this.openCaseId ?? null, paused: this.isPaused, contentVersion: this.content.version, staff: this.staff?.number ?? null });
+    const view = this.view();
+    this.views.emit(view);
+    this.ctx.link.setState({ ...this.stateExtras(), screen: view.screen, case: this.openCaseId ?? null, paused: this.isPaused, contentVersion: this.content.version, staff: this.staff?.number ?? null });
   }
 
   stop(): void {
@@ -249,12 +251,13 @@ export class RatingDesk {
       .catch((err: unknown) => this.ctx.log.error({ err: (err as Error).message, caseId }, 'rating.expired not recorded'));
   }
 
-  private closeCase(level?: RatingLevel): void {
+  /** `tell` false: the caller tells the page and the server itself, right after (one view for both changes). */
+  private closeCase(level?: RatingLevel, tell = true): void {
     this.ctx.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.open = undefined;
     this.cases.emit(level !== undefined ? { open: false, level } : { open: false });
-    this.changed();
+    if (tell) this.changed();
   }
 }
 
