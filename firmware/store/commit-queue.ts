@@ -60,6 +60,10 @@ export class CommitQueue {
     return this.flushing.catch(() => undefined);
   }
 
+  private tell(published: OutboxEvent[]): void {
+    for (const l of this.listeners) l(published);
+  }
+
   private async flushBatches(): Promise<void> {
     this.committing = true;
     try {
@@ -188,6 +192,9 @@ export class CommitQueue {
         unit.resolve(events);
       }
     }
-    if (published.length > 0) for (const l of this.listeners) l(published);
+    // Told once the units' own continuations have run (a tick runs after the promise jobs the
+    // resolves above started): what waited for the commit (a page's answer, a command's ack)
+    // goes out before the outbox publisher reads the new rows.
+    if (published.length > 0) process.nextTick(() => this.tell(published));
   }
 }
