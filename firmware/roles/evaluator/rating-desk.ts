@@ -141,14 +141,17 @@ export class RatingDesk {
     } finally {
       this.submitting = false;
     }
-    // One view and one retained state for the close and the thank-you (showThanks tells both).
+    // One view and one retained state for the close and the thank-you, told on the next tick:
+    // the page's answer (written when this returns, in the same run of promise jobs) is what the
+    // citizen waits for, and it needs only the commit; the state is already the thank-you's.
     this.closeCase(level, false);
-    this.showThanks(level);
+    this.showThanks(level, false);
+    process.nextTick(() => this.changed());
     return { ok: true, rating: event, already: false };
   }
 
-  /** The thank-you screen for `level`, then back to the staff card after thankYouMs. */
-  private showThanks(level: RatingLevel): void {
+  /** The thank-you screen for `level`, then back to the staff card after thankYouMs. `tell` false: the caller tells. */
+  private showThanks(level: RatingLevel, tell = true): void {
     this.thanks = { level };
     this.ctx.timers.clearTimeout(this.thanksTimer);
     this.thanksTimer = this.ctx.timers.setTimeout(() => {
@@ -156,7 +159,7 @@ export class RatingDesk {
       this.cases.emit({ open: false });
       this.changed();
     }, this.config.thankYouMs);
-    this.changed();
+    if (tell) this.changed();
   }
 
   setStaff(staff: StaffCommand): void {

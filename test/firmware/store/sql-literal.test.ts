@@ -13,6 +13,7 @@ const VALUES: SqlValue[] = [
   "it's ''quoted'' ; -- not a comment /* nor this */ ? :x $y @z",
   '中文 评价 🙂',
   'a\0b',
+  'lone \uD800 surrogate',
   '',
   null,
   0,
