@@ -108,7 +108,8 @@ export class CommitQueue {
     }
     script.push('COMMIT');
     try {
-      await this.db.exec(script.join(';\n'));
+      // The newline before each `;`: a statement that ends in a `--` comment must not comment it out.
+      await this.db.exec(script.join('\n;\n'));
     } catch (err) {
       await this.db.run('ROLLBACK').catch(() => undefined);
       this.outbox.restore(before);

@@ -58,6 +58,17 @@ t.test('a failing unit costs its batch a second, careful pass that rolls back on
   t.same((await store.outboxAfter(0, 10)).map((e) => [e.seq, e.name]), [[1, 'first'], [2, 'good']], 'no seq burned by the failed unit or the failed trip');
 });
 
+t.test('a statement that ends in a line comment still goes in the one trip, and alone', async (t) => {
+  const { store, trips } = await counted(t);
+  const before = trips();
+  await store.commit([
+    { sql: 'INSERT INTO probe (k) VALUES (?) -- the first', params: ['a'] },
+    { sql: 'INSERT INTO probe (k) VALUES (?)', params: ['b'] },
+  ]);
+  t.equal(trips() - before, 1);
+  t.same((await store.all<{ k: string }>('SELECT k FROM probe ORDER BY k')).map((r) => r.k), ['a', 'b']);
+});
+
 t.test('a value without an exact literal takes the bound path and is stored exactly', async (t) => {
   const { store, trips } = await counted(t);
   const before = trips();
