@@ -99,7 +99,10 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     });
     req.on('end', () => finish(null));
     // A client that hangs up mid-body ('aborted', ECONNRESET) is the client's doing: one debug line, no stack.
-    const wentAway = () => finish(new PageRequestError(400, 'the client went away before sending the whole body'));
+    // 'close' also follows every whole body: no error is built then (capturing its stack costs each POST).
+    const wentAway = () => {
+      if (!done) finish(new PageRequestError(400, 'the client went away before sending the whole body'));
+    };
     req.on('error', wentAway);
     req.on('close', wentAway);
   });

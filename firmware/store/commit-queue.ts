@@ -2,10 +2,18 @@
 // transaction, so one fsync covers many units. Each unit runs inside its own SAVEPOINT, so one
 // failing unit is rolled back and rejected without taking its neighbours down. A unit's events
 // get their `seq` only after its statements succeeded, in commit order.
+//
+// A batch first goes to SQLite in one trip: BEGIN, every statement (its parameters written in as
+// literals, sql-literal.ts), the outbox rows and COMMIT in one exec(). Each awaited statement is
+// otherwise a trip to libuv's thread pool and back through a busy event loop (a rating's
+// transaction was six). Should anything in that trip fail, it is rolled back whole and the batch
+// is written the careful way below, statement by statement, where a unit's own error is rolled
+// back alone; a fault of the storage fails the batch either way.
 import type { Sqlite, Params } from './sqlite.js';
 import type { NewEvent, Outbox, OutboxEvent } from './outbox.js';
 import type { StoreHealthMonitor } from './store-health.js';
 import { storageFault } from './storage-fault.js';
+import { inlineParams } from './sql-literal.js';
 
 export interface Statement {
   sql: string;
@@ -52,6 +60,10 @@ export class CommitQueue {
     return this.flushing.catch(() => undefined);
   }
 
+  private tell(published: OutboxEvent[]): void {
+    for (const l of this.listeners) l(published);
+  }
+
   private async flushBatches(): Promise<void> {
     this.committing = true;
     try {
@@ -66,6 +78,53 @@ export class CommitQueue {
   }
 
   private async writeBatch(batch: Unit[]): Promise<void> {
+    if (!(await this.writeInOneTrip(batch))) await this.writeCarefully(batch);
+  }
+
+  /** True when the batch is settled (committed, or failed by the storage); false: nothing was written. */
+  private async writeInOneTrip(batch: Unit[]): Promise<boolean> {
+    const before = this.outbox.counters();
+    const script = ['BEGIN IMMEDIATE'];
+    const inline = (statements: readonly Statement[]): boolean => {
+      for (const s of statements) {
+        const sql = inlineParams(s.sql, s.params ?? []);
+        if (sql === undefined) return false;
+        script.push(sql);
+      }
+      return true;
+    };
+    for (const unit of batch) if (!inline(unit.statements)) return false;
+    const results = new Map<Unit, OutboxEvent[]>();
+    const rows: OutboxEvent[] = [];
+    for (const unit of batch) {
+      const stored = unit.events.map((e) => this.outbox.stage(e));
+      rows.push(...stored);
+      results.set(unit, stored);
+    }
+    const outboxStatements = this.outbox.writeStatements(rows, before.lastSeq);
+    if (outboxStatements === undefined || !inline(outboxStatements)) {
+      this.outbox.restore(before);
+      return false;
+    }
+    script.push('COMMIT');
+    try {
+      // The newline before each `;`: a statement that ends in a `--` comment must not comment it out.
+      await this.db.exec(script.join('\n;\n'));
+    } catch (err) {
+      await this.db.run('ROLLBACK').catch(() => undefined);
+      this.outbox.restore(before);
+      if (!storageFault(err)) return false;
+      this.health.noteWrite(err);
+      for (const unit of batch) unit.reject(err);
+      return true;
+    }
+    this.outbox.noteWritten(rows.length);
+    this.onCommit();
+    this.settle(batch, results, new Map());
+    return true;
+  }
+
+  private async writeCarefully(batch: Unit[]): Promise<void> {
     const results = new Map<Unit, OutboxEvent[]>();
     const failed = new Map<Unit, unknown>();
     const before = this.outbox.counters();
@@ -118,6 +177,11 @@ export class CommitQueue {
       for (const unit of batch) unit.reject(err);
       return;
     }
+    this.settle(batch, results, failed);
+  }
+
+  /** After the commit: each unit's answer, the store's health, then the listeners. */
+  private settle(batch: Unit[], results: Map<Unit, OutboxEvent[]>, failed: Map<Unit, unknown>): void {
     if (batch.some((u) => u.statements.length > 0 || u.events.length > 0)) this.health.noteWrite(undefined);
     const published: OutboxEvent[] = [];
     for (const unit of batch) {
@@ -129,6 +193,9 @@ export class CommitQueue {
         unit.resolve(events);
       }
     }
-    if (published.length > 0) for (const l of this.listeners) l(published);
+    // Told once the units' own continuations have run (a tick runs after the promise jobs the
+    // resolves above started): what waited for the commit (a page's answer, a command's ack)
+    // goes out before the outbox publisher reads the new rows.
+    if (published.length > 0) process.nextTick(() => this.tell(published));
   }
 }

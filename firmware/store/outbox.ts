@@ -3,7 +3,7 @@
 // reports commit together); `seq` only ever grows, across restarts and acknowledgements. Beyond
 // the bound the oldest non-durable events are dropped; durable ones (tickets, ratings, door
 // events) never are.
-import type { Sqlite, Row } from './sqlite.js';
+import type { Sqlite, Row, SqlValue } from './sqlite.js';
 import { newId } from '../../protocol/ids.js';
 
 export interface NewEvent {
@@ -92,16 +92,42 @@ export class Outbox {
 
   /** Inside the caller's transaction: staged rows in multi-row INSERTs, the seq watermark, the bound. */
   async write(rows: OutboxEvent[], seqBefore: number): Promise<void> {
+    for (const st of this.insertStatements(rows)) await this.db.run(st.sql, st.params);
+    this.count += rows.length;
+    if (this.lastSeq !== seqBefore) {
+      const mark = this.lastSeqStatement();
+      await this.db.run(mark.sql, mark.params);
+      await this.enforceBound();
+    }
+  }
+
+  /**
+   * What write() runs, as statements for a caller that sends the whole transaction at once
+   * (commit-queue.ts), or undefined when the rows would go beyond the bound (dropping needs the
+   * DELETE's count, so that transaction takes write()). Call noteWritten() after its commit.
+   */
+  writeStatements(rows: OutboxEvent[], seqBefore: number): { sql: string; params: SqlValue[] }[] | undefined {
+    if (rows.length > 0 && this.count + rows.length > this.bound) return undefined;
+    return this.lastSeq !== seqBefore ? [...this.insertStatements(rows), this.lastSeqStatement()] : this.insertStatements(rows);
+  }
+
+  /** The rows of writeStatements() are committed. */
+  noteWritten(rows: number): void {
+    this.count += rows;
+  }
+
+  private insertStatements(rows: OutboxEvent[]): { sql: string; params: SqlValue[] }[] {
+    const out: { sql: string; params: SqlValue[] }[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
       const params = chunk.flatMap((r) => [r.seq, r.id, r.role, r.name, r.durable ? 1 : 0, r.boot, r.up, r.ts, r.data]);
-      await this.db.run(`${INSERT_HEAD} ${chunk.map(() => ROW).join(',')}`, params);
+      out.push({ sql: `${INSERT_HEAD} ${chunk.map(() => ROW).join(',')}`, params });
     }
-    this.count += rows.length;
-    if (this.lastSeq !== seqBefore) {
-      await this.db.run("INSERT INTO meta (key, value) VALUES ('lastSeq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.lastSeq)]);
-      await this.enforceBound();
-    }
+    return out;
+  }
+
+  private lastSeqStatement(): { sql: string; params: SqlValue[] } {
+    return { sql: "INSERT INTO meta (key, value) VALUES ('lastSeq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params: [String(this.lastSeq)] };
   }
 
   /** Drops the oldest non-durable events beyond the bound; durable ones are never dropped. */

@@ -33,6 +33,8 @@ const MAX_KEPT_PARAMS = 16;
 
 export class Sqlite {
   private readonly kept = new Map<string, sqlite3.Statement>();
+  /** Told before every call that goes to SQLite's thread (run, get, all, exec): how tests count round trips. */
+  onCall: () => void = () => undefined;
   private readonly preparing = new Map<string, Promise<void>>();
 
   private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
@@ -68,6 +70,7 @@ export class Sqlite {
   }
 
   run(sql: string, params: Params = []): Promise<{ changes: number; lastID: number }> {
+    this.onCall();
     return new Promise((resolve, reject) => {
       const done = function (this: sqlite3.RunResult, err: Error | null) {
         if (err) reject(wrap(err, sql));
@@ -80,12 +83,14 @@ export class Sqlite {
   }
 
   get<T extends Row = Row>(sql: string, params: Params = []): Promise<T | undefined> {
+    this.onCall();
     return new Promise((resolve, reject) => {
       this.db.get(sql, params, (err: Error | null, row: T | undefined) => (err ? reject(wrap(err, sql)) : resolve(row)));
     });
   }
 
   all<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
+    this.onCall();
     return new Promise((resolve, reject) => {
       const done = (err: Error | null, rows: T[]) => (err ? reject(wrap(err, sql)) : resolve(rows));
       const st = this.keptStatement(sql, params);
@@ -95,6 +100,7 @@ export class Sqlite {
   }
 
   exec(sql: string): Promise<void> {
+    this.onCall();
     return new Promise((resolve, reject) => {
       this.db.exec(sql, (err) => (err ? reject(wrap(err, sql)) : resolve()));
     });

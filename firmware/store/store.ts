@@ -29,6 +29,8 @@ export interface StoreOptions {
   clock: Clock;
   /** Told after every transaction of the commit queue reaches the disk (one fsync each); tests count with it. */
   onCommit?: () => void;
+  /** Told before every call to SQLite's thread on the writing connection (each one a round trip); tests count with it. */
+  onWriteTrip?: () => void;
 }
 
 export class Store {
@@ -51,6 +53,7 @@ export class Store {
     await makePrivateDir(dataDir);
     await makePrivateDatabase(join(dataDir, 'halld.db'));
     const db = await Sqlite.open(join(dataDir, 'halld.db'));
+    if (options.onWriteTrip) db.onCall = options.onWriteTrip;
     // WAL lets readers go on while a transaction commits; FULL makes each commit durable.
     await db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
     const check = await db.get<{ quick_check: string }>('PRAGMA quick_check');

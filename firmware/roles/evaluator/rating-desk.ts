@@ -132,7 +132,7 @@ export class RatingDesk {
       const stored = await this.records.rating(caseId).catch(() => undefined);
       if (stored) {
         // Rated beside this desk: the case is over, with the stored level.
-        this.closeCase(stored.level);
+        this.closeCase(stored.level, false);
         this.showThanks(stored.level);
         return { ok: true, rating: stored, already: true };
       }
@@ -141,13 +141,17 @@ export class RatingDesk {
     } finally {
       this.submitting = false;
     }
-    this.closeCase(level);
-    this.showThanks(level);
+    // One view and one retained state for the close and the thank-you, told on the next tick:
+    // the page's answer (written when this returns, in the same run of promise jobs) is what the
+    // citizen waits for, and it needs only the commit; the state is already the thank-you's.
+    this.closeCase(level, false);
+    this.showThanks(level, false);
+    process.nextTick(() => this.changed());
     return { ok: true, rating: event, already: false };
   }
 
-  /** The thank-you screen for `level`, then back to the staff card after thankYouMs. */
-  private showThanks(level: RatingLevel): void {
+  /** The thank-you screen for `level`, then back to the staff card after thankYouMs. `tell` false: the caller tells. */
+  private showThanks(level: RatingLevel, tell = true): void {
     this.thanks = { level };
     this.ctx.timers.clearTimeout(this.thanksTimer);
     this.thanksTimer = this.ctx.timers.setTimeout(() => {
@@ -155,7 +159,7 @@ export class RatingDesk {
       this.cases.emit({ open: false });
       this.changed();
     }, this.config.thankYouMs);
-    this.changed();
+    if (tell) this.changed();
   }
 
   setStaff(staff: StaffCommand): void {
@@ -216,8 +220,9 @@ export class RatingDesk {
 
   changed(): void {
     this.rev += 1;
-    this.views.emit(this.view());
-    this.ctx.link.setState({ ...this.stateExtras(), screen: this.view().screen, case: this.openCaseId ?? null, paused: this.isPaused, contentVersion: this.content.version, staff: this.staff?.number ?? null });
+    const view = this.view();
+    this.views.emit(view);
+    this.ctx.link.setState({ ...this.stateExtras(), screen: view.screen, case: this.openCaseId ?? null, paused: this.isPaused, contentVersion: this.content.version, staff: this.staff?.number ?? null });
   }
 
   stop(): void {
@@ -249,12 +254,13 @@ export class RatingDesk {
       .catch((err: unknown) => this.ctx.log.error({ err: (err as Error).message, caseId }, 'rating.expired not recorded'));
   }
 
-  private closeCase(level?: RatingLevel): void {
+  /** `tell` false: the caller tells the page and the server itself, right after (one view for both changes). */
+  private closeCase(level?: RatingLevel, tell = true): void {
     this.ctx.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.open = undefined;
     this.cases.emit(level !== undefined ? { open: false, level } : { open: false });
-    this.changed();
+    if (tell) this.changed();
   }
 }
 
