@@ -19,6 +19,7 @@ import { Runtime } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';
 import { until } from '../testkit/wait.js';
 import { report, median } from './stats.js';
+import { bareDb } from './bare-insert.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 40);
 const WARMUP = 5;
@@ -53,6 +54,9 @@ export async function benchCallerCall(): Promise<void> {
     const toSound: number[] = [];
     const rtt: number[] = [];
     const stateRtt: number[] = [];
+    // A durable command cannot cost less than a ping plus one fsync: that sum is its second floor.
+    const bare = await bareDb(dir);
+    const inserts: number[] = [];
     for (let i = 0; i < ROUNDS + WARMUP; i++) {
       const ping = performance.now();
       await server.client.command(DEVICE, 'sys/ping', { i });
@@ -76,16 +80,21 @@ export async function benchCallerCall(): Promise<void> {
       if (!answer.ok) throw new Error(`bench: call refused: ${answer.error.message}`);
       // The announcement ends before the next round, so no call waits behind another.
       await until('announced', () => server.events.some((e) => e.name === 'announced' && e.message.data['ticket'] === `A${String(i).padStart(3, '0')}`), 10_000);
+      // Sampled last, when the device is idle, so that its fsync does not touch the round's figures.
+      const inserted = await bare.insertMs(i);
       if (i >= WARMUP) {
         rtt.push(pinged);
         stateRtt.push(moded);
+        inserts.push(inserted);
         toFrame.push(frameAt - t0);
         toSound.push(soundAt - t0);
       }
     }
+    await bare.close();
     const floor = median(rtt);
     report('caller call → frame in panel process', median(toFrame), 'ms', 'sys/ping round trip', floor, `median of ${toFrame.length}; acknowledged by the panel process`);
     report('caller mode → ack (journaled)', median(stateRtt), 'ms', 'sys/ping round trip', floor, 'a records command: one commit (journal row + record + ack), nothing shown');
+    report('  same, against ping + one fsync', median(stateRtt), 'ms', "sys/ping + one fsync'd SQLite insert", floor + median(inserts), `insert ${median(inserts).toFixed(3)} ms, sampled each round`);
     report('caller call → first sound started', median(toSound), 'ms', 'sys/ping round trip', floor, 'chime\'s first tone at the (sim) speaker');
   } finally {
     await runtime.stop('bench done');

@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import { startAedesBroker } from '../simulators/hall/aedes-broker.js';
 import { ReferenceServer } from '../simulators/hall/reference-server.js';
 import { parseConfig } from '../firmware/config/parse-config.js';
@@ -19,31 +18,10 @@ import { Runtime } from '../firmware/runtime.js';
 import { silentLogger } from '../firmware/log.js';
 import { waitFor } from '../testkit/wait.js';
 import { report, median } from './stats.js';
+import { bareDb } from './bare-insert.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 40);
 const DEVICE = 'eval-bench';
-
-function run(db: sqlite3.Database, sql: string, params: unknown[] = []): Promise<void> {
-  return new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve())));
-}
-
-/** A bare SQLite file with the store's durability, for one fsync'd insert at a time. */
-async function bareDb(dir: string): Promise<{ insertMs: (i: number) => Promise<number>; close: () => Promise<void> }> {
-  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const d = new sqlite3.Database(join(dir, 'bare.db'), (err) => (err ? reject(err) : resolve(d)));
-  });
-  await run(db, 'PRAGMA journal_mode=WAL');
-  await run(db, 'PRAGMA synchronous=FULL');
-  await run(db, 'CREATE TABLE t (id TEXT PRIMARY KEY, data TEXT)');
-  return {
-    insertMs: async (i) => {
-      const t0 = performance.now();
-      await run(db, 'INSERT INTO t (id, data) VALUES (?, ?)', [`r${i}`, JSON.stringify({ caseId: `c${i}`, level: 5 })]);
-      return performance.now() - t0;
-    },
-    close: () => new Promise<void>((r) => db.close(() => r())),
-  };
-}
 
 /** A server that reads a JSON body and answers a small JSON object, as the page's rate route does, minus halld. */
 async function bareHttp(): Promise<{ postMs: (body: string) => Promise<number>; close: () => Promise<void> }> {
