@@ -1,7 +1,7 @@
 // How a pickup code becomes the `codeHash` of cmd/locker/deposit, for the server (any language:
 // scrypt per RFC 7914 over the code's UTF-8 bytes, the salt's bytes from hex, output as hex) and
 // for the device that checks a typed or scanned code against it.
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomFillSync, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptParams } from './locker.js';
 
 /** What the reference server uses: N = 2^14 costs ~30 ms on a Pi 4 per deposit checked. */
@@ -14,9 +14,21 @@ function maxmem(params: ScryptParams): number {
 
 /** scrypt (RFC 7914) of a secret's UTF-8 bytes with a hex salt, as hex: pickup codes here, ID numbers in identity-hash.ts. */
 export function scryptHex(secret: string, saltHex: string, params: ScryptParams): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     scrypt(secret, Buffer.from(saltHex, 'hex'), params.keylen, { N: params.N, r: params.r, p: params.p, maxmem: maxmem(params) }, (err, key) => (err ? reject(err) : resolve(key.toString('hex'))));
+  }).catch((err: unknown) => {
+    clearOpenSslErrors();
+    throw err;
   });
+}
+
+/**
+ * Node leaves OpenSSL's reason for refusing scrypt's parameters in the thread's error queue, and
+ * the next call that reads that queue fails with it: a key parsed for a signature, a TLS
+ * context for the broker. Node's random-byte calls empty the queue on their way out.
+ */
+function clearOpenSslErrors(): void {
+  randomFillSync(Buffer.alloc(1));
 }
 
 /** Equal-length hex keys compared in constant time. */

@@ -2,6 +2,7 @@
 // UTF-8 NFC bytes, the salt's bytes from hex, hex output), checked against RFC 7914's own test
 // vectors (section 12), not against anything this code produced.
 import t from 'tap';
+import { generateKeyPairSync, createPrivateKey } from 'node:crypto';
 import { pickupCodeHash, pickupCodeMatches } from '../../protocol/locker-code.js';
 
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
@@ -26,4 +27,12 @@ t.test('every character of the code counts; the code is NFC-normalised first', a
   const params = { N: 1024, r: 8, p: 1, keylen: 32 };
   // "é" composed (U+00E9) and decomposed (e + U+0301) are one code.
   t.equal(await pickupCodeHash('caf\u00e9', '00112233445566778899aabbccddeeff', params), await pickupCodeHash('cafe\u0301', '00112233445566778899aabbccddeeff', params));
+});
+
+t.test('parameters OpenSSL refuses leave no error behind for the next key the process reads', async (t) => {
+  // Node leaves OpenSSL's error in its queue after a refused scrypt; the next call that reads
+  // that queue (a key being parsed, a TLS context) then failed with "memory limit exceeded".
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
+  await t.rejects(pickupCodeHash('123456', '00'.repeat(16), { N: 65_536, r: 1, p: 1, keylen: 32 }), /memory limit exceeded|Invalid scrypt params/);
+  t.doesNotThrow(() => createPrivateKey(pem), 'the next key parses');
 });
