@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { Timers } from '../../drivers/clock/timers.js';
+import { plainTcpAddress, plainTcpClient } from './plain-tcp-client.js';
 
 // mqtt's ESM entry costs ~270 ms and ~18 MB at start on this machine, its CommonJS build
 // ~90 ms and ~11 MB (bench/startup.ts); a board restarts often enough for that to matter.
@@ -112,7 +113,8 @@ export class MqttConnection implements LinkConnection {
       ...(this.broker.key ? { key: readFileSync(this.broker.key) } : {}),
       ...(this.broker.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
     };
-    const client = mqtt.connect(this.broker.url, options);
+    const address = plainTcpAddress(this.broker.url, options);
+    const client = address ? plainTcpClient(mqtt.MqttClient, address, options) : mqtt.connect(this.broker.url, options);
     this.client = client;
     client.on('connect', () => {
       this.failures = 0;
