@@ -7,7 +7,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { DeviceConfig } from './schema.js';
 import { StrictFileSchema } from './file-schema.js';
 import { strictConfigCheck } from './strict-check.js';
-import { roleSectionProblems, withRoleDefaults } from './role-sections.js';
+import { roleSectionProblems, sectionsOf, withRoleDefaults } from './role-sections.js';
 import { loadRoleModules } from '../roles/load-role.js';
 import type { RoleModule } from '../roles/role-module.js';
 import { readConfigText } from './config-text.js';
@@ -81,8 +81,7 @@ export function checkParsed(raw: unknown, base: string, roles: readonly RoleModu
 
 /** The roles whose manifests checkParsed needs for `raw`: sys (every device has it) and those its `roles` names. */
 export function rolesToLoad(raw: unknown): string[] {
-  const roles = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['roles'] : undefined;
-  return ['sys', ...(typeof roles === 'object' && roles !== null && !Array.isArray(roles) ? Object.keys(roles) : [])];
+  return ['sys', ...Object.keys(sectionsOf(raw) ?? {})];
 }
 
 /** Every check `run` makes before it opens the board or the broker, all problems at once. */

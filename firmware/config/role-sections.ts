@@ -23,7 +23,8 @@ function closedSection(module: RoleModule): { schema: TSchema; check: SchemaChec
   return entry;
 }
 
-function sectionsOf(config: unknown): Record<string, unknown> | undefined {
+/** The `roles` object of a config (parsed or checked), or undefined when it is not an object. */
+export function sectionsOf(config: unknown): Record<string, unknown> | undefined {
   const roles = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)['roles'] : undefined;
   return typeof roles === 'object' && roles !== null && !Array.isArray(roles) ? (roles as Record<string, unknown>) : undefined;
 }

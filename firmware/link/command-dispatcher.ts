@@ -334,26 +334,25 @@ export class CommandDispatcher {
     const ackJson = JSON.stringify(ack);
     const kept = storedAck(ackJson, this.journalLimits.ackMaxBytes);
     this.recent.set(id, kept);
-    if (spec.effect === 'none' && statements.length === 0 && events.length === 0) {
-      // Nothing durable depends on a read-only command: answer at once, journal behind.
-      this.journalIds.queued(id, this.behind.add({ id, role, name, ack: kept }));
-      this.answer(ackJson);
-      return ackJson;
-    }
-    const finish = store.commit([this.journal.finishStatement(id, role, name, kept), ...statements], events);
-    this.journalIds.queued(id, finish);
-    finish.then(
-      () => this.noteJournaled(),
-      () => undefined,
-    );
+    const finish = (): Promise<unknown> => {
+      const committed = store.commit([this.journal.finishStatement(id, role, name, kept), ...statements], events);
+      this.journalIds.queued(id, committed);
+      committed.then(
+        () => this.noteJournaled(),
+        () => undefined,
+      );
+      return committed;
+    };
     if (spec.effect === 'none') {
-      // A read-only command that handed over an event: answered at once all the same.
+      // Nothing durable depends on a read-only command: answer at once, journal behind, in a
+      // batch with others' rows unless it handed over records or events of its own.
+      if (statements.length === 0 && events.length === 0) this.journalIds.queued(id, this.behind.add({ id, role, name, ack: kept }));
+      else finish().catch((err: unknown) => this.options.logger.warn({ id, err: (err as Error).message }, 'journal write failed'));
       this.answer(ackJson);
-      finish.catch((err: unknown) => this.options.logger.warn({ id, err: (err as Error).message }, 'journal write failed'));
       return ackJson;
     }
     try {
-      await finish;
+      await finish();
     } catch (err) {
       this.options.logger.warn({ id, err: (err as Error).message }, 'could not record command result');
       const failed = JSON.stringify(fail('INTERNAL', storageMessage(err, 'the result could not be stored'), id));

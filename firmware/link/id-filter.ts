@@ -22,7 +22,7 @@ export class IdFilter {
   private count = 0;
 
   /** Sized for `capacity` strings at about 1 % false "maybe" (10 bits and 7 probes per string). */
-  constructor(readonly capacity: number, private readonly probes = 7) {
+  constructor(capacity: number, private readonly probes = 7) {
     const bitsLog2 = Math.min(30, Math.max(10, Math.ceil(Math.log2(Math.max(1, capacity) * 10))));
     this.bits = new Uint32Array(2 ** (bitsLog2 - 5));
     this.mask = 2 ** bitsLog2 - 1;

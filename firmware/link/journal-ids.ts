@@ -26,11 +26,16 @@ export class JournalIds {
   /** Ids whose journal commit is queued and not settled, with how many such commits. */
   private readonly unsettled = new Map<string, number>();
 
+  /** Ids a filter is sized for: twice the journal's row limit, so it is rebuilt after as many more. */
+  private readonly capacity: number;
+
   constructor(
     private readonly read: ReadJournalIds,
-    /** The journal's row limit: the filter holds twice as many ids before it is rebuilt. */
-    private readonly maxRows: number,
-  ) {}
+    /** The journal's row limit. */
+    maxRows: number,
+  ) {
+    this.capacity = 2 * Math.max(1_000, maxRows);
+  }
 
   /** Whether the journal may hold `id` (false only when it certainly does not). */
   mayHave(id: string): boolean {
@@ -53,7 +58,7 @@ export class JournalIds {
       else this.unsettled.set(id, left);
     };
     commit.then(settled, settled);
-    if (this.current && this.current.added > 2 * Math.max(1_000, this.maxRows)) void this.rebuild().catch(() => undefined);
+    if (this.current && this.current.added > this.capacity) void this.rebuild().catch(() => undefined);
   }
 
   /** Reads the table into a new filter (the first load, or a rebuild); one at a time. */
@@ -66,7 +71,7 @@ export class JournalIds {
   }
 
   private async readAll(): Promise<void> {
-    const next = new IdFilter(2 * Math.max(1_000, this.maxRows));
+    const next = new IdFilter(this.capacity);
     this.next = next;
     for (const id of this.unsettled.keys()) next.add(id);
     for (let after = ''; ; ) {
