@@ -52,8 +52,8 @@ const FIRMWARE_IMPORTS = [
 // GPIO debounce / line logic the real backends share (so the sim board debounces like a Pi).
 const SIMULATOR_DRIVER_HELPERS = ['hal/.+', 'clock/.+', 'os/.+', 'gpio/gpio-backend', 'gpio/debounced-input', 'gpio/line-output'];
 // Time is injected (docs/architecture.md, "Layers"): firmware gets its Clock and Timers
-// from whoever constructs it, so tests drive time instead of sleeping. Only the entry point
-// (firmware/cli.ts) picks the real ones. Kept as its own block, last, so it merges cleanly.
+// from whoever constructs it, so tests drive time instead of sleeping. Only the entry points
+// (firmware/cli.ts, and firmware/daemon.ts where a plain `halld run` starts) pick the real ones. Kept as its own block, last, so it merges cleanly.
 const INJECTED_TIME = 'firmware takes time from the injected Clock (now/monotonicMs) and Timers (drivers/clock/timers.ts), never from the globals';
 // `new Date(text)` parses and is fine; `new Date()` and `Date()` read the wall clock.
 const WALL_CLOCK_SYNTAX = [
@@ -127,9 +127,9 @@ export default tseslint.config(
   // firmware/ is kept off simulators/. The entry points (the CLI and the demo hall) choose the
   // real clock and timers; the runtime holds the defaults they rely on; everything else in
   // firmware/ takes time injected.
-  { ...restrictWithTime(['firmware/**/*.ts'], FIRMWARE_IMPORTS), ignores: ['firmware/hall/**', 'firmware/cli.ts', 'firmware/runtime.ts'] },
+  { ...restrictWithTime(['firmware/**/*.ts'], FIRMWARE_IMPORTS), ignores: ['firmware/hall/**', 'firmware/cli.ts', 'firmware/daemon.ts', 'firmware/runtime.ts'] },
   // The CLI also starts `halld provision` (provisioning/, by one dynamic import).
-  restrict(['firmware/cli.ts'], [
+  restrict(['firmware/cli.ts', 'firmware/daemon.ts'], [
     { regex: folders(others('firmware', 'protocol', 'drivers', 'boards', 'assembly', 'provisioning', 'release')), message: 'firmware/cli.ts imports what firmware/ may, plus provisioning/' },
     ...FIRMWARE_IMPORTS.slice(1),
   ]),

@@ -1,131 +1,19 @@
 #!/usr/bin/env node
-// The `halld` command. Only this file exits the process. Mistakes a person can make (a
-// missing file, bad JSON, a wrong field, storage that is not there) print one line each and
-// exit with a status saying which (exit-codes.ts); no stack traces.
-import { Command, CommanderError, Option } from 'commander';
-import { resolve } from 'node:path';
-import { checkConfigFile, problemLines, warningLines, ConfigError, type ConfigWarning } from './config/load.js';
+// The `halld` command's CLI: every command, their help and their errors, through commander.
+// A plain `halld run --config <file>` does not come here (bin.ts, run-argv.ts). Mistakes a
+// person can make (a missing file, bad JSON, a wrong field, storage that is not there) print
+// one line each and exit with a status saying which (cli-exit.ts, exit-codes.ts); no stack traces.
+import { Command, CommanderError } from 'commander';
+import { problemLines, warningLines, checkConfigFile } from './config/load.js';
 import { ROLE_NAMES } from './roles/load-role.js';
-import { Runtime, FIRMWARE_VERSION } from './runtime.js';
-import { createLogger, defaultLogFormat, LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.js';
-import { EXIT_CONFIG, EXIT_DATA_DIR, EXIT_INTERNAL, EXIT_LOCKED, EXIT_OK } from './exit-codes.js';
-import type { DeviceConfig } from './config/schema.js';
-import type { DaemonServices } from './control/daemon-services.js';
+import { FIRMWARE_VERSION } from './firmware-version.js';
+import { LOG_LEVELS } from './log-choices.js';
+import { EXIT_CONFIG, EXIT_OK } from './exit-codes.js';
+import { checkedConfig, exitOnError, fail } from './cli-exit.js';
+import { addRunCommand } from './commands/run-command.js';
 import { globalTimers } from '../drivers/clock/timers.js';
 
 const ROLE_LIST = ROLE_NAMES.join(', ');
-
-function fail(message: string, code = EXIT_CONFIG): never {
-  process.stderr.write(`halld: ${message}\n`);
-  process.exit(code);
-}
-
-/** `config check` and `run` share this: every problem one line on stderr, then the exit status that names the kind. */
-async function checkedConfig(file: string): Promise<{ config: DeviceConfig; warnings: ConfigWarning[] }> {
-  const result = await checkConfigFile(file);
-  if (result.config) return { config: result.config, warnings: result.warnings };
-  for (const line of problemLines(file, result.problems)) process.stderr.write(`${line}\n`);
-  process.exit(result.problems.some((p) => p.kind === 'config') ? EXIT_CONFIG : EXIT_DATA_DIR);
-}
-
-interface RunOptions {
-  config: string;
-  log?: LogFormat;
-  logLevel?: string;
-}
-
-async function run(opts: RunOptions): Promise<void> {
-  const { config, warnings } = await checkedConfig(opts.config);
-  const { makePrivateDir } = await import('./data-dir/private.js');
-  const { lockDataDir, DataDirLockedError } = await import('./data-dir/lock.js');
-  let lock: { release(): void };
-  try {
-    // 0700 whatever the umask: outside systemd nothing else sees to it.
-    await makePrivateDir(config.dataDir);
-    lock = lockDataDir(config.dataDir);
-  } catch (err) {
-    if (err instanceof DataDirLockedError) fail(`${opts.config}: ${err.message}`, EXIT_LOCKED);
-    fail(`${opts.config}: field /dataDir: cannot use ${config.dataDir}: ${(err as Error).message}`, EXIT_DATA_DIR);
-  }
-  process.on('exit', () => lock.release());
-  const log = createLogger({ level: opts.logLevel ?? process.env['HALLD_LOG'] ?? config.log.level, format: opts.log ?? defaultLogFormat() });
-  for (const w of warnings) log.warn({ field: w.field }, `config: field ${w.field}: ${w.message}`);
-  // Under systemd (INVOCATION_ID set) a restart is an exit that systemd answers; otherwise
-  // the runtime is restarted in this process, with a new boot number.
-  const supervised = process.env['INVOCATION_ID'] !== undefined;
-  let runtime: Runtime | undefined;
-  let stopping = false;
-  // The control socket, systemd's notifier and the sim control start after the first birth
-  // (docs/performance.md): loading and opening them before it only delayed the birth.
-  const daemon: { services?: DaemonServices } = {};
-  const startOnce = async (): Promise<void> => {
-    runtime = await Runtime.start(config, {
-      log,
-      // systemd's RuntimeDirectory (/run/halld): the screen token lives there for the screen's browser unit.
-      ...(process.env['RUNTIME_DIRECTORY'] ? { screenTokenDir: process.env['RUNTIME_DIRECTORY'].split(':')[0] } : {}),
-      configFile: resolve(opts.config),
-      // An update switched `current` (or rolled back): this process runs the old code, so it
-      // ends and the supervisor (systemd; a test's parent) starts the release `current` names.
-      onUpdateRestart: (reason) => {
-        if (stopping) return;
-        stopping = true;
-        log.warn({ reason }, 'exiting for the supervisor to start the switched release');
-        const old = runtime;
-        runtime = undefined;
-        void (old?.stop(`update: ${reason}`) ?? Promise.resolve()).then(() => daemon.services?.close()).finally(() => process.exit(EXIT_OK));
-        setTimeout(() => process.exit(EXIT_OK), 5_000).unref();
-      },
-      onRestartRequest: (reason) => {
-        if (stopping) return;
-        log.warn({ reason }, 'restarting');
-        const old = runtime;
-        runtime = undefined;
-        void (old?.stop(`restart: ${reason}`) ?? Promise.resolve()).then(async () => {
-          if (supervised) process.exit(EXIT_OK);
-          await startOnce();
-        });
-      },
-    });
-    daemon.services?.runtimeStarted(runtime);
-  };
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    void (runtime?.stop(`signal ${signal}`) ?? Promise.resolve())
-      .then(() => daemon.services?.close())
-      .finally(() => process.exit(EXIT_OK));
-    setTimeout(() => process.exit(EXIT_INTERNAL), 5_000).unref();
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('unhandledRejection', (err) => log.error({ err: err instanceof Error ? err.stack : String(err) }, 'unhandled rejection (device keeps running)'));
-  await startOnce();
-  await afterFirstBirth(runtime, AFTER_BIRTH_WAIT_MS);
-  if (stopping) return;
-  const { startDaemonServices } = await import('./control/daemon-services.js');
-  daemon.services = await startDaemonServices({ dataDir: config.dataDir, current: () => runtime, log, timers: globalTimers, env: process.env });
-  if (runtime) daemon.services.runtimeStarted(runtime);
-}
-
-/**
- * How long `run` waits for the first birth before it starts the daemon services anyway: a
- * broker that is down at power-on must not keep the control socket and the watchdog away.
- */
-const AFTER_BIRTH_WAIT_MS = 1_000;
-
-/** Resolves once the link is up (its birth is out) or after `ms`, whichever comes first. */
-function afterFirstBirth(runtime: Runtime | undefined, ms: number): Promise<void> {
-  if (!runtime || runtime.link.connected) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      off();
-      globalTimers.clearTimeout(timer);
-      resolve();
-    };
-    const off = runtime.link.onConnectionChange((up) => up && done());
-    const timer = globalTimers.setTimeout(done, ms);
-  });
-}
 
 const HELP_AFTER = `
 Exit status: 0 ok, 1 internal error (a bug: please report the stack trace), 2 mistake in the
@@ -152,13 +40,10 @@ async function main(argv: string[]): Promise<void> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .addHelpText('after', HELP_AFTER);
 
-  program
-    .command('run')
-    .description('run this device as its config file describes (checks it exactly as `config check` does first)')
-    .requiredOption('-c, --config <file>', 'device config (JSON)')
-    .addOption(new Option('--log <format>', 'log format (default: pretty on a terminal, json otherwise)').choices([...LOG_FORMATS]))
-    .addOption(new Option('--log-level <level>', 'log level (overrides HALLD_LOG and log.level in the config)').choices([...LOG_LEVELS]))
-    .action(async (opts: RunOptions) => run(opts));
+  addRunCommand(program, async (opts) => {
+    const { runDevice } = await import('./daemon.js');
+    await runDevice(opts);
+  });
 
   program
     .command('demo')
@@ -220,11 +105,7 @@ async function main(argv: string[]): Promise<void> {
     if (exitCode !== undefined) process.exit(exitCode);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_CONFIG);
-    if (err instanceof ConfigError) fail(err.message, err.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_DATA_DIR);
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') fail(`port already in use (${e.message}); pick another with --port`);
-    process.stderr.write(`halld: internal error: ${e.stack ?? String(err)}\n`);
-    process.exit(EXIT_INTERNAL);
+    exitOnError(err);
   }
 }
 

@@ -4,11 +4,9 @@
 import { createRequire } from 'node:module';
 import pino from 'pino';
 import type { PrettyOptions } from 'pino-pretty';
+import type { LogFormat } from './log-choices.js';
 
 export type Logger = pino.Logger;
-export type LogFormat = 'json' | 'pretty';
-export const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface LoggerOptions {
   level?: string;

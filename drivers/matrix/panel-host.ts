@@ -31,7 +31,7 @@ export interface PanelHostOptions {
 
 /**
  * panel-host-child.js beside this file (tsc output), or its own bundle dist/panel-host-child.mjs
- * when this code runs from the bundle (dist/halld.mjs or a chunk in dist/chunks/): a release
+ * when this code runs from the bundle (a chunk in dist/chunks/ or dist/cli-chunks/): a release
  * carries only the bundles.
  */
 export function defaultChildEntry(from: string = fileURLToPath(import.meta.url)): string {

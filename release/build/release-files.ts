@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 /** Paths relative to the checkout; folders are copied whole. */
 export async function releaseSourcePaths(checkout: string): Promise<string[]> {
-  const paths: string[] = ['package.json', 'dist/halld.mjs', 'dist/panel-host-child.mjs', 'dist/chunks', 'fonts', 'provisioning/systemd', 'provisioning/examples'];
+  const paths: string[] = ['package.json', 'dist/halld.mjs', 'dist/halld-cli.mjs', 'dist/panel-host-child.mjs', 'dist/chunks', 'dist/cli-chunks', 'fonts', 'provisioning/systemd', 'provisioning/examples'];
   for (const name of await readdir(join(checkout, 'boards'))) if (name.endsWith('.json')) paths.push(`boards/${name}`);
   // Every page's static assets: a folder named public/ anywhere under firmware/.
   const visit = async (rel: string): Promise<void> => {

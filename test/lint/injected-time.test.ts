@@ -44,8 +44,9 @@ t.test('firmware may parse dates and use injected timers', async (t) => {
   t.same(await problems(code, 'firmware/roles/throwaway-time.ts'), []);
 });
 
-t.test('the entry point and code outside firmware/ may use the real clock and timers', async (t) => {
+t.test('the entry points and code outside firmware/ may use the real clock and timers', async (t) => {
   const code = 'export const a = Date.now();\nexport const c = setTimeout(() => undefined, 1);';
   t.same(await problems(code, 'firmware/cli.ts'), []);
+  t.same(await problems(code, 'firmware/daemon.ts'), []);
   t.same(await problems(code, 'simulators/hall/throwaway-time.ts'), []);
 });
