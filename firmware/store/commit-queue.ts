@@ -107,6 +107,9 @@ export class CommitQueue {
       return false;
     }
     script.push('COMMIT');
+    // Counted before the trip: the publisher's connection may see the rows as soon as SQLite
+    // commits them, before this call returns (a failure below restores the count).
+    this.outbox.noteWritten(rows.length);
     try {
       // The newline before each `;`: a statement that ends in a `--` comment must not comment it out.
       await this.db.exec(script.join('\n;\n'));
@@ -118,7 +121,6 @@ export class CommitQueue {
       for (const unit of batch) unit.reject(err);
       return true;
     }
-    this.outbox.noteWritten(rows.length);
     this.onCommit();
     this.settle(batch, results, new Map());
     return true;

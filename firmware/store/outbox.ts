@@ -104,14 +104,15 @@ export class Outbox {
   /**
    * What write() runs, as statements for a caller that sends the whole transaction at once
    * (commit-queue.ts), or undefined when the rows would go beyond the bound (dropping needs the
-   * DELETE's count, so that transaction takes write()). Call noteWritten() after its commit.
+   * DELETE's count, so that transaction takes write()). Call noteWritten() when the trip is sent,
+   * restore() if it fails.
    */
   writeStatements(rows: OutboxEvent[], seqBefore: number): { sql: string; params: SqlValue[] }[] | undefined {
     if (rows.length > 0 && this.count + rows.length > this.bound) return undefined;
     return this.lastSeq !== seqBefore ? [...this.insertStatements(rows), this.lastSeqStatement()] : this.insertStatements(rows);
   }
 
-  /** The rows of writeStatements() are committed. */
+  /** The rows of writeStatements() are on their way to the commit. */
   noteWritten(rows: number): void {
     this.count += rows;
   }

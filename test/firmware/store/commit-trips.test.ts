@@ -56,6 +56,26 @@ t.test('a failing unit costs its batch a second, careful pass that rolls back on
   t.equal(commits() - before.commits, 2, 'two batches, one commit each: the failed trip rolled back');
   t.same((await store.all<{ k: string }>('SELECT k FROM probe ORDER BY k')).map((r) => r.k), ['x', 'y'], "the failing unit's neighbour committed");
   t.same((await store.outboxAfter(0, 10)).map((e) => [e.seq, e.name]), [[1, 'first'], [2, 'good']], 'no seq burned by the failed unit or the failed trip');
+  t.equal(store.outboxStats().pending, 2, 'the outbox counts the two rows it holds, not the failed trip\'s');
+});
+
+// The outbox publisher reads on its own connection, which sees a commit as soon as SQLite has
+// made it, possibly before the writing connection's callback has run: by then the count
+// (status, diag, the bound) must already hold the commit's rows, as it did when they were
+// counted inside the transaction.
+t.test('the outbox count holds a commit\'s events from the moment its trip is sent', async (t) => {
+  let store: Store | undefined;
+  const countAtTrip: number[] = [];
+  store = await Store.open(await tempDir(t), { clock: systemClock, onWriteTrip: () => void (store && countAtTrip.push(store.outboxStats().pending)) });
+  t.teardown(() => store?.close());
+  const before = store.outboxStats().pending;
+  countAtTrip.length = 0;
+  await store.commit([], [
+    { role: 'sys', name: 'a', data: {}, durable: true },
+    { role: 'sys', name: 'b', data: {}, durable: false },
+  ]);
+  t.same(countAtTrip, [before + 2], 'one trip, sent with both rows already counted');
+  t.equal(store.outboxStats().pending, before + 2);
 });
 
 t.test('a statement that ends in a line comment still goes in the one trip, and alone', async (t) => {
