@@ -70,8 +70,16 @@ export async function startMosquitto(dir: string, options: MosquittoOptions = {}
   );
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await waitFor(`mosquitto on ${port}`, () => canConnect(port), 5_000, 25);
+    const started = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = started;
+    let stderr = '';
+    started.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
+    // A broker that exits (a port taken between freePort() and its bind) fails at once with its
+    // own words; one that is merely slow (a loaded machine) gets 15 s.
+    await waitFor(`mosquitto on ${port}`, () => {
+      if (started.exitCode !== null) throw new Error(`mosquitto exited with ${started.exitCode} before listening on ${port}: ${stderr.trim()}`);
+      return canConnect(port);
+    }, 15_000, 25);
   };
   const kill = async () => {
     const c = child;

@@ -64,10 +64,12 @@ t.test('a failing unit costs its batch a second, careful pass that rolls back on
 // (status, diag, the bound) must already hold the commit's rows, as it did when they were
 // counted inside the transaction.
 t.test('the outbox count holds a commit\'s events from the moment its trip is sent', async (t) => {
-  let store: Store | undefined;
+  // The store's own open makes trips too, before there is a store to ask.
+  const opened: { store?: Store } = {};
   const countAtTrip: number[] = [];
-  store = await Store.open(await tempDir(t), { clock: systemClock, onWriteTrip: () => void (store && countAtTrip.push(store.outboxStats().pending)) });
-  t.teardown(() => store?.close());
+  const store = await Store.open(await tempDir(t), { clock: systemClock, onWriteTrip: () => void (opened.store && countAtTrip.push(opened.store.outboxStats().pending)) });
+  opened.store = store;
+  t.teardown(() => store.close());
   const before = store.outboxStats().pending;
   countAtTrip.length = 0;
   await store.commit([], [
