@@ -7,16 +7,16 @@ import { createHash } from 'node:crypto';
 import { cp, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isSourceMap, releaseSourcePaths } from '../release/build/release-files.js';
+import { BUNDLE_CHUNK_DIRS, BUNDLE_FILES, isSourceMap, releaseSourcePaths } from '../release/build/release-files.js';
 
 /** The checkout (dist/testkit/ → two up). */
 const CHECKOUT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
-/** Names the checkout's built code: the bundle's bytes and its chunks' names (they carry content hashes). */
+/** Names the checkout's built code: the bundles' entry files' bytes and their chunks' names (they carry content hashes). */
 export async function checkoutCodeKey(): Promise<string> {
   const hash = createHash('sha256');
-  for (const f of ['dist/halld.mjs', 'dist/panel-host-child.mjs']) hash.update(await readFile(join(CHECKOUT, f)));
-  hash.update((await readdir(join(CHECKOUT, 'dist', 'chunks'))).filter((n) => !isSourceMap(n)).sort().join('\n'));
+  for (const f of BUNDLE_FILES) hash.update(await readFile(join(CHECKOUT, f)));
+  for (const d of BUNDLE_CHUNK_DIRS) hash.update((await readdir(join(CHECKOUT, d))).filter((n) => !isSourceMap(n)).sort().join('\n'));
   return hash.digest('hex').slice(0, 12);
 }
 

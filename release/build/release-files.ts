@@ -6,9 +6,13 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** The bundles scripts/bundle.mjs writes (the device's, the CLI's, the LED panel's child): entry files, and folders of chunks. */
+export const BUNDLE_FILES = ['dist/halld.mjs', 'dist/halld-cli.mjs', 'dist/panel-host-child.mjs'] as const;
+export const BUNDLE_CHUNK_DIRS = ['dist/chunks', 'dist/cli-chunks'] as const;
+
 /** Paths relative to the checkout; folders are copied whole. */
 export async function releaseSourcePaths(checkout: string): Promise<string[]> {
-  const paths: string[] = ['package.json', 'dist/halld.mjs', 'dist/halld-cli.mjs', 'dist/panel-host-child.mjs', 'dist/chunks', 'dist/cli-chunks', 'fonts', 'provisioning/systemd', 'provisioning/examples'];
+  const paths: string[] = ['package.json', ...BUNDLE_FILES, ...BUNDLE_CHUNK_DIRS, 'fonts', 'provisioning/systemd', 'provisioning/examples'];
   for (const name of await readdir(join(checkout, 'boards'))) if (name.endsWith('.json')) paths.push(`boards/${name}`);
   // Every page's static assets: a folder named public/ anywhere under firmware/.
   const visit = async (rel: string): Promise<void> => {
