@@ -73,9 +73,9 @@ export interface HalldProgram {
   readonly env: Readonly<Record<string, string>>;
 }
 
-const CHECKOUT: HalldProgram = { file: process.execPath, args: [CLI], env: {} };
+export const CHECKOUT_HALLD: HalldProgram = { file: process.execPath, args: [CLI], env: {} };
 
-export async function deviceProcess(t: Teardown, dir: string, config: Record<string, unknown>, halld: HalldProgram = CHECKOUT): Promise<DeviceProcess> {
+export async function deviceProcess(t: Teardown, dir: string, config: Record<string, unknown>, halld: HalldProgram = CHECKOUT_HALLD): Promise<DeviceProcess> {
   installExitHook();
   await mkdir(dir, { recursive: true });
   deviceDirs.add(dir);
@@ -129,7 +129,7 @@ function stopGroup(child: ChildProcess, pid: number): Promise<void> {
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */
-export function runCli(args: string[], timeoutMs = 15_000, halld: HalldProgram = CHECKOUT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(args: string[], timeoutMs = 15_000, halld: HalldProgram = CHECKOUT_HALLD): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(halld.file, [...halld.args, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...halld.env } });
     let stdout = '';

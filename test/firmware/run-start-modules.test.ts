@@ -2,12 +2,10 @@
 // not the technician's commands, nothing of the CLI's bundle. Checked on the bundle a board
 // runs, in a child process, from the modules Node's ESM loader reports storing.
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startAedesBroker } from '../../simulators/hall/aedes-broker.js';
-import { CLI } from '../../testkit/device-process.js';
+import { CHECKOUT_HALLD, deviceProcess } from '../../testkit/device-process.js';
 import { testServer } from '../../testkit/hall-server.js';
 import { tempDir } from '../../testkit/temp.js';
 
@@ -16,15 +14,11 @@ t.test('a device started with a plain run line loaded no commander and none of t
   const broker = await startAedesBroker({ port: 0 });
   t.teardown(() => broker.close());
   const server = await testServer(t, { url: broker.url });
-  const config = join(dir, 'dev.json');
-  await writeFile(config, JSON.stringify({ hall: 'test-hall', device: 'start-1', board: 'sim', dataDir: './data', broker: { url: broker.url }, roles: { sys: {} } }));
-  let log = '';
-  const child = spawn(process.execPath, [CLI, 'run', '--config', config, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_DEBUG: 'esm' } });
-  child.stderr.on('data', (d: Buffer) => void (log += d.toString()));
-  t.teardown(() => void child.kill('SIGKILL'));
+  const device = await deviceProcess(t, dir, { hall: 'test-hall', device: 'start-1', board: 'sim', broker: { url: broker.url }, roles: { sys: {} } }, { ...CHECKOUT_HALLD, env: { NODE_DEBUG: 'esm' } });
+  device.start();
   await server.waitOnline('start-1');
 
-  const loaded = [...new Set([...log.matchAll(/Storing (file:\/\/\S+\.mjs)/g)].map((m) => m[1] as string))];
+  const loaded = [...new Set([...device.output().matchAll(/Storing (file:\/\/\S+\.mjs)/g)].map((m) => m[1] as string))];
   t.ok(loaded.some((u) => u.endsWith('/dist/halld.mjs')), "Node's ESM log names the bin it started");
   t.ok(loaded.length > 5, `and the chunks it loaded (${loaded.length})`);
   t.same(loaded.filter((u) => /\/halld-cli\.mjs$|\/cli-chunks\//.test(u)), [], 'nothing of the CLI bundle');
